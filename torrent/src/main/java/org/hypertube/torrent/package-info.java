@@ -1,0 +1,2 @@
+/** Hypertube's own BitTorrent engine: no Spring, no BitTorrent library. */
+package org.hypertube.torrent;
