@@ -1,0 +1,164 @@
+package org.hypertube.torrent.metainfo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.hypertube.torrent.bencode.BValue;
+import org.hypertube.torrent.bencode.Bencode;
+
+/**
+ * Builds a v1 .torrent for a file or a folder (files in sorted path order, hidden files skipped).
+ * The piece length defaults to a size giving roughly 1000-2000 pieces, between 16 KiB and 16 MiB.
+ */
+public final class TorrentCreator {
+    private final List<String> trackers = new ArrayList<>();
+    private final List<String> webSeeds = new ArrayList<>();
+    private int pieceLength;
+    private boolean isPrivate;
+    private String createdBy = "Hypertube";
+    private Clock clock = Clock.systemUTC();
+
+    public TorrentCreator tracker(String url) {
+        if (!Metainfo.isTrackerUrl(url)) {
+            throw new MetainfoException("tracker URL must be http, https or udp: " + url);
+        }
+        trackers.add(url);
+        return this;
+    }
+
+    public TorrentCreator webSeed(String url) {
+        webSeeds.add(url);
+        return this;
+    }
+
+    public TorrentCreator pieceLength(int bytes) {
+        if (bytes < 16 * 1024 || Integer.bitCount(bytes) != 1 || bytes > (64 << 20)) {
+            throw new MetainfoException("piece length must be a power of two from 16384 to 67108864, got " + bytes);
+        }
+        this.pieceLength = bytes;
+        return this;
+    }
+
+    public TorrentCreator privateTorrent(boolean value) {
+        this.isPrivate = value;
+        return this;
+    }
+
+    public TorrentCreator createdBy(String value) {
+        this.createdBy = value;
+        return this;
+    }
+
+    public TorrentCreator clock(Clock value) {
+        this.clock = value;
+        return this;
+    }
+
+    /** Reads and hashes {@code path} and returns the encoded .torrent. */
+    public byte[] create(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            throw new MetainfoException("no such file or folder: " + path);
+        }
+        Path base = path.toAbsolutePath().normalize();
+        String name = PathSanitizer.component(base.getFileName().toString(), "name");
+        List<Path> files = new ArrayList<>();
+        boolean multi = Files.isDirectory(base);
+        if (multi) {
+            try (Stream<Path> walk = Files.walk(base)) {
+                walk.filter(Files::isRegularFile)
+                        .filter(p -> base.relativize(p).toString().chars().noneMatch(c -> c == 0)
+                                && !p.getFileName().toString().startsWith("."))
+                        .sorted()
+                        .forEach(files::add);
+            }
+            if (files.isEmpty()) {
+                throw new MetainfoException("folder has no files: " + path);
+            }
+        } else {
+            files.add(base);
+        }
+        long total = 0;
+        for (Path p : files) {
+            total += Files.size(p);
+        }
+        if (total == 0) {
+            throw new MetainfoException("nothing to share: total size is 0 bytes");
+        }
+        int pl = pieceLength > 0 ? pieceLength : defaultPieceLength(total);
+        byte[] pieces = hash(files, total, pl);
+
+        List<BValue> fileList = new ArrayList<>();
+        for (Path p : files) {
+            List<BValue> comps = new ArrayList<>();
+            for (Path c : base.relativize(p)) {
+                comps.add(Bencode.string(PathSanitizer.component(c.toString(), "file")));
+            }
+            fileList.add(Bencode.dict("length", Files.size(p), "path", Bencode.list(comps)));
+        }
+        BValue.BDict info = multi
+                ? Bencode.dict("files", Bencode.list(fileList), "name", name, "piece length", pl, "pieces", pieces,
+                        "private", isPrivate ? 1 : null)
+                : Bencode.dict("length", total, "name", name, "piece length", pl, "pieces", pieces,
+                        "private", isPrivate ? 1 : null);
+        List<BValue> tiers = trackers.stream().<BValue>map(t -> Bencode.list(List.of(Bencode.string(t)))).toList();
+        BValue.BDict root = Bencode.dict(
+                "announce", trackers.isEmpty() ? null : trackers.getFirst(),
+                "announce-list", trackers.size() > 1 ? Bencode.list(tiers) : null,
+                "created by", createdBy,
+                "creation date", clock.instant().getEpochSecond(),
+                "info", info,
+                "url-list", webSeeds.isEmpty() ? null
+                        : Bencode.list(webSeeds.stream().map(Bencode::string).toList()));
+        return Bencode.encode(root);
+    }
+
+    static int defaultPieceLength(long total) {
+        int pl = 16 * 1024;
+        while (pl < (16 << 20) && total / pl > 2000) {
+            pl <<= 1;
+        }
+        return pl;
+    }
+
+    private static byte[] hash(List<Path> files, long total, int pieceLength) throws IOException {
+        MessageDigest sha1;
+        try {
+            sha1 = MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        int count = (int) ((total + pieceLength - 1) / pieceLength);
+        byte[] out = new byte[count * 20];
+        byte[] buf = new byte[pieceLength];
+        int filled = 0;
+        int n = 0;
+        for (Path p : files) {
+            try (InputStream in = Files.newInputStream(p)) {
+                int r;
+                while ((r = in.read(buf, filled, pieceLength - filled)) > 0) {
+                    filled += r;
+                    if (filled == pieceLength) {
+                        sha1.update(buf, 0, filled);
+                        System.arraycopy(sha1.digest(), 0, out, 20 * n++, 20);
+                        filled = 0;
+                    }
+                }
+            }
+        }
+        if (filled > 0) {
+            sha1.update(buf, 0, filled);
+            System.arraycopy(sha1.digest(), 0, out, 20 * n++, 20);
+        }
+        if (n != count) {
+            throw new IOException("files changed while hashing: expected " + count + " pieces, hashed " + n);
+        }
+        return out;
+    }
+}
