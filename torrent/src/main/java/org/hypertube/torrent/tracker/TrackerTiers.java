@@ -1,0 +1,62 @@
+package org.hypertube.torrent.tracker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * BEP 12 tiers: trackers in a tier are shuffled once, tried in order; the first to answer moves to
+ * the front of its tier, and the next tier is tried only when a whole tier failed.
+ */
+public final class TrackerTiers {
+    private final List<List<Tracker>> tiers = new ArrayList<>();
+
+    public TrackerTiers(List<List<String>> urls, Duration timeout, Clock clock, Random random) {
+        for (List<String> tier : urls) {
+            List<Tracker> t = new ArrayList<>();
+            for (String u : tier) {
+                try {
+                    t.add(Tracker.forUrl(u, timeout, clock));
+                } catch (TrackerException e) {
+                    // an unusable URL is skipped; the others may still work
+                }
+            }
+            Collections.shuffle(t, random);
+            if (!t.isEmpty()) {
+                tiers.add(t);
+            }
+        }
+    }
+
+    public boolean isEmpty() {
+        return tiers.isEmpty();
+    }
+
+    /** The answer of the first tracker that answers, and which one it was. */
+    public record Answer(Tracker tracker, AnnounceResponse response) {}
+
+    public synchronized Answer announce(AnnounceRequest request) throws TrackerException, InterruptedException {
+        List<String> failures = new ArrayList<>();
+        for (List<Tracker> tier : tiers) {
+            for (int i = 0; i < tier.size(); i++) {
+                Tracker t = tier.get(i);
+                try {
+                    AnnounceResponse r = t.announce(request);
+                    tier.remove(i);
+                    tier.addFirst(t);
+                    return new Answer(t, r);
+                } catch (TrackerException e) {
+                    failures.add(e.getMessage());
+                }
+            }
+        }
+        throw new TrackerException(failures.isEmpty() ? "no trackers" : String.join("; ", failures));
+    }
+
+    public synchronized List<String> urls() {
+        return tiers.stream().flatMap(List::stream).map(Tracker::url).toList();
+    }
+}

@@ -1,0 +1,214 @@
+package org.hypertube.torrent.tracker;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hypertube.torrent.metainfo.InfoHash;
+
+/**
+ * UDP tracker (BEP 15). A connection id is reused for one minute. A lost packet is retried after
+ * 15·2^n seconds (n = 0..8 in the spec); {@code timeout} replaces the 15 s base so tests and a
+ * session can shorten it, and the whole exchange gives up after {@code maxRetries} tries.
+ */
+public final class UdpTracker implements Tracker {
+    static final long PROTOCOL_ID = 0x41727101980L;
+    private static final int CONNECT = 0, ANNOUNCE = 1, SCRAPE = 2, ERROR = 3;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String url;
+    private final String host;
+    private final int port;
+    private final Duration baseTimeout;
+    private final Clock clock;
+    private final int maxRetries;
+    private long connectionId;
+    private Instant connectionExpires = Instant.MIN;
+
+    UdpTracker(String url, Duration baseTimeout, Clock clock) throws TrackerException {
+        this(url, baseTimeout, clock, 3);
+    }
+
+    UdpTracker(String url, Duration baseTimeout, Clock clock, int maxRetries) throws TrackerException {
+        this.url = url;
+        try {
+            URI u = URI.create(url);
+            this.host = u.getHost();
+            this.port = u.getPort();
+        } catch (IllegalArgumentException e) {
+            throw new TrackerException("bad UDP tracker URL: " + url);
+        }
+        if (host == null || port <= 0) {
+            throw new TrackerException("UDP tracker URL needs host and port: " + url);
+        }
+        this.baseTimeout = baseTimeout;
+        this.clock = clock;
+        this.maxRetries = maxRetries;
+    }
+
+    @Override
+    public String url() {
+        return url;
+    }
+
+    /** The wait before try {@code n} (0-based): base·2^n, as BEP 15's 15·2^n seconds. */
+    static Duration retryDelay(Duration base, int n) {
+        return base.multipliedBy(1L << Math.min(n, 8));
+    }
+
+    @Override
+    public synchronized AnnounceResponse announce(AnnounceRequest r) throws TrackerException, InterruptedException {
+        try (DatagramSocket socket = new DatagramSocket()) {
+            InetSocketAddress to = new InetSocketAddress(host, port);
+            if (to.isUnresolved()) {
+                throw new TrackerException("cannot resolve UDP tracker host: " + host);
+            }
+            for (int attempt = 0; attempt < maxRetries; attempt++) {
+                long cid = connect(socket, to, attempt);
+                int tx = RANDOM.nextInt();
+                ByteBuffer b = ByteBuffer.allocate(98);
+                b.putLong(cid).putInt(ANNOUNCE).putInt(tx).put(r.infoHash().bytes()).put(r.peerId())
+                        .putLong(r.downloaded()).putLong(r.left()).putLong(r.uploaded()).putInt(r.event().udpCode)
+                        .putInt(0).putInt(r.key()).putInt(r.numWant()).putShort((short) r.port());
+                ByteBuffer reply = exchange(socket, to, b.array(), tx, attempt);
+                if (reply == null) {
+                    continue;
+                }
+                int action = reply.getInt(0);
+                if (action == ANNOUNCE) {
+                    if (reply.remaining() < 20) {
+                        throw new TrackerException("UDP announce reply of " + reply.remaining() + " bytes is too short");
+                    }
+                    int interval = reply.getInt(8);
+                    int leechers = reply.getInt(12);
+                    int seeders = reply.getInt(16);
+                    byte[] peers = Arrays.copyOfRange(reply.array(), 20, reply.limit());
+                    // BEP 15: the address family of the reply matches the socket's; IPv6 sockets get 18-byte entries.
+                    int addressLength = to.getAddress() instanceof java.net.Inet6Address ? 16 : 4;
+                    return new AnnounceResponse(Math.max(interval, 0), java.util.OptionalInt.empty(), java.util.Optional.empty(),
+                            java.util.OptionalInt.of(Math.max(seeders, 0)), java.util.OptionalInt.of(Math.max(leechers, 0)),
+                            TrackerReplies.compact(peers, addressLength), java.util.Optional.empty());
+                }
+                throw new TrackerException("UDP tracker sent action " + action + " to an announce");
+            }
+            throw new TrackerException("UDP tracker did not answer after " + maxRetries + " tries: " + url);
+        } catch (IOException e) {
+            if (e instanceof TrackerException te) {
+                throw te;
+            }
+            throw new TrackerException("UDP tracker unreachable: " + url + " (" + e + ")", e);
+        }
+    }
+
+    @Override
+    public synchronized Map<InfoHash, ScrapeResult> scrape(List<InfoHash> hashes) throws TrackerException, InterruptedException {
+        if (hashes.size() > 74) {
+            throw new TrackerException("UDP scrape takes at most 74 info-hashes");
+        }
+        try (DatagramSocket socket = new DatagramSocket()) {
+            InetSocketAddress to = new InetSocketAddress(host, port);
+            for (int attempt = 0; attempt < maxRetries; attempt++) {
+                long cid = connect(socket, to, attempt);
+                int tx = RANDOM.nextInt();
+                ByteBuffer b = ByteBuffer.allocate(16 + 20 * hashes.size());
+                b.putLong(cid).putInt(SCRAPE).putInt(tx);
+                hashes.forEach(h -> b.put(h.bytes()));
+                ByteBuffer reply = exchange(socket, to, b.array(), tx, attempt);
+                if (reply == null) {
+                    continue;
+                }
+                if (reply.getInt(0) != SCRAPE || reply.limit() != 8 + 12 * hashes.size()) {
+                    throw new TrackerException("UDP scrape reply has the wrong action or size");
+                }
+                Map<InfoHash, ScrapeResult> out = new LinkedHashMap<>();
+                for (int i = 0; i < hashes.size(); i++) {
+                    int at = 8 + 12 * i;
+                    out.put(hashes.get(i), new ScrapeResult(reply.getInt(at), reply.getInt(at + 4), reply.getInt(at + 8)));
+                }
+                return out;
+            }
+            throw new TrackerException("UDP tracker did not answer after " + maxRetries + " tries: " + url);
+        } catch (IOException e) {
+            if (e instanceof TrackerException te) {
+                throw te;
+            }
+            throw new TrackerException("UDP tracker unreachable: " + url + " (" + e + ")", e);
+        }
+    }
+
+    private long connect(DatagramSocket socket, InetSocketAddress to, int attempt) throws IOException, InterruptedException {
+        if (clock.instant().isBefore(connectionExpires)) {
+            return connectionId;
+        }
+        for (int n = attempt; n < maxRetries; n++) {
+            int tx = RANDOM.nextInt();
+            byte[] req = ByteBuffer.allocate(16).putLong(PROTOCOL_ID).putInt(CONNECT).putInt(tx).array();
+            ByteBuffer reply = exchange(socket, to, req, tx, n);
+            if (reply == null) {
+                continue;
+            }
+            if (reply.getInt(0) != CONNECT || reply.limit() < 16) {
+                throw new TrackerException("UDP tracker sent a bad connect reply");
+            }
+            connectionId = reply.getLong(8);
+            connectionExpires = clock.instant().plusSeconds(60);
+            return connectionId;
+        }
+        throw new TrackerException("UDP tracker did not answer connect after " + maxRetries + " tries: " + url);
+    }
+
+    /** Sends and waits for the matching reply; null on timeout. Error replies become exceptions. */
+    private ByteBuffer exchange(DatagramSocket socket, InetSocketAddress to, byte[] req, int tx, int attempt)
+            throws IOException, InterruptedException {
+        socket.send(new DatagramPacket(req, req.length, to));
+        long deadline = System.nanoTime() + retryDelay(baseTimeout, attempt).toNanos();
+        byte[] buf = new byte[8 + 12 * 74 + 16 * 1000];
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return null;
+            }
+            socket.setSoTimeout((int) Math.max(1, left));
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                socket.receive(p);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            if (p.getLength() < 8) {
+                continue;
+            }
+            ByteBuffer reply = ByteBuffer.wrap(Arrays.copyOf(buf, p.getLength()));
+            if (reply.getInt(4) != tx) {
+                continue;
+            }
+            if (reply.getInt(0) == ERROR) {
+                // A tracker error invalidates the connection id too.
+                connectionExpires = Instant.MIN;
+                throw new TrackerException("tracker failure: "
+                        + new String(buf, 8, p.getLength() - 8, StandardCharsets.UTF_8));
+            }
+            return reply;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return url;
+    }
+}
