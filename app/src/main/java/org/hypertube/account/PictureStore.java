@@ -1,0 +1,127 @@
+package org.hypertube.account;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.hypertube.system.HypertubeProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * Profile pictures. An upload counts as a picture only if it decodes as PNG, JPEG, GIF or BMP of sane
+ * dimensions; it is then re-encoded as a square PNG under the data folder with a generated name, so
+ * nothing the person sent (bytes, name or type) is ever served back as it came.
+ */
+@Component
+class PictureStore {
+
+    static final int MAX_SOURCE_PIXELS = 40_000_000;
+    static final int SIZE = 256;
+    private static final Pattern NAME = Pattern.compile("^[0-9a-f-]{36}\\.png$");
+
+    /** The upload is not a picture we accept. */
+    static final class NotAPictureException extends Exception {
+        NotAPictureException(String message) {
+            super(message);
+        }
+    }
+
+    private final Path folder;
+
+    PictureStore(HypertubeProperties properties) {
+        this.folder = properties.dataDir().resolve("pictures");
+    }
+
+    /** Checks and re-encodes the upload; returns the stored picture's name. */
+    String store(byte[] upload) throws NotAPictureException {
+        BufferedImage image = decode(upload);
+        BufferedImage square = squareThumbnail(image);
+        try {
+            Files.createDirectories(folder);
+            String name = UUID.randomUUID() + ".png";
+            Path tmp = Files.createTempFile(folder, "upload", ".tmp");
+            try {
+                ImageIO.write(square, "png", tmp.toFile());
+                Files.move(tmp, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return name;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store picture in " + folder, e);
+        }
+    }
+
+    Optional<Path> find(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        Path path = folder.resolve(name).normalize();
+        return path.startsWith(folder) && Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+    }
+
+    void delete(String name) {
+        find(name).ifPresent(path -> {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException ignored) {
+                // an orphan file is harmless; the member already has the new picture
+            }
+        });
+    }
+
+    private static BufferedImage decode(byte[] upload) throws NotAPictureException {
+        if (upload == null || upload.length == 0) {
+            throw new NotAPictureException("empty upload");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(upload))) {
+            var readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new NotAPictureException("not an image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels <= 0 || pixels > MAX_SOURCE_PIXELS) {
+                    throw new NotAPictureException("image dimensions out of range");
+                }
+                BufferedImage image = reader.read(0);
+                if (image == null) {
+                    throw new NotAPictureException("not an image");
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new NotAPictureException("not a readable image: " + e.getMessage());
+        }
+    }
+
+    private static BufferedImage squareThumbnail(BufferedImage source) {
+        int side = Math.min(source.getWidth(), source.getHeight());
+        int x = (source.getWidth() - side) / 2;
+        int y = (source.getHeight() - side) / 2;
+        var out = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(source, 0, 0, SIZE, SIZE, x, y, x + side, y + side, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+}

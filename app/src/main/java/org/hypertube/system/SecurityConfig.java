@@ -1,0 +1,99 @@
+package org.hypertube.system;
+
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.LockedException;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.client.userinfo.OAuth2UserRequest;
+import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.security.oauth2.core.user.OAuth2User;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+/**
+ * Who may see what. Only the sign-in, sign-up, password-reset pages and static files are public;
+ * everything else needs a member (ROLE_USER). Someone signed in through a provider but without an
+ * account yet has no role and is sent to finish signing up.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    static final String SIGNUP_COMPLETION = "/signup/oauth";
+
+    /** Only our own scripts and styles; no inline code anywhere, so nothing injected can run. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data: https:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; "
+            + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    SecurityFilterChain web(HttpSecurity http,
+                            ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers) throws Exception {
+        http.authorizeHttpRequests(auth -> auth
+                .requestMatchers("/login", "/register", "/password/**", "/language", "/error", "/favicon.ico",
+                        "/css/**", "/js/**", "/img/**", "/webjars/**", "/actuator/health/**", "/actuator/health")
+                .permitAll()
+                .requestMatchers(SIGNUP_COMPLETION).authenticated()
+                .requestMatchers("/actuator/**").hasRole("ADMIN")
+                .anyRequest().hasRole("USER"));
+        http.formLogin(form -> form
+                .loginPage("/login")
+                .failureHandler(loginFailure())
+                .permitAll());
+        http.oauth2Login(oauth -> {
+            oauth.loginPage("/login")
+                    .failureUrl("/login?oauthError")
+                    .successHandler((request, response, authentication) -> {
+                        if (isMember(authentication)) {
+                            new SavedRequestAwareAuthenticationSuccessHandler().onAuthenticationSuccess(request, response, authentication);
+                        } else {
+                            response.sendRedirect(request.getContextPath() + SIGNUP_COMPLETION);
+                        }
+                    });
+            OAuth2UserService<OAuth2UserRequest, OAuth2User> service = oauthUsers.getIfAvailable();
+            if (service != null) {
+                oauth.userInfoEndpoint(info -> info.userService(service));
+            }
+        });
+        http.logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll());
+        http.exceptionHandling(errors -> errors.accessDeniedHandler((request, response, denied) -> {
+            var authentication = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+            if (authentication != null && authentication.isAuthenticated() && !isMember(authentication)
+                    && "GET".equals(request.getMethod())) {
+                response.sendRedirect(request.getContextPath() + SIGNUP_COMPLETION);
+            } else {
+                new AccessDeniedHandlerImpl().handle(request, response, denied);
+            }
+        }));
+        http.headers(headers -> headers
+                .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .frameOptions(frame -> frame.deny())
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
+        return http.build();
+    }
+
+    private static boolean isMember(Authentication authentication) {
+        return authentication.getAuthorities().stream().anyMatch(a -> "ROLE_USER".equals(a.getAuthority()));
+    }
+
+    private static AuthenticationFailureHandler loginFailure() {
+        return (request, response, exception) -> {
+            String reason = exception instanceof LockedException ? "locked" : "error";
+            request.getSession().setAttribute("LOGIN_USERNAME", request.getParameter("username"));
+            response.setStatus(HttpServletResponse.SC_FOUND);
+            response.sendRedirect(request.getContextPath() + "/login?" + reason);
+        };
+    }
+}
