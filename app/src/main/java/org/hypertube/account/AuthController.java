@@ -54,7 +54,6 @@ class AuthController {
                 errors.rejectValue(e.field(), e.code());
             }
         }
-        model.addAttribute("form", new RegistrationForm(form.email(), form.username(), form.firstName(), form.lastName(), ""));
         model.addAttribute("providers", providers.list());
         return "account/register";
     }

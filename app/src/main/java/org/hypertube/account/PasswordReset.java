@@ -10,7 +10,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
-import org.hypertube.system.HypertubeProperties;
+import org.hypertube.system.SiteLinks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,14 +37,14 @@ class PasswordReset {
     private final PasswordResetTokenRepository tokens;
     private final AccountService accounts;
     private final AccountProperties properties;
-    private final HypertubeProperties site;
+    private final SiteLinks site;
     private final ObjectProvider<JavaMailSender> mail;
     private final String smtpHost;
     private final MessageSource messages;
     private final Clock clock;
 
     PasswordReset(MemberRepository members, PasswordResetTokenRepository tokens, AccountService accounts,
-                  AccountProperties properties, HypertubeProperties site, ObjectProvider<JavaMailSender> mail,
+                  AccountProperties properties, SiteLinks site, ObjectProvider<JavaMailSender> mail,
                   @Value("${spring.mail.host:}") String smtpHost, MessageSource messages, Clock clock) {
         this.members = members;
         this.tokens = tokens;

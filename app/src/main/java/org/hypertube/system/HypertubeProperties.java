@@ -10,12 +10,12 @@ import jakarta.validation.constraints.NotNull;
  * Settings every feature shares.
  *
  * @param baseUrl the address people reach this server at (HYPERTUBE_BASE_URL); links in e-mails use it,
- *                never the request's Host header, which a client can forge
+ *                never the request's Host header, which a client can forge. Unset: http://localhost:PORT
  * @param dataDir the only folder the server writes files to (HYPERTUBE_DATA_DIR)
  */
 @Validated
 @ConfigurationProperties("hypertube")
-public record HypertubeProperties(@NotNull URI baseUrl, @NotNull Path dataDir) {
+public record HypertubeProperties(URI baseUrl, @NotNull Path dataDir) {
 
     public HypertubeProperties {
         if (baseUrl != null && !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
@@ -24,11 +24,5 @@ public record HypertubeProperties(@NotNull URI baseUrl, @NotNull Path dataDir) {
         if (dataDir != null) {
             dataDir = dataDir.toAbsolutePath().normalize();
         }
-    }
-
-    /** An absolute link to a path of this server, e.g. {@code link("/login")}. */
-    public String link(String pathAndQuery) {
-        String base = baseUrl.toString();
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + pathAndQuery;
     }
 }

@@ -1,0 +1,95 @@
+package org.hypertube;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole application on a real PostgreSQL (TEST_DATABASE_URL, started by bin/test), with a real
+ * SMTP server (GreenMail) and a real OAuth2 server (mock-oauth2-server) standing in for 42 and GitHub.
+ * Every test class extends this one, so they share one running application.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureMockMvc
+public abstract class AppTestBase {
+
+    protected static final GreenMail MAIL = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    protected static final MockOAuth2Server OAUTH = new MockOAuth2Server();
+    protected static final Path DATA_DIR;
+    /**
+     * mock-oauth2-server is an OpenID Connect server and refuses an authorization request without the
+     * {@code openid} scope, which 42 and GitHub (plain OAuth2) never send. This relay adds that scope
+     * on the way to it and changes nothing else, so the application still runs its plain OAuth2 path.
+     */
+    private static final HttpServer SCOPE_RELAY;
+
+    static {
+        MAIL.start();
+        try {
+            OAUTH.start(InetAddress.getByName("127.0.0.1"), 0);
+            DATA_DIR = Files.createTempDirectory("hypertube-test");
+            SCOPE_RELAY = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+            SCOPE_RELAY.createContext("/", exchange -> {
+                String issuer = exchange.getRequestURI().getPath().split("/")[1];
+                String query = exchange.getRequestURI().getRawQuery().replaceFirst("(^|&)scope=", "$1scope=openid+");
+                exchange.getResponseHeaders().add("Location", OAUTH.authorizationEndpointUrl(issuer) + "?" + query);
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+            });
+            SCOPE_RELAY.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            MAIL.stop();
+            OAUTH.shutdown();
+            SCOPE_RELAY.stop(0);
+        }));
+    }
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        String url = System.getenv("TEST_DATABASE_URL");
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException("TEST_DATABASE_URL is not set: run the tests with bin/test, which starts PostgreSQL");
+        }
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", () -> env("TEST_DATABASE_USER", "hypertube"));
+        registry.add("spring.datasource.password", () -> env("TEST_DATABASE_PASSWORD", ""));
+        registry.add("hypertube.data-dir", DATA_DIR::toString);
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
+        registry.add("spring.mail.properties.mail.smtp.starttls.enable", () -> "false");
+        for (String provider : new String[] {"intra42", "github"}) {
+            String prefix = "hypertube.account.oauth." + provider + ".";
+            registry.add(prefix + "client-id", () -> "hypertube-" + provider);
+            registry.add(prefix + "client-secret", () -> "test-secret-" + provider);
+            registry.add(prefix + "authorization-uri",
+                    () -> "http://127.0.0.1:" + SCOPE_RELAY.getAddress().getPort() + "/" + provider + "/authorize");
+            registry.add(prefix + "token-uri", () -> OAUTH.tokenEndpointUrl(provider).toString());
+            registry.add(prefix + "user-info-uri", () -> OAUTH.userInfoUrl(provider).toString());
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null ? fallback : value;
+    }
+
+    /** A username no other test uses, so tests never depend on each other's data. */
+    protected static String uniqueName(String prefix) {
+        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+}

@@ -1,0 +1,230 @@
+package org.hypertube.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.FilePayload;
+import com.nimbusds.jose.JOSEObjectType;
+import jakarta.mail.Message;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.hypertube.AppTestBase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The account flows in a real Chromium: what a person clicks, reads and types. */
+class AccountBrowserTest extends AppTestBase {
+
+    static BrowserSession browser;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void launch() {
+        browser = new BrowserSession();
+    }
+
+    @AfterAll
+    static void quit() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @AfterEach
+    void consoleStayedClean() {
+        assertThat(browser.consoleProblems).isEmpty();
+    }
+
+    String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    record Person(String username, String email, String password) {
+        static Person fresh() {
+            String username = uniqueName("p");
+            return new Person(username, username + "@example.org", "copper-meadow-" + username.substring(1, 5));
+        }
+    }
+
+    void register(Page page, Person person) {
+        page.navigate(url("/register"));
+        page.fill("#email", person.email());
+        page.fill("#username", person.username());
+        page.fill("#firstName", "Ada");
+        page.fill("#lastName", "Lovelace");
+        page.fill("#password", person.password());
+        page.click("main button[type=submit]");
+        page.waitForURL(url("/"));
+    }
+
+    void logIn(Page page, String username, String password) {
+        page.navigate(url("/login"));
+        page.fill("#username", username);
+        page.fill("#password", password);
+        page.click("main button[type=submit]");
+        page.waitForURL(url("/"));
+    }
+
+    String mailedResetLink(String email) throws Exception {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (var message : MAIL.getReceivedMessages()) {
+                if (Arrays.stream(message.getRecipients(Message.RecipientType.TO)).anyMatch(a -> a.toString().equals(email))) {
+                    var link = Pattern.compile("http://\\S+/password/reset\\?token=[A-Za-z0-9_-]+").matcher((String) message.getContent());
+                    if (link.find()) {
+                        return link.group();
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no reset mail reached " + email);
+    }
+
+    @Test
+    void registerLogOutLogInSpeakFrenchAndResetThePasswordByMail() throws Exception {
+        Person person = Person.fresh();
+        Page page = browser.open(1280, 800, "en-US");
+        register(page, person);
+        assertThat(page.locator("h1")).hasText("Welcome, " + person.username());
+
+        page.click("header .logout button");
+        page.waitForURL(url("/login?logout"));
+        assertThat(page.locator("[role=status]")).hasText("You are signed out.");
+        logIn(page, person.username(), person.password());
+
+        page.selectOption("#lang", "fr");
+        page.waitForURL(url("/"));
+        assertThat(page.locator("html")).hasAttribute("lang", "fr");
+        assertThat(page.locator("header .logout button")).hasText("Se déconnecter");
+        page.reload();
+        assertThat(page.locator("h1")).hasText("Bienvenue, " + person.username());
+
+        page.click("header .logout button");
+        page.waitForURL(url("/login?logout"));
+        page.click("text=Mot de passe oublié ?");
+        page.fill("#login", person.email());
+        page.click("main button[type=submit]");
+        assertThat(page.locator("[role=status]")).containsText("Si un compte correspond");
+
+        page.navigate(mailedResetLink(person.email()));
+        page.fill("#password", "brass-lighthouse-4410");
+        page.click("main button[type=submit]");
+        page.waitForURL(Pattern.compile(".*/login\\?reset.*"));
+        assertThat(page.locator("[role=status]")).containsText("Votre mot de passe a été changé");
+        logIn(page, person.username(), "brass-lighthouse-4410");
+        assertThat(page.locator("h1")).hasText("Bienvenue, " + person.username());
+        page.context().close();
+    }
+
+    @Test
+    void signInThroughA42StandInCreatesThenReusesTheAccount() {
+        String login = uniqueName("ft");
+        var claims = Map.<String, Object>of("id", 4242, "login", login, "email", login + "@student.42.fr",
+                "first_name", "Grace", "last_name", "Hopper");
+        Page page = browser.open(1280, 800, "en-US");
+
+        OAUTH.enqueueCallback(new DefaultOAuth2TokenCallback("intra42", login, JOSEObjectType.JWT.getType(), List.of("hypertube-intra42"), claims, 3600));
+        page.navigate(url("/login"));
+        page.click("#oauth-intra42");
+        page.waitForURL(url("/signup/oauth"));
+        assertThat(page.locator("#username")).hasValue(login.toLowerCase());
+        assertThat(page.locator("#email")).hasValue(login + "@student.42.fr");
+        assertThat(page.locator("#firstName")).hasValue("Grace");
+        page.click("main button[type=submit]");
+        page.waitForURL(url("/"));
+        assertThat(page.locator("h1")).hasText("Welcome, " + login.toLowerCase());
+
+        page.click("header .logout button");
+        page.waitForURL(url("/login?logout"));
+        OAUTH.enqueueCallback(new DefaultOAuth2TokenCallback("intra42", login, JOSEObjectType.JWT.getType(), List.of("hypertube-intra42"), claims, 3600));
+        page.click("#oauth-intra42");
+        page.waitForURL(url("/"));
+        assertThat(page.locator("h1")).hasText("Welcome, " + login.toLowerCase());
+        page.context().close();
+    }
+
+    @Test
+    void aGithubStandInWithoutPublicEmailAsksForOne() {
+        String login = uniqueName("gh");
+        Page page = browser.open(1280, 800, "en-US");
+        OAUTH.enqueueCallback(new DefaultOAuth2TokenCallback("github", login, JOSEObjectType.JWT.getType(), List.of("hypertube-github"),
+                Map.of("id", Math.abs(login.hashCode()), "login", login, "name", "Mona Lisa"), 3600));
+        page.navigate(url("/login"));
+        page.click("#oauth-github");
+        page.waitForURL(url("/signup/oauth"));
+        assertThat(page.locator("#email")).hasValue("");
+        // A page of the library is closed until the sign-up is finished.
+        page.navigate(url("/profile"));
+        page.waitForURL(url("/signup/oauth"));
+        page.click("main button[type=submit]");
+        assertThat(page.locator(".field-error").first()).hasText("Please fill in this field.");
+        page.fill("#email", login + "@example.net");
+        page.click("main button[type=submit]");
+        page.waitForURL(url("/"));
+        assertThat(page.locator("h1")).hasText("Welcome, " + login.toLowerCase());
+        page.context().close();
+    }
+
+    @Test
+    void everyAccountPageFitsAPhoneScreen() {
+        Person person = Person.fresh();
+        Page page = browser.open(360, 740, "en-US");
+        for (String path : List.of("/login", "/register", "/password/forgot")) {
+            page.navigate(url(path));
+            assertThat(horizontalOverflow(page)).as(path).isLessThanOrEqualTo(0);
+        }
+        register(page, person);
+        page.navigate(url("/profile"));
+        String settings = page.url();
+        for (String path : List.of(url("/"), settings, settings.replace("/edit", ""))) {
+            page.navigate(path);
+            assertThat(horizontalOverflow(page)).as(path).isLessThanOrEqualTo(0);
+        }
+        page.context().close();
+    }
+
+    private static int horizontalOverflow(Page page) {
+        return ((Number) page.evaluate("document.documentElement.scrollWidth - window.innerWidth")).intValue();
+    }
+
+    @Test
+    void aPictureIsAcceptedOnlyIfItIsAnImageOfModestSize() throws Exception {
+        Person person = Person.fresh();
+        Page page = browser.open(1280, 900, "en-US");
+        register(page, person);
+        page.navigate(url("/profile"));
+
+        page.setInputFiles("#picture", new FilePayload("evil.png", "image/png", "<?php system($_GET['c']); ?>".getBytes()));
+        page.click("form[enctype] button[type=submit]");
+        assertThat(page.locator("[role=alert]")).hasText("This file is not an image we can use. Choose a PNG, JPEG or GIF.");
+
+        page.setInputFiles("#picture", new FilePayload("huge.png", "image/png", new byte[3 * 1024 * 1024]));
+        page.click("form[enctype] button[type=submit]");
+        assertThat(page.locator("[role=alert]")).hasText("This file is too large (2 MB at most).");
+
+        var image = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(200, 150, 0xff0000);
+        var png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        page.setInputFiles("#picture", new FilePayload("me.png", "image/png", png.toByteArray()));
+        page.click("form[enctype] button[type=submit]");
+        assertThat(page.locator("[role=status]")).hasText("Your picture was changed.");
+        Object width = page.evaluate("() => new Promise(done => { const img = new Image(); img.onload = () => done(img.naturalWidth);"
+                + " img.src = document.querySelector('.settings img.avatar').src + '?fresh'; })");
+        assertThat(((Number) width).intValue()).isEqualTo(256);
+        page.context().close();
+    }
+}

@@ -1,0 +1,53 @@
+package org.hypertube.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.hypertube.HypertubeApplication;
+
+/** The README's run command in miniature: no database configured, so H2 in the data folder. */
+class H2DefaultBootTest {
+
+    static Path dataDir;
+    static ConfigurableApplicationContext app;
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void bootsOnTheEmbeddedDefaultsAndServesTheSignUpPage() throws Exception {
+        dataDir = Files.createTempDirectory("hypertube-h2");
+        app = SpringApplication.run(HypertubeApplication.class, "--server.port=0", "--server.address=127.0.0.1",
+                "--hypertube.data-dir=" + dataDir, "--spring.mail.host=");
+        int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+        var http = HttpClient.newHttpClient();
+
+        var signUp = get(http, "http://127.0.0.1:" + port + "/register");
+        assertThat(signUp.statusCode()).isEqualTo(200);
+        assertThat(signUp.body()).contains("Create your account");
+        var health = get(http, "http://127.0.0.1:" + port + "/actuator/health");
+        assertThat(health.body()).contains("\"status\":\"UP\"");
+        assertThat(Files.list(dataDir.resolve("db"))).anyMatch(p -> p.getFileName().toString().endsWith(".mv.db"));
+        // Flyway's schema is in place: the accounts table answers.
+        var jdbc = app.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
+        assertThat(jdbc.queryForObject("select count(*) from members", Integer.class)).isZero();
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
