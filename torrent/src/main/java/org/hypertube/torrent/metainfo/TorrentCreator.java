@@ -95,7 +95,7 @@ public final class TorrentCreator {
         byte[] pieces = hash(files, total, pl);
 
         List<BValue> fileList = new ArrayList<>();
-        for (Path p : files) {
+        for (Path p : multi ? files : List.<Path>of()) {
             List<BValue> comps = new ArrayList<>();
             for (Path c : base.relativize(p)) {
                 comps.add(Bencode.string(PathSanitizer.component(c.toString(), "file")));

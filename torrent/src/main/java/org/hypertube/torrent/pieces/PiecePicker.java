@@ -189,6 +189,11 @@ public final class PiecePicker {
         return false;
     }
 
+    /** True while the piece has blocks being fetched or awaiting verification. */
+    public boolean inProgress(int piece) {
+        return partials.containsKey(piece);
+    }
+
     public int partialCount() {
         return partials.size();
     }

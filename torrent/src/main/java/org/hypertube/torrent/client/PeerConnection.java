@@ -1,0 +1,222 @@
+package org.hypertube.torrent.client;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingDeque;
+import org.hypertube.torrent.peer.Handshake;
+import org.hypertube.torrent.peer.MessageCodec;
+import org.hypertube.torrent.peer.PeerMessage;
+import org.hypertube.torrent.pieces.Block;
+
+/**
+ * One peer after a successful handshake. The reader thread blocks on the socket and hands each
+ * message to the session; the writer thread drains {@link #queue}. Fields marked "session" are
+ * guarded by the session's lock.
+ */
+final class PeerConnection {
+    /** Idle peers are dropped after this long without any message (keep-alives come every 2 min at most). */
+    static final int READ_TIMEOUT_MILLIS = 180_000;
+    /** More queued outgoing items than this means the peer is not reading: drop it. */
+    static final int MAX_QUEUED = 20_000;
+    static final int MAX_RECENTLY_ABORTED = 2_000;
+
+    final TorrentSession session;
+    final Socket socket;
+    final InetSocketAddress address;
+    final boolean outgoing;
+    final byte[] peerId;
+    final boolean fast;
+    final boolean extensions;
+    /** Identity for bans: address plus peer id, since many peers may share one IP (loopback, NAT). */
+    final String key;
+    private final DataInputStream in;
+    private final BufferedOutputStream out;
+    private final LinkedBlockingDeque<Object> queue = new LinkedBlockingDeque<>();
+    private volatile boolean closed;
+
+    // session state
+    boolean amChoking = true;
+    boolean amInterested;
+    boolean peerChoking = true;
+    boolean peerInterested;
+    boolean seed;
+    boolean registered;
+    boolean gotFirstMessage;
+    BitSet has = new BitSet();
+    final LinkedHashSet<Block> outstanding = new LinkedHashSet<>();
+    final LinkedHashSet<Block> recentlyAborted = new LinkedHashSet<>();
+    final Set<Integer> allowedFast = new HashSet<>();
+    int peerRequestQueue = 250;
+    int utMetadataId;
+    int metadataSizeClaim;
+    String client = "";
+    final RateMeter down = new RateMeter();
+    final RateMeter up = new RateMeter();
+    long lastBlockAt;
+    long lastRequestAt;
+    long lastSentAt;
+    long unchokedAt;
+    long chokedAt;
+    boolean snubbed;
+    int unrequestedBlocks;
+    int uploadsQueued;
+
+    /** An upload to do on the writer thread: read from storage and send. */
+    record Upload(int piece, int begin, int length) {}
+
+    PeerConnection(TorrentSession session, Socket socket, DataInputStream in, Handshake theirs, boolean outgoing,
+            long now) throws IOException {
+        this.session = session;
+        this.socket = socket;
+        this.address = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.outgoing = outgoing;
+        this.peerId = theirs.peerId();
+        this.fast = theirs.supportsFast() && Handshake.ourReserved()[7] != 0;
+        this.extensions = theirs.supportsExtensions();
+        this.key = address.getAddress().getHostAddress() + "/" + HexFormat.of().formatHex(peerId);
+        this.in = in;
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        this.lastSentAt = now;
+        this.chokedAt = now;
+        socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+    }
+
+    void start() {
+        Thread.ofVirtual().name("peer-read-" + address).start(this::readLoop);
+        Thread.ofVirtual().name("peer-write-" + address).start(this::writeLoop);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Queues a message; never blocks, so the session can call it under its lock. */
+    void send(PeerMessage m) {
+        enqueue(MessageCodec.encode(m));
+    }
+
+    void sendUpload(Upload u) {
+        uploadsQueued++;
+        enqueue(u);
+    }
+
+    /** Drops a queued upload the peer cancelled; true if it was still queued. */
+    boolean cancelUpload(Upload u) {
+        boolean removed = queue.removeFirstOccurrence(u);
+        if (removed) {
+            uploadsQueued--;
+        }
+        return removed;
+    }
+
+    private void enqueue(Object item) {
+        if (closed) {
+            return;
+        }
+        if (queue.size() >= MAX_QUEUED) {
+            session.dropped(this, "peer does not read what we send");
+            close();
+            return;
+        }
+        queue.add(item);
+    }
+
+    void rememberAborted(Block b) {
+        recentlyAborted.add(b);
+        if (recentlyAborted.size() > MAX_RECENTLY_ABORTED) {
+            recentlyAborted.removeFirst();
+        }
+    }
+
+    private void readLoop() {
+        String reason = "closed";
+        try {
+            while (!closed) {
+                PeerMessage m = MessageCodec.read(in, session.maxMessageLength());
+                session.limiter().acquire(m instanceof PeerMessage.Piece p ? p.data().length : 0);
+                session.onMessage(this, m);
+            }
+        } catch (EOFException e) {
+            reason = "peer closed the connection";
+        } catch (SocketTimeoutException e) {
+            reason = "idle for " + READ_TIMEOUT_MILLIS / 1000 + " s";
+        } catch (SocketException e) {
+            reason = closed ? "closed" : "connection reset: " + e.getMessage();
+        } catch (IOException e) {
+            reason = e.getMessage();
+        } catch (InterruptedException e) {
+            reason = "interrupted";
+        } catch (RuntimeException e) {
+            reason = "internal error: " + e;
+            session.logUnexpected(this, e);
+        } finally {
+            close();
+            session.disconnected(this, reason);
+        }
+    }
+
+    private void writeLoop() {
+        byte[] block = new byte[MessageCodec.MAX_BLOCK];
+        try {
+            while (!closed) {
+                Object item = queue.take();
+                do {
+                    write(item, block);
+                } while ((item = queue.poll()) != null);
+                out.flush();
+            }
+        } catch (IOException | InterruptedException e) {
+            // the reader sees the closed socket and reports it
+        } finally {
+            close();
+        }
+    }
+
+    private void write(Object item, byte[] block) throws IOException, InterruptedException {
+        switch (item) {
+            case byte[] bytes -> out.write(bytes);
+            case Upload u -> {
+                if (!session.approveUpload(this, u)) {
+                    return;
+                }
+                session.uploadLimiter().acquire(u.length());
+                session.storageRead(u.piece(), u.begin(), block, u.length());
+                MessageCodec.writePiece(out, u.piece(), u.begin(), block, 0, u.length());
+                session.uploaded(this, u.length());
+            }
+            default -> throw new IllegalStateException("unknown queue item " + item);
+        }
+    }
+
+    synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        session.connectionClosed();
+        queue.clear();
+        queue.add(new byte[0]);
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public String toString() {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,1386 @@
+package org.hypertube.torrent.client;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.metainfo.Magnet;
+import org.hypertube.torrent.metainfo.Metainfo;
+import org.hypertube.torrent.metainfo.MetainfoException;
+import org.hypertube.torrent.metainfo.TorrentFile;
+import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.peer.ExtensionHandshake;
+import org.hypertube.torrent.peer.MessageCodec;
+import org.hypertube.torrent.peer.MetadataMessage;
+import org.hypertube.torrent.peer.PeerMessage;
+import org.hypertube.torrent.peer.PeerProtocolException;
+import org.hypertube.torrent.pieces.Block;
+import org.hypertube.torrent.pieces.PiecePicker;
+import org.hypertube.torrent.storage.ResumeData;
+import org.hypertube.torrent.storage.Storage;
+import org.hypertube.torrent.tracker.AnnounceRequest;
+import org.hypertube.torrent.tracker.TrackerException;
+import org.hypertube.torrent.tracker.TrackerTiers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One torrent's state and decisions. All mutable state is guarded by {@code this}; nothing under
+ * the lock blocks on I/O (sends are queued, hashing and disk writes run on the client's pool).
+ */
+final class TorrentSession implements Torrent {
+    private static final Logger log = LoggerFactory.getLogger(TorrentSession.class);
+    static final int OUR_UT_METADATA_ID = 2;
+    static final int OUR_REQUEST_QUEUE = 500;
+    /** Unverified piece data held in memory at most (anacrolix uses 64 MiB). */
+    static final long UNVERIFIED_BUDGET = 128L << 20;
+    static final int REQUEST_QUEUE_SECONDS = 3;
+    static final int MIN_PIPELINE = 16;
+    static final int MAX_PIPELINE = 500;
+    static final int CHOKE_INTERVAL_MS = 10_000;
+    static final int OPTIMISTIC_INTERVAL_MS = 30_000;
+    static final int SEED_SLOT_MS = 30_000;
+    static final int BAN_STRIKES = 2;
+    static final int MAX_UNREQUESTED = 64;
+
+    private final TorrentClient client;
+    private final InfoHash infoHash;
+    private final Path dir;
+    private final Optional<Magnet> magnet;
+    private final TrackerTiers trackers;
+    private final Random random = new Random();
+    private final CountDownLatch completed = new CountDownLatch(1);
+    private final CountDownLatch metadataLatch = new CountDownLatch(1);
+    /** Wakes the announcer early (completion, closing) without interrupting a tracker exchange. */
+    private final java.util.concurrent.Semaphore announceWake = new java.util.concurrent.Semaphore(0);
+
+    private TorrentInfo info;
+    private Storage storage;
+    private PiecePicker picker;
+    private boolean ready;
+    private TorrentState state;
+    private String error;
+    private final List<PeerConnection> peers = new ArrayList<>();
+    private final Map<InetSocketAddress, Long> candidates = new LinkedHashMap<>();
+    private final Map<InetSocketAddress, Integer> failures = new HashMap<>();
+    private final Set<InetSocketAddress> connectingTo = new HashSet<>();
+    private final Set<InetSocketAddress> selfAddresses = new HashSet<>();
+    private final Set<String> banned = new HashSet<>();
+    private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
+    private final Map<String, Integer> strikes = new HashMap<>();
+    private final Map<Integer, byte[]> buffers = new HashMap<>();
+    private final Map<Integer, String[]> contributors = new HashMap<>();
+    /** Blocks of failed attempts: piece → block → (peer key, CRC of what it sent), for smart banning. */
+    private final Map<Integer, Map<Integer, Map.Entry<String, Long>>> failedBlocks = new HashMap<>();
+    private int[] filePriorities;
+    private long downloaded;
+    private long uploaded;
+    private long verifiedBytes;
+    private final RateMeter downRate = new RateMeter();
+    private final RateMeter upRate = new RateMeter();
+    private long lastChoke;
+    private long lastOptimistic;
+    private PeerConnection optimistic;
+    private boolean resumeDirty;
+    private boolean announcedComplete;
+    private volatile boolean closed;
+    private Thread scheduler;
+    private Thread announcer;
+    // BEP 9 state while fetching metadata
+    private byte[] metadata;
+    private BitSet metadataHave;
+    private long[] metadataRequestedAt;
+
+    TorrentSession(TorrentClient client, InfoHash infoHash, Optional<Metainfo> metainfo, Optional<Magnet> magnet, Path dir) {
+        this.client = client;
+        this.infoHash = infoHash;
+        this.dir = dir;
+        this.magnet = magnet;
+        List<List<String>> tiers = new ArrayList<>();
+        metainfo.ifPresent(m -> tiers.addAll(m.trackerTiers()));
+        magnet.ifPresent(m -> m.trackers().forEach(t -> tiers.add(List.of(t))));
+        this.trackers = new TrackerTiers(tiers, client.trackerTimeout(), client.clock(), random);
+        this.state = metainfo.isPresent() ? TorrentState.CHECKING : TorrentState.FETCHING_METADATA;
+        magnet.ifPresent(m -> m.peers().forEach(p -> candidates.put(new InetSocketAddress(p.getHostString(), p.getPort()), 0L)));
+        metainfo.ifPresent(m -> this.info = m.info());
+    }
+
+    void start() {
+        if (info != null) {
+            Thread.ofVirtual().name("check-" + infoHash.shortHex()).start(this::initialise);
+        } else {
+            log.info("{} fetching metadata from peers", infoHash);
+        }
+        scheduler = Thread.ofVirtual().name("scheduler-" + infoHash.shortHex()).start(this::schedulerLoop);
+        announcer = Thread.ofVirtual().name("announce-" + infoHash.shortHex()).start(this::announceLoop);
+    }
+
+    long now() {
+        return client.clock().millis();
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    @Override
+    public InfoHash infoHash() {
+        return infoHash;
+    }
+
+    @Override
+    public synchronized Optional<TorrentInfo> info() {
+        return Optional.ofNullable(info);
+    }
+
+    @Override
+    public synchronized TorrentState state() {
+        return state;
+    }
+
+    @Override
+    public synchronized Optional<String> error() {
+        return Optional.ofNullable(error);
+    }
+
+    @Override
+    public synchronized double progress() {
+        if (picker == null) {
+            return 0;
+        }
+        long left = picker.bytesLeft();
+        long wanted = left + wantedVerified();
+        return wanted == 0 ? 1 : 1 - (double) left / wanted;
+    }
+
+    private long wantedVerified() {
+        long v = 0;
+        BitSet have = picker.haveSet();
+        for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) {
+            if (picker.priority(i) > 0) {
+                v += picker.pieceSize(i);
+            }
+        }
+        return v;
+    }
+
+    @Override
+    public synchronized long verifiedBytes() {
+        return verifiedBytes;
+    }
+
+    @Override
+    public synchronized long downloadedBytes() {
+        return downloaded;
+    }
+
+    @Override
+    public synchronized long uploadedBytes() {
+        return uploaded;
+    }
+
+    @Override
+    public synchronized long downloadRate() {
+        return downRate.rate(now());
+    }
+
+    @Override
+    public synchronized long uploadRate() {
+        return upRate.rate(now());
+    }
+
+    @Override
+    public synchronized List<PeerInfo> peers() {
+        long now = now();
+        List<PeerInfo> out = new ArrayList<>();
+        for (PeerConnection p : peers) {
+            double progress = p.seed ? 1 : info == null ? 0 : (double) p.has.cardinality() / info.pieceCount();
+            out.add(new PeerInfo(p.address, p.client, p.outgoing, progress, p.down.rate(now), p.up.rate(now),
+                    p.peerChoking, p.amChoking, p.snubbed));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized List<FileInfo> files() {
+        if (info == null) {
+            return List.of();
+        }
+        List<FileInfo> out = new ArrayList<>();
+        List<Path> paths = storage == null ? List.of() : storage.filePaths();
+        int real = 0;
+        for (int f = 0; f < info.files().size(); f++) {
+            TorrentFile tf = info.files().get(f);
+            if (tf.pad()) {
+                continue;
+            }
+            long verified = 0;
+            if (picker != null && tf.length() > 0) {
+                long end = tf.offset() + tf.length();
+                for (int p = (int) (tf.offset() / info.pieceLength()); (long) p * info.pieceLength() < end; p++) {
+                    if (picker.have(p)) {
+                        long ps = (long) p * info.pieceLength();
+                        verified += Math.min(end, ps + info.pieceSize(p)) - Math.max(tf.offset(), ps);
+                    }
+                }
+            }
+            out.add(new FileInfo(tf.displayPath(), real < paths.size() ? paths.get(real) : null, tf.length(), verified,
+                    filePriorities == null ? PiecePicker.DEFAULT_PRIORITY : filePriorities[f]));
+            real++;
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void setFilePriority(int fileIndex, int priority) {
+        if (info == null) {
+            throw new IllegalStateException("metadata not known yet");
+        }
+        List<Integer> real = new ArrayList<>();
+        for (int f = 0; f < info.files().size(); f++) {
+            if (!info.files().get(f).pad()) {
+                real.add(f);
+            }
+        }
+        filePriorities[real.get(fileIndex)] = priority;
+        applyFilePriorities();
+        peers.forEach(this::updateInterest);
+        peers.forEach(this::fillRequests);
+    }
+
+    private void applyFilePriorities() {
+        if (picker == null) {
+            return;
+        }
+        // A piece gets the highest priority of the files it touches (a shared boundary piece is needed by both).
+        int[] prio = new int[info.pieceCount()];
+        for (int f = 0; f < info.files().size(); f++) {
+            TorrentFile tf = info.files().get(f);
+            if (tf.pad() || tf.length() == 0) {
+                continue;
+            }
+            int first = (int) (tf.offset() / info.pieceLength());
+            int last = (int) ((tf.offset() + tf.length() - 1) / info.pieceLength());
+            for (int p = first; p <= last; p++) {
+                prio[p] = Math.max(prio[p], filePriorities[f]);
+            }
+        }
+        for (int p = 0; p < prio.length; p++) {
+            picker.setPriority(p, prio[p]);
+        }
+        if (ready && picker.isComplete()) {
+            onComplete();
+        }
+    }
+
+    @Override
+    public synchronized void connect(InetSocketAddress peer) {
+        candidates.put(peer, 0L);
+        failures.remove(peer);
+    }
+
+    @Override
+    public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+        boolean done = completed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            if (state == TorrentState.FAILED) {
+                throw new IllegalStateException("torrent " + infoHash + " failed: " + error);
+            }
+            return done && picker != null && picker.isComplete();
+        }
+    }
+
+    @Override
+    public boolean awaitMetadata(Duration timeout) throws InterruptedException {
+        return metadataLatch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        List<PeerConnection> toClose;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (state != TorrentState.FAILED) {
+                state = TorrentState.CLOSED;
+            }
+            toClose = new ArrayList<>(peers);
+        }
+        toClose.forEach(PeerConnection::close);
+        if (scheduler != null) {
+            scheduler.interrupt();
+        }
+        if (announcer != null) {
+            announceWake.release();
+            try {
+                if (!announcer.join(Duration.ofSeconds(2))) {
+                    announcer.interrupt();
+                    announcer.join(Duration.ofSeconds(2));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        saveResume();
+        synchronized (this) {
+            try {
+                if (storage != null) {
+                    storage.close();
+                }
+            } catch (IOException e) {
+                log.warn("{} closing files: {}", infoHash, e.toString());
+            }
+        }
+        client.removed(this);
+        completed.countDown();
+        metadataLatch.countDown();
+        log.info("{} closed: downloaded {} bytes, uploaded {} bytes", infoHash, downloaded, uploaded);
+    }
+
+    @Override
+    public String toString() {
+        return "Torrent[" + infoHash.shortHex() + " " + state + "]";
+    }
+
+    // ---------------------------------------------------------------- start-up
+
+    /** Opens storage, checks what is already on disk, then starts downloading or seeding. */
+    private void initialise() {
+        TorrentInfo ti;
+        synchronized (this) {
+            ti = info;
+            state = TorrentState.CHECKING;
+        }
+        try {
+            Storage s = new Storage(ti, dir);
+            BitSet verified = ResumeData.verifiedPieces(s, ResumeData.load(dir, infoHash), i -> { });
+            synchronized (this) {
+                if (closed) {
+                    s.close();
+                    return;
+                }
+                storage = s;
+                picker = new PiecePicker(ti.pieceCount(), ti.pieceLength(), ti.totalLength(), random);
+                filePriorities = new int[ti.files().size()];
+                java.util.Arrays.fill(filePriorities, PiecePicker.DEFAULT_PRIORITY);
+                magnet.filter(m -> !m.selectOnly().isEmpty()).ifPresent(m -> {
+                    // BEP 53 indices count real files only.
+                    int realIndex = 0;
+                    for (int f = 0; f < ti.files().size(); f++) {
+                        if (!ti.files().get(f).pad()) {
+                            filePriorities[f] = m.selectOnly().contains(realIndex) ? PiecePicker.DEFAULT_PRIORITY : 0;
+                            realIndex++;
+                        }
+                    }
+                });
+                for (int i = verified.nextSetBit(0); i >= 0; i = verified.nextSetBit(i + 1)) {
+                    picker.pieceVerified(i);
+                    verifiedBytes += ti.pieceSize(i);
+                }
+                applyFilePriorities();
+                ready = true;
+                resumeDirty = true;
+                log.info("{} checked '{}': {} of {} pieces already verified", infoHash, ti.name(), verified.cardinality(),
+                        ti.pieceCount());
+                client.emit(new TorrentEvent.Checked(infoHash, verified.cardinality(), ti.pieceCount()));
+                if (picker.isComplete()) {
+                    onComplete();
+                } else {
+                    state = TorrentState.DOWNLOADING;
+                }
+                for (PeerConnection p : new ArrayList<>(peers)) {
+                    becameReady(p);
+                }
+            }
+            saveResume();
+        } catch (IOException | RuntimeException e) {
+            fail("cannot open or check files in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private void becameReady(PeerConnection p) {
+        if (p.isClosed()) {
+            return;
+        }
+        BitSet has = p.has;
+        if (!p.seed && has.length() > info.pieceCount()) {
+            dropPeer(p, "bitfield or have beyond the piece count");
+            return;
+        }
+        register(p);
+        BitSet mine = picker.haveSet();
+        for (int i = mine.nextSetBit(0); i >= 0; i = mine.nextSetBit(i + 1)) {
+            p.send(new PeerMessage.Have(i));
+        }
+        updateInterest(p);
+        fillRequests(p);
+    }
+
+    private void register(PeerConnection p) {
+        if (p.registered) {
+            return;
+        }
+        p.registered = true;
+        if (p.seed) {
+            picker.seedJoined();
+        } else {
+            picker.peerBitfield(p.has);
+        }
+    }
+
+    synchronized void fail(String reason) {
+        if (state == TorrentState.FAILED || closed) {
+            return;
+        }
+        state = TorrentState.FAILED;
+        error = reason;
+        log.error("{} failed: {}", infoHash, reason);
+        client.emit(new TorrentEvent.Failed(infoHash, reason));
+        peers.forEach(PeerConnection::close);
+        completed.countDown();
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    synchronized boolean accepts(PeerConnection candidate) {
+        if (closed || state == TorrentState.FAILED) {
+            return false;
+        }
+        if (banned.contains(candidate.key)) {
+            return false;
+        }
+        if (peers.size() >= client.maxConnectionsPerTorrent()) {
+            return false;
+        }
+        for (PeerConnection p : peers) {
+            if (java.util.Arrays.equals(p.peerId, candidate.peerId)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Called after both handshakes; sends our opening messages and starts the peer's threads. */
+    synchronized void added(PeerConnection p) {
+        peers.add(p);
+        if (p.outgoing) {
+            failures.remove(p.address);
+        }
+        if (p.extensions) {
+            p.send(new PeerMessage.Extended(0, new ExtensionHandshake(Map.of(ExtensionHandshake.UT_METADATA, OUR_UT_METADATA_ID),
+                    info == null ? OptionalInt.empty() : OptionalInt.of(info.rawLength()), Optional.of(TorrentClient.CLIENT_NAME),
+                    OptionalInt.of(OUR_REQUEST_QUEUE), OptionalInt.of(client.port())).encode()));
+        }
+        if (ready) {
+            BitSet have = picker.haveSet();
+            if (p.fast && have.cardinality() == info.pieceCount()) {
+                p.send(new PeerMessage.HaveAll());
+            } else if (p.fast && have.isEmpty()) {
+                p.send(new PeerMessage.HaveNone());
+            } else if (!have.isEmpty()) {
+                p.send(new PeerMessage.Bitfield(bitfieldBytes(have, info.pieceCount())));
+            }
+        } else if (p.fast) {
+            p.send(new PeerMessage.HaveNone());
+        }
+        log.debug("{} peer {} connected ({})", infoHash, p, p.outgoing ? "outgoing" : "incoming");
+        p.start();
+    }
+
+    static byte[] bitfieldBytes(BitSet have, int count) {
+        byte[] b = new byte[(count + 7) / 8];
+        for (int i = have.nextSetBit(0); i >= 0 && i < count; i = have.nextSetBit(i + 1)) {
+            b[i >> 3] |= (byte) (0x80 >>> (i & 7));
+        }
+        return b;
+    }
+
+    synchronized void disconnected(PeerConnection p, String reason) {
+        if (!peers.remove(p)) {
+            return;
+        }
+        for (Block b : p.outstanding) {
+            if (picker != null) {
+                picker.abort(b);
+            }
+        }
+        p.outstanding.clear();
+        if (p.registered) {
+            if (p.seed) {
+                picker.seedLeft();
+            } else {
+                picker.peerLost(p.has);
+            }
+        }
+        if (p == optimistic) {
+            optimistic = null;
+        }
+        if (p.outgoing && !banned.contains(p.key)) {
+            failures.merge(p.address, 1, Integer::sum);
+            candidates.put(p.address, now() + 30_000L * failures.get(p.address));
+        }
+        log.debug("{} peer {} disconnected: {}", infoHash, p, reason);
+        // Its blocks are free again: give them to the others.
+        if (picker != null && !closed) {
+            peers.forEach(this::fillRequests);
+        }
+    }
+
+    void connectionClosed() {
+        client.connectionClosed();
+    }
+
+    void dropped(PeerConnection p, String reason) {
+        log.info("{} dropping peer {}: {}", infoHash, p, reason);
+    }
+
+    private void dropPeer(PeerConnection p, String reason) {
+        log.info("{} dropping peer {}: {}", infoHash, p, reason);
+        p.close();
+    }
+
+    void logUnexpected(PeerConnection p, RuntimeException e) {
+        log.warn("{} internal error with peer {}", infoHash, p, e);
+    }
+
+    private void connectMore() {
+        if (closed || (!ready && info != null)) {
+            return;
+        }
+        boolean seeding = state == TorrentState.SEEDING;
+        long now = now();
+        int room = client.maxConnectionsPerTorrent() - peers.size() - connectingTo.size();
+        for (var it = candidates.entrySet().iterator(); it.hasNext() && room > 0;) {
+            var e = it.next();
+            InetSocketAddress a = e.getKey();
+            if (e.getValue() > now || connectingTo.contains(a)) {
+                continue;
+            }
+            if (selfAddresses.contains(a) || bannedAddresses.contains(a) || client.isOwnAddress(a)
+                    || failures.getOrDefault(a, 0) > 5) {
+                it.remove();
+                continue;
+            }
+            if (peers.stream().anyMatch(p -> p.address.equals(a))) {
+                continue;
+            }
+            if (seeding && failures.getOrDefault(a, 0) > 0) {
+                continue;
+            }
+            e.setValue(Long.MAX_VALUE); // not again until this attempt ends
+            connectingTo.add(a);
+            room--;
+            client.dial(this, a);
+        }
+    }
+
+    synchronized void dialFailed(InetSocketAddress a, String reason) {
+        connectingTo.remove(a);
+        int n = failures.merge(a, 1, Integer::sum);
+        candidates.put(a, now() + Math.min(300_000L, 5_000L << Math.min(n, 6)));
+        log.debug("{} cannot connect to {}: {}", infoHash, a, reason);
+    }
+
+    synchronized void dialDone(InetSocketAddress a) {
+        connectingTo.remove(a);
+    }
+
+    synchronized void connectedToSelf(InetSocketAddress a) {
+        connectingTo.remove(a);
+        selfAddresses.add(a);
+        candidates.remove(a);
+    }
+
+    int maxMessageLength() {
+        return MessageCodec.DEFAULT_MAX_MESSAGE;
+    }
+
+    RateLimiter limiter() {
+        return client.downloadLimiter();
+    }
+
+    RateLimiter uploadLimiter() {
+        return client.uploadLimiter();
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    synchronized void onMessage(PeerConnection p, PeerMessage m) throws PeerProtocolException {
+        if (p.isClosed() || closed) {
+            return;
+        }
+        boolean first = !p.gotFirstMessage && !(m instanceof PeerMessage.KeepAlive) && !(m instanceof PeerMessage.Extended);
+        if (first) {
+            p.gotFirstMessage = true;
+        }
+        switch (m) {
+            case PeerMessage.KeepAlive k -> { }
+            case PeerMessage.Choke c -> onChoke(p);
+            case PeerMessage.Unchoke u -> {
+                p.peerChoking = false;
+                fillRequests(p);
+            }
+            case PeerMessage.Interested i -> onInterested(p, true);
+            case PeerMessage.NotInterested n -> onInterested(p, false);
+            case PeerMessage.Have(int piece) -> onHave(p, piece);
+            case PeerMessage.Bitfield(byte[] bits) -> {
+                if (!first) {
+                    throw new PeerProtocolException("bitfield must be the first message");
+                }
+                onBitfield(p, bits);
+            }
+            case PeerMessage.HaveAll h -> {
+                requireFast(p, "have all");
+                if (!first) {
+                    throw new PeerProtocolException("have all must be the first message");
+                }
+                p.seed = true;
+                if (ready) {
+                    register(p);
+                    updateInterest(p);
+                }
+            }
+            case PeerMessage.HaveNone h -> {
+                requireFast(p, "have none");
+                if (!first) {
+                    throw new PeerProtocolException("have none must be the first message");
+                }
+                if (ready) {
+                    register(p);
+                }
+            }
+            case PeerMessage.Request r -> onRequest(p, r);
+            case PeerMessage.Piece piece -> onPiece(p, piece);
+            case PeerMessage.Cancel(int piece, int begin, int length) -> p.cancelUpload(new PeerConnection.Upload(piece, begin, length));
+            case PeerMessage.Reject(int piece, int begin, int length) -> {
+                requireFast(p, "reject");
+                Block b = new Block(piece, begin, length);
+                if (p.outstanding.remove(b) && picker != null) {
+                    picker.abort(b);
+                }
+                fillRequests(p);
+            }
+            case PeerMessage.AllowedFast(int piece) -> {
+                requireFast(p, "allowed fast");
+                if (p.allowedFast.size() < 64 && piece >= 0 && (info == null || piece < info.pieceCount())) {
+                    p.allowedFast.add(piece);
+                }
+            }
+            case PeerMessage.Suggest s -> { }
+            case PeerMessage.Port port -> { }
+            case PeerMessage.Extended(int id, byte[] payload) -> onExtended(p, id, payload);
+        }
+    }
+
+    private static void requireFast(PeerConnection p, String what) throws PeerProtocolException {
+        if (!p.fast) {
+            throw new PeerProtocolException(what + " without the fast extension");
+        }
+    }
+
+    private void onChoke(PeerConnection p) {
+        p.peerChoking = true;
+        if (!p.fast) {
+            // Without BEP 6 a choke drops every pending request; a late answer is still welcome.
+            for (Block b : p.outstanding) {
+                picker.abort(b);
+                p.rememberAborted(b);
+            }
+            p.outstanding.clear();
+        }
+    }
+
+    private void onInterested(PeerConnection p, boolean interested) {
+        p.peerInterested = interested;
+        if (interested && p.amChoking && unchokedCount() < client.uploadSlots()) {
+            unchoke(p);
+        } else if (!interested && !p.amChoking) {
+            choke(p);
+        }
+    }
+
+    private void onHave(PeerConnection p, int piece) throws PeerProtocolException {
+        if (piece < 0 || (info != null && piece >= info.pieceCount()) || piece >= TorrentInfo.MAX_PIECES) {
+            throw new PeerProtocolException("have for piece " + piece + " out of range");
+        }
+        if (p.seed || p.has.get(piece)) {
+            return;
+        }
+        p.has.set(piece);
+        if (ready && p.registered) {
+            picker.peerHas(piece);
+            if (!p.amInterested && picker.wanted(piece)) {
+                updateInterest(p);
+                fillRequests(p);
+            }
+        }
+        if (ready && state == TorrentState.SEEDING && p.has.cardinality() == info.pieceCount()) {
+            dropPeer(p, "both sides are seeds");
+        }
+    }
+
+    private void onBitfield(PeerConnection p, byte[] bits) throws PeerProtocolException {
+        BitSet has = new BitSet(bits.length * 8);
+        for (int i = 0; i < bits.length * 8; i++) {
+            if ((bits[i >> 3] & (0x80 >>> (i & 7))) != 0) {
+                has.set(i);
+            }
+        }
+        if (info != null) {
+            if (bits.length != (info.pieceCount() + 7) / 8) {
+                throw new PeerProtocolException("bitfield of " + bits.length + " bytes for " + info.pieceCount() + " pieces");
+            }
+            if (has.length() > info.pieceCount()) {
+                throw new PeerProtocolException("bitfield has spare bits set");
+            }
+        }
+        p.has = has;
+        if (ready) {
+            register(p);
+            if (state == TorrentState.SEEDING && has.cardinality() == info.pieceCount()) {
+                dropPeer(p, "both sides are seeds");
+                return;
+            }
+            updateInterest(p);
+            fillRequests(p);
+        }
+    }
+
+    private void onRequest(PeerConnection p, PeerMessage.Request r) throws PeerProtocolException {
+        if (info == null || !ready) {
+            if (p.fast) {
+                p.send(new PeerMessage.Reject(r.piece(), r.begin(), r.length()));
+            }
+            return;
+        }
+        if (r.piece() < 0 || r.piece() >= info.pieceCount() || r.begin() < 0 || r.length() <= 0
+                || r.length() > MessageCodec.MAX_BLOCK || (long) r.begin() + r.length() > info.pieceSize(r.piece())) {
+            throw new PeerProtocolException("request out of bounds: " + r);
+        }
+        boolean allowed = !p.amChoking && picker.have(r.piece()) && p.uploadsQueued < OUR_REQUEST_QUEUE;
+        if (!allowed) {
+            if (p.fast) {
+                p.send(new PeerMessage.Reject(r.piece(), r.begin(), r.length()));
+            }
+            return;
+        }
+        p.sendUpload(new PeerConnection.Upload(r.piece(), r.begin(), r.length()));
+    }
+
+    /** Writer thread, just before sending a block: still unchoked? */
+    synchronized boolean approveUpload(PeerConnection p, PeerConnection.Upload u) {
+        p.uploadsQueued--;
+        if (p.amChoking) {
+            if (p.fast) {
+                p.send(new PeerMessage.Reject(u.piece(), u.begin(), u.length()));
+            }
+            return false;
+        }
+        return true;
+    }
+
+    void storageRead(int piece, int begin, byte[] dst, int len) throws IOException {
+        Storage s;
+        synchronized (this) {
+            s = storage;
+        }
+        s.read(piece, begin, dst, 0, len);
+    }
+
+    synchronized void uploaded(PeerConnection p, int bytes) {
+        long now = now();
+        p.up.add(bytes, now);
+        upRate.add(bytes, now);
+        uploaded += bytes;
+    }
+
+    private void onPiece(PeerConnection p, PeerMessage.Piece m) throws PeerProtocolException {
+        if (!ready) {
+            throw new PeerProtocolException("piece data before we asked for anything");
+        }
+        Block b = new Block(m.piece(), m.begin(), m.data().length);
+        long now = now();
+        if (!p.outstanding.remove(b) && !p.recentlyAborted.remove(b)) {
+            // Data we never asked for: harmless (it is hashed before use) but a sign of a broken or hostile peer.
+            if (++p.unrequestedBlocks > MAX_UNREQUESTED) {
+                throw new PeerProtocolException("sent " + p.unrequestedBlocks + " blocks we never requested");
+            }
+            return;
+        }
+        int len = b.length();
+        p.down.add(len, now);
+        downRate.add(len, now);
+        downloaded += len;
+        p.lastBlockAt = now;
+        p.snubbed = false;
+        if (picker.isReceived(b) || !picker.wanted(b.piece())) {
+            fillRequests(p);
+            return;
+        }
+        if (!picker.inProgress(b.piece())) {
+            fillRequests(p);
+            return;
+        }
+        byte[] buf = buffers.computeIfAbsent(b.piece(), k -> new byte[info.pieceSize(k)]);
+        System.arraycopy(m.data(), 0, buf, b.begin(), len);
+        contributors.computeIfAbsent(b.piece(), k -> new String[picker.blockCount(k)])[b.index()] = p.key;
+        boolean complete = picker.received(b);
+        // Endgame: someone else may have been asked for the same block.
+        for (PeerConnection other : peers) {
+            if (other != p && other.outstanding.remove(b)) {
+                other.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length()));
+                other.rememberAborted(b);
+            }
+        }
+        if (complete) {
+            buffers.remove(b.piece());
+            String[] who = contributors.remove(b.piece());
+            client.verify(this, b.piece(), buf, who);
+        }
+        fillRequests(p);
+    }
+
+    /** Runs on the hash pool: SHA-1, then write if good. */
+    void verifyAndWrite(int piece, byte[] data, String[] who, MessageDigest sha1) {
+        sha1.update(data, 0, data.length);
+        boolean ok = info.pieceHashMatches(piece, sha1.digest());
+        if (ok) {
+            try {
+                storage.writePiece(piece, data);
+            } catch (IOException e) {
+                fail("cannot write to " + dir + ": " + e.getMessage());
+                return;
+            }
+        }
+        pieceChecked(piece, ok, data, who);
+    }
+
+    private synchronized void pieceChecked(int piece, boolean ok, byte[] data, String[] who) {
+        if (closed || state == TorrentState.FAILED) {
+            return;
+        }
+        if (ok) {
+            picker.pieceVerified(piece);
+            verifiedBytes += info.pieceSize(piece);
+            resumeDirty = true;
+            smartBan(piece, data);
+            for (PeerConnection p : peers) {
+                if (!p.seed && !p.has.get(piece)) {
+                    p.send(new PeerMessage.Have(piece));
+                }
+                if (p.amInterested && !picker.interesting(p.has, p.seed)) {
+                    updateInterest(p);
+                }
+            }
+            if (picker.isComplete()) {
+                onComplete();
+            }
+        } else {
+            picker.pieceFailed(piece);
+            Map<Integer, Map.Entry<String, Long>> record = failedBlocks.computeIfAbsent(piece, k -> new HashMap<>());
+            Set<String> senders = new HashSet<>();
+            for (int i = 0; i < who.length; i++) {
+                if (who[i] != null) {
+                    senders.add(who[i]);
+                    Block b = picker.block(piece, i);
+                    record.put(i, Map.entry(who[i], crc(data, b.begin(), b.length())));
+                }
+            }
+            log.warn("{} piece {} failed its hash check (from {})", infoHash, piece, senders);
+            for (String s : senders) {
+                // A peer that sent the whole piece alone is certainly at fault; strike harder.
+                int n = strikes.merge(s, senders.size() == 1 ? 2 : 1, Integer::sum);
+                if (n >= BAN_STRIKES && senders.size() == 1) {
+                    ban(s, "sent a piece that failed its hash check");
+                }
+            }
+            peers.forEach(this::fillRequests);
+        }
+    }
+
+    /** After a piece passes, blame exactly the peers whose blocks in an earlier failed attempt differ. */
+    private void smartBan(int piece, byte[] good) {
+        Map<Integer, Map.Entry<String, Long>> record = failedBlocks.remove(piece);
+        if (record == null) {
+            return;
+        }
+        for (var e : record.entrySet()) {
+            Block b = picker.block(piece, e.getKey());
+            if (crc(good, b.begin(), b.length()) != e.getValue().getValue()) {
+                ban(e.getValue().getKey(), "sent corrupt data in piece " + piece);
+            }
+        }
+    }
+
+    private static long crc(byte[] data, int off, int len) {
+        CRC32C c = new CRC32C();
+        c.update(data, off, len);
+        return c.getValue();
+    }
+
+    private void ban(String key, String reason) {
+        if (!banned.add(key)) {
+            return;
+        }
+        log.warn("{} banned peer {}: {}", infoHash, key, reason);
+        client.emit(new TorrentEvent.PeerBanned(infoHash, key, reason));
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            if (p.key.equals(key)) {
+                if (p.outgoing) {
+                    bannedAddresses.add(p.address);
+                }
+                p.close();
+            }
+        }
+    }
+
+    private void onComplete() {
+        if (state == TorrentState.SEEDING) {
+            return;
+        }
+        state = TorrentState.SEEDING;
+        resumeDirty = true;
+        log.info("{} complete: {} bytes verified", infoHash, verifiedBytes);
+        client.emit(new TorrentEvent.Completed(infoHash));
+        completed.countDown();
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            for (Block b : p.outstanding) {
+                p.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length()));
+            }
+            p.outstanding.clear();
+            updateInterest(p);
+            if (p.seed || (p.registered && p.has.cardinality() == info.pieceCount())) {
+                dropPeer(p, "both sides are seeds");
+            }
+        }
+        announceWake.release();
+    }
+
+    // ---------------------------------------------------------------- requesting
+
+    private void updateInterest(PeerConnection p) {
+        if (!ready || p.isClosed()) {
+            return;
+        }
+        boolean want = state != TorrentState.SEEDING && picker.interesting(p.has, p.seed);
+        if (want != p.amInterested) {
+            p.amInterested = want;
+            p.send(want ? new PeerMessage.Interested() : new PeerMessage.NotInterested());
+        }
+    }
+
+    private int pipelineTarget(PeerConnection p, long now) {
+        if (p.snubbed) {
+            return 1;
+        }
+        long rate = p.down.rate(now);
+        long target = rate * REQUEST_QUEUE_SECONDS / Block.SIZE;
+        return (int) Math.max(MIN_PIPELINE, Math.min(target, Math.min(p.peerRequestQueue, MAX_PIPELINE)));
+    }
+
+    private int maxPartials() {
+        int byBudget = (int) Math.max(4, UNVERIFIED_BUDGET / info.pieceLength());
+        return Math.max(byBudget, peers.size() + 2);
+    }
+
+    private void fillRequests(PeerConnection p) {
+        if (!ready || p.isClosed() || !p.amInterested || state != TorrentState.DOWNLOADING) {
+            return;
+        }
+        boolean choked = p.peerChoking;
+        if (choked && p.allowedFast.isEmpty()) {
+            return;
+        }
+        long now = now();
+        int target = pipelineTarget(p, now);
+        int need = target - p.outstanding.size();
+        // Ask in batches so the picker is not consulted for every single block.
+        if (need <= 0 || (need < Math.max(1, target / 8) && !p.outstanding.isEmpty())) {
+            return;
+        }
+        List<Block> blocks = picker.pick(p.has, p.seed, need, maxPartials(),
+                choked ? p.allowedFast::contains : i -> true, p.outstanding::contains);
+        if (blocks.isEmpty()) {
+            return;
+        }
+        if (p.outstanding.isEmpty()) {
+            p.lastRequestAt = now;
+        }
+        for (Block b : blocks) {
+            p.outstanding.add(b);
+            p.send(new PeerMessage.Request(b.piece(), b.begin(), b.length()));
+        }
+    }
+
+    // ---------------------------------------------------------------- extensions / metadata
+
+    private void onExtended(PeerConnection p, int id, byte[] payload) throws PeerProtocolException {
+        if (id == 0) {
+            ExtensionHandshake h = ExtensionHandshake.decode(payload);
+            p.utMetadataId = h.extensions().getOrDefault(ExtensionHandshake.UT_METADATA, 0);
+            h.requestQueue().ifPresent(q -> p.peerRequestQueue = q);
+            h.client().ifPresent(c -> p.client = c.length() > 64 ? c.substring(0, 64) : c);
+            p.metadataSizeClaim = h.metadataSize().orElse(0);
+            if (h.listenPort().isPresent() && !p.outgoing) {
+                // Remember where the peer listens so we can reach it again later.
+                candidates.putIfAbsent(new InetSocketAddress(p.address.getAddress(), h.listenPort().getAsInt()), Long.MAX_VALUE);
+            }
+            if (info == null) {
+                startMetadata(p);
+            }
+            return;
+        }
+        if (id == OUR_UT_METADATA_ID) {
+            MetadataMessage mm = MetadataMessage.decode(payload);
+            switch (mm) {
+                case MetadataMessage.Request(int piece) -> {
+                    if (p.utMetadataId == 0) {
+                        return;
+                    }
+                    if (info == null || (long) piece * MetadataMessage.PIECE_SIZE >= info.rawLength()) {
+                        p.send(new PeerMessage.Extended(p.utMetadataId, MetadataMessage.encode(new MetadataMessage.Reject(piece))));
+                    } else {
+                        byte[] raw = info.rawBytes();
+                        int from = piece * MetadataMessage.PIECE_SIZE;
+                        byte[] slice = java.util.Arrays.copyOfRange(raw, from, Math.min(raw.length, from + MetadataMessage.PIECE_SIZE));
+                        p.send(new PeerMessage.Extended(p.utMetadataId,
+                                MetadataMessage.encode(new MetadataMessage.Data(piece, raw.length, slice))));
+                    }
+                }
+                case MetadataMessage.Data d -> onMetadataData(p, d);
+                case MetadataMessage.Reject r -> {
+                    if (metadataRequestedAt != null && r.piece() < metadataRequestedAt.length) {
+                        metadataRequestedAt[r.piece()] = 0;
+                    }
+                }
+            }
+        }
+        // Unknown extension ids are ignored, as BEP 10 asks.
+    }
+
+    private void startMetadata(PeerConnection p) {
+        if (p.utMetadataId == 0 || p.metadataSizeClaim <= 0) {
+            return;
+        }
+        if (metadata == null) {
+            metadata = new byte[p.metadataSizeClaim];
+            int pieces = (metadata.length + MetadataMessage.PIECE_SIZE - 1) / MetadataMessage.PIECE_SIZE;
+            metadataHave = new BitSet(pieces);
+            metadataRequestedAt = new long[pieces];
+        }
+        requestMetadata();
+    }
+
+    private void requestMetadata() {
+        if (metadata == null || info != null) {
+            return;
+        }
+        long now = now();
+        List<PeerConnection> able = peers.stream()
+                .filter(p -> p.utMetadataId != 0 && p.metadataSizeClaim == metadata.length && !p.isClosed()).toList();
+        if (able.isEmpty()) {
+            return;
+        }
+        int n = 0;
+        for (int i = 0; i < metadataRequestedAt.length; i++) {
+            if (!metadataHave.get(i) && now - metadataRequestedAt[i] > 5_000) {
+                PeerConnection p = able.get((n++ + random.nextInt(able.size())) % able.size());
+                metadataRequestedAt[i] = now;
+                p.send(new PeerMessage.Extended(p.utMetadataId, MetadataMessage.encode(new MetadataMessage.Request(i))));
+            }
+        }
+    }
+
+    private void onMetadataData(PeerConnection p, MetadataMessage.Data d) throws PeerProtocolException {
+        if (info != null || metadata == null) {
+            return;
+        }
+        if (d.totalSize() != metadata.length || d.piece() >= metadataRequestedAt.length) {
+            throw new PeerProtocolException("ut_metadata data does not match the announced metadata size");
+        }
+        int from = d.piece() * MetadataMessage.PIECE_SIZE;
+        int expected = Math.min(MetadataMessage.PIECE_SIZE, metadata.length - from);
+        if (d.data().length != expected) {
+            throw new PeerProtocolException("ut_metadata piece " + d.piece() + " has " + d.data().length + " bytes, expected " + expected);
+        }
+        System.arraycopy(d.data(), 0, metadata, from, expected);
+        metadataHave.set(d.piece());
+        if (metadataHave.cardinality() < metadataRequestedAt.length) {
+            return;
+        }
+        if (!InfoHash.ofInfo(metadata).equals(infoHash)) {
+            log.warn("{} metadata from peers does not match the info-hash; asking again", infoHash);
+            metadataHave.clear();
+            java.util.Arrays.fill(metadataRequestedAt, 0);
+            requestMetadata();
+            return;
+        }
+        try {
+            info = TorrentInfo.parse(metadata);
+        } catch (MetainfoException e) {
+            fail("metadata is invalid: " + e.getMessage());
+            return;
+        }
+        metadata = null;
+        log.info("{} metadata received: '{}', {} bytes in {} pieces", infoHash, info.name(), info.totalLength(), info.pieceCount());
+        client.emit(new TorrentEvent.MetadataReceived(infoHash, info.name()));
+        metadataLatch.countDown();
+        Thread.ofVirtual().name("check-" + infoHash.shortHex()).start(this::initialise);
+    }
+
+    // ---------------------------------------------------------------- choking
+
+    private int unchokedCount() {
+        int n = 0;
+        for (PeerConnection p : peers) {
+            if (!p.amChoking) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void unchoke(PeerConnection p) {
+        p.amChoking = false;
+        p.unchokedAt = now();
+        p.send(new PeerMessage.Unchoke());
+    }
+
+    private void choke(PeerConnection p) {
+        p.amChoking = true;
+        p.chokedAt = now();
+        p.send(new PeerMessage.Choke());
+    }
+
+    /**
+     * Leeching: tit-for-tat, the peers that give us most get the regular slots, plus one optimistic
+     * unchoke rotated every 30 s. Seeding: round robin, a peer keeps its slot for 30 s, then the one
+     * that waited longest gets it.
+     */
+    private void rechoke(long now) {
+        List<PeerConnection> interested = new ArrayList<>(peers.stream().filter(p -> p.peerInterested && !p.isClosed()).toList());
+        int slots = client.uploadSlots();
+        Set<PeerConnection> keep = new HashSet<>();
+        if (state == TorrentState.SEEDING) {
+            interested.sort(Comparator
+                    .comparing((PeerConnection p) -> p.amChoking || now - p.unchokedAt >= SEED_SLOT_MS)
+                    .thenComparingLong(p -> p.amChoking ? p.chokedAt : Long.MAX_VALUE));
+            keep.addAll(interested.subList(0, Math.min(slots, interested.size())));
+        } else {
+            interested.sort(Comparator.comparingLong((PeerConnection p) -> -p.down.rate(now)));
+            int regular = Math.max(1, slots - 1);
+            keep.addAll(interested.subList(0, Math.min(regular, interested.size())));
+            if (optimistic == null || optimistic.isClosed() || !optimistic.peerInterested || now - lastOptimistic >= OPTIMISTIC_INTERVAL_MS) {
+                List<PeerConnection> rest = interested.stream().filter(p -> !keep.contains(p)).toList();
+                optimistic = rest.isEmpty() ? null : rest.get(random.nextInt(rest.size()));
+                lastOptimistic = now;
+            }
+            if (optimistic != null) {
+                keep.add(optimistic);
+            }
+            // Fill unused slots so an idle upload capacity is never wasted.
+            for (PeerConnection p : interested) {
+                if (keep.size() >= slots) {
+                    break;
+                }
+                keep.add(p);
+            }
+        }
+        for (PeerConnection p : peers) {
+            if (keep.contains(p) && p.amChoking) {
+                unchoke(p);
+            } else if (!keep.contains(p) && !p.amChoking) {
+                choke(p);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- scheduler
+
+    private void schedulerLoop() {
+        long lastResume = now();
+        while (!closed) {
+            try {
+                Thread.sleep(client.tickMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            boolean save;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                tick(now());
+                save = resumeDirty && now() - lastResume >= 5_000;
+            }
+            if (save) {
+                lastResume = now();
+                saveResume();
+            }
+        }
+    }
+
+    synchronized void tick(long now) {
+        if (state == TorrentState.FAILED) {
+            return;
+        }
+        connectMore();
+        if (info == null) {
+            requestMetadata();
+            return;
+        }
+        if (!ready) {
+            return;
+        }
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            if (now - p.lastSentAt > 90_000) {
+                p.send(new PeerMessage.KeepAlive());
+                p.lastSentAt = now;
+            }
+            // Snubbed: requests outstanding and nothing received for a while. Its blocks go to others.
+            if (!p.outstanding.isEmpty() && now - Math.max(p.lastBlockAt, p.lastRequestAt) > client.requestTimeout().toMillis()) {
+                if (!p.snubbed) {
+                    log.debug("{} peer {} snubbed us", infoHash, p);
+                }
+                p.snubbed = true;
+                for (Block b : p.outstanding) {
+                    picker.abort(b);
+                    p.rememberAborted(b);
+                }
+                p.outstanding.clear();
+                p.lastRequestAt = now;
+            }
+        }
+        if (now - lastChoke >= CHOKE_INTERVAL_MS) {
+            lastChoke = now;
+            rechoke(now);
+        }
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            updateInterest(p);
+            fillRequests(p);
+        }
+    }
+
+    private void saveResume() {
+        Storage s;
+        ResumeData data;
+        synchronized (this) {
+            if (storage == null || !ready || !resumeDirty) {
+                return;
+            }
+            s = storage;
+            resumeDirty = false;
+            data = new ResumeData(infoHash, picker.haveSet(), List.of());
+        }
+        try {
+            // Flush first: resume data must never claim pieces the disk does not hold yet.
+            s.flush();
+            new ResumeData(infoHash, data.pieces(), s.stamps()).save(dir);
+        } catch (IOException e) {
+            log.warn("{} cannot save resume data: {}", infoHash, e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- trackers
+
+    private AnnounceRequest announceRequest(AnnounceRequest.Event e) {
+        synchronized (this) {
+            long left = picker != null ? picker.bytesLeft() : info != null ? info.totalLength() : 1;
+            return new AnnounceRequest(infoHash, client.peerId(), client.port(), uploaded, downloaded, left, e, 50,
+                    client.announceKey());
+        }
+    }
+
+    private synchronized boolean isReadyOrFetching() {
+        return info == null || ready;
+    }
+
+    private void announceLoop() {
+        if (trackers.isEmpty()) {
+            return;
+        }
+        AnnounceRequest.Event event = AnnounceRequest.Event.STARTED;
+        long waitMs = 0;
+        boolean lastFailed = false;
+        try {
+            while (!closed) {
+                while (!closed && !isReadyOrFetching()) {
+                    announceWake.tryAcquire(200, TimeUnit.MILLISECONDS);
+                }
+                if (closed) {
+                    break;
+                }
+                boolean completeNow;
+                synchronized (this) {
+                    completeNow = state == TorrentState.SEEDING && !announcedComplete;
+                }
+                if (completeNow && event != AnnounceRequest.Event.STARTED) {
+                    event = AnnounceRequest.Event.COMPLETED;
+                }
+                try {
+                    TrackerTiers.Answer a;
+                    try {
+                        a = trackers.announce(announceRequest(event));
+                    } catch (InterruptedException e) {
+                        if (closed) {
+                            break;
+                        }
+                        continue; // woken for completion: announce again with the new event
+                    }
+                    synchronized (this) {
+                        if (completeNow || state == TorrentState.SEEDING) {
+                            announcedComplete = true;
+                        }
+                        for (InetSocketAddress peer : a.response().peers()) {
+                            candidates.putIfAbsent(peer, 0L);
+                        }
+                        connectMore();
+                    }
+                    if (lastFailed) {
+                        log.info("{} tracker {} answers again", infoHash, a.tracker().url());
+                    }
+                    lastFailed = false;
+                    log.debug("{} announce to {}: {} peers", infoHash, a.tracker().url(), a.response().peers().size());
+                    event = AnnounceRequest.Event.NONE;
+                    int interval = Math.max(a.response().interval(), a.response().minInterval().orElse(0));
+                    waitMs = Math.min(1_800_000L, Math.max(client.minAnnounceInterval().toMillis(), interval * 1000L));
+                } catch (TrackerException e) {
+                    if (!lastFailed) {
+                        log.warn("{} announce failed: {}", infoHash, e.getMessage());
+                    }
+                    lastFailed = true;
+                    waitMs = Math.min(300_000L, Math.max(waitMs * 2, client.minAnnounceInterval().toMillis() * 5));
+                }
+                // Woken early by completion (to announce it) or by closing.
+                announceWake.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
+                announceWake.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            // closing
+        }
+        try {
+            trackers.announce(announceRequest(AnnounceRequest.Event.STOPPED));
+        } catch (TrackerException | InterruptedException e) {
+            // best effort on the way out
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package org.hypertube.torrent.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.hypertube.torrent.metainfo.TorrentFile;
+import org.hypertube.torrent.metainfo.TorrentInfo;
+
+/**
+ * Maps pieces onto the torrent's files under {@code downloadDir}. Files are created on first
+ * write and written sparsely. Thread-safe: positional reads and writes on shared channels.
+ */
+public final class Storage implements Closeable {
+    private final TorrentInfo info;
+    private final Path downloadDir;
+    private final Path[] paths;
+    private final FileChannel[] channels;
+    private final long[] offsets;
+
+    /** What resume data remembers about a file to notice it changed: size and modification time. */
+    public record FileStamp(long size, long modifiedMillis) {}
+
+    public Storage(TorrentInfo info, Path downloadDir) throws IOException {
+        this.info = info;
+        this.downloadDir = downloadDir.toAbsolutePath().normalize();
+        List<TorrentFile> files = info.files();
+        this.paths = new Path[files.size()];
+        this.channels = new FileChannel[files.size()];
+        this.offsets = new long[files.size()];
+        Path base = info.multiFile() ? this.downloadDir.resolve(info.name()) : this.downloadDir;
+        for (int i = 0; i < files.size(); i++) {
+            TorrentFile f = files.get(i);
+            offsets[i] = f.offset();
+            if (f.pad()) {
+                continue;
+            }
+            Path p = base;
+            for (String c : f.path()) {
+                p = p.resolve(c);
+            }
+            p = p.normalize();
+            // The metainfo parser already refused '..' and absolute parts; this is the last line of defence.
+            if (!p.startsWith(this.downloadDir) || p.equals(this.downloadDir)) {
+                throw new IOException("file path escapes the download folder: " + f.displayPath());
+            }
+            paths[i] = p;
+        }
+    }
+
+    public TorrentInfo info() {
+        return info;
+    }
+
+    /** Where the torrent's file (single-file) or folder (multi-file) is. */
+    public Path root() {
+        return downloadDir.resolve(info.name());
+    }
+
+    public List<Path> filePaths() {
+        List<Path> out = new ArrayList<>();
+        for (Path p : paths) {
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private synchronized FileChannel channel(int file, boolean create) throws IOException {
+        FileChannel c = channels[file];
+        if (c == null) {
+            Path p = paths[file];
+            if (!create && !Files.exists(p)) {
+                return null;
+            }
+            Files.createDirectories(p.getParent());
+            // A symlinked folder inside the download folder must not lead writes outside it.
+            Path realDir = downloadDir.toRealPath();
+            if (!p.getParent().toRealPath().startsWith(realDir)) {
+                throw new IOException("file's folder resolves outside the download folder: " + p);
+            }
+            c = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channels[file] = c;
+        }
+        return c;
+    }
+
+    private int fileAt(long offset) {
+        int lo = 0, hi = offsets.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (offsets[mid] <= offset) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        // Skip zero-length files that share the offset.
+        while (lo < offsets.length - 1 && info.files().get(lo).length() == 0) {
+            lo++;
+        }
+        return lo;
+    }
+
+    /** Writes a whole verified piece. */
+    public void writePiece(int piece, byte[] data) throws IOException {
+        io(piece, 0, data, 0, info.pieceSize(piece), true);
+    }
+
+    /** Reads {@code len} bytes at {@code begin} of {@code piece}; pad bytes and missing files read as zeros. */
+    public void read(int piece, int begin, byte[] dst, int off, int len) throws IOException {
+        io(piece, begin, dst, off, len, false);
+    }
+
+    private void io(int piece, int begin, byte[] buf, int off, int len, boolean write) throws IOException {
+        long pos = (long) piece * info.pieceLength() + begin;
+        int done = 0;
+        int f = fileAt(pos);
+        while (done < len) {
+            TorrentFile tf = info.files().get(f);
+            long inFile = pos + done - tf.offset();
+            int n = (int) Math.min(len - done, tf.length() - inFile);
+            if (n <= 0) {
+                f++;
+                if (f >= paths.length) {
+                    throw new IOException("piece " + piece + " extends past the torrent's end");
+                }
+                continue;
+            }
+            if (tf.pad()) {
+                if (!write) {
+                    java.util.Arrays.fill(buf, off + done, off + done + n, (byte) 0);
+                }
+            } else {
+                FileChannel c = channel(f, write);
+                ByteBuffer bb = ByteBuffer.wrap(buf, off + done, n);
+                if (c == null) {
+                    java.util.Arrays.fill(buf, off + done, off + done + n, (byte) 0);
+                } else if (write) {
+                    long at = inFile;
+                    while (bb.hasRemaining()) {
+                        at += c.write(bb, at);
+                    }
+                } else {
+                    long at = inFile;
+                    while (bb.hasRemaining()) {
+                        int r = c.read(bb, at);
+                        if (r < 0) {
+                            java.util.Arrays.fill(buf, bb.position(), off + done + n, (byte) 0);
+                            break;
+                        }
+                        at += r;
+                    }
+                }
+            }
+            done += n;
+            f++;
+        }
+    }
+
+    /** True when every non-pad file touching {@code piece} exists and is long enough to hold its part. */
+    boolean pieceOnDisk(int piece) {
+        long start = (long) piece * info.pieceLength();
+        long end = start + info.pieceSize(piece);
+        for (int f = fileAt(start); f < paths.length && offsets[f] < end; f++) {
+            TorrentFile tf = info.files().get(f);
+            if (tf.pad() || tf.length() == 0) {
+                continue;
+            }
+            try {
+                long need = Math.min(tf.length(), end - tf.offset());
+                if (!Files.exists(paths[f]) || Files.size(paths[f]) < need) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Hashes the given pieces from disk; returns those that match. */
+    public BitSet check(BitSet candidates, IntConsumer progress) throws IOException {
+        MessageDigest sha1 = sha1();
+        byte[] buf = new byte[info.pieceLength()];
+        BitSet ok = new BitSet(info.pieceCount());
+        for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
+            if (pieceOnDisk(i)) {
+                int size = info.pieceSize(i);
+                read(i, 0, buf, 0, size);
+                sha1.update(buf, 0, size);
+                if (info.pieceHashMatches(i, sha1.digest())) {
+                    ok.set(i);
+                }
+            }
+            progress.accept(i);
+        }
+        return ok;
+    }
+
+    /** Pieces overlapping file {@code index}. */
+    public BitSet piecesOfFile(int index) {
+        TorrentFile tf = info.files().get(index);
+        BitSet b = new BitSet();
+        if (tf.length() == 0) {
+            return b;
+        }
+        int first = (int) (tf.offset() / info.pieceLength());
+        int last = (int) ((tf.offset() + tf.length() - 1) / info.pieceLength());
+        b.set(first, last + 1);
+        return b;
+    }
+
+    /** Size and modification time of each file (pad and missing files as {@code (-1, -1)}). */
+    public List<FileStamp> stamps() {
+        List<FileStamp> out = new ArrayList<>();
+        for (Path p : paths) {
+            try {
+                if (p == null || !Files.exists(p)) {
+                    out.add(new FileStamp(-1, -1));
+                } else {
+                    FileTime t = Files.getLastModifiedTime(p);
+                    out.add(new FileStamp(Files.size(p), t.toMillis()));
+                }
+            } catch (IOException e) {
+                out.add(new FileStamp(-1, -1));
+            }
+        }
+        return out;
+    }
+
+    /** Forces written data to disk so resume data saved after this call never claims unwritten pieces. */
+    public void flush() throws IOException {
+        FileChannel[] snapshot;
+        synchronized (this) {
+            snapshot = channels.clone();
+        }
+        for (FileChannel c : snapshot) {
+            if (c != null && c.isOpen()) {
+                c.force(false);
+            }
+        }
+    }
+
+    static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        for (int i = 0; i < channels.length; i++) {
+            if (channels[i] != null) {
+                channels[i].close();
+                channels[i] = null;
+            }
+        }
+    }
+}
