@@ -227,4 +227,43 @@ class AccountBrowserTest extends AppTestBase {
         assertThat(((Number) width).intValue()).isEqualTo(256);
         page.context().close();
     }
+
+    @Test
+    void aProviderIdentityWithTheSameVouchedEmailSignsIntoTheExistingAccount() {
+        Person person = Person.fresh();
+        Page page = browser.open(1280, 800, "en-US");
+        register(page, person);
+        page.click("header .logout button");
+        page.waitForURL(url("/login?logout"));
+        OAUTH.enqueueCallback(new DefaultOAuth2TokenCallback("intra42", person.username(), JOSEObjectType.JWT.getType(),
+                List.of("hypertube-intra42"), Map.of("id", 777000 + Math.abs(person.username().hashCode() % 1000),
+                "login", "someone-else", "email", person.email().toUpperCase(), "first_name", "A", "last_name", "B"), 3600));
+        page.click("#oauth-intra42");
+        page.waitForURL(url("/"));
+        assertThat(page.locator("h1")).hasText("Welcome, " + person.username());
+        page.context().close();
+    }
+
+    @Test
+    void errorPagesSpeakTheMembersLanguage() {
+        Person other = Person.fresh();
+        Page page = browser.open(1280, 800, "fr-FR");
+        register(page, other);
+        page.navigate(url("/profile"));
+        String othersSettings = page.url();
+        page.click("header .logout button");
+        page.waitForURL(url("/login?logout"));
+        register(page, Person.fresh());
+        assertThat(page.locator("html")).hasAttribute("lang", "fr");
+
+        page.navigate(url("/users/987654321"));
+        assertThat(page.locator("h1")).hasText("Page introuvable");
+        page.navigate(othersSettings);
+        assertThat(page.locator("h1")).hasText("Accès refusé");
+        assertThat(page.content()).doesNotContain("Exception").doesNotContain("at org.");
+        // Chromium reports every 4xx page load on the console; these two were asked for.
+        browser.consoleProblems.removeIf(p -> p.contains("status of 404") && p.contains("/users/987654321")
+                || p.contains("status of 403") && p.contains(othersSettings));
+        page.context().close();
+    }
 }
