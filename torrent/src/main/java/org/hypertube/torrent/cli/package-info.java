@@ -1,0 +1,5 @@
+/**
+ * The command line: {@code create}, {@code info}, {@code download}, {@code seed}, {@code tracker}.
+ * Exit status 0 on success, 1 when the work failed, 2 for bad input (one line on stderr).
+ */
+package org.hypertube.torrent.cli;
