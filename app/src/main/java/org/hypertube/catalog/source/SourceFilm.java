@@ -1,0 +1,29 @@
+package org.hypertube.catalog.source;
+
+import java.util.List;
+
+/**
+ * One film as one source describes it. Only what the source really said is filled in; everything
+ * else is null (or an empty list). The catalog merges several of these into one film by IMDb id,
+ * then by title + year.
+ *
+ * @param source       the source's name, e.g. "yts"
+ * @param sourceId     the film's id at that source (YTS movie id, TMDB id, archive identifier ...)
+ * @param imdbId       "tt" + digits, or null
+ * @param rating       0-10 (IMDb's where the source has it, else the source's own vote average)
+ * @param popularity   the source's own popularity figure (seeds, downloads, TMDB popularity); only
+ *                     comparable within one source
+ * @param coverUrl     an absolute https URL of a poster image, or null
+ */
+public record SourceFilm(String source, String sourceId, String imdbId, String title, Integer year, Double rating,
+                         Integer runtimeMinutes, List<String> genres, String summary, String coverUrl, String backdropUrl,
+                         String director, List<String> producers, List<String> cast, Double popularity,
+                         List<SourceTorrent> torrents) {
+
+    public SourceFilm {
+        genres = genres == null ? List.of() : List.copyOf(genres);
+        producers = producers == null ? List.of() : List.copyOf(producers);
+        cast = cast == null ? List.of() : List.copyOf(cast);
+        torrents = torrents == null ? List.of() : List.copyOf(torrents);
+    }
+}
