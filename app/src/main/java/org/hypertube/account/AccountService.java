@@ -44,6 +44,14 @@ public class AccountService {
                 m.getLastName(), m.hasPicture()));
     }
 
+    /** Usernames of several members in one query (for lists of comments and the like). */
+    @Transactional(readOnly = true)
+    public java.util.Map<Long, String> usernames(java.util.Collection<Long> ids) {
+        java.util.Map<Long, String> names = new java.util.HashMap<>();
+        members.findAllById(ids).forEach(m -> names.put(m.getId(), m.getUsername()));
+        return names;
+    }
+
     @Transactional(readOnly = true)
     Optional<Member> find(long id) {
         return members.findById(id);

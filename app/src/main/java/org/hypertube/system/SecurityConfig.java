@@ -30,7 +30,7 @@ class SecurityConfig {
 
     /** Only our own scripts and styles; no inline code anywhere, so nothing injected can run. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self' data: https:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; "
+            + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; "
             + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     @Bean

@@ -1,0 +1,353 @@
+package org.hypertube.catalog;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.hypertube.catalog.FilmMerge.Merged;
+import org.hypertube.catalog.source.FilmQuery;
+import org.hypertube.catalog.source.FilmSource;
+import org.hypertube.catalog.source.SourceFilm;
+import org.hypertube.catalog.source.SourceTorrent;
+import org.hypertube.catalog.source.SourceUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The library: asks every source at once, merges what they say by film identity, keeps each film
+ * seen in the database, and answers pages even when some sources fail or are slow.
+ */
+@Service
+public class Catalog {
+
+    private static final Logger log = LoggerFactory.getLogger(Catalog.class);
+
+    /** One page of the library. {@code incomplete}: a source failed or was too slow, results may be missing. */
+    public record Page(List<Film> films, boolean incomplete, boolean hasMore, boolean noSourceAnswered) {
+    }
+
+    /** A film page's data. */
+    public record Details(Film film, List<FilmTorrent> torrents, boolean incomplete) {
+    }
+
+    private record PageKey(FilmQuery query, int page, Locale locale) {
+    }
+
+    /** What the sources said for one page; {@code stored} remembers the films already saved for it. */
+    private record Fetched(List<Merged> films, Set<String> failed, boolean exhausted, int asked, Map<String, Long> stored) {
+    }
+
+    private final List<FilmSource> sources;
+    private final FilmRepository films;
+    private final FilmTorrentRepository torrents;
+    private final CatalogProperties properties;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final Cache<PageKey, Fetched> pages = Caffeine.newBuilder()
+            .maximumSize(2_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+
+    Catalog(List<FilmSource> sources, FilmRepository films, FilmTorrentRepository torrents, CatalogProperties properties,
+            TransactionTemplate transaction, Clock clock) {
+        this.sources = List.copyOf(sources);
+        this.films = films;
+        this.torrents = torrents;
+        this.properties = properties;
+        this.transaction = transaction;
+        this.clock = clock;
+        log.info("catalog sources: {}", this.sources.stream().map(FilmSource::name).toList());
+    }
+
+    /** Page {@code page} (1-based) of the films matching the query, merged across sources. */
+    public Page browse(FilmQuery query, int page) {
+        int p = Math.max(1, Math.min(page, properties.maxPages()));
+        Set<String> shownBefore = new HashSet<>();
+        for (int earlier = 1; earlier < p; earlier++) {
+            fetch(query, earlier).films().forEach(m -> shownBefore.add(m.key()));
+        }
+        Fetched fetched = fetch(query, p);
+        List<Merged> fresh = fetched.films().stream()
+                .filter(m -> !shownBefore.contains(m.key()))
+                .filter(m -> matches(m.film(), query))
+                .toList();
+        // A page seen before (cached) is read back in one query; only new films are written.
+        List<Long> ids = new ArrayList<>(fresh.size());
+        for (Merged merged : fresh) {
+            ids.add(fetched.stored().computeIfAbsent(merged.key(), k -> keep(merged).getId()));
+        }
+        Map<Long, Film> byId = new HashMap<>();
+        films.findAllById(ids).forEach(f -> byId.put(f.getId(), f));
+        List<Film> saved = new ArrayList<>(ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList());
+        sort(saved, query);
+        return new Page(saved, !fetched.failed().isEmpty(), !fetched.exhausted() && p < properties.maxPages(),
+                fetched.asked() > 0 && fetched.failed().size() == fetched.asked());
+    }
+
+    public Optional<Film> find(long id) {
+        return films.findById(id);
+    }
+
+    public boolean exists(long id) {
+        return films.existsById(id);
+    }
+
+    /** A film with its details and torrents, asking the sources again when what we have is old. */
+    public Optional<Details> details(long id) {
+        Optional<Film> found = films.findById(id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Film film = found.get();
+        boolean incomplete = false;
+        Instant fetchedAt = film.getDetailsFetchedAt();
+        if (fetchedAt == null || fetchedAt.plus(properties.detailsMaxAge()).isBefore(clock.instant())) {
+            incomplete = refresh(film);
+        }
+        return Optional.of(new Details(films.findById(id).orElse(film), torrents.findByFilmIdOrderBySeedsDesc(id), incomplete));
+    }
+
+    private boolean refresh(Film film) {
+        Map<String, String> ids = film.sourceIds();
+        String imdb = film.getImdbId();
+        Locale locale = LocaleContextHolder.getLocale();
+        Map<String, Future<Optional<SourceFilm>>> asked = new LinkedHashMap<>();
+        Set<String> failed = new TreeSet<>();
+        List<SourceFilm> answers = new ArrayList<>();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (FilmSource source : sources) {
+                String own = ids.get(source.name());
+                if (imdb == null && own == null) {
+                    continue;
+                }
+                asked.put(source.name(), executor.submit(() -> withLocale(locale, () -> source.details(imdb, own))));
+            }
+            long deadline = System.nanoTime() + properties.sourceBudget().toNanos();
+            for (var entry : asked.entrySet()) {
+                try {
+                    entry.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).ifPresent(answers::add);
+                } catch (TimeoutException | ExecutionException e) {
+                    entry.getValue().cancel(true);
+                    failed.add(entry.getKey());
+                    log.warn("film {}: source {} gave no details: {}", film.getId(), entry.getKey(), reason(e));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failed.add(entry.getKey());
+                }
+            }
+            executor.shutdownNow();
+        }
+        if (!answers.isEmpty()) {
+            Merged merged = new Merged(FilmMerge.merge(answers), idsOf(answers));
+            transaction.executeWithoutResult(status -> {
+                Film current = films.findById(film.getId()).orElseThrow();
+                apply(current, merged);
+                current.setDetailsFetchedAt(clock.instant());
+                films.save(current);
+                Map<String, List<SourceTorrent>> bySource = new HashMap<>();
+                answers.forEach(a -> bySource.computeIfAbsent(a.source(), s -> new ArrayList<>()).addAll(a.torrents()));
+                bySource.forEach((source, offered) -> {
+                    torrents.deleteByFilmIdAndSource(current.getId(), source);
+                    offered.stream().filter(t -> t.uri() != null && t.uri().length() <= 4000).forEach(t -> torrents.save(
+                            new FilmTorrent(current.getId(), source, t.infoHash(), t.name(), t.quality(), Math.max(0, t.sizeBytes()),
+                                    t.seeds(), t.peers(), t.uri(), clock.instant())));
+                });
+            });
+            log.info("film {} ({}) details refreshed from {}", film.getId(), imdb, answers.stream().map(SourceFilm::source).toList());
+        }
+        return !failed.isEmpty();
+    }
+
+    private Fetched fetch(FilmQuery query, int page) {
+        Locale locale = LocaleContextHolder.getLocale();
+        PageKey key = new PageKey(query, page, locale);
+        Fetched cached = pages.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        List<FilmSource> answering = sources.stream().filter(s -> s.answers(query)).toList();
+        Map<String, Future<List<SourceFilm>>> asked = new LinkedHashMap<>();
+        List<List<SourceFilm>> results = new ArrayList<>();
+        Set<String> failed = new TreeSet<>();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (FilmSource source : answering) {
+                asked.put(source.name(), executor.submit(() -> withLocale(locale, () -> source.find(query, page))));
+            }
+            long deadline = System.nanoTime() + properties.sourceBudget().toNanos();
+            for (var entry : asked.entrySet()) {
+                try {
+                    results.add(entry.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                } catch (TimeoutException | ExecutionException e) {
+                    entry.getValue().cancel(true);
+                    failed.add(entry.getKey());
+                    log.warn("source {} failed for page {} of {}: {}", entry.getKey(), page, describe(query), reason(e));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failed.add(entry.getKey());
+                }
+            }
+            executor.shutdownNow();
+        }
+        boolean exhausted = results.stream().allMatch(List::isEmpty);
+        Fetched fetched = new Fetched(FilmMerge.interleave(results), failed, exhausted, answering.size(),
+                new java.util.concurrent.ConcurrentHashMap<>());
+        if (failed.isEmpty()) {
+            pages.put(key, fetched); // a page with a failed source is asked again next time
+        }
+        return fetched;
+    }
+
+    /** Saves a film seen in a listing, creating it or filling in what we learnt; returns the stored film. */
+    private Film keep(Merged merged) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return transaction.execute(status -> {
+                    SourceFilm f = merged.film();
+                    String imdb = FilmIdentity.imdbId(f.imdbId());
+                    Optional<Film> existing = imdb != null
+                            ? films.findByImdbIdIn(List.of(imdb)).stream().findFirst()
+                            : films.findFirstByImdbIdIsNullAndTitleKeyAndYear(FilmIdentity.titleKey(f.title()), f.year());
+                    Film film = existing.orElseGet(() -> new Film(f.title(), f.year(), clock.instant()));
+                    apply(film, merged);
+                    return films.saveAndFlush(film);
+                });
+            } catch (DataIntegrityViolationException race) {
+                if (attempt > 0) {
+                    throw race;
+                }
+                // another request stored the same film a moment ago: read it and fill it in
+            }
+        }
+    }
+
+    /** Takes every field the sources gave; keeps what we had where they gave nothing. */
+    private void apply(Film film, Merged merged) {
+        SourceFilm f = merged.film();
+        if (film.getImdbId() == null && FilmIdentity.imdbId(f.imdbId()) != null) {
+            film.setImdbId(FilmIdentity.imdbId(f.imdbId()));
+        }
+        if (f.title() != null && !f.title().isBlank()) {
+            film.setTitle(f.title());
+        }
+        if (f.year() != null) {
+            film.setYear(f.year());
+        }
+        if (f.rating() != null && f.rating() >= 0 && f.rating() <= 10) {
+            film.setRating(f.rating());
+        }
+        if (f.runtimeMinutes() != null && f.runtimeMinutes() > 0) {
+            film.setRuntimeMinutes(f.runtimeMinutes());
+        }
+        if (!f.genres().isEmpty()) {
+            film.setGenres(f.genres());
+        }
+        if (f.summary() != null) {
+            film.setSummary(f.summary());
+        }
+        if (isWebUrl(f.coverUrl())) {
+            film.setCoverUrl(f.coverUrl());
+        }
+        if (isWebUrl(f.backdropUrl())) {
+            film.setBackdropUrl(f.backdropUrl());
+        }
+        if (f.director() != null) {
+            film.setDirector(f.director());
+        }
+        if (!f.producers().isEmpty()) {
+            film.setProducers(f.producers());
+        }
+        if (!f.cast().isEmpty()) {
+            film.setCast(f.cast());
+        }
+        Map<String, String> ids = new LinkedHashMap<>(film.sourceIds());
+        ids.putAll(merged.sourceIds());
+        film.setSourceIds(ids);
+        film.touch(clock.instant());
+    }
+
+    static boolean matches(SourceFilm film, FilmQuery query) {
+        if (query.yearFrom() != null && (film.year() == null || film.year() < query.yearFrom())) {
+            return false;
+        }
+        if (query.yearTo() != null && (film.year() == null || film.year() > query.yearTo())) {
+            return false;
+        }
+        if (query.minRating() != null && (film.rating() == null || film.rating() < query.minRating())) {
+            return false;
+        }
+        if (query.maxRating() != null && (film.rating() == null || film.rating() > query.maxRating())) {
+            return false;
+        }
+        return query.genre() == null || film.genres().stream().anyMatch(g -> Genres.same(g, query.genre()));
+    }
+
+    private static void sort(List<Film> list, FilmQuery query) {
+        Comparator<Film> order = switch (query.sort() == null ? FilmQuery.Sort.POPULARITY : query.sort()) {
+            case TITLE -> Comparator.comparing(f -> FilmIdentity.titleKey(f.getTitle()));
+            case YEAR -> Comparator.comparing(Film::getYear, Comparator.nullsLast(Comparator.reverseOrder()));
+            case RATING -> Comparator.comparing(Film::getRating, Comparator.nullsLast(Comparator.reverseOrder()));
+            case POPULARITY -> null;
+        };
+        if (order != null) {
+            list.sort(order);
+        }
+    }
+
+    private static Map<String, String> idsOf(List<SourceFilm> answers) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        answers.forEach(a -> {
+            if (a.sourceId() != null) {
+                ids.putIfAbsent(a.source(), a.sourceId());
+            }
+        });
+        return ids;
+    }
+
+    private static boolean isWebUrl(String url) {
+        return url != null && (url.startsWith("https://") || url.startsWith("http://")) && url.length() <= 1000;
+    }
+
+    private interface SourceCall<T> {
+        T call() throws SourceUnavailableException;
+    }
+
+    private static <T> T withLocale(Locale locale, SourceCall<T> call) throws SourceUnavailableException {
+        LocaleContextHolder.setLocale(locale);
+        try {
+            return call.call();
+        } finally {
+            LocaleContextHolder.resetLocaleContext();
+        }
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof TimeoutException) {
+            return "no answer in time";
+        }
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    private static String describe(FilmQuery query) {
+        return query.isSearch() ? "search" : "discover";
+    }
+}

@@ -1,0 +1,88 @@
+package org.hypertube.catalog;
+
+import java.util.Locale;
+import org.hypertube.catalog.source.FilmQuery;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * The home page: popular films when nothing is searched, search results otherwise, with filters and
+ * sorting held in the URL. Further pages arrive as fragments while the person scrolls.
+ */
+@Controller
+class DiscoverController {
+
+    private final Catalog catalog;
+
+    DiscoverController(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @GetMapping("/")
+    String discover(@RequestParam(required = false) String q, @RequestParam(required = false) String genre,
+                    @RequestParam(required = false) String yearFrom, @RequestParam(required = false) String yearTo,
+                    @RequestParam(required = false) String minRating, @RequestParam(required = false) String maxRating,
+                    @RequestParam(required = false) String sort, @RequestParam(required = false) String page,
+                    @RequestHeader(name = "HX-Request", required = false) String htmx, Model model) {
+        String text = q == null || q.isBlank() ? null : q.strip().substring(0, Math.min(200, q.strip().length()));
+        var genreChoice = genre == null ? null : Genres.bySlug(genre);
+        FilmQuery.Sort order = parseSort(sort, text != null);
+        var query = new FilmQuery(text, genreChoice == null ? null : genreChoice.name(), year(yearFrom), year(yearTo),
+                rating(minRating), rating(maxRating), order);
+        int number = pageNumber(page);
+        var result = catalog.browse(query, number);
+
+        model.addAttribute("query", query);
+        model.addAttribute("genreSlug", genreChoice == null ? "" : genreChoice.slug());
+        model.addAttribute("sortName", order.name().toLowerCase(Locale.ROOT));
+        model.addAttribute("genres", Genres.ALL);
+        model.addAttribute("sorts", FilmQuery.Sort.values());
+        model.addAttribute("result", result);
+        model.addAttribute("pageNumber", number);
+        model.addAttribute("nextUrl", ServletUriComponentsBuilder.fromCurrentRequestUri()
+                .replaceQueryParam("page", number + 1).build().toUriString());
+        return htmx != null && number > 1 ? "catalog/discover :: results" : "catalog/discover";
+    }
+
+    private static FilmQuery.Sort parseSort(String sort, boolean searching) {
+        if (sort != null) {
+            for (FilmQuery.Sort s : FilmQuery.Sort.values()) {
+                if (s.name().equalsIgnoreCase(sort)) {
+                    return s;
+                }
+            }
+        }
+        return searching ? FilmQuery.Sort.TITLE : FilmQuery.Sort.POPULARITY;
+    }
+
+    private static Integer year(String value) {
+        Integer y = integer(value);
+        return y != null && y >= 1870 && y <= 2100 ? y : null;
+    }
+
+    private static Double rating(String value) {
+        try {
+            double r = Double.parseDouble(value);
+            return r >= 0 && r <= 10 ? r : null;
+        } catch (NullPointerException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static int pageNumber(String value) {
+        Integer p = integer(value);
+        return p == null || p < 1 ? 1 : Math.min(p, 1000);
+    }
+
+    private static Integer integer(String value) {
+        try {
+            return value == null || value.length() > 9 ? null : Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.hypertube.catalog;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.hypertube.catalog.source.SourceFilm;
+import org.hypertube.catalog.source.SourceTorrent;
+
+/**
+ * Merges what several sources said about the same films. Each field is taken from the source that
+ * describes it best (TMDB for texts and people, IMDb's rating as OMDb and YTS give it, ...), and a
+ * field no source filled stays empty: nothing is invented.
+ */
+final class FilmMerge {
+
+    /** Who is trusted first, field by field. */
+    private static final List<String> TEXTS = List.of("tmdb", "omdb", "yts", "archive", "torznab");
+    private static final List<String> RATINGS = List.of("omdb", "yts", "tmdb", "archive");
+
+    private FilmMerge() {
+    }
+
+    /** A merged film and its id at every source that described it. */
+    record Merged(SourceFilm film, Map<String, String> sourceIds) {
+        String key() {
+            return FilmIdentity.of(film);
+        }
+    }
+
+    /**
+     * Merges per-source result lists into one list of films. The order interleaves the sources by
+     * rank (each source's first film, then each one's second ...), since their popularity figures
+     * are not comparable with each other.
+     */
+    static List<Merged> interleave(List<List<SourceFilm>> perSource) {
+        Map<String, List<SourceFilm>> groups = new LinkedHashMap<>();
+        Map<String, String> titleYearToKey = new LinkedHashMap<>();
+        int longest = perSource.stream().mapToInt(List::size).max().orElse(0);
+        for (int rank = 0; rank < longest; rank++) {
+            for (List<SourceFilm> list : perSource) {
+                if (rank >= list.size()) {
+                    continue;
+                }
+                SourceFilm film = list.get(rank);
+                if (film.title() == null || film.title().isBlank()) {
+                    continue;
+                }
+                String titleYear = "t:" + FilmIdentity.titleKey(film.title()) + ":" + film.year();
+                String key = FilmIdentity.imdbId(film.imdbId());
+                if (key == null) {
+                    key = titleYearToKey.getOrDefault(titleYear, titleYear);
+                }
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(film);
+                titleYearToKey.putIfAbsent(titleYear, key);
+            }
+        }
+        return groups.values().stream().map(group -> {
+            Map<String, String> ids = new LinkedHashMap<>();
+            group.forEach(f -> {
+                if (f.sourceId() != null) {
+                    ids.putIfAbsent(f.source(), f.sourceId());
+                }
+            });
+            return new Merged(merge(group), ids);
+        }).toList();
+    }
+
+    /** One film from several descriptions of it. */
+    static SourceFilm merge(List<SourceFilm> same) {
+        if (same.size() == 1) {
+            return same.getFirst();
+        }
+        List<SourceFilm> byText = ordered(same, TEXTS);
+        List<SourceFilm> byRating = ordered(same, RATINGS);
+        List<SourceTorrent> torrents = same.stream().flatMap(f -> f.torrents().stream()).toList();
+        return new SourceFilm(
+                byText.getFirst().source(), byText.getFirst().sourceId(),
+                first(byText, f -> FilmIdentity.imdbId(f.imdbId())),
+                first(byText, SourceFilm::title), first(byText, SourceFilm::year), first(byRating, SourceFilm::rating),
+                first(byText, SourceFilm::runtimeMinutes), firstList(byText, SourceFilm::genres), first(byText, SourceFilm::summary),
+                first(byText, SourceFilm::coverUrl), first(byText, SourceFilm::backdropUrl), first(byText, SourceFilm::director),
+                firstList(byText, SourceFilm::producers), firstList(byText, SourceFilm::cast),
+                first(byText, SourceFilm::popularity), torrents);
+    }
+
+    private static List<SourceFilm> ordered(List<SourceFilm> films, List<String> preference) {
+        return films.stream().sorted(Comparator.comparingInt(f -> {
+            int i = preference.indexOf(f.source());
+            return i < 0 ? preference.size() : i;
+        })).toList();
+    }
+
+    private static <T> T first(List<SourceFilm> films, Function<SourceFilm, T> field) {
+        return films.stream().map(field).filter(Objects::nonNull)
+                .filter(v -> !(v instanceof String s) || !s.isBlank()).findFirst().orElse(null);
+    }
+
+    private static <T> List<T> firstList(List<SourceFilm> films, Function<SourceFilm, List<T>> field) {
+        return films.stream().map(field).filter(l -> !l.isEmpty()).findFirst().orElse(List.of());
+    }
+}

@@ -1,0 +1,3 @@
+/** Members' comments on films. */
+@org.springframework.modulith.ApplicationModule(displayName = "Comments")
+package org.hypertube.comment;
