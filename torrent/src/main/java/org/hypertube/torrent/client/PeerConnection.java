@@ -53,7 +53,6 @@ final class PeerConnection {
     boolean peerInterested;
     boolean seed;
     boolean registered;
-    boolean gotFirstMessage;
     BitSet has = new BitSet();
     final LinkedHashSet<Block> outstanding = new LinkedHashSet<>();
     final LinkedHashSet<Block> recentlyAborted = new LinkedHashSet<>();

@@ -628,10 +628,8 @@ final class TorrentSession implements Torrent {
         if (p.isClosed() || closed) {
             return;
         }
-        boolean first = !p.gotFirstMessage && !(m instanceof PeerMessage.KeepAlive) && !(m instanceof PeerMessage.Extended);
-        if (first) {
-            p.gotFirstMessage = true;
-        }
+        // BEP 3 puts the bitfield first, but aria2 sends have-none and then a bitfield (or two
+        // bitfields), so availability messages are accepted at any time and only ever add pieces.
         switch (m) {
             case PeerMessage.KeepAlive k -> { }
             case PeerMessage.Choke c -> onChoke(p);
@@ -643,28 +641,15 @@ final class TorrentSession implements Torrent {
             case PeerMessage.NotInterested n -> onInterested(p, false);
             case PeerMessage.Have(int piece) -> onHave(p, piece);
             case PeerMessage.Bitfield(byte[] bits) -> {
-                if (!first) {
-                    throw new PeerProtocolException("bitfield must be the first message");
-                }
                 onBitfield(p, bits);
             }
             case PeerMessage.HaveAll h -> {
                 requireFast(p, "have all");
-                if (!first) {
-                    throw new PeerProtocolException("have all must be the first message");
-                }
-                p.seed = true;
-                if (ready) {
-                    register(p);
-                    updateInterest(p);
-                }
+                setAvailability(p, new BitSet(), true);
             }
             case PeerMessage.HaveNone h -> {
                 requireFast(p, "have none");
-                if (!first) {
-                    throw new PeerProtocolException("have none must be the first message");
-                }
-                if (ready) {
+                if (ready && !p.registered) {
                     register(p);
                 }
             }
@@ -738,6 +723,23 @@ final class TorrentSession implements Torrent {
         }
     }
 
+    private void setAvailability(PeerConnection p, BitSet has, boolean seed) {
+        if (p.registered) {
+            if (p.seed) {
+                picker.seedLeft();
+            } else {
+                picker.peerLost(p.has);
+            }
+            p.registered = false;
+        }
+        p.has = has;
+        p.seed = seed;
+        if (ready) {
+            register(p);
+            updateInterest(p);
+        }
+    }
+
     private void onBitfield(PeerConnection p, byte[] bits) throws PeerProtocolException {
         BitSet has = new BitSet(bits.length * 8);
         for (int i = 0; i < bits.length * 8; i++) {
@@ -753,9 +755,12 @@ final class TorrentSession implements Torrent {
                 throw new PeerProtocolException("bitfield has spare bits set");
             }
         }
-        p.has = has;
+        if (p.seed) {
+            return;
+        }
+        has.or(p.has);
+        setAvailability(p, has, false);
         if (ready) {
-            register(p);
             if (state == TorrentState.SEEDING && has.cardinality() == info.pieceCount()) {
                 dropPeer(p, "both sides are seeds");
                 return;
