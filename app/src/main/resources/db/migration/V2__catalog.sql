@@ -5,7 +5,7 @@ create table films (
     imdb_id             varchar(12),
     title               varchar(300) not null,
     title_key           varchar(300) not null,
-    year                integer,
+    release_year        integer,
     rating              numeric(3, 1),
     runtime_minutes     integer,
     genres              varchar(500),
@@ -21,8 +21,8 @@ create table films (
     updated_at          timestamp with time zone not null,
     constraint films_imdb_id_uq unique (imdb_id)
 );
-create index films_title_year_idx on films (title_key, year);
-create index films_year_idx on films (year);
+create index films_title_year_idx on films (title_key, release_year);
+create index films_year_idx on films (release_year);
 create index films_rating_idx on films (rating);
 
 create table film_torrents (

@@ -27,6 +27,7 @@ public class Film {
     private String imdbId;
     private String title;
     private String titleKey;
+    @Column(name = "release_year")
     private Integer year;
     private BigDecimal rating;
     private Integer runtimeMinutes;
