@@ -1,0 +1,178 @@
+package org.hypertube.torrent.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.hypertube.torrent.client.Torrent;
+import org.hypertube.torrent.client.TorrentClient;
+import org.hypertube.torrent.client.TorrentEvent;
+import org.hypertube.torrent.metainfo.Metainfo;
+import org.hypertube.torrent.metainfo.TorrentCreator;
+import org.hypertube.torrent.peer.MessageCodec;
+import org.hypertube.torrent.peer.PeerMessage;
+import org.hypertube.torrent.testing.TestData;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scripted peers that lie, stall or send garbage next to one honest seed: the download still completes intact. */
+@Timeout(90)
+class HostilePeerTest {
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final List<TorrentEvent> events = new CopyOnWriteArrayList<>();
+    @TempDir
+    Path tmp;
+    private Path data;
+    private Metainfo m;
+    private TorrentClient seeder;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        data = TestData.file(tmp.resolve("seed/film.bin"), 3_000_000, 5);
+        m = Metainfo.parse(new TorrentCreator().pieceLength(32 * 1024).create(data));
+        // A slow honest seed, so the hostile peer gets plenty of requests.
+        seeder = track(TorrentClient.builder().downloadDirectory(tmp.resolve("seed")).bindAddress(InetAddress.getLoopbackAddress())
+                .port(0).uploadRateLimit(1_500_000).build());
+        seeder.add(m);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            c.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        toClose.add(c);
+        return c;
+    }
+
+    private Torrent leech(ScriptedPeer hostile) throws Exception {
+        TorrentClient c = track(TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
+                .bindAddress(InetAddress.getLoopbackAddress()).port(0).requestTimeout(Duration.ofSeconds(2))
+                .listener(events::add).build());
+        Torrent t = c.add(m);
+        // The hostile peer first, so it is asked for blocks before the honest one joins.
+        t.connect(hostile.address());
+        Thread.sleep(300);
+        t.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), seeder.port()));
+        return t;
+    }
+
+    private void assertCompleteAndIntact(Torrent t) throws Exception {
+        assertThat(t.awaitCompletion(Duration.ofSeconds(60))).isTrue();
+        assertThat(TestData.difference(data, tmp.resolve("leech/film.bin"))).isNull();
+    }
+
+    private static void fullBitfieldAndUnchoke(DataOutputStream out, int pieces) throws java.io.IOException {
+        byte[] bits = new byte[(pieces + 7) / 8];
+        for (int i = 0; i < pieces; i++) {
+            bits[i >> 3] |= (byte) (0x80 >>> (i & 7));
+        }
+        ScriptedPeer.send(out, new PeerMessage.Bitfield(bits));
+        ScriptedPeer.send(out, new PeerMessage.Unchoke());
+    }
+
+    @Test
+    void aPeerThatClaimsEverythingAndNeverAnswersIsWorkedAround() throws Exception {
+        ScriptedPeer liar = track(new ScriptedPeer(m.infoHash(), (in, out, peer) -> {
+            fullBitfieldAndUnchoke(out, m.info().pieceCount());
+            while (true) {
+                if (MessageCodec.read(in, 1 << 20) instanceof PeerMessage.Request) {
+                    peer.requestsSeen.incrementAndGet();
+                }
+            }
+        }));
+        Torrent t = leech(liar);
+        assertCompleteAndIntact(t);
+        assertThat(liar.requestsSeen.get()).as("the liar was asked for blocks").isPositive();
+    }
+
+    @Test
+    void aPeerSendingCorruptBlocksIsBannedAndNothingCorruptReachesDisk() throws Exception {
+        Random r = new Random(3);
+        ScriptedPeer corrupt = track(new ScriptedPeer(m.infoHash(), (in, out, peer) -> {
+            fullBitfieldAndUnchoke(out, m.info().pieceCount());
+            while (true) {
+                if (MessageCodec.read(in, 1 << 20) instanceof PeerMessage.Request(int piece, int begin, int length)) {
+                    peer.requestsSeen.incrementAndGet();
+                    byte[] junk = new byte[length];
+                    r.nextBytes(junk);
+                    ScriptedPeer.send(out, new PeerMessage.Piece(piece, begin, junk));
+                }
+            }
+        }));
+        Torrent t = leech(corrupt);
+        assertCompleteAndIntact(t);
+        assertThat(events).anyMatch(e -> e instanceof TorrentEvent.PeerBanned b && b.peer().contains("2d5858303030312d"));
+        assertThat(corrupt.droppedByEngine).isTrue();
+        Thread.sleep(1500);
+        assertThat(corrupt.connections.get()).as("a banned peer is not dialled again").isEqualTo(1);
+    }
+
+    @Test
+    void anOversizedLengthPrefixGetsThePeerDropped() throws Exception {
+        ScriptedPeer huge = track(new ScriptedPeer(m.infoHash(), (in, out, peer) -> {
+            out.writeInt(0x7fffffff);
+            out.write(5);
+            out.flush();
+        }));
+        Torrent t = leech(huge);
+        assertCompleteAndIntact(t);
+        assertThat(huge.droppedByEngine).isTrue();
+    }
+
+    @Test
+    void malformedMessagesGetThePeerDropped() throws Exception {
+        ScriptedPeer bad = track(new ScriptedPeer(m.infoHash(), (in, out, peer) -> {
+            fullBitfieldAndUnchoke(out, m.info().pieceCount());
+            ScriptedPeer.send(out, new PeerMessage.Have(m.info().pieceCount() + 5));
+        }));
+        Torrent t = leech(bad);
+        assertCompleteAndIntact(t);
+        assertThat(bad.droppedByEngine).isTrue();
+    }
+
+    @Test
+    void unrequestedDataIsIgnoredAndAFloodOfItGetsThePeerDropped() throws Exception {
+        ScriptedPeer flood = track(new ScriptedPeer(m.infoHash(), (in, out, peer) -> {
+            fullBitfieldAndUnchoke(out, m.info().pieceCount());
+            byte[] junk = new byte[16 * 1024];
+            for (int i = 0; i < 200; i++) {
+                ScriptedPeer.send(out, new PeerMessage.Piece(i % m.info().pieceCount(), 0, junk));
+            }
+        }));
+        Torrent t = leech(flood);
+        assertCompleteAndIntact(t);
+        assertThat(flood.droppedByEngine).isTrue();
+    }
+
+    @Test
+    void requestsBeyondThePieceGetThePeerDropped() throws Exception {
+        ScriptedPeer greedy = track(new ScriptedPeer(m.infoHash(), (in, out, peer) -> {
+            ScriptedPeer.send(out, new PeerMessage.Interested());
+            ScriptedPeer.send(out, new PeerMessage.Request(0, 0, 1 << 20));
+        }));
+        // Here the engine is the seed being abused.
+        Torrent t = seeder.torrent(m.infoHash()).orElseThrow();
+        t.connect(greedy.address());
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!greedy.droppedByEngine.get() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(greedy.droppedByEngine).isTrue();
+    }
+}
