@@ -1,0 +1,95 @@
+package org.hypertube.torrent.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.ByteBuffer;
+import org.hypertube.torrent.bencode.BValue;
+import org.hypertube.torrent.bencode.Bencode;
+import org.hypertube.torrent.bencode.BencodeException;
+import org.hypertube.torrent.metainfo.Magnet;
+import org.hypertube.torrent.metainfo.Metainfo;
+import org.hypertube.torrent.metainfo.MetainfoException;
+import org.hypertube.torrent.metainfo.TorrentFile;
+import org.hypertube.torrent.peer.ExtensionHandshake;
+import org.hypertube.torrent.peer.MessageCodec;
+import org.hypertube.torrent.peer.PeerMessage;
+import org.hypertube.torrent.peer.PeerProtocolException;
+import org.hypertube.torrent.tracker.TrackerException;
+import org.hypertube.torrent.tracker.TrackerReplies;
+
+/**
+ * Jazzer fuzz targets for every parser of outside data. Without JAZZER_FUZZ=1 they run as regression
+ * tests over the corpus in src/test/resources/org/hypertube/torrent/fuzz/ParserFuzzTestInputs/.
+ * Each target allows only the parser's own "malformed input" exception; anything else is a bug.
+ */
+class ParserFuzzTest {
+
+    @FuzzTest(maxDuration = "30s")
+    void bencode(byte[] input) {
+        try {
+            BValue v = Bencode.decode(input);
+            // Whatever decodes must re-encode to something that decodes to the same value.
+            assertThat(Bencode.decode(Bencode.encode(v))).isEqualTo(v);
+        } catch (BencodeException expected) {
+            // malformed input is refused
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void metainfo(byte[] input) {
+        try {
+            Metainfo m = Metainfo.parse(input);
+            for (TorrentFile f : m.info().files()) {
+                for (String c : f.path()) {
+                    assertThat(c).isNotEmpty().isNotEqualTo("..").isNotEqualTo(".").doesNotContain("/").doesNotContain("\\");
+                }
+                assertThat(f.length()).isNotNegative();
+            }
+            assertThat(m.info().pieceCount()).isPositive();
+        } catch (MetainfoException expected) {
+            // malformed or unsafe torrents are refused
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void magnet(FuzzedDataProvider data) {
+        String link = (data.consumeBoolean() ? "magnet:?" : "") + data.consumeRemainingAsString();
+        try {
+            Magnet m = Magnet.parse(link);
+            assertThat(Magnet.parse(m.toUri()).infoHash()).isEqualTo(m.infoHash());
+        } catch (MetainfoException expected) {
+            // refused with a message
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void peerMessage(byte[] input) {
+        try {
+            PeerMessage m = MessageCodec.decode(ByteBuffer.wrap(input), 1 << 16);
+            assertThat(MessageCodec.encode(m)).isEqualTo(input);
+        } catch (PeerProtocolException expected) {
+            // refused
+        }
+        try {
+            ExtensionHandshake.decode(input);
+        } catch (PeerProtocolException expected) {
+            // refused
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void trackerReply(byte[] input) {
+        try {
+            TrackerReplies.parseAnnounce(input).peers().forEach(p -> assertThat(p.getPort()).isBetween(1, 65535));
+        } catch (TrackerException expected) {
+            // refused
+        }
+        try {
+            TrackerReplies.parseScrape(input);
+        } catch (TrackerException expected) {
+            // refused
+        }
+    }
+}
