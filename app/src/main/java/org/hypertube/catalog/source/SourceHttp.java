@@ -6,12 +6,15 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -20,6 +23,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
@@ -130,6 +134,39 @@ public class SourceHttp {
         return Optional.empty();
     }
 
+    /**
+     * The secrets of one request: values of secret query parameters and of the Authorization header.
+     * An error body may echo them, so they are removed from every message, not only from URLs.
+     */
+    private static List<String> secrets(URI uri, Map<String, String> headers) {
+        List<String> secrets = new ArrayList<>();
+        Matcher m = SECRET_PARAM.matcher(uri.toString());
+        while (m.find()) {
+            String value = m.group().substring(m.group(1).length());
+            if (value.length() >= 4) {
+                secrets.add(value);
+                secrets.add(URLDecoder.decode(value, StandardCharsets.UTF_8));
+            }
+        }
+        headers.forEach((name, value) -> {
+            if (name.equalsIgnoreCase(HttpHeaders.AUTHORIZATION) && value != null) {
+                String token = value.contains(" ") ? value.substring(value.indexOf(' ') + 1).strip() : value;
+                if (token.length() >= 4) {
+                    secrets.add(token);
+                }
+            }
+        });
+        return secrets;
+    }
+
+    private static String withoutSecrets(String text, List<String> secrets) {
+        String out = redact(text);
+        for (String secret : secrets) {
+            out = out.replace(secret, "<redacted>");
+        }
+        return out;
+    }
+
     /** The URL or text with the values of secret query parameters replaced. */
     public static String redact(String text) {
         return text == null ? null : SECRET_PARAM.matcher(text).replaceAll("$1<redacted>");
@@ -145,14 +182,19 @@ public class SourceHttp {
         String cacheKey = source + " " + redact(uri.toString());
         byte[] cached = answers.getIfPresent(cacheKey);
         if (cached != null) {
-            return Optional.of(parser.parse(source, uri, cached));
+            return Optional.of(parser.parse(source, uri, cached)); // it parsed and passed before
         }
         byte[] body = fetch(source, uri, headers, notFoundIsEmpty);
         if (body == null) {
             return Optional.empty();
         }
-        T answer = parser.parse(source, uri, body);
-        check.check(answer);
+        T answer;
+        try {
+            answer = parser.parse(source, uri, body);
+            check.check(answer);
+        } catch (SourceUnavailableException e) {
+            throw scrubbed(e, secrets(uri, headers));
+        }
         answers.put(cacheKey, body);
         return Optional.of(answer);
     }
@@ -184,7 +226,8 @@ public class SourceHttp {
                 }
             }
             throw new SourceUnavailableException(source, describe(uri) + " answered HTTP " + status
-                    + (retryable && retry > 0 ? " after " + retry + " retries" : "") + excerpt(attempt.body()));
+                    + (retryable && retry > 0 ? " after " + retry + " retries" : "")
+                    + withoutSecrets(excerpt(attempt.body()), secrets(uri, headers)));
         }
     }
 
@@ -245,8 +288,9 @@ public class SourceHttp {
                 throw new SourceUnavailableException(source, describe(uri) + " answered more than "
                         + settings.maxResponseSize().toKilobytes() + " KB");
             }
-            throw new SourceUnavailableException(source, describe(uri) + " failed: "
-                    + redact(root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage())));
+            throw new SourceUnavailableException(source, describe(uri) + " failed: " + withoutSecrets(
+                    root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()),
+                    secrets(uri, headers)));
         }
     }
 
@@ -346,6 +390,17 @@ public class SourceHttp {
         factory.setExpandEntityReferences(false);
         factory.setNamespaceAware(true);
         return factory;
+    }
+
+    /** The same failure with any secret of the request taken out of its message. */
+    private static SourceUnavailableException scrubbed(SourceUnavailableException e, List<String> secrets) {
+        String message = e.getMessage();
+        String clean = withoutSecrets(message, secrets);
+        if (clean.equals(message)) {
+            return e;
+        }
+        String prefix = e.source() + ": ";
+        return new SourceUnavailableException(e.source(), clean.startsWith(prefix) ? clean.substring(prefix.length()) : clean);
     }
 
     private static String describe(URI uri) {

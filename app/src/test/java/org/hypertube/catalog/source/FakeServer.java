@@ -1,0 +1,43 @@
+package org.hypertube.catalog.source;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.springframework.util.unit.DataSize;
+
+/** What the source tests share: a WireMock server on loopback, fixtures, quick settings. */
+final class FakeServer {
+
+    private FakeServer() {
+    }
+
+    /** A started WireMock on 127.0.0.1 and a free port. */
+    static WireMockServer start() {
+        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        server.start();
+        return server;
+    }
+
+    /** Short timeouts so a slow fake fails a test in about a second; a 64 KB cap so "too large" is cheap. */
+    static SourceHttp quickHttp() {
+        return new SourceHttp(new SourceHttpProperties(Duration.ofSeconds(1), Duration.ofMillis(1500), 2,
+                Duration.ofSeconds(1), DataSize.ofKilobytes(64), Duration.ofMinutes(10), DataSize.ofMegabytes(8)));
+    }
+
+    /** A fixture under src/test/resources/providers, e.g. "yts/list_movies.json". */
+    static String fixture(String path) {
+        try (InputStream in = FakeServer.class.getResourceAsStream("/providers/" + path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture providers/" + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
