@@ -177,13 +177,18 @@ public class Catalog {
         return !failed.isEmpty();
     }
 
+    /** One fetch per page at a time: concurrent viewers of the same page wait for the same answer. */
     private Fetched fetch(FilmQuery query, int page) {
         Locale locale = LocaleContextHolder.getLocale();
         PageKey key = new PageKey(query, page, locale);
-        Fetched cached = pages.getIfPresent(key);
-        if (cached != null) {
-            return cached;
+        Fetched fetched = pages.get(key, k -> ask(query, page, locale));
+        if (!fetched.failed().isEmpty()) {
+            pages.invalidate(key); // a page with a failed source is asked again next time
         }
+        return fetched;
+    }
+
+    private Fetched ask(FilmQuery query, int page, Locale locale) {
         List<FilmSource> answering = sources.stream().filter(s -> s.answers(query)).toList();
         Map<String, Future<List<SourceFilm>>> asked = new LinkedHashMap<>();
         List<List<SourceFilm>> results = new ArrayList<>();
@@ -208,12 +213,8 @@ public class Catalog {
             executor.shutdownNow();
         }
         boolean exhausted = results.stream().allMatch(List::isEmpty);
-        Fetched fetched = new Fetched(FilmMerge.interleave(results), failed, exhausted, answering.size(),
+        return new Fetched(FilmMerge.interleave(results), failed, exhausted, answering.size(),
                 new java.util.concurrent.ConcurrentHashMap<>());
-        if (failed.isEmpty()) {
-            pages.put(key, fetched); // a page with a failed source is asked again next time
-        }
-        return fetched;
     }
 
     /** Saves a film seen in a listing, creating it or filling in what we learnt; returns the stored film. */
