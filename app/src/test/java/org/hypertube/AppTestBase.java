@@ -4,6 +4,8 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,6 +30,9 @@ public abstract class AppTestBase {
     protected static final GreenMail MAIL = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     protected static final MockOAuth2Server OAUTH = new MockOAuth2Server();
     protected static final Path DATA_DIR;
+    /** The outside film sources (YTS, Internet Archive, TMDB, OMDb), faked in their documented shapes. */
+    protected static final WireMockServer SOURCES = new WireMockServer(WireMockConfiguration.options()
+            .bindAddress("127.0.0.1").dynamicPort());
     /**
      * mock-oauth2-server is an OpenID Connect server and refuses an authorization request without the
      * {@code openid} scope, which 42 and GitHub (plain OAuth2) never send. This relay adds that scope
@@ -37,6 +42,7 @@ public abstract class AppTestBase {
 
     static {
         MAIL.start();
+        SOURCES.start();
         try {
             OAUTH.start(InetAddress.getByName("127.0.0.1"), 0);
             DATA_DIR = Files.createTempDirectory("hypertube-test");
@@ -56,6 +62,7 @@ public abstract class AppTestBase {
             MAIL.stop();
             OAUTH.shutdown();
             SCOPE_RELAY.stop(0);
+            SOURCES.stop();
         }));
     }
 
@@ -72,6 +79,10 @@ public abstract class AppTestBase {
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
         registry.add("spring.mail.properties.mail.smtp.starttls.enable", () -> "false");
+        registry.add("hypertube.catalog.yts.base-url", () -> SOURCES.baseUrl() + "/api/v2/");
+        registry.add("hypertube.catalog.archive.base-url", () -> SOURCES.baseUrl());
+        registry.add("hypertube.catalog.tmdb.base-url", () -> SOURCES.baseUrl() + "/3");
+        registry.add("hypertube.catalog.omdb.base-url", () -> SOURCES.baseUrl() + "/");
         for (String provider : new String[] {"intra42", "github"}) {
             String prefix = "hypertube.account.oauth." + provider + ".";
             registry.add(prefix + "client-id", () -> "hypertube-" + provider);

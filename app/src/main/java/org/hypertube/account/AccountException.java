@@ -1,7 +1,7 @@
 package org.hypertube.account;
 
 /** A request about an account that cannot be done as asked; {@code field} and {@code code} go beside the form field. */
-class AccountException extends RuntimeException {
+public class AccountException extends RuntimeException {
 
     private final String field;
     private final String code;
@@ -12,7 +12,7 @@ class AccountException extends RuntimeException {
         this.code = code;
     }
 
-    String field() { return field; }
+    public String field() { return field; }
 
-    String code() { return code; }
+    public String code() { return code; }
 }

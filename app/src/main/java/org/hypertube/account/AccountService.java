@@ -38,6 +38,40 @@ public class AccountService {
     public record PublicProfile(long id, String username, String firstName, String lastName, boolean hasPicture) {
     }
 
+    /** A member as the API shows them; the e-mail is there for the API to decide whom to show it. */
+    public record MemberView(long id, String username, String email, String firstName, String lastName, boolean hasPicture,
+                             boolean admin) {
+        static MemberView of(Member m) {
+            return new MemberView(m.getId(), m.getUsername(), m.getEmail(), m.getFirstName(), m.getLastName(), m.hasPicture(),
+                    m.isAdmin());
+        }
+    }
+
+    @Transactional(readOnly = true)
+    public org.springframework.data.domain.Page<MemberView> list(int page, int size) {
+        return members.findAll(org.springframework.data.domain.PageRequest.of(Math.max(0, page), Math.min(100, Math.max(1, size)),
+                org.springframework.data.domain.Sort.by("id"))).map(MemberView::of);
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<MemberView> view(long id) {
+        return members.findById(id).map(MemberView::of);
+    }
+
+    /** Changes what the member asked to change (null: unchanged); the caller has checked it is them. */
+    public MemberView patch(long id, String username, String email, String password) {
+        Member member = members.findById(id).orElseThrow();
+        String newUsername = username == null ? member.getUsername() : username;
+        String newEmail = email == null ? member.getEmail() : email;
+        checkFree(newEmail, newUsername, id);
+        member.setUsername(newUsername);
+        member.setEmail(newEmail);
+        if (password != null) {
+            setPassword(member, password);
+        }
+        return MemberView.of(flush(member));
+    }
+
     @Transactional(readOnly = true)
     public Optional<PublicProfile> publicProfile(long id) {
         return members.findById(id).map(m -> new PublicProfile(m.getId(), m.getUsername(), m.getFirstName(),

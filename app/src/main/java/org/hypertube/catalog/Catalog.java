@@ -103,6 +103,11 @@ public class Catalog {
                 fetched.asked() > 0 && fetched.failed().size() == fetched.asked());
     }
 
+    /** The front page's films, popular first. */
+    public Page popular(int page) {
+        return browse(FilmQuery.popular(), page);
+    }
+
     public Optional<Film> find(long id) {
         return films.findById(id);
     }

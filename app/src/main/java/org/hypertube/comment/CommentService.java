@@ -26,17 +26,22 @@ public class CommentService {
     private static final Logger log = LoggerFactory.getLogger(CommentService.class);
 
     /** Why a comment was refused; {@code code} is a message key. */
-    static final class Refused extends RuntimeException {
+    public static final class Refused extends RuntimeException {
         final String code;
 
         Refused(String code) {
             super(code);
             this.code = code;
         }
+
+        /** The message key saying why. */
+        public String code() {
+            return code;
+        }
     }
 
     /** The comment exists but this member may not do that to it. */
-    static final class Forbidden extends RuntimeException {
+    public static final class Forbidden extends RuntimeException {
     }
 
     private final CommentRepository comments;
@@ -66,7 +71,7 @@ public class CommentService {
         return comments.countByFilmId(filmId);
     }
 
-    Comment post(long filmId, long memberId, String text) {
+    public Comment post(long filmId, long memberId, String text) {
         String body = clean(text);
         if (!catalog.exists(filmId)) {
             throw new Refused("comment.noFilm");
@@ -79,7 +84,7 @@ public class CommentService {
         return saved;
     }
 
-    Comment edit(long commentId, long memberId, String text) {
+    public Comment edit(long commentId, long memberId, String text) {
         Comment comment = comments.findById(commentId).orElseThrow(() -> new Refused("comment.notFound"));
         if (comment.getMemberId() != memberId) {
             throw new Forbidden();
@@ -89,7 +94,7 @@ public class CommentService {
     }
 
     /** Deletes the comment; its author or an administrator may. Returns the film it was on. */
-    long delete(long commentId, long memberId, boolean admin) {
+    public long delete(long commentId, long memberId, boolean admin) {
         Comment comment = comments.findById(commentId).orElseThrow(() -> new Refused("comment.notFound"));
         if (comment.getMemberId() != memberId && !admin) {
             throw new Forbidden();
@@ -97,6 +102,11 @@ public class CommentService {
         comments.delete(comment);
         log.info("comment {} on film {} deleted by member {}", commentId, comment.getFilmId(), memberId);
         return comment.getFilmId();
+    }
+
+    @Transactional(readOnly = true)
+    public java.util.Optional<Comment> find(long commentId) {
+        return comments.findById(commentId);
     }
 
     @Transactional(readOnly = true)

@@ -1,0 +1,68 @@
+package org.hypertube.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.hypertube.account.AccountException;
+import org.hypertube.comment.CommentService;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/** Every refusal of an API route as an RFC 9457 problem; field errors listed by field. */
+@RestControllerAdvice(basePackageClasses = ApiProblems.class)
+class ApiProblems extends ResponseEntityExceptionHandler {
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (FieldError error : ex.getBindingResult().getFieldErrors()) {
+            fields.putIfAbsent(error.getField(), error.getDefaultMessage());
+        }
+        var problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, "Some fields are not valid.");
+        problem.setProperty("errors", fields);
+        return ResponseEntity.unprocessableContent().body(problem);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+                                                                            HttpHeaders headers, HttpStatusCode status,
+                                                                            WebRequest request) {
+        var problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Some parameters are out of range.");
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @ExceptionHandler(AccountException.class)
+    ProblemDetail account(AccountException e) {
+        boolean taken = e.code().endsWith(".taken");
+        var problem = ProblemDetail.forStatusAndDetail(taken ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_CONTENT,
+                taken ? e.field() + " is already used by another member." : e.field() + " is not acceptable (" + e.code() + ").");
+        problem.setProperty("errors", Map.of(e.field(), e.code()));
+        return problem;
+    }
+
+    @ExceptionHandler(CommentService.Forbidden.class)
+    ProblemDetail commentForbidden() {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, "Only the author (or an administrator, to delete) may do that.");
+    }
+
+    @ExceptionHandler(CommentService.Refused.class)
+    ProblemDetail commentRefused(CommentService.Refused e, HttpServletRequest request) {
+        HttpStatus status = switch (e.code()) {
+            case "comment.noFilm", "comment.notFound" -> HttpStatus.NOT_FOUND;
+            case "comment.tooFast" -> HttpStatus.TOO_MANY_REQUESTS;
+            default -> HttpStatus.UNPROCESSABLE_CONTENT;
+        };
+        return ProblemDetail.forStatusAndDetail(status, e.code());
+    }
+}

@@ -1,0 +1,138 @@
+package org.hypertube.api;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.text.ParseException;
+import java.util.UUID;
+import org.hypertube.account.MemberPrincipal;
+import org.hypertube.system.HypertubeProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+
+/**
+ * Our OAuth2 authorization server: tokens at /oauth/token (client credentials; authorization code
+ * with PKCE for programs acting for a member, after the member consents), refresh, revocation and
+ * introspection. Access tokens are JWTs signed with a key kept in the data folder, so they survive
+ * a restart; issued authorizations (refresh tokens) are kept in memory and do not.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuthorizationServer {
+
+    static final String CONSENT_PAGE = "/oauth/consent";
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients) throws Exception {
+        var server = new OAuth2AuthorizationServerConfigurer();
+        http.securityMatcher(server.getEndpointsMatcher())
+                .with(server, as -> as
+                        .registeredClientRepository(clients)
+                        .authorizationEndpoint(authorize -> authorize.consentPage(CONSENT_PAGE)))
+                .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+                // A person who is not signed in is sent to the sign-in page, then back to the consent.
+                .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+        return http.build();
+    }
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings() {
+        return AuthorizationServerSettings.builder()
+                .authorizationEndpoint("/oauth/authorize")
+                .tokenEndpoint("/oauth/token")
+                .tokenRevocationEndpoint("/oauth/revoke")
+                .tokenIntrospectionEndpoint("/oauth/introspect")
+                .jwkSetEndpoint("/oauth/jwks")
+                .build();
+    }
+
+    @Bean
+    RegisteredClientRepository registeredClients(JdbcOperations jdbc) {
+        return new JdbcRegisteredClientRepository(jdbc);
+    }
+
+    @Bean
+    OAuth2AuthorizationService authorizations() {
+        return new InMemoryOAuth2AuthorizationService();
+    }
+
+    @Bean
+    OAuth2AuthorizationConsentService consents() {
+        return new InMemoryOAuth2AuthorizationConsentService();
+    }
+
+    @Bean
+    RSAKey signingKey(HypertubeProperties properties) {
+        Path file = properties.dataDir().resolve("oauth").resolve("signing-key.jwk");
+        try {
+            if (Files.exists(file)) {
+                return RSAKey.parse(Files.readString(file));
+            }
+            Files.createDirectories(file.getParent());
+            RSAKey key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
+            Path tmp = Files.createTempFile(file.getParent(), "key", ".tmp");
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // other file systems keep their default permissions
+            }
+            Files.writeString(tmp, key.toJSONString());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the token signing key in " + file, e);
+        } catch (ParseException | com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException("the token signing key in " + file + " is unreadable; delete it to make a new one", e);
+        }
+    }
+
+    @Bean
+    JWKSource<SecurityContext> jwkSource(RSAKey signingKey) {
+        return new ImmutableJWKSet<>(new JWKSet(signingKey));
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(RSAKey signingKey) throws com.nimbusds.jose.JOSEException {
+        return NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
+    }
+
+    /** Tokens issued for a member say which member (uid) and whether they are an administrator. */
+    @Bean
+    OAuth2TokenCustomizer<JwtEncodingContext> memberClaims() {
+        return context -> {
+            if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())
+                    && context.getPrincipal().getPrincipal() instanceof MemberPrincipal member) {
+                context.getClaims().claim("uid", member.id()).claim("admin", member.admin());
+            }
+        };
+    }
+}

@@ -1,0 +1,96 @@
+package org.hypertube.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.hypertube.account.AccountService;
+import org.hypertube.system.SiteLinks;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+@RestController
+@RequestMapping("/api/users")
+@Validated
+@Tag(name = "users")
+@SecurityRequirement(name = "oauth2")
+class UsersApi {
+
+    private final AccountService accounts;
+    private final SiteLinks links;
+
+    UsersApi(AccountService accounts, SiteLinks links) {
+        this.accounts = accounts;
+        this.links = links;
+    }
+
+    record UserSummary(long id, String username) {
+    }
+
+    /** The e-mail is present only for the member themself or an administrator. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record UserDetails(long id, String username, String email, String pictureUrl) {
+    }
+
+    /** Fields to change; absent ones stay as they are. */
+    record UserPatch(@Pattern(regexp = "^[A-Za-z0-9._-]{3,30}$") String username,
+                     @Email @Size(max = 254) String email,
+                     @Size(min = 1, max = 128) String password,
+                     @Size(max = 2000) String pictureUrl) {
+        @Override
+        public String toString() {
+            return "UserPatch[" + username + "]";
+        }
+    }
+
+    @GetMapping
+    @Operation(summary = "Members, by id")
+    PageOf<UserSummary> list(@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+                             @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+        return PageOf.of(accounts.list(page, size).map(m -> new UserSummary(m.id(), m.username())));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "One member; the e-mail only for themself or an administrator")
+    UserDetails get(@PathVariable long id, @AuthenticationPrincipal Jwt jwt) {
+        var caller = Caller.of(jwt);
+        var member = accounts.view(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such member."));
+        return details(member, caller.is(id) || caller.admin());
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Change one's own username, e-mail or password")
+    UserDetails patch(@PathVariable long id, @Valid @RequestBody UserPatch patch, @AuthenticationPrincipal Jwt jwt) {
+        var caller = Caller.of(jwt);
+        accounts.view(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such member."));
+        if (!caller.is(id)) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "Only the member themself may change their account.");
+        }
+        if (patch.pictureUrl() != null) {
+            // Fetching an image from any address a client names would let it make this server call anywhere.
+            throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT,
+                    "pictureUrl cannot be set through the API; upload a picture on the profile page.");
+        }
+        return details(accounts.patch(id, patch.username(), patch.email(), patch.password()), true);
+    }
+
+    private UserDetails details(AccountService.MemberView m, boolean withEmail) {
+        return new UserDetails(m.id(), m.username(), withEmail ? m.email() : null, links.link("/users/" + m.id() + "/picture"));
+    }
+}
