@@ -92,6 +92,8 @@ public class SourceHttp {
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(httpClient);
         // A backstop only: the call's budget below is what really bounds an attempt.
         factory.setReadTimeout(settings.timeout());
+        // gzip saves most of a JSON answer; the cap applies to the inflated bytes, so no bomb gets past it.
+        factory.enableCompression(true);
         return RestClient.builder()
                 .requestFactory(factory)
                 .defaultHeader(HttpHeaders.USER_AGENT, USER_AGENT)

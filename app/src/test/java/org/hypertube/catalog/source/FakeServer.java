@@ -23,9 +23,21 @@ final class FakeServer {
         return server;
     }
 
-    /** Short timeouts so a slow fake fails a test in about a second; a 64 KB cap so "too large" is cheap. */
+    /**
+     * A budget roomy enough for a cold JVM on a busy 2-core machine, so only the tests about slowness
+     * see timeouts; a 64 KB cap so "too large" is cheap.
+     */
     static SourceHttp quickHttp() {
-        return new SourceHttp(new SourceHttpProperties(Duration.ofSeconds(1), Duration.ofMillis(1500), 2,
+        return http(Duration.ofSeconds(5));
+    }
+
+    /** A one-second budget, for the tests of a source slower than that. */
+    static SourceHttp impatientHttp() {
+        return http(Duration.ofSeconds(1));
+    }
+
+    private static SourceHttp http(Duration budget) {
+        return new SourceHttp(new SourceHttpProperties(Duration.ofSeconds(1), budget, 2,
                 Duration.ofSeconds(1), DataSize.ofKilobytes(64), Duration.ofMinutes(10), DataSize.ofMegabytes(8)));
     }
 

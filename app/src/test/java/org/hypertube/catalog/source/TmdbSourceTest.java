@@ -209,9 +209,11 @@ class TmdbSourceTest {
     @Test
     void aSlowTmdbIsUnavailable() {
         server.stubFor(get(urlPathEqualTo("/3/search/movie")).willReturn(okJson(FakeServer.fixture("tmdb/search.json"))
-                .withFixedDelay(4000)));
+                .withFixedDelay(10_000)));
+        TmdbSource impatient = new TmdbSource(FakeServer.impatientHttp(), new TmdbProperties(KEY, server.baseUrl() + "/3",
+                "https://image.tmdb.org/t/p/"));
 
-        assertThatThrownBy(() -> tmdb.find(FilmQuery.search("fight club"), 1))
+        assertThatThrownBy(() -> impatient.find(FilmQuery.search("fight club"), 1))
                 .isInstanceOf(SourceUnavailableException.class).hasMessageContaining("timed out");
     }
 }
