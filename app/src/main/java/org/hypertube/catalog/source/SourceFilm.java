@@ -13,7 +13,8 @@ import java.util.List;
  * @param rating       0-10 (IMDb's where the source has it, else the source's own vote average)
  * @param popularity   the source's own popularity figure (seeds, downloads, TMDB popularity); only
  *                     comparable within one source
- * @param coverUrl     an absolute https URL of a poster image, or null
+ * @param coverUrl     an absolute URL of a poster image, or null: https from the real sources, http from the
+ *                     loopback fakes in tests
  */
 public record SourceFilm(String source, String sourceId, String imdbId, String title, Integer year, Double rating,
                          Integer runtimeMinutes, List<String> genres, String summary, String coverUrl, String backdropUrl,

@@ -105,9 +105,7 @@ public class TorznabSource implements FilmSource {
                 String link = downloadLink(item);
                 if (link != null) {
                     linksResolved++;
-                    magnet = http.redirectTarget(NAME, URI.create(link))
-                            .filter(target -> target.regionMatches(true, 0, "magnet:", 0, 7))
-                            .orElse(null);
+                    magnet = magnetBehind(link);
                 }
             }
             if (magnet == null) {
@@ -135,6 +133,17 @@ public class TorznabSource implements FilmSource {
                 .toList();
         return Optional.of(new SourceFilm(NAME, null, imdb, null, null, null, null, List.of(), null, null, null, null,
                 List.of(), List.of(), null, best));
+    }
+
+    /** Jackett answers some download links with {@code Location: magnet:...}; one that fails costs only its item. */
+    private String magnetBehind(String link) {
+        try {
+            return http.redirectTarget(NAME, URI.create(link))
+                    .filter(target -> target.regionMatches(true, 0, "magnet:", 0, 7))
+                    .orElse(null);
+        } catch (SourceUnavailableException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void checkAnswer(Document answer) throws SourceUnavailableException {

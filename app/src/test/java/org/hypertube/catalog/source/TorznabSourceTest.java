@@ -96,6 +96,15 @@ class TorznabSourceTest {
     }
 
     @Test
+    void aDownloadLinkThatFailsCostsOnlyItsOwnTorrent() throws Exception {
+        answer("torznab/movie.xml");
+        server.stubFor(get(urlPathEqualTo("/dl/other/")).willReturn(aResponse().withStatus(500)));
+
+        assertThat(torznab.details("tt0133093", null).orElseThrow().torrents())
+                .extracting(SourceTorrent::quality).containsExactly("1080p", "720p");
+    }
+
+    @Test
     void anErrorWithHttp200IsUnavailableWithoutTheKey() {
         answer("torznab/error_100.xml");
 
