@@ -3,9 +3,10 @@ package org.hypertube.catalog.source;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -32,6 +33,7 @@ import org.springframework.util.unit.DataSize;
  * ProviderFakes.properties(fakes)                     // hypertube.catalog.* -> this server, keys set
  *     .forEach(registry::add);                        // e.g. in a @DynamicPropertySource
  * ProviderFakes.stubDown(fakes, "yts");               // YTS answers 503 from now on
+ * ProviderFakes.stubUp(fakes, "yts");                 // ... and answers again
  * fakes.stop();
  * }</pre>
  *
@@ -55,10 +57,17 @@ public final class ProviderFakes {
 
     /** A started WireMock on 127.0.0.1 and a free port, able to answer from the fake world. */
     public static WireMockServer start() {
-        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
-                .extensions(new FakeFilmWorld()));
+        WireMockServer server = new WireMockServer(options());
         server.start();
         return server;
+    }
+
+    /**
+     * WireMock options for a server of one's own (127.0.0.1, free port) with the fake world's
+     * extension, without which the stubs below answer nothing.
+     */
+    public static WireMockConfiguration options() {
+        return WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().extensions(new FakeFilmWorld());
     }
 
     /** The same, every answer delayed by {@code latency} (benchmarks: sources 100 ms away). */
@@ -111,6 +120,15 @@ public final class ProviderFakes {
     public static void stubDown(WireMockServer server, String source) {
         server.stubFor(get(urlPathMatching("/" + source + "/.*")).atPriority(1)
                 .willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));
+    }
+
+    /** Undoes {@link #stubDown} and {@link #stubSlow} for {@code source}. */
+    public static void stubUp(WireMockServer server, String source) {
+        String pattern = "/" + source + "/.*";
+        List<StubMapping> overrides = server.getStubMappings().stream()
+                .filter(m -> Integer.valueOf(1).equals(m.getPriority()) && pattern.equals(m.getRequest().getUrlPathPattern()))
+                .toList();
+        overrides.forEach(server::removeStub);
     }
 
     /** From now on {@code source} answers after {@code delay} (past the timeout, it is a slow source). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.URI;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -107,6 +108,20 @@ class ProviderFakesTest {
     }
 
     @Test
+    void aSlowSourceTimesOut() throws Exception {
+        WireMockServer own = ProviderFakes.start();
+        try {
+            ProviderFakes.stubAll(own);
+            ProviderFakes.stubSlow(own, "archive", Duration.ofSeconds(3));
+
+            assertThatThrownBy(() -> ProviderFakes.source(own, "archive").find(FilmQuery.popular(), 1))
+                    .isInstanceOf(SourceUnavailableException.class).hasMessageContaining("timed out");
+        } finally {
+            own.stop();
+        }
+    }
+
+    @Test
     void coversAreRealImages() throws Exception {
         SourceFilm film = ProviderFakes.source(fakes, "tmdb").find(FilmQuery.popular(), 1).getFirst();
         try (HttpClient client = HttpClient.newHttpClient()) {
@@ -128,6 +143,9 @@ class ProviderFakesTest {
             assertThatThrownBy(() -> ProviderFakes.source(own, "yts").find(FilmQuery.popular(), 1))
                     .isInstanceOf(SourceUnavailableException.class).hasMessageContaining("503");
             assertThat(ProviderFakes.source(own, "archive").find(FilmQuery.popular(), 1)).isNotEmpty();
+
+            ProviderFakes.stubUp(own, "yts");
+            assertThat(ProviderFakes.source(own, "yts").find(FilmQuery.popular(), 1)).isNotEmpty();
         } finally {
             own.stop();
         }
