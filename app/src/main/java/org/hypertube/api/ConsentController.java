@@ -25,16 +25,24 @@ class ConsentController {
 
     @GetMapping(AuthorizationServer.CONSENT_PAGE)
     String consent(@RequestParam("client_id") String clientId, @RequestParam(defaultValue = "") String scope,
-                   @RequestParam String state, Model model) {
+                   @RequestParam String state, Model model, jakarta.servlet.http.HttpServletResponse response) {
         var client = clients.findByClientId(clientId);
         if (client == null) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
         List<String> scopes = Arrays.stream(scope.split(" ")).filter(KNOWN::contains).distinct().toList();
+        // Consenting ends in a redirect to the program: the browser must be allowed to follow it.
+        response.setHeader("Content-Security-Policy", org.hypertube.system.ContentSecurityPolicy.allowingFormTargets(
+                client.getRedirectUris().stream().map(ConsentController::origin).toList()));
         model.addAttribute("clientId", clientId);
         model.addAttribute("clientName", client.getClientName());
         model.addAttribute("scopes", scopes);
         model.addAttribute("state", state);
         return "api/consent";
+    }
+
+    private static String origin(String uri) {
+        var u = java.net.URI.create(uri);
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
     }
 }

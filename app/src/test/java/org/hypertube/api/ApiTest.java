@@ -1,0 +1,312 @@
+package org.hypertube.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.sun.net.httpserver.HttpServer;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.hypertube.AppTestBase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The REST API as a program meets it, over real HTTP: tokens from /oauth/token, the consent page
+ * in Chromium, then every route with and without the right token.
+ */
+class ApiTest extends AppTestBase {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static Playwright playwright;
+    static Browser browser;
+    static HttpServer callback;
+    static final List<String> consoleProblems = new ArrayList<>();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Path.of("/usr/bin/chromium"))
+                .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run")));
+        callback = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        // The program's own page; it answers every path so the browser's favicon request finds something too.
+        callback.createContext("/", exchange -> {
+            byte[] ok = "ok".getBytes();
+            exchange.getResponseHeaders().add("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, ok.length);
+            exchange.getResponseBody().write(ok);
+            exchange.close();
+        });
+        callback.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+            playwright.close();
+        }
+        if (callback != null) {
+            callback.stop(0);
+        }
+    }
+
+    String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    String redirectUri() {
+        return "http://127.0.0.1:" + callback.getAddress().getPort() + "/cb";
+    }
+
+    record Member(String username, String password, long id, String clientId, String secret) {
+    }
+
+    /** A member signs up in the browser and creates an API client on their settings. */
+    Member memberWithClient(Page page) {
+        String username = uniqueName("api");
+        String password = "copper-meadow-" + username.substring(3, 7);
+        page.navigate(url("/register"));
+        page.fill("#email", username + "@example.org");
+        page.fill("#username", username);
+        page.fill("#firstName", "Api");
+        page.fill("#lastName", "User");
+        page.fill("#password", password);
+        page.click("main button[type=submit]");
+        page.waitForURL(url("/"));
+        page.navigate(url("/profile"));
+        long id = Long.parseLong(page.url().replaceAll(".*/users/(\\d+)/edit$", "$1"));
+        page.click("text=API clients");
+        page.fill("#client-name", "Test program");
+        page.fill("#client-redirects", redirectUri());
+        page.click("form[action='/settings/api-clients'] button[type=submit]");
+        String clientId = page.textContent("#new-client-id").strip();
+        String secret = page.textContent("#new-client-secret").strip();
+        return new Member(username, password, id, clientId, secret);
+    }
+
+    HttpResponse<String> token(String clientId, String secret, Map<String, String> form) throws Exception {
+        String body = String.join("&", form.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).toList());
+        String basic = Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(URI.create(url("/oauth/token")))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> call(String method, String path, String token, String json) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(url(path))).header("Accept", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+
+    /** Authorization code with PKCE: the member consents in the browser; returns the token response. */
+    JsonNode consent(Page page, Member m) throws Exception {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String state = "st" + System.nanoTime(); // a real client's state is random per request
+        String challenge = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        page.navigate(url("/oauth/authorize?response_type=code&client_id=" + m.clientId() + "&scope=read%20write&state=" + state
+                + "&redirect_uri=" + URLEncoder.encode(redirectUri(), StandardCharsets.UTF_8)
+                + "&code_challenge=" + challenge + "&code_challenge_method=S256"));
+        assertThat(page.textContent("h1")).isEqualTo("Allow access?");
+        assertThat(page.textContent("main")).contains("Test program").contains("Change your account and your comments");
+        page.click("#consent-allow");
+        try {
+            page.waitForURL(url -> url.startsWith(redirectUri()), new Page.WaitForURLOptions().setTimeout(10_000));
+        } catch (com.microsoft.playwright.TimeoutError e) {
+            throw new AssertionError("consent did not reach the program; at " + page.url() + ", console: " + consoleProblems, e);
+        }
+        Map<String, String> query = new HashMap<>();
+        for (String pair : URI.create(page.url()).getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            query.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        assertThat(query.get("state")).isEqualTo(state);
+        var response = token(m.clientId(), m.secret(), Map.of("grant_type", "authorization_code", "code", query.get("code"),
+                "redirect_uri", redirectUri(), "code_verifier", verifier));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response);
+    }
+
+    Page page() {
+        Page page = browser.newContext(new Browser.NewContextOptions().setLocale("en-US")).newPage();
+        page.onConsoleMessage(msg -> {
+            if ("error".equals(msg.type()) || "warning".equals(msg.type())) {
+                consoleProblems.add(msg.text());
+            }
+        });
+        return page;
+    }
+
+    long film() {
+        String imdb = "tt" + (7_000_000 + (int) (Math.random() * 1_000_000));
+        jdbc.update("insert into films (imdb_id, title, title_key, release_year, rating, runtime_minutes, created_at, updated_at)"
+                + " values (?, 'Api Test Film', 'api test film', 1950, 7.1, 88, now(), now())", imdb);
+        return jdbc.queryForObject("select id from films where imdb_id = ?", Long.class, imdb);
+    }
+
+    @Test
+    void aProgramGetsATokenWithItsCredentialsAndReadsButCannotActForAMember() throws Exception {
+        Page page = page();
+        Member m = memberWithClient(page);
+        var refused = token(m.clientId(), "wrong-secret", Map.of("grant_type", "client_credentials", "scope", "read"));
+        assertThat(refused.statusCode()).isEqualTo(401);
+
+        var issued = token(m.clientId(), m.secret(), Map.of("grant_type", "client_credentials", "scope", "read write"));
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String token = json(issued).get("access_token").asText();
+
+        var users = call("GET", "/api/users?size=5", token, null);
+        assertThat(users.statusCode()).isEqualTo(200);
+        assertThat(json(users).get("items").size()).isBetween(1, 5);
+        assertThat(json(users).get("links").get("self").asText()).contains("/api/users");
+
+        var user = call("GET", "/api/users/" + m.id(), token, null);
+        assertThat(user.statusCode()).isEqualTo(200);
+        assertThat(json(user).get("username").asText()).isEqualTo(m.username());
+        assertThat(json(user).has("email")).isFalse(); // a program on its own is not that member
+
+        var patch = call("PATCH", "/api/users/" + m.id(), token, "{\"username\":\"taken-over\"}");
+        assertThat(patch.statusCode()).isEqualTo(403);
+        assertThat(patch.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+
+        var none = call("GET", "/api/users", null, null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+        var forged = call("GET", "/api/users", token.substring(0, token.length() - 4) + "AAAA", null);
+        assertThat(forged.statusCode()).isEqualTo(401);
+
+        var readOnly = json(token(m.clientId(), m.secret(), Map.of("grant_type", "client_credentials", "scope", "read")))
+                .get("access_token").asText();
+        var wrongScope = call("POST", "/api/comments", readOnly, "{\"comment\":\"hi\",\"movie_id\":1}");
+        assertThat(wrongScope.statusCode()).isEqualTo(403);
+        page.context().close();
+        assertThat(consoleProblems).isEmpty();
+    }
+
+    @Test
+    void aMemberConsentsThenTheProgramActsForThemWithinTheirRights() throws Exception {
+        Page page = page();
+        Member m = memberWithClient(page);
+        JsonNode tokens = consent(page, m);
+        String token = tokens.get("access_token").asText();
+        long filmId = film();
+
+        var me = call("GET", "/api/users/" + m.id(), token, null);
+        assertThat(json(me).get("email").asText()).isEqualTo(m.username() + "@example.org");
+        var renamed = call("PATCH", "/api/users/" + m.id(), token, "{\"username\":\"" + m.username() + "x\"}");
+        assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
+        assertThat(json(renamed).get("username").asText()).isEqualTo(m.username() + "x");
+        var other = call("PATCH", "/api/users/1", token, "{\"username\":\"nope\"}");
+        assertThat(other.statusCode()).isIn(403, 404);
+        assertThat(call("PATCH", "/api/users/" + m.id(), token, "{\"email\":\"not-an-email\"}").statusCode()).isEqualTo(422);
+        assertThat(call("PATCH", "/api/users/" + m.id(), token, "{\"username\":").statusCode()).isEqualTo(400);
+
+        var posted = call("POST", "/api/movies/" + filmId + "/comments", token, "{\"comment\":\"Great <b>film</b>\"}");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+        long commentId = json(posted).get("id").asLong();
+        assertThat(posted.headers().firstValue("Location")).hasValue("/api/comments/" + commentId);
+        assertThat(json(call("GET", "/api/comments/" + commentId, token, null)).get("content").asText()).isEqualTo("Great <b>film</b>");
+        assertThat(json(call("GET", "/api/movies/" + filmId, token, null)).get("comments").asLong()).isEqualTo(1);
+        assertThat(call("POST", "/api/comments", token, "{\"comment\":\"" + "x".repeat(1001) + "\",\"movie_id\":" + filmId + "}")
+                .statusCode()).isEqualTo(422);
+        assertThat(call("POST", "/api/comments", token, "{\"comment\":\"hi\",\"movie_id\":987654321}").statusCode()).isEqualTo(404);
+        assertThat(call("PATCH", "/api/comments/" + commentId, token, "{\"comment\":\"Edited\"}").statusCode()).isEqualTo(200);
+
+        // Someone else's comment can be neither edited nor deleted.
+        Page otherPage = page();
+        Member stranger = memberWithClient(otherPage);
+        String strangerToken = consent(otherPage, stranger).get("access_token").asText();
+        assertThat(call("PATCH", "/api/comments/" + commentId, strangerToken, "{\"comment\":\"mine now\"}").statusCode()).isEqualTo(403);
+        assertThat(call("DELETE", "/api/comments/" + commentId, strangerToken, null).statusCode()).isEqualTo(403);
+        assertThat(call("DELETE", "/api/comments/" + commentId, token, null).statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/api/comments/" + commentId, token, null).statusCode()).isEqualTo(404);
+
+        var wrongVerb = call("PUT", "/api/comments/" + commentId, token, "{}");
+        assertThat(wrongVerb.statusCode()).isEqualTo(405);
+        assertThat(wrongVerb.headers().firstValue("Allow")).isPresent();
+        assertThat(call("GET", "/api/nothing-here", token, null).statusCode()).isEqualTo(404);
+
+        // A refresh token gives a new access token until it is revoked.
+        String refresh = tokens.get("refresh_token").asText();
+        var refreshed = token(m.clientId(), m.secret(), Map.of("grant_type", "refresh_token", "refresh_token", refresh));
+        assertThat(refreshed.statusCode()).isEqualTo(200);
+        String newRefresh = json(refreshed).get("refresh_token").asText();
+        var revoke = http.send(HttpRequest.newBuilder(URI.create(url("/oauth/revoke")))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((m.clientId() + ":" + m.secret()).getBytes()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + newRefresh + "&token_type_hint=refresh_token")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(revoke.statusCode()).isEqualTo(200);
+        assertThat(token(m.clientId(), m.secret(), Map.of("grant_type", "refresh_token", "refresh_token", newRefresh)).statusCode())
+                .isEqualTo(400);
+        page.context().close();
+        otherPage.context().close();
+        assertThat(consoleProblems).isEmpty();
+    }
+
+    @Test
+    void theOpenApiDocumentIsValidAndListsExactlyTheServedRoutes() throws Exception {
+        var doc = http.send(HttpRequest.newBuilder(URI.create(url("/api/docs"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(doc.statusCode()).isEqualTo(200);
+        var parsed = new OpenAPIV3Parser().readContents(doc.body());
+        assertThat(parsed.getMessages()).isEmpty();
+        Set<String> routes = new TreeSet<>();
+        parsed.getOpenAPI().getPaths().forEach((path, item) -> item.readOperationsMap().keySet()
+                .forEach(method -> routes.add(method + " " + path)));
+        assertThat(routes).containsExactlyInAnyOrder(
+                "GET /api/users", "GET /api/users/{id}", "PATCH /api/users/{id}",
+                "GET /api/movies", "GET /api/movies/{id}", "POST /api/movies/{movieId}/comments",
+                "GET /api/comments", "POST /api/comments", "GET /api/comments/{id}", "PATCH /api/comments/{id}",
+                "DELETE /api/comments/{id}");
+        assertThat(parsed.getOpenAPI().getComponents().getSecuritySchemes()).containsKey("oauth2");
+    }
+}
