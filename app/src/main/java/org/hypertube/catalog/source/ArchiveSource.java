@@ -51,6 +51,14 @@ public class ArchiveSource implements FilmSource {
 
     @Override
     public List<SourceFilm> find(FilmQuery query, int page) throws SourceUnavailableException {
+        try {
+            return findPage(query, page);
+        } catch (RuntimeException e) {
+            throw SourceJson.unreadable(NAME, e);
+        }
+    }
+
+    private List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
         if (page < 1) {
             return List.of();
         }
@@ -87,6 +95,14 @@ public class ArchiveSource implements FilmSource {
 
     @Override
     public Optional<SourceFilm> details(String imdbId, String sourceId) throws SourceUnavailableException {
+        try {
+            return lookUp(imdbId, sourceId);
+        } catch (RuntimeException e) {
+            throw SourceJson.unreadable(NAME, e);
+        }
+    }
+
+    private Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
         String identifier = sourceId != null && IDENTIFIER.matcher(sourceId.strip()).matches() ? sourceId.strip() : null;
         if (identifier == null) {
             String imdb = SourceJson.imdbId(imdbId);

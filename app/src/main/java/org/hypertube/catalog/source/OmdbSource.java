@@ -51,6 +51,14 @@ public class OmdbSource implements FilmSource {
 
     @Override
     public List<SourceFilm> find(FilmQuery query, int page) throws SourceUnavailableException {
+        try {
+            return findPage(query, page);
+        } catch (RuntimeException e) {
+            throw SourceJson.unreadable(NAME, e);
+        }
+    }
+
+    private List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
         if (!query.isSearch() || page < 1 || page > LAST_PAGE) {
             return List.of();
         }
@@ -81,6 +89,14 @@ public class OmdbSource implements FilmSource {
 
     @Override
     public Optional<SourceFilm> details(String imdbId, String sourceId) throws SourceUnavailableException {
+        try {
+            return lookUp(imdbId, sourceId);
+        } catch (RuntimeException e) {
+            throw SourceJson.unreadable(NAME, e);
+        }
+    }
+
+    private Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
         String imdb = SourceJson.imdbId(imdbId != null ? imdbId : sourceId);
         if (imdb == null) {
             return Optional.empty();

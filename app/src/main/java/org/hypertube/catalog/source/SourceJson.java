@@ -22,6 +22,15 @@ final class SourceJson {
     private SourceJson() {
     }
 
+    /**
+     * A surprise in an answer that passed its checks (a field of an unexpected type deep inside, say)
+     * makes the source unavailable rather than breaking the page that asked.
+     */
+    static SourceUnavailableException unreadable(String source, RuntimeException e) {
+        return new SourceUnavailableException(source, "answered something that could not be read ("
+                + e.getClass().getSimpleName() + ")");
+    }
+
     /** A field's text (first element of an array), stripped; null when absent, blank or "N/A". */
     static String text(JsonNode node, String field) {
         JsonNode value = node == null ? null : node.get(field);

@@ -55,6 +55,14 @@ public class TmdbSource implements FilmSource {
 
     @Override
     public List<SourceFilm> find(FilmQuery query, int page) throws SourceUnavailableException {
+        try {
+            return findPage(query, page);
+        } catch (RuntimeException e) {
+            throw SourceJson.unreadable(NAME, e);
+        }
+    }
+
+    private List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
         if (page < 1 || page > LAST_PAGE) {
             return List.of();
         }
@@ -107,6 +115,14 @@ public class TmdbSource implements FilmSource {
 
     @Override
     public Optional<SourceFilm> details(String imdbId, String sourceId) throws SourceUnavailableException {
+        try {
+            return lookUp(imdbId, sourceId);
+        } catch (RuntimeException e) {
+            throw SourceJson.unreadable(NAME, e);
+        }
+    }
+
+    private Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
         String id = sourceId != null && sourceId.strip().matches("\\d{1,10}") ? sourceId.strip() : null;
         String imdb = SourceJson.imdbId(imdbId);
         if (id == null && imdb != null) {
@@ -160,11 +176,11 @@ public class TmdbSource implements FilmSource {
         Set<String> genres = new LinkedHashSet<>();
         JsonNode genreIds = movie.get("genre_ids");
         if (genreIds != null && genreIds.isArray()) {
-            genreIds.forEach(g -> addGenre(genres, genreNames, g.asInt(), null));
+            genreIds.forEach(g -> addGenre(genres, genreNames, g.asInt(0), null));
         }
         JsonNode genreObjects = movie.get("genres");
         if (genreObjects != null && genreObjects.isArray()) {
-            genreObjects.forEach(g -> addGenre(genres, genreNames, g.path("id").asInt(), SourceJson.text(g, "name")));
+            genreObjects.forEach(g -> addGenre(genres, genreNames, g.path("id").asInt(0), SourceJson.text(g, "name")));
         }
         String imdb = SourceJson.imdbId(SourceJson.text(movie, "imdb_id"));
         if (imdb == null) {

@@ -70,6 +70,14 @@ public class TorznabSource implements FilmSource {
 
     @Override
     public Optional<SourceFilm> details(String imdbId, String sourceId) throws SourceUnavailableException {
+        try {
+            return lookUp(imdbId, sourceId);
+        } catch (RuntimeException e) {
+            throw SourceJson.unreadable(NAME, e);
+        }
+    }
+
+    private Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
         String imdb = SourceJson.imdbId(imdbId);
         if (imdb == null) {
             return Optional.empty();

@@ -39,6 +39,14 @@ public class YtsSource implements FilmSource {
 
     @Override
     public List<SourceFilm> find(FilmQuery query, int page) throws SourceUnavailableException {
+        try {
+            return findPage(query, page);
+        } catch (RuntimeException e) {
+            throw SourceJson.unreadable(NAME, e);
+        }
+    }
+
+    private List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
         if (page < 1) {
             return List.of();
         }
@@ -78,6 +86,14 @@ public class YtsSource implements FilmSource {
 
     @Override
     public Optional<SourceFilm> details(String imdbId, String sourceId) throws SourceUnavailableException {
+        try {
+            return lookUp(imdbId, sourceId);
+        } catch (RuntimeException e) {
+            throw SourceJson.unreadable(NAME, e);
+        }
+    }
+
+    private Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
         SourceUri uri = SourceUri.of(baseUrl).path("movie_details.json");
         if (sourceId != null && sourceId.strip().matches("\\d{1,10}")) {
             uri.param("movie_id", sourceId.strip());

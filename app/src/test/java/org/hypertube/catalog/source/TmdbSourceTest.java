@@ -147,6 +147,22 @@ class TmdbSourceTest {
     }
 
     @Test
+    void oddValuesInsideAnAnswerNeverBreakTheCaller() throws Exception {
+        server.stubFor(get(urlPathEqualTo("/3/search/movie")).willReturn(okJson("""
+                {"page":1,"results":[{"id":"550","title":"Fight Club","genre_ids":["x",18,null],"vote_average":"8.4",
+                 "vote_count":"n/a","release_date":"1999-10-15","poster_path":"no-slash.jpg","popularity":{"a":1}},
+                 {"id":null,"title":"No id"},{"title":null,"id":3}],"total_pages":1}""")));
+
+        assertThat(tmdb.find(FilmQuery.search("fight club"), 1)).singleElement().satisfies(film -> {
+            assertThat(film.sourceId()).isEqualTo("550");
+            assertThat(film.genres()).containsExactly("Drama");
+            assertThat(film.rating()).isEqualTo(8.4);
+            assertThat(film.coverUrl()).isNull();
+            assertThat(film.popularity()).isNull();
+        });
+    }
+
+    @Test
     void aGenreTmdbDoesNotHaveGivesNoFilms() throws Exception {
         assertThat(tmdb.find(new FilmQuery(null, "Film-Noir", null, null, null, null, null), 1)).isEmpty();
     }
