@@ -5,7 +5,6 @@ import com.icegreen.greenmail.util.ServerSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.hypertube.catalog.source.ProviderFakes;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -31,8 +31,7 @@ public abstract class AppTestBase {
     protected static final MockOAuth2Server OAUTH = new MockOAuth2Server();
     protected static final Path DATA_DIR;
     /** The outside film sources (YTS, Internet Archive, TMDB, OMDb), faked in their documented shapes. */
-    protected static final WireMockServer SOURCES = new WireMockServer(WireMockConfiguration.options()
-            .bindAddress("127.0.0.1").dynamicPort());
+    protected static final WireMockServer SOURCES = ProviderFakes.start();
     /**
      * mock-oauth2-server is an OpenID Connect server and refuses an authorization request without the
      * {@code openid} scope, which 42 and GitHub (plain OAuth2) never send. This relay adds that scope
@@ -42,7 +41,7 @@ public abstract class AppTestBase {
 
     static {
         MAIL.start();
-        SOURCES.start();
+        ProviderFakes.stubAll(SOURCES);
         try {
             OAUTH.start(InetAddress.getByName("127.0.0.1"), 0);
             DATA_DIR = Files.createTempDirectory("hypertube-test");
@@ -79,10 +78,8 @@ public abstract class AppTestBase {
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
         registry.add("spring.mail.properties.mail.smtp.starttls.enable", () -> "false");
-        registry.add("hypertube.catalog.yts.base-url", () -> SOURCES.baseUrl() + "/api/v2/");
-        registry.add("hypertube.catalog.archive.base-url", () -> SOURCES.baseUrl());
-        registry.add("hypertube.catalog.tmdb.base-url", () -> SOURCES.baseUrl() + "/3");
-        registry.add("hypertube.catalog.omdb.base-url", () -> SOURCES.baseUrl() + "/");
+        ProviderFakes.properties(SOURCES).forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("spring.jpa.properties.hibernate.generate_statistics", () -> "true");
         for (String provider : new String[] {"intra42", "github"}) {
             String prefix = "hypertube.account.oauth." + provider + ".";
             registry.add(prefix + "client-id", () -> "hypertube-" + provider);

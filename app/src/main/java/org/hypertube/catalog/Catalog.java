@@ -83,11 +83,11 @@ public class Catalog {
         int p = Math.max(1, Math.min(page, properties.maxPages()));
         Set<String> shownBefore = new HashSet<>();
         for (int earlier = 1; earlier < p; earlier++) {
-            fetch(query, earlier).films().forEach(m -> shownBefore.add(m.key()));
+            fetch(query, earlier).films().forEach(m -> shownBefore.addAll(m.keys()));
         }
         Fetched fetched = fetch(query, p);
         List<Merged> fresh = fetched.films().stream()
-                .filter(m -> !shownBefore.contains(m.key()))
+                .filter(m -> m.keys().stream().noneMatch(shownBefore::contains))
                 .filter(m -> matches(m.film(), query))
                 .toList();
         // A page seen before (cached) is read back in one query; only new films are written.

@@ -43,7 +43,7 @@ class DiscoverController {
         model.addAttribute("sorts", FilmQuery.Sort.values());
         model.addAttribute("result", result);
         model.addAttribute("pageNumber", number);
-        model.addAttribute("nextUrl", ServletUriComponentsBuilder.fromCurrentRequestUri()
+        model.addAttribute("nextUrl", ServletUriComponentsBuilder.fromCurrentRequest()
                 .replaceQueryParam("page", number + 1).build().toUriString());
         return htmx != null && number > 1 ? "catalog/discover :: results" : "catalog/discover";
     }

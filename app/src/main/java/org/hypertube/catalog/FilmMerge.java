@@ -26,6 +26,12 @@ final class FilmMerge {
 
     /** A merged film and its id at every source that described it. */
     record Merged(SourceFilm film, Map<String, String> sourceIds) {
+        /** Every key this film is known by: its IMDb id if any, and its title + year. */
+        java.util.Set<String> keys() {
+            String imdb = FilmIdentity.imdbId(film.imdbId());
+            return imdb == null ? java.util.Set.of(titleYear(film)) : java.util.Set.of(imdb, titleYear(film));
+        }
+
         String key() {
             return FilmIdentity.of(film);
         }
@@ -37,26 +43,31 @@ final class FilmMerge {
      * are not comparable with each other.
      */
     static List<Merged> interleave(List<List<SourceFilm>> perSource) {
-        Map<String, List<SourceFilm>> groups = new LinkedHashMap<>();
+        // First every title + year a source gave with an IMDb id, so that a film another source
+        // lists without one joins it whichever came first.
         Map<String, String> titleYearToKey = new LinkedHashMap<>();
+        List<SourceFilm> ranked = new ArrayList<>();
         int longest = perSource.stream().mapToInt(List::size).max().orElse(0);
         for (int rank = 0; rank < longest; rank++) {
             for (List<SourceFilm> list : perSource) {
-                if (rank >= list.size()) {
-                    continue;
+                if (rank < list.size() && list.get(rank).title() != null && !list.get(rank).title().isBlank()) {
+                    ranked.add(list.get(rank));
                 }
-                SourceFilm film = list.get(rank);
-                if (film.title() == null || film.title().isBlank()) {
-                    continue;
-                }
-                String titleYear = "t:" + FilmIdentity.titleKey(film.title()) + ":" + film.year();
-                String key = FilmIdentity.imdbId(film.imdbId());
-                if (key == null) {
-                    key = titleYearToKey.getOrDefault(titleYear, titleYear);
-                }
-                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(film);
-                titleYearToKey.putIfAbsent(titleYear, key);
             }
+        }
+        for (SourceFilm film : ranked) {
+            String imdb = FilmIdentity.imdbId(film.imdbId());
+            if (imdb != null) {
+                titleYearToKey.putIfAbsent(titleYear(film), imdb);
+            }
+        }
+        Map<String, List<SourceFilm>> groups = new LinkedHashMap<>();
+        for (SourceFilm film : ranked) {
+            String key = FilmIdentity.imdbId(film.imdbId());
+            if (key == null) {
+                key = titleYearToKey.getOrDefault(titleYear(film), titleYear(film));
+            }
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(film);
         }
         return groups.values().stream().map(group -> {
             Map<String, String> ids = new LinkedHashMap<>();
@@ -67,6 +78,10 @@ final class FilmMerge {
             });
             return new Merged(merge(group), ids);
         }).toList();
+    }
+
+    static String titleYear(SourceFilm film) {
+        return "t:" + FilmIdentity.titleKey(film.title()) + ":" + (film.year() == null ? "" : film.year());
     }
 
     /** One film from several descriptions of it. */

@@ -90,8 +90,9 @@ public class SourceHttp {
                 .followRedirects(redirects)
                 .build();
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(httpClient);
-        // A backstop only: the call's budget below is what really bounds an attempt.
-        factory.setReadTimeout(settings.timeout());
+        // A backstop only, a little later than the call's budget, which is what really bounds an
+        // attempt (and reports it as a time-out rather than as a cancelled stream).
+        factory.setReadTimeout(settings.timeout().plusSeconds(1));
         // gzip saves most of a JSON answer; the cap applies to the inflated bytes, so no bomb gets past it.
         factory.enableCompression(true);
         return RestClient.builder()
