@@ -86,7 +86,7 @@ final class PeerConnection {
         this.extensions = theirs.supportsExtensions();
         this.key = address.getAddress().getHostAddress() + "/" + HexFormat.of().formatHex(peerId);
         this.in = in;
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 256 * 1024);
         this.lastSentAt = now;
         this.chokedAt = now;
         socket.setSoTimeout(READ_TIMEOUT_MILLIS);
@@ -142,10 +142,27 @@ final class PeerConnection {
     private void readLoop() {
         String reason = "closed";
         try {
+            // Block data is read into one reused buffer and copied once into its piece: no allocation per block.
+            byte[] scratch = new byte[MessageCodec.MAX_BLOCK];
+            int max = session.maxMessageLength();
             while (!closed) {
-                PeerMessage m = MessageCodec.read(in, session.maxMessageLength());
-                session.limiter().acquire(m instanceof PeerMessage.Piece p ? p.data().length : 0);
-                session.onMessage(this, m);
+                int length = in.readInt();
+                if (length == 0) {
+                    session.onMessage(this, new PeerMessage.KeepAlive());
+                    continue;
+                }
+                MessageCodec.checkLength(length, max);
+                int id = in.readUnsignedByte();
+                if (id == 7 && length >= 9) {
+                    int piece = in.readInt();
+                    int begin = in.readInt();
+                    int n = length - 9;
+                    in.readFully(scratch, 0, n);
+                    session.limiter().acquire(n);
+                    session.onBlock(this, piece, begin, scratch, n);
+                } else {
+                    session.onMessage(this, MessageCodec.readBody(in, length, id, max));
+                }
             }
         } catch (EOFException e) {
             reason = "peer closed the connection";

@@ -7,7 +7,12 @@ final class RateMeter {
     private long bucketSecond = Long.MIN_VALUE;
     private long total;
 
+    private long firstMillis = Long.MIN_VALUE;
+
     void add(long bytes, long nowMillis) {
+        if (firstMillis == Long.MIN_VALUE) {
+            firstMillis = nowMillis;
+        }
         roll(nowMillis);
         buckets[(int) Math.floorMod(bucketSecond, SECONDS)] += bytes;
         total += bytes;
@@ -19,8 +24,14 @@ final class RateMeter {
         for (long b : buckets) {
             sum += b;
         }
-        // The current second is partial; averaging over the full window keeps the figure stable.
-        return sum / SECONDS;
+        if (sum == 0) {
+            return 0;
+        }
+        // Over the full window once it has filled; before that, over the time since the first byte,
+        // so a new transfer's rate is not underestimated (which would starve its pipeline at start).
+        long elapsed = nowMillis - firstMillis;
+        double window = Math.max(1.0, Math.min(SECONDS, elapsed / 1000.0));
+        return (long) (sum / window);
     }
 
     long total() {

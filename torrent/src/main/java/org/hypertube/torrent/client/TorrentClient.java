@@ -1,6 +1,5 @@
 package org.hypertube.torrent.client;
 
-import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -294,7 +293,7 @@ public final class TorrentClient implements AutoCloseable {
                 OutputStream out = socket.getOutputStream();
                 out.write(new Handshake(Handshake.ourReserved(), s.infoHash(), peerId).encode());
                 out.flush();
-                DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+                DataInputStream in = new DataInputStream(new PeerInput(socket.getInputStream(), 256 * 1024));
                 Handshake theirs = Handshake.decode(Handshake.readFully(in));
                 if (!theirs.infoHash().equals(s.infoHash())) {
                     throw new IOException("peer answered for another torrent");
@@ -356,7 +355,7 @@ public final class TorrentClient implements AutoCloseable {
             }
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+            DataInputStream in = new DataInputStream(new PeerInput(socket.getInputStream(), 256 * 1024));
             Handshake theirs = Handshake.decode(Handshake.readFully(in));
             TorrentSession s = torrents.get(theirs.infoHash());
             if (s == null || Arrays.equals(theirs.peerId(), peerId)) {

@@ -54,7 +54,8 @@ final class TorrentSession implements Torrent {
     /** Unverified piece data held in memory at most (anacrolix uses 64 MiB). */
     static final long UNVERIFIED_BUDGET = 128L << 20;
     static final int REQUEST_QUEUE_SECONDS = 3;
-    static final int MIN_PIPELINE = 16;
+    static final int MIN_PIPELINE = 32;
+    static final int ENDGAME_REQUESTS = 4;
     static final int MAX_PIPELINE = 500;
     static final int CHOKE_INTERVAL_MS = 10_000;
     static final int OPTIMISTIC_INTERVAL_MS = 30_000;
@@ -88,6 +89,8 @@ final class TorrentSession implements Torrent {
     private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
     private final Map<String, Integer> strikes = new HashMap<>();
     private final Map<Integer, byte[]> buffers = new HashMap<>();
+    /** Piece buffers back from verification, reused: a piece-sized array is costly to allocate and zero. */
+    private final java.util.ArrayDeque<byte[]> spareBuffers = new java.util.ArrayDeque<>();
     private final Map<Integer, String[]> contributors = new HashMap<>();
     /** Blocks of failed attempts: piece → block → (peer key, CRC of what it sent), for smart banning. */
     private final Map<Integer, Map<Integer, Map.Entry<String, Long>>> failedBlocks = new HashMap<>();
@@ -654,7 +657,7 @@ final class TorrentSession implements Torrent {
                 }
             }
             case PeerMessage.Request r -> onRequest(p, r);
-            case PeerMessage.Piece piece -> onPiece(p, piece);
+            case PeerMessage.Piece(int piece, int begin, byte[] data) -> onBlockLocked(p, piece, begin, data, data.length);
             case PeerMessage.Cancel(int piece, int begin, int length) -> p.cancelUpload(new PeerConnection.Upload(piece, begin, length));
             case PeerMessage.Reject(int piece, int begin, int length) -> {
                 requireFast(p, "reject");
@@ -818,11 +821,19 @@ final class TorrentSession implements Torrent {
         uploaded += bytes;
     }
 
-    private void onPiece(PeerConnection p, PeerMessage.Piece m) throws PeerProtocolException {
+    /** A block from the reader thread; {@code data} is the reader's buffer, valid only during the call. */
+    synchronized void onBlock(PeerConnection p, int piece, int begin, byte[] data, int len) throws PeerProtocolException {
+        if (p.isClosed() || closed) {
+            return;
+        }
+        onBlockLocked(p, piece, begin, data, len);
+    }
+
+    private void onBlockLocked(PeerConnection p, int piece, int begin, byte[] data, int dataLength) throws PeerProtocolException {
         if (!ready) {
             throw new PeerProtocolException("piece data before we asked for anything");
         }
-        Block b = new Block(m.piece(), m.begin(), m.data().length);
+        Block b = new Block(piece, begin, dataLength);
         long now = now();
         if (!p.outstanding.remove(b) && !p.recentlyAborted.remove(b)) {
             // Data we never asked for: harmless (it is hashed before use) but a sign of a broken or hostile peer.
@@ -845,8 +856,13 @@ final class TorrentSession implements Torrent {
             fillRequests(p);
             return;
         }
-        byte[] buf = buffers.computeIfAbsent(b.piece(), k -> new byte[info.pieceSize(k)]);
-        System.arraycopy(m.data(), 0, buf, b.begin(), len);
+        byte[] buf = buffers.get(b.piece());
+        if (buf == null) {
+            int size = info.pieceSize(b.piece());
+            buf = size == info.pieceLength() && !spareBuffers.isEmpty() ? spareBuffers.pop() : new byte[size];
+            buffers.put(b.piece(), buf);
+        }
+        System.arraycopy(data, 0, buf, b.begin(), len);
         contributors.computeIfAbsent(b.piece(), k -> new String[picker.blockCount(k)])[b.index()] = p.key;
         boolean complete = picker.received(b);
         // Endgame: someone else may have been asked for the same block.
@@ -883,6 +899,16 @@ final class TorrentSession implements Torrent {
         if (closed || state == TorrentState.FAILED) {
             return;
         }
+        try {
+            pieceCheckedLocked(piece, ok, data, who);
+        } finally {
+            if (data.length == info.pieceLength() && spareBuffers.size() < 32) {
+                spareBuffers.push(data);
+            }
+        }
+    }
+
+    private void pieceCheckedLocked(int piece, boolean ok, byte[] data, String[] who) {
         if (ok) {
             picker.pieceVerified(piece);
             verifiedBytes += info.pieceSize(piece);
@@ -1021,6 +1047,13 @@ final class TorrentSession implements Torrent {
         // Ask in batches so the picker is not consulted for every single block.
         if (need <= 0 || (need < Math.max(1, target / 8) && !p.outstanding.isEmpty())) {
             return;
+        }
+        if (picker.inEndgame()) {
+            // Endgame duplicates cost bandwidth: only an idle peer asks, and only for a few blocks.
+            if (!p.outstanding.isEmpty()) {
+                return;
+            }
+            need = Math.min(need, ENDGAME_REQUESTS);
         }
         List<Block> blocks = picker.pick(p.has, p.seed, need, maxPartials(),
                 choked ? p.allowedFast::contains : i -> true, p.outstanding::contains);

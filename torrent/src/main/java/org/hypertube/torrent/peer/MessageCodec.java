@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  * gigabytes nor smuggle trailing bytes.
  */
 public final class MessageCodec {
-    /** Largest block we accept in a piece message (128 KiB, as libtorrent), plus its 9-byte header. */
+    /** Largest block we accept in a piece message (128 KiB, as libtorrent). */
     public static final int MAX_BLOCK = 128 * 1024;
     /** Bitfield for {@code TorrentInfo.MAX_PIECES} pieces, the largest legal message body. */
     public static final int DEFAULT_MAX_MESSAGE = (1 << 21) / 8 + 1;
@@ -28,11 +28,16 @@ public final class MessageCodec {
         if (length == 0) {
             return new PeerMessage.KeepAlive();
         }
-        if (length < 0 || length > Math.max(maxLength, MAX_BLOCK + 9)) {
-            throw new PeerProtocolException("message length " + Integer.toUnsignedString(length) + " exceeds limit "
-                    + Math.max(maxLength, MAX_BLOCK + 9));
-        }
+        checkLength(length, maxLength);
         int id = in.readUnsignedByte();
+        return readBody(in, length, id, maxLength);
+    }
+
+    /**
+     * Reads the rest of a message whose length prefix (already checked against the limit by the
+     * caller or by {@link #read}) and id were read; lets a caller handle piece data itself.
+     */
+    public static PeerMessage readBody(DataInputStream in, int length, int id, int maxLength) throws IOException {
         int payload = length - 1;
         if (id == 7) {
             if (payload < 8) {
@@ -50,6 +55,14 @@ public final class MessageCodec {
         byte[] body = new byte[payload];
         in.readFully(body);
         return decodeBody(id, ByteBuffer.wrap(body));
+    }
+
+    /** Refuses a length prefix above the limit (piece messages may always carry {@link #MAX_BLOCK}). */
+    public static void checkLength(int length, int maxLength) throws PeerProtocolException {
+        if (length < 0 || length > Math.max(maxLength, MAX_BLOCK + 9)) {
+            throw new PeerProtocolException("message length " + Integer.toUnsignedString(length) + " exceeds limit "
+                    + Math.max(maxLength, MAX_BLOCK + 9));
+        }
     }
 
     /** Decodes one complete message from {@code buf}, length prefix included (used by tests and fuzzing). */

@@ -3,9 +3,7 @@ package org.hypertube.torrent.tracker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +11,6 @@ import org.hypertube.torrent.metainfo.InfoHash;
 
 /** HTTP(S) tracker (BEP 3, compact BEP 23). Replies are read up to {@link TrackerReplies#MAX_REPLY} bytes. */
 public final class HttpTracker implements Tracker {
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
     private final String url;
     private final Duration timeout;
     private volatile String trackerId;
@@ -70,23 +64,37 @@ public final class HttpTracker implements Tracker {
     }
 
     private byte[] get(String uri) throws TrackerException, InterruptedException {
+        // HttpURLConnection rather than java.net.http: a few announces do not justify loading (and
+        // JIT-compiling) the asynchronous client in every process.
+        HttpURLConnection c = null;
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(uri)).timeout(timeout).GET().build();
-            HttpResponse<InputStream> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = resp.body()) {
-                byte[] body = in.readNBytes(TrackerReplies.MAX_REPLY + 1);
-                if (resp.statusCode() != 200) {
-                    throw new TrackerException("tracker answered HTTP " + resp.statusCode() + ": " + url);
-                }
-                return body;
+            c = (HttpURLConnection) URI.create(uri).toURL().openConnection();
+            int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+            c.setConnectTimeout(ms);
+            c.setReadTimeout(ms);
+            c.setInstanceFollowRedirects(true);
+            c.setRequestProperty("User-Agent", "Hypertube/0.1");
+            int status = c.getResponseCode();
+            if (status != 200) {
+                throw new TrackerException("tracker answered HTTP " + status + ": " + url);
+            }
+            try (InputStream in = c.getInputStream()) {
+                return in.readNBytes(TrackerReplies.MAX_REPLY + 1);
             }
         } catch (IOException e) {
             if (e instanceof TrackerException te) {
                 throw te;
             }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
             throw new TrackerException("tracker unreachable: " + url + " (" + e + ")", e);
         } catch (IllegalArgumentException e) {
             throw new TrackerException("bad tracker URL: " + url, e);
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
         }
     }
 

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class TrackerServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrackerServer.class);
     private static final int MAX_NUMWANT = 200;
+    /** libtorrent's default min_announce_interval. */
+    private static final int MIN_CLIENT_INTERVAL = 300;
 
     private record PeerEntry(InetSocketAddress address, boolean seed, Instant seen) {}
 
@@ -115,7 +117,10 @@ public final class TrackerServer implements AutoCloseable {
     private synchronized List<InetSocketAddress> record(InfoHash hash, InetSocketAddress peer, long left, String event, int numWant) {
         Instant now = clock.instant();
         Map<InetSocketAddress, PeerEntry> swarm = swarms.computeIfAbsent(hash, k -> new LinkedHashMap<>());
-        swarm.values().removeIf(p -> p.seen().isBefore(now.minusSeconds(2L * intervalSeconds + 30)));
+        // Clients re-announce on their own schedule too (libtorrent waits at least 5 minutes whatever
+        // the interval), so a peer is forgotten only after two of the longer of the two intervals.
+        long expiry = 2L * Math.max(intervalSeconds, MIN_CLIENT_INTERVAL) + 30;
+        swarm.values().removeIf(p -> p.seen().isBefore(now.minusSeconds(expiry)));
         if ("stopped".equals(event)) {
             swarm.remove(peer);
         } else {
