@@ -42,6 +42,11 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(problem);
     }
 
+    @ExceptionHandler(jakarta.validation.ConstraintViolationException.class)
+    ProblemDetail outOfRange(jakarta.validation.ConstraintViolationException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Some parameters are out of range.");
+    }
+
     @ExceptionHandler(AccountException.class)
     ProblemDetail account(AccountException e) {
         boolean taken = e.code().endsWith(".taken");

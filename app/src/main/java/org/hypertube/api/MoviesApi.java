@@ -9,7 +9,6 @@ import java.util.List;
 import org.hypertube.catalog.Catalog;
 import org.hypertube.comment.CommentService;
 import org.springframework.http.HttpStatus;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -19,7 +18,6 @@ import org.springframework.web.server.ResponseStatusException;
 
 @RestController
 @RequestMapping("/api/movies")
-@Validated
 @Tag(name = "movies")
 @SecurityRequirement(name = "oauth2")
 class MoviesApi {

@@ -61,17 +61,19 @@ public class Catalog {
     private final List<FilmSource> sources;
     private final FilmRepository films;
     private final FilmTorrentRepository torrents;
+    private final FilmTextRepository texts;
     private final CatalogProperties properties;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Cache<PageKey, Fetched> pages = Caffeine.newBuilder()
             .maximumSize(2_000).expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    Catalog(List<FilmSource> sources, FilmRepository films, FilmTorrentRepository torrents, CatalogProperties properties,
-            TransactionTemplate transaction, Clock clock) {
+    Catalog(List<FilmSource> sources, FilmRepository films, FilmTorrentRepository torrents, FilmTextRepository texts,
+            CatalogProperties properties, TransactionTemplate transaction, Clock clock) {
         this.sources = List.copyOf(sources);
         this.films = films;
         this.torrents = torrents;
+        this.texts = texts;
         this.properties = properties;
         this.transaction = transaction;
         this.clock = clock;
@@ -98,6 +100,7 @@ public class Catalog {
         Map<Long, Film> byId = new HashMap<>();
         films.findAllById(ids).forEach(f -> byId.put(f.getId(), f));
         List<Film> saved = new ArrayList<>(ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList());
+        localize(saved);
         sort(saved, query);
         return new Page(saved, !fetched.failed().isEmpty(), !fetched.exhausted() && p < properties.maxPages(),
                 fetched.asked() > 0 && fetched.failed().size() == fetched.asked());
@@ -128,7 +131,9 @@ public class Catalog {
         if (fetchedAt == null || fetchedAt.plus(properties.detailsMaxAge()).isBefore(clock.instant())) {
             incomplete = refresh(film);
         }
-        return Optional.of(new Details(films.findById(id).orElse(film), torrents.findByFilmIdOrderBySeedsDesc(id), incomplete));
+        Film shown = films.findById(id).orElse(film);
+        localize(List.of(shown));
+        return Optional.of(new Details(shown, torrents.findByFilmIdOrderBySeedsDesc(id), incomplete));
     }
 
     private boolean refresh(Film film) {
@@ -165,7 +170,7 @@ public class Catalog {
             Merged merged = new Merged(FilmMerge.merge(answers), idsOf(answers));
             transaction.executeWithoutResult(status -> {
                 Film current = films.findById(film.getId()).orElseThrow();
-                apply(current, merged);
+                apply(current, merged, locale.getLanguage());
                 current.setDetailsFetchedAt(clock.instant());
                 films.save(current);
                 Map<String, List<SourceTorrent>> bySource = new HashMap<>();
@@ -224,6 +229,7 @@ public class Catalog {
 
     /** Saves a film seen in a listing, creating it or filling in what we learnt; returns the stored film. */
     private Film keep(Merged merged) {
+        String language = LocaleContextHolder.getLocale().getLanguage();
         for (int attempt = 0; ; attempt++) {
             try {
                 return transaction.execute(status -> {
@@ -233,7 +239,7 @@ public class Catalog {
                             ? films.findByImdbIdIn(List.of(imdb)).stream().findFirst()
                             : films.findFirstByImdbIdIsNullAndTitleKeyAndYear(FilmIdentity.titleKey(f.title()), f.year());
                     Film film = existing.orElseGet(() -> new Film(f.title(), f.year(), clock.instant()));
-                    apply(film, merged);
+                    apply(film, merged, language);
                     return films.saveAndFlush(film);
                 });
             } catch (DataIntegrityViolationException race) {
@@ -245,13 +251,27 @@ public class Catalog {
         }
     }
 
-    /** Takes every field the sources gave; keeps what we had where they gave nothing. */
-    private void apply(Film film, Merged merged) {
+    /**
+     * Takes every field the sources gave; keeps what we had where they gave nothing. Titles and
+     * summaries asked for in another language than English go to film_texts, so that one reader's
+     * language never replaces another's.
+     */
+    private void apply(Film film, Merged merged, String language) {
         SourceFilm f = merged.film();
+        boolean english = "en".equals(language) || film.getTitle() == null;
+        if (!"en".equals(language)) {
+            if (film.getId() == null) {
+                films.saveAndFlush(film);
+            }
+            FilmText text = texts.findById(new FilmText.Key(film.getId(), language))
+                    .orElseGet(() -> new FilmText(film.getId(), language));
+            text.set(f.title(), f.summary());
+            texts.save(text);
+        }
         if (film.getImdbId() == null && FilmIdentity.imdbId(f.imdbId()) != null) {
             film.setImdbId(FilmIdentity.imdbId(f.imdbId()));
         }
-        if (f.title() != null && !f.title().isBlank()) {
+        if (english && f.title() != null && !f.title().isBlank()) {
             film.setTitle(f.title());
         }
         if (f.year() != null) {
@@ -266,7 +286,7 @@ public class Catalog {
         if (!f.genres().isEmpty()) {
             film.setGenres(f.genres());
         }
-        if (f.summary() != null) {
+        if ((english || film.getSummary() == null) && f.summary() != null) {
             film.setSummary(f.summary());
         }
         if (isWebUrl(f.coverUrl())) {
@@ -288,6 +308,16 @@ public class Catalog {
         ids.putAll(merged.sourceIds());
         film.setSourceIds(ids);
         film.touch(clock.instant());
+    }
+
+    private void localize(List<Film> shown) {
+        String language = LocaleContextHolder.getLocale().getLanguage();
+        if ("en".equals(language) || shown.isEmpty()) {
+            return;
+        }
+        Map<Long, Film> byId = new HashMap<>();
+        shown.forEach(f -> byId.put(f.getId(), f));
+        texts.findByFilmIdInAndLanguage(byId.keySet(), language).forEach(t -> byId.get(t.filmId()).localize(t));
     }
 
     static boolean matches(SourceFilm film, FilmQuery query) {

@@ -28,7 +28,8 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * Film covers and backdrops, served from our own address: members' browsers never contact the
  * image hosts (their addresses stay private), and the content security policy can stay 'self'.
- * Images are fetched once (no redirects followed, size-capped, checked to decode as an image) and
+ * Images are fetched once (redirects followed, never from https to http; size-capped; checked to decode
+ * as an image) and
  * kept in a bounded memory cache.
  */
 @Controller
@@ -42,7 +43,7 @@ class CoverController {
 
     private final Catalog catalog;
     private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(3)).followRedirects(HttpClient.Redirect.NEVER).build();
+            .connectTimeout(Duration.ofSeconds(3)).followRedirects(HttpClient.Redirect.NORMAL).build();
     private final Cache<String, Optional<Image>> images = Caffeine.newBuilder()
             .maximumWeight(64L * 1024 * 1024)
             .weigher((String url, Optional<Image> image) -> image.map(i -> i.bytes().length).orElse(0) + 100)

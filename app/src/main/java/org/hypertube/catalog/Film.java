@@ -43,6 +43,11 @@ public class Film {
     private Instant detailsFetchedAt;
     private Instant createdAt;
     private Instant updatedAt;
+    /** Title and summary in the reader's language, when a source gave them (not stored here). */
+    @jakarta.persistence.Transient
+    private String localTitle;
+    @jakarta.persistence.Transient
+    private String localSummary;
 
     protected Film() {
     }
@@ -68,6 +73,16 @@ public class Film {
     public List<String> getProducers() { return split(producers); }
     public List<String> getCast() { return split(cast); }
     Instant getDetailsFetchedAt() { return detailsFetchedAt; }
+
+    /** The title to show: in the reader's language when we have it, else the one the sources agree on. */
+    public String getLocalTitle() { return localTitle != null ? localTitle : title; }
+
+    public String getLocalSummary() { return localSummary != null ? localSummary : summary; }
+
+    void localize(FilmText text) {
+        this.localTitle = text.title();
+        this.localSummary = text.summary();
+    }
 
     /** This film's id at each source that described it, e.g. {yts=15, archive=nosferatu}. */
     Map<String, String> sourceIds() {

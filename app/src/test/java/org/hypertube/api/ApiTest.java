@@ -309,4 +309,31 @@ class ApiTest extends AppTestBase {
                 "DELETE /api/comments/{id}");
         assertThat(parsed.getOpenAPI().getComponents().getSecuritySchemes()).containsKey("oauth2");
     }
+
+    @Test
+    void everyRouteWantsATokenAndAnswersAWrongVerbWithAllow() throws Exception {
+        String[][] routes = {{"GET", "/api/users"}, {"GET", "/api/users/1"}, {"PATCH", "/api/users/1"}, {"GET", "/api/movies"},
+                {"GET", "/api/movies/1"}, {"POST", "/api/movies/1/comments"}, {"GET", "/api/comments"}, {"POST", "/api/comments"},
+                {"GET", "/api/comments/1"}, {"PATCH", "/api/comments/1"}, {"DELETE", "/api/comments/1"}};
+        for (String[] route : routes) {
+            var answer = call(route[0], route[1], null, route[0].equals("GET") || route[0].equals("DELETE") ? null : "{}");
+            assertThat(answer.statusCode()).as("%s %s", route[0], route[1]).isEqualTo(401);
+            assertThat(answer.headers().firstValue("WWW-Authenticate")).as(route[1]).isPresent();
+            assertThat(answer.body()).as(route[1]).contains("\"status\":401");
+        }
+        Page page = page();
+        Member m = memberWithClient(page);
+        page.context().close();
+        String token = json(token(m.clientId(), m.secret(), Map.of("grant_type", "client_credentials", "scope", "read write")))
+                .get("access_token").asText();
+        for (String[] wrong : new String[][] {{"DELETE", "/api/users/1"}, {"PUT", "/api/movies/1"}, {"PATCH", "/api/movies"},
+                {"PUT", "/api/comments"}}) {
+            var answer = call(wrong[0], wrong[1], token, wrong[0].equals("DELETE") ? null : "{}");
+            assertThat(answer.statusCode()).as("%s %s", wrong[0], wrong[1]).isEqualTo(405);
+            assertThat(answer.headers().firstValue("Allow")).as(wrong[1]).isPresent();
+            assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+        }
+        assertThat(call("GET", "/api/users?size=1000", token, null).statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/api/movies/999999999", token, null).statusCode()).isEqualTo(404);
+    }
 }

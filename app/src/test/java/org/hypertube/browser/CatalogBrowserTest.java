@@ -173,4 +173,26 @@ class CatalogBrowserTest extends AppTestBase {
         assertThat(((Number) page.evaluate("document.documentElement.scrollWidth - window.innerWidth")).intValue()).isLessThanOrEqualTo(0);
         page.context().close();
     }
+
+    @Test
+    void aFrenchMemberReadsTmdbsFrenchTitlesWhileEnglishReadersKeepTheirs() {
+        Page french = browser.open(1280, 900, "fr-FR");
+        String username = uniqueName("fr");
+        french.navigate(url("/register"));
+        french.fill("#email", username + "@example.org");
+        french.fill("#username", username);
+        french.fill("#firstName", "Jeanne");
+        french.fill("#lastName", "Moreau");
+        french.fill("#password", "copper-meadow-" + username.substring(2, 6));
+        french.click("main button[type=submit]");
+        french.waitForURL(url("/"));
+        french.navigate(url("/?q=living"));
+        assertThat(french.locator(".film-title").first()).hasText("La Nuit des morts-vivants");
+        french.context().close();
+
+        Page english = signedIn(1280);
+        english.navigate(url("/?q=living"));
+        assertThat(english.locator(".film-title").first()).hasText("Night of the Living Dead");
+        english.context().close();
+    }
 }

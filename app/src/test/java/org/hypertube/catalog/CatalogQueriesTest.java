@@ -1,0 +1,77 @@
+package org.hypertube.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import jakarta.persistence.EntityManagerFactory;
+import org.hibernate.SessionFactory;
+import org.hibernate.stat.Statistics;
+import org.hypertube.AppTestBase;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.web.servlet.MockMvc;
+
+/** What the library asks PostgreSQL: a bounded number of statements per page, and indexed lookups. */
+class CatalogQueriesTest extends AppTestBase {
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    EntityManagerFactory entityManagerFactory;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    MockHttpSession member() throws Exception {
+        String username = uniqueName("q");
+        var session = new MockHttpSession();
+        mvc.perform(post("/register").session(session).with(csrf()).param("email", username + "@example.org")
+                .param("username", username).param("firstName", "Q").param("lastName", "L")
+                .param("password", "violet-harbour-" + username.substring(1, 5))).andExpect(status().is3xxRedirection());
+        return session;
+    }
+
+    @Test
+    void aWarmDiscoverPageCostsOneQueryWhateverTheNumberOfFilms() throws Exception {
+        var session = member();
+        String first = mvc.perform(get("/").session(session)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        int cards = first.split("class=\"film-card\"", -1).length - 1;
+        assertThat(cards).isGreaterThanOrEqualTo(10);
+
+        Statistics stats = entityManagerFactory.unwrap(SessionFactory.class).getStatistics();
+        stats.clear();
+        mvc.perform(get("/").session(session)).andExpect(status().isOk());
+        assertThat(stats.getPrepareStatementCount()).as("statements for %d films", cards).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void filmLookupsByIdentityAndCommentPagesHaveIndexes() {
+        assertThat(plan("select * from films where imdb_id = 'tt90001234'")).contains("films_imdb_id_uq");
+        assertThat(plan("select * from films where imdb_id is null and title_key = 'film 77' and release_year = 1977"))
+                .contains("Index").doesNotContain("Seq Scan");
+        assertThat(plan("select * from comments where film_id = 5 order by created_at desc limit 20"))
+                .contains("comments_film_created_idx");
+        assertThat(plan("select * from film_torrents where film_id = 5")).contains("film_torrents_film_idx");
+    }
+
+    /** The plan with sequential scans ruled out: an index shows up only if one can answer the query. */
+    private String plan(String sql) {
+        return jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<String>) connection -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute("set enable_seqscan = off");
+                var lines = new StringBuilder();
+                try (var rows = statement.executeQuery("explain " + sql)) {
+                    while (rows.next()) {
+                        lines.append(rows.getString(1)).append('\n');
+                    }
+                }
+                statement.execute("reset enable_seqscan");
+                return lines.toString();
+            }
+        });
+    }
+}
