@@ -132,4 +132,22 @@ class SwarmTest {
         assertThat(leech.files().getFirst().verifiedBytes()).isLessThanOrEqualTo(16 * 1024);
         assertThat(size1).isLessThanOrEqualTo(300_000);
     }
+
+    @Test
+    void anUnwritableTargetFailsTheTorrentWithAClearError() throws Exception {
+        Path data = TestData.file(tmp.resolve("seed/clip.bin"), 400_000, 4);
+        Metainfo m = Metainfo.parse(new TorrentCreator().pieceLength(16 * 1024).create(data));
+        TorrentClient seeder = client("seed", null);
+        seeder.add(m);
+        // A folder where the file should go: every write fails, as on a read-only or full disk.
+        Files.createDirectories(tmp.resolve("leech/clip.bin"));
+        List<TorrentEvent> events = new CopyOnWriteArrayList<>();
+        Torrent t = client("leech", events).add(m);
+        t.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), seeder.port()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.awaitCompletion(Duration.ofSeconds(30)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot write");
+        assertThat(t.state()).isEqualTo(TorrentState.FAILED);
+        assertThat(t.error()).hasValueSatisfying(e -> assertThat(e).contains("clip.bin"));
+        assertThat(events).anyMatch(e -> e instanceof TorrentEvent.Failed);
+    }
 }
