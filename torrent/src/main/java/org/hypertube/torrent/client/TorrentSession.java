@@ -58,8 +58,6 @@ final class TorrentSession implements Torrent {
     static final int ENDGAME_REQUESTS = 4;
     static final int MAX_PIPELINE = 500;
     static final int CHOKE_INTERVAL_MS = 10_000;
-    static final int OPTIMISTIC_INTERVAL_MS = 30_000;
-    static final int SEED_SLOT_MS = 30_000;
     static final int BAN_STRIKES = 2;
     static final int MAX_UNREQUESTED = 64;
 
@@ -101,8 +99,7 @@ final class TorrentSession implements Torrent {
     private final RateMeter downRate = new RateMeter();
     private final RateMeter upRate = new RateMeter();
     private long lastChoke;
-    private long lastOptimistic;
-    private PeerConnection optimistic;
+    private final Choker choker = new Choker(random);
     private boolean resumeDirty;
     private boolean announcedComplete;
     private volatile boolean closed;
@@ -533,9 +530,6 @@ final class TorrentSession implements Torrent {
             } else {
                 picker.peerLost(p.has);
             }
-        }
-        if (p == optimistic) {
-            optimistic = null;
         }
         if (p.outgoing && !banned.contains(p.key)) {
             failures.merge(p.address, 1, Integer::sum);
@@ -1209,40 +1203,14 @@ final class TorrentSession implements Torrent {
         p.send(new PeerMessage.Choke());
     }
 
-    /**
-     * Leeching: tit-for-tat, the peers that give us most get the regular slots, plus one optimistic
-     * unchoke rotated every 30 s. Seeding: round robin, a peer keeps its slot for 30 s, then the one
-     * that waited longest gets it.
-     */
     private void rechoke(long now) {
-        List<PeerConnection> interested = new ArrayList<>(peers.stream().filter(p -> p.peerInterested && !p.isClosed()).toList());
-        int slots = client.uploadSlots();
-        Set<PeerConnection> keep = new HashSet<>();
-        if (state == TorrentState.SEEDING) {
-            interested.sort(Comparator
-                    .comparing((PeerConnection p) -> p.amChoking || now - p.unchokedAt >= SEED_SLOT_MS)
-                    .thenComparingLong(p -> p.amChoking ? p.chokedAt : Long.MAX_VALUE));
-            keep.addAll(interested.subList(0, Math.min(slots, interested.size())));
-        } else {
-            interested.sort(Comparator.comparingLong((PeerConnection p) -> -p.down.rate(now)));
-            int regular = Math.max(1, slots - 1);
-            keep.addAll(interested.subList(0, Math.min(regular, interested.size())));
-            if (optimistic == null || optimistic.isClosed() || !optimistic.peerInterested || now - lastOptimistic >= OPTIMISTIC_INTERVAL_MS) {
-                List<PeerConnection> rest = interested.stream().filter(p -> !keep.contains(p)).toList();
-                optimistic = rest.isEmpty() ? null : rest.get(random.nextInt(rest.size()));
-                lastOptimistic = now;
-            }
-            if (optimistic != null) {
-                keep.add(optimistic);
-            }
-            // Fill unused slots so an idle upload capacity is never wasted.
-            for (PeerConnection p : interested) {
-                if (keep.size() >= slots) {
-                    break;
-                }
-                keep.add(p);
+        List<Choker.View> views = new ArrayList<>();
+        for (PeerConnection p : peers) {
+            if (!p.isClosed()) {
+                views.add(new Choker.View(p, p.peerInterested, p.amChoking, p.down.rate(now), p.unchokedAt, p.chokedAt));
             }
         }
+        Set<Object> keep = choker.decide(views, state == TorrentState.SEEDING, client.uploadSlots(), now);
         for (PeerConnection p : peers) {
             if (keep.contains(p) && p.amChoking) {
                 unchoke(p);
