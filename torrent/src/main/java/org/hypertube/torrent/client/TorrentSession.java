@@ -896,7 +896,9 @@ final class TorrentSession implements Torrent {
         try {
             pieceCheckedLocked(piece, ok, data, who);
         } finally {
-            if (data.length == info.pieceLength() && spareBuffers.size() < 32) {
+            // Keep every full-size buffer: after warm-up no piece buffer is allocated again, so the
+            // young generation never has to copy megabytes of live piece data.
+            if (data.length == info.pieceLength() && spareBuffers.size() < maxPartials() + 16) {
                 spareBuffers.push(data);
             }
         }
