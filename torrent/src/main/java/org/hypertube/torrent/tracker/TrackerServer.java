@@ -131,8 +131,9 @@ public final class TrackerServer implements AutoCloseable {
         }
         List<InetSocketAddress> others = new ArrayList<>();
         for (PeerEntry p : swarm.values()) {
-            // A seed gains nothing from other seeds.
-            if (!p.address().equals(peer) && !(left == 0 && p.seed())) {
+            // Seeds are given seeds too: a magnet client without metadata announces left=0 (aria2),
+            // and cannot be told apart from a seed.
+            if (!p.address().equals(peer)) {
                 others.add(p.address());
             }
         }

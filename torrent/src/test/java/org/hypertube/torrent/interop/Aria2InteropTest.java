@@ -41,7 +41,9 @@ class Aria2InteropTest {
                 "--listen-port=" + InteropFixture.freePort(), "--file-allocation=none", "--dir=" + dir,
                 "--console-log-level=warn", "--summary-interval=1", "--bt-tracker-interval=2", "--no-conf=true"));
         cmd.addAll(List.of(extra));
-        cmd.add(fx.torrentFile.toString());
+        if (cmd.stream().noneMatch(a -> a.startsWith("magnet:"))) {
+            cmd.add(fx.torrentFile.toString());
+        }
         return cmd;
     }
 
@@ -61,5 +63,16 @@ class Aria2InteropTest {
         Torrent t = c.add(fx.metainfo);
         assertThat(t.awaitCompletion(Duration.ofSeconds(90))).isTrue();
         assertThat(TestData.difference(fx.data, tmp.resolve("ours/movie.bin"))).isNull();
+    }
+
+    @Test
+    void aria2FetchesMetadataAndDataFromUsByMagnet() throws Exception {
+        fx.ours("seed").add(fx.metainfo);
+        String magnet = "magnet:?xt=urn:btih:" + fx.metainfo.infoHash().hex() + "&tr="
+                + java.net.URLEncoder.encode(fx.tracker.announceUrl(), java.nio.charset.StandardCharsets.UTF_8);
+        ExternalPeer aria = fx.track(ExternalPeer.start("aria2 magnet", tmp, aria2(tmp.resolve("amag").toString(),
+                "--seed-time=0", "--bt-metadata-only=false", "--bt-save-metadata=false", magnet)));
+        assertThat(aria.waitFor(Duration.ofSeconds(90))).as(aria.tail()).isZero();
+        assertThat(TestData.difference(fx.data, tmp.resolve("amag/movie.bin"))).isNull();
     }
 }

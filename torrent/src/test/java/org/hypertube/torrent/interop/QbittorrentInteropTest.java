@@ -111,6 +111,15 @@ class QbittorrentInteropTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
+    private void addMagnet(String magnet, Path savePath) throws Exception {
+        String form = "urls=" + java.net.URLEncoder.encode(magnet, StandardCharsets.UTF_8) + "&savepath="
+                + java.net.URLEncoder.encode(savePath.toString(), StandardCharsets.UTF_8);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/torrents/add"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
     private String info() throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(api + "/torrents/info?hashes=" + fx.metainfo.infoHash().hex())).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -138,5 +147,21 @@ class QbittorrentInteropTest {
         t.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort));
         assertThat(t.awaitCompletion(Duration.ofSeconds(90))).isTrue();
         assertThat(TestData.difference(fx.data, tmp.resolve("ours/movie.bin"))).isNull();
+    }
+
+    @Test
+    void qbittorrentFetchesMetadataAndDataFromUsByMagnet() throws Exception {
+        fx.ours("seed").add(fx.metainfo);
+        addMagnet("magnet:?xt=urn:btih:" + fx.metainfo.infoHash().hex() + "&tr="
+                + java.net.URLEncoder.encode(fx.tracker.announceUrl(), StandardCharsets.UTF_8), tmp.resolve("qmag"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String last;
+        while (!(last = info()).contains("\"progress\":1")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("qBittorrent did not finish the magnet: " + last);
+            }
+            Thread.sleep(300);
+        }
+        assertThat(TestData.difference(fx.data, tmp.resolve("qmag/movie.bin"))).isNull();
     }
 }
