@@ -253,7 +253,14 @@ public final class PiecePicker {
             return out;
         }
         // 1. Partial pieces first, most urgent (deadline, priority) then most complete, so they finish and free memory.
-        List<Map.Entry<Integer, Partial>> started = new ArrayList<>(partials.entrySet());
+        // Most partial pieces are fully requested: filter before sorting, this runs for every batch of requests.
+        List<Map.Entry<Integer, Partial>> started = new ArrayList<>();
+        for (var e : partials.entrySet()) {
+            int piece = e.getKey();
+            if (e.getValue().unrequested > 0 && priority[piece] > 0 && (peerIsSeed || peerHas.get(piece)) && canAsk.test(piece)) {
+                started.add(e);
+            }
+        }
         started.sort((a, b) -> {
             int pa = a.getKey(), pb = b.getKey();
             int c = Long.compare(deadline[pa], deadline[pb]);
@@ -306,7 +313,7 @@ public final class PiecePicker {
             return out;
         }
         // 3. Strict endgame: every wanted block is requested or received; ask a second peer for the rest.
-        for (var e : started) {
+        for (var e : partials.entrySet()) {
             int piece = e.getKey();
             Partial p = e.getValue();
             if (priority[piece] == 0 || !(peerIsSeed || peerHas.get(piece)) || !canAsk.test(piece)) {
