@@ -20,7 +20,7 @@ fake_port=$(free_port); app_port=$(free_port)
 "$java" -jar "$wiremock" --bind-address 127.0.0.1 --port "$fake_port" --root-dir "$work/fakes" --disable-banner \
   --no-request-journal >"$work/wiremock.log" 2>&1 & pids+=($!)
 PORT=$app_port HYPERTUBE_DATA_DIR="$work/data" YTS_BASE_URL="http://127.0.0.1:$fake_port/api/v2/" \
-  ARCHIVE_BASE_URL="http://127.0.0.1:$fake_port" "$java" -Xmx1g -jar app/target/hypertube.jar \
+  ARCHIVE_BASE_URL="http://127.0.0.1:$fake_port" "$java" -Xmx1g ${BENCH_JAVA_OPTS:-} -jar app/target/hypertube.jar \
   --server.address=127.0.0.1 >"$work/app.log" 2>&1 & pids+=($!)
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$app_port/actuator/health" >/dev/null && break; sleep 1; done
 

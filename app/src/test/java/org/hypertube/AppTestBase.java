@@ -78,7 +78,9 @@ public abstract class AppTestBase {
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
         registry.add("spring.mail.properties.mail.smtp.starttls.enable", () -> "false");
-        ProviderFakes.properties(SOURCES).forEach((key, value) -> registry.add(key, () -> value));
+        // A cold application on a busy two-core machine needs more than the fakes' 2 s budget.
+        ProviderFakes.properties(SOURCES).forEach((key, value) -> registry.add(key,
+                () -> key.endsWith("http.timeout") ? "8s" : value));
         registry.add("spring.jpa.properties.hibernate.generate_statistics", () -> "true");
         for (String provider : new String[] {"intra42", "github"}) {
             String prefix = "hypertube.account.oauth." + provider + ".";

@@ -98,7 +98,7 @@ public class Catalog {
             ids.add(fetched.stored().computeIfAbsent(merged.key(), k -> keep(merged).getId()));
         }
         Map<Long, Film> byId = new HashMap<>();
-        films.findAllById(ids).forEach(f -> byId.put(f.getId(), f));
+        films.findByIds(ids).forEach(f -> byId.put(f.getId(), f));
         List<Film> saved = new ArrayList<>(ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList());
         localize(saved);
         sort(saved, query);
@@ -338,7 +338,7 @@ public class Catalog {
 
     private static void sort(List<Film> list, FilmQuery query) {
         Comparator<Film> order = switch (query.sort() == null ? FilmQuery.Sort.POPULARITY : query.sort()) {
-            case TITLE -> Comparator.comparing(f -> FilmIdentity.titleKey(f.getTitle()));
+            case TITLE -> Comparator.comparing(Film::sortKey);
             case YEAR -> Comparator.comparing(Film::getYear, Comparator.nullsLast(Comparator.reverseOrder()));
             case RATING -> Comparator.comparing(Film::getRating, Comparator.nullsLast(Comparator.reverseOrder()));
             case POPULARITY -> null;

@@ -65,10 +65,13 @@ class DiscoverController {
     }
 
     private static Double rating(String value) {
+        if (value == null || value.isBlank() || value.length() > 10) {
+            return null;
+        }
         try {
             double r = Double.parseDouble(value);
             return r >= 0 && r <= 10 ? r : null;
-        } catch (NullPointerException | NumberFormatException e) {
+        } catch (NumberFormatException e) {
             return null;
         }
     }
@@ -80,7 +83,7 @@ class DiscoverController {
 
     private static Integer integer(String value) {
         try {
-            return value == null || value.length() > 9 ? null : Integer.valueOf(value.strip());
+            return value == null || value.isBlank() || value.length() > 9 ? null : Integer.valueOf(value.strip());
         } catch (NumberFormatException e) {
             return null;
         }

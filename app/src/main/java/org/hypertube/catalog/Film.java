@@ -79,6 +79,9 @@ public class Film {
 
     public String getLocalSummary() { return localSummary != null ? localSummary : summary; }
 
+    /** What titles are sorted by: the shown title without case, accents or punctuation. */
+    String sortKey() { return localTitle != null ? FilmIdentity.titleKey(localTitle) : titleKey; }
+
     void localize(FilmText text) {
         this.localTitle = text.title();
         this.localSummary = text.summary();

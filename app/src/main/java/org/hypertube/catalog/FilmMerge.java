@@ -24,16 +24,19 @@ final class FilmMerge {
     private FilmMerge() {
     }
 
-    /** A merged film and its id at every source that described it. */
-    record Merged(SourceFilm film, Map<String, String> sourceIds) {
-        /** Every key this film is known by: its IMDb id if any, and its title + year. */
-        java.util.Set<String> keys() {
-            String imdb = FilmIdentity.imdbId(film.imdbId());
-            return imdb == null ? java.util.Set.of(titleYear(film)) : java.util.Set.of(imdb, titleYear(film));
+    /**
+     * A merged film and its id at every source that described it. {@code keys}: every key it is
+     * known by (its IMDb id if any, and its title + year), worked out once since pages ask often.
+     */
+    record Merged(SourceFilm film, Map<String, String> sourceIds, java.util.Set<String> keys, String key) {
+
+        Merged(SourceFilm film, Map<String, String> sourceIds) {
+            this(film, sourceIds, keysOf(film), FilmIdentity.of(film));
         }
 
-        String key() {
-            return FilmIdentity.of(film);
+        private static java.util.Set<String> keysOf(SourceFilm film) {
+            String imdb = FilmIdentity.imdbId(film.imdbId());
+            return imdb == null ? java.util.Set.of(titleYear(film)) : java.util.Set.of(imdb, titleYear(film));
         }
     }
 

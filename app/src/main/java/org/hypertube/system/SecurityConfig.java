@@ -38,11 +38,18 @@ class SecurityConfig {
                             ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                 .requestMatchers("/login", "/register", "/password/**", "/language", "/error", "/favicon.ico",
-                        "/css/**", "/js/**", "/img/**", "/webjars/**", "/actuator/health/**", "/actuator/health")
+                        "/assets/**", "/webjars/**", "/actuator/health/**", "/actuator/health")
                 .permitAll()
                 .requestMatchers(SIGNUP_COMPLETION).authenticated()
                 .requestMatchers("/actuator/**").hasRole("ADMIN")
                 .anyRequest().hasRole("USER"));
+        // Only a page the person opened is worth returning to after signing in: not a cover image or
+        // an htmx fragment a page asked for after the session ended.
+        var requestCache = new org.springframework.security.web.savedrequest.HttpSessionRequestCache();
+        requestCache.setRequestMatcher(request -> "GET".equals(request.getMethod())
+                && request.getHeader("HX-Request") == null
+                && String.valueOf(request.getHeader("Accept")).contains("text/html"));
+        http.requestCache(cache -> cache.requestCache(requestCache));
         http.formLogin(form -> form
                 .loginPage("/login")
                 .failureHandler(loginFailure())
