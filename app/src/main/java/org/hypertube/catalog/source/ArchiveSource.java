@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 @ConditionalOnBooleanProperty(name = "hypertube.catalog.archive.enabled", matchIfMissing = true)
-public class ArchiveSource implements FilmSource {
+public class ArchiveSource extends GuardedSource {
 
     static final String NAME = "archive";
     static final int PAGE_SIZE = 20;
@@ -50,15 +50,7 @@ public class ArchiveSource implements FilmSource {
     }
 
     @Override
-    public List<SourceFilm> find(FilmQuery query, int page) throws SourceUnavailableException {
-        try {
-            return findPage(query, page);
-        } catch (RuntimeException e) {
-            throw SourceJson.unreadable(NAME, e);
-        }
-    }
-
-    private List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
+    protected List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
         if (page < 1) {
             return List.of();
         }
@@ -94,15 +86,7 @@ public class ArchiveSource implements FilmSource {
     }
 
     @Override
-    public Optional<SourceFilm> details(String imdbId, String sourceId) throws SourceUnavailableException {
-        try {
-            return lookUp(imdbId, sourceId);
-        } catch (RuntimeException e) {
-            throw SourceJson.unreadable(NAME, e);
-        }
-    }
-
-    private Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
+    protected Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
         String identifier = sourceId != null && IDENTIFIER.matcher(sourceId.strip()).matches() ? sourceId.strip() : null;
         if (identifier == null) {
             String imdb = SourceJson.imdbId(imdbId);

@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 @WhenConfigured("hypertube.catalog.omdb.api-key")
-public class OmdbSource implements FilmSource {
+public class OmdbSource extends GuardedSource {
 
     static final String NAME = "omdb";
     /** OMDb serves search pages 1-100 of 10 films. */
@@ -50,15 +50,7 @@ public class OmdbSource implements FilmSource {
     }
 
     @Override
-    public List<SourceFilm> find(FilmQuery query, int page) throws SourceUnavailableException {
-        try {
-            return findPage(query, page);
-        } catch (RuntimeException e) {
-            throw SourceJson.unreadable(NAME, e);
-        }
-    }
-
-    private List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
+    protected List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
         if (!query.isSearch() || page < 1 || page > LAST_PAGE) {
             return List.of();
         }
@@ -88,15 +80,7 @@ public class OmdbSource implements FilmSource {
     }
 
     @Override
-    public Optional<SourceFilm> details(String imdbId, String sourceId) throws SourceUnavailableException {
-        try {
-            return lookUp(imdbId, sourceId);
-        } catch (RuntimeException e) {
-            throw SourceJson.unreadable(NAME, e);
-        }
-    }
-
-    private Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
+    protected Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
         String imdb = SourceJson.imdbId(imdbId != null ? imdbId : sourceId);
         if (imdb == null) {
             return Optional.empty();

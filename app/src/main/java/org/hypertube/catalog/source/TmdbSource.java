@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 @WhenConfigured("hypertube.catalog.tmdb.api-key")
-public class TmdbSource implements FilmSource {
+public class TmdbSource extends GuardedSource {
 
     static final String NAME = "tmdb";
     /** TMDB refuses pages past 500 (error 22). */
@@ -54,15 +54,7 @@ public class TmdbSource implements FilmSource {
     }
 
     @Override
-    public List<SourceFilm> find(FilmQuery query, int page) throws SourceUnavailableException {
-        try {
-            return findPage(query, page);
-        } catch (RuntimeException e) {
-            throw SourceJson.unreadable(NAME, e);
-        }
-    }
-
-    private List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
+    protected List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
         if (page < 1 || page > LAST_PAGE) {
             return List.of();
         }
@@ -114,15 +106,7 @@ public class TmdbSource implements FilmSource {
     }
 
     @Override
-    public Optional<SourceFilm> details(String imdbId, String sourceId) throws SourceUnavailableException {
-        try {
-            return lookUp(imdbId, sourceId);
-        } catch (RuntimeException e) {
-            throw SourceJson.unreadable(NAME, e);
-        }
-    }
-
-    private Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
+    protected Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
         String id = sourceId != null && sourceId.strip().matches("\\d{1,10}") ? sourceId.strip() : null;
         String imdb = SourceJson.imdbId(imdbId);
         if (id == null && imdb != null) {

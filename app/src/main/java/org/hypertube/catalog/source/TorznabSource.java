@@ -24,7 +24,7 @@ import org.w3c.dom.NodeList;
  */
 @Component
 @WhenConfigured({"hypertube.catalog.torznab.url", "hypertube.catalog.torznab.api-key"})
-public class TorznabSource implements FilmSource {
+public class TorznabSource extends GuardedSource {
 
     static final String NAME = "torznab";
     /** Newznab's "Movies" category and all its subcategories. */
@@ -64,20 +64,12 @@ public class TorznabSource implements FilmSource {
     }
 
     @Override
-    public List<SourceFilm> find(FilmQuery query, int page) {
+    protected List<SourceFilm> findPage(FilmQuery query, int page) {
         return List.of();
     }
 
     @Override
-    public Optional<SourceFilm> details(String imdbId, String sourceId) throws SourceUnavailableException {
-        try {
-            return lookUp(imdbId, sourceId);
-        } catch (RuntimeException e) {
-            throw SourceJson.unreadable(NAME, e);
-        }
-    }
-
-    private Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
+    protected Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
         String imdb = SourceJson.imdbId(imdbId);
         if (imdb == null) {
             return Optional.empty();

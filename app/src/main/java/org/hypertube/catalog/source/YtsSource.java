@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 @ConditionalOnBooleanProperty(name = "hypertube.catalog.yts.enabled", matchIfMissing = true)
-public class YtsSource implements FilmSource {
+public class YtsSource extends GuardedSource {
 
     static final String NAME = "yts";
     /** Films per page; the API allows 1-50. */
@@ -38,15 +38,7 @@ public class YtsSource implements FilmSource {
     }
 
     @Override
-    public List<SourceFilm> find(FilmQuery query, int page) throws SourceUnavailableException {
-        try {
-            return findPage(query, page);
-        } catch (RuntimeException e) {
-            throw SourceJson.unreadable(NAME, e);
-        }
-    }
-
-    private List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
+    protected List<SourceFilm> findPage(FilmQuery query, int page) throws SourceUnavailableException {
         if (page < 1) {
             return List.of();
         }
@@ -85,15 +77,7 @@ public class YtsSource implements FilmSource {
     }
 
     @Override
-    public Optional<SourceFilm> details(String imdbId, String sourceId) throws SourceUnavailableException {
-        try {
-            return lookUp(imdbId, sourceId);
-        } catch (RuntimeException e) {
-            throw SourceJson.unreadable(NAME, e);
-        }
-    }
-
-    private Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
+    protected Optional<SourceFilm> lookUp(String imdbId, String sourceId) throws SourceUnavailableException {
         SourceUri uri = SourceUri.of(baseUrl).path("movie_details.json");
         if (sourceId != null && sourceId.strip().matches("\\d{1,10}")) {
             uri.param("movie_id", sourceId.strip());

@@ -46,7 +46,7 @@ class TorznabSourceTest {
     }
 
     @Test
-    void itListsNoFilms() {
+    void itListsNoFilms() throws SourceUnavailableException {
         assertThat(torznab.answers(FilmQuery.popular())).isFalse();
         assertThat(torznab.answers(FilmQuery.search("matrix"))).isFalse();
         assertThat(torznab.find(FilmQuery.search("matrix"), 1)).isEmpty();
