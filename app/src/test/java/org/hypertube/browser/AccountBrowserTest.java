@@ -15,59 +15,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import org.hypertube.AppTestBase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The account flows in a real Chromium: what a person clicks, reads and types. */
-class AccountBrowserTest extends AppTestBase {
-
-    static BrowserSession browser;
-
-    @LocalServerPort
-    int port;
-
-    @BeforeAll
-    static void launch() {
-        browser = new BrowserSession();
-    }
-
-    @AfterAll
-    static void quit() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @AfterEach
-    void consoleStayedClean() {
-        assertThat(browser.consoleProblems).isEmpty();
-    }
-
-    String url(String path) {
-        return "http://localhost:" + port + path;
-    }
-
-    record Person(String username, String email, String password) {
-        static Person fresh() {
-            String username = uniqueName("p");
-            return new Person(username, username + "@example.org", "copper-meadow-" + username.substring(1, 5));
-        }
-    }
-
-    void register(Page page, Person person) {
-        page.navigate(url("/register"));
-        page.fill("#email", person.email());
-        page.fill("#username", person.username());
-        page.fill("#firstName", "Ada");
-        page.fill("#lastName", "Lovelace");
-        page.fill("#password", person.password());
-        page.click("main button[type=submit]");
-        page.waitForURL(url("/"));
-    }
+class AccountBrowserTest extends BrowserTestBase {
 
     void logIn(Page page, String username, String password) {
         page.navigate(url("/login"));

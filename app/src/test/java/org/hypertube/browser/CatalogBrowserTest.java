@@ -4,57 +4,17 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.hypertube.AppTestBase;
 import org.hypertube.catalog.source.ProviderFakes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The library as a member browses it, with every film source faked in its documented shape. */
-class CatalogBrowserTest extends AppTestBase {
-
-    static BrowserSession browser;
-
-    @LocalServerPort
-    int port;
-
-    @BeforeAll
-    static void launch() {
-        browser = new BrowserSession();
-    }
-
-    @AfterAll
-    static void quit() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @AfterEach
-    void consoleStayedClean() {
-        assertThat(browser.consoleProblems).isEmpty();
-    }
-
-    String url(String path) {
-        return "http://localhost:" + port + path;
-    }
+class CatalogBrowserTest extends BrowserTestBase {
 
     Page signedIn(int width) {
         Page page = browser.open(width, 900, "en-US");
-        String username = uniqueName("c");
-        page.navigate(url("/register"));
-        page.fill("#email", username + "@example.org");
-        page.fill("#username", username);
-        page.fill("#firstName", "Cat");
-        page.fill("#lastName", "Alog");
-        page.fill("#password", "copper-meadow-" + username.substring(1, 5));
-        page.click("main button[type=submit]");
-        page.waitForURL(url("/"));
+        register(page, Person.fresh());
         return page;
     }
 
@@ -177,15 +137,7 @@ class CatalogBrowserTest extends AppTestBase {
     @Test
     void aFrenchMemberReadsTmdbsFrenchTitlesWhileEnglishReadersKeepTheirs() {
         Page french = browser.open(1280, 900, "fr-FR");
-        String username = uniqueName("fr");
-        french.navigate(url("/register"));
-        french.fill("#email", username + "@example.org");
-        french.fill("#username", username);
-        french.fill("#firstName", "Jeanne");
-        french.fill("#lastName", "Moreau");
-        french.fill("#password", "copper-meadow-" + username.substring(2, 6));
-        french.click("main button[type=submit]");
-        french.waitForURL(url("/"));
+        register(french, Person.fresh());
         french.navigate(url("/?q=living"));
         assertThat(french.locator(".film-title").first()).hasText("La Nuit des morts-vivants");
         french.context().close();
