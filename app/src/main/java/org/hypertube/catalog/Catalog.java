@@ -115,6 +115,18 @@ public class Catalog {
         return films.findById(id);
     }
 
+    /** Films' titles in the reader's language, by id, in one query (for lists that name films). */
+    public Map<Long, String> titles(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        List<Film> found = films.findByIds(ids);
+        localize(found);
+        Map<Long, String> titles = new HashMap<>();
+        found.forEach(f -> titles.put(f.getId(), f.getLocalTitle()));
+        return titles;
+    }
+
     public boolean exists(long id) {
         return films.existsById(id);
     }

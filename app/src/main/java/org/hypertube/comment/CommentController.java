@@ -28,10 +28,12 @@ class CommentController {
 
     private final CommentService comments;
     private final AccountService accounts;
+    private final org.hypertube.catalog.Catalog catalog;
 
-    CommentController(CommentService comments, AccountService accounts) {
+    CommentController(CommentService comments, AccountService accounts, org.hypertube.catalog.Catalog catalog) {
         this.comments = comments;
         this.accounts = accounts;
+        this.catalog = catalog;
     }
 
     /** A comment as shown: author's name, date in the reader's locale, and what the reader may do with it. */
@@ -60,6 +62,22 @@ class CommentController {
             return "comment/page";
         }
         return page == 0 ? "comment/comments :: section" : "comment/comments :: items";
+    }
+
+    /** A member's latest comments, shown on their profile (loaded by the profile page). */
+    @GetMapping("/users/{memberId}/comments")
+    String byMember(@PathVariable long memberId, Locale locale, Model model) {
+        var format = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
+                .withLocale(locale).withZone(ZoneId.of("UTC"));
+        var latest = comments.byMember(memberId, 10).getContent();
+        var titles = catalog.titles(latest.stream().map(Comment::getFilmId).collect(java.util.stream.Collectors.toSet()));
+        model.addAttribute("memberComments", latest.stream().map(c -> new OnFilm(c.getFilmId(),
+                titles.getOrDefault(c.getFilmId(), "?"), format.format(c.getCreatedAt()) + " UTC", c.getBody())).toList());
+        return "comment/comments :: byMember";
+    }
+
+    /** A comment as a member's profile lists it: on which film, when, what. */
+    record OnFilm(long filmId, String film, String date, String body) {
     }
 
     @PostMapping("/films/{filmId}/comments")

@@ -11,4 +11,6 @@ interface CommentRepository extends JpaRepository<Comment, Long> {
     Page<Comment> findAllByOrderByCreatedAtDescIdDesc(Pageable page);
 
     long countByFilmId(Long filmId);
+
+    Page<Comment> findByMemberIdOrderByCreatedAtDescIdDesc(Long memberId, Pageable page);
 }

@@ -67,6 +67,11 @@ public class CommentService {
     }
 
     @Transactional(readOnly = true)
+    public Page<Comment> byMember(long memberId, int count) {
+        return comments.findByMemberIdOrderByCreatedAtDescIdDesc(memberId, PageRequest.of(0, Math.min(50, Math.max(1, count))));
+    }
+
+    @Transactional(readOnly = true)
     public long countForFilm(long filmId) {
         return comments.countByFilmId(filmId);
     }

@@ -98,6 +98,10 @@ class CatalogBrowserTest extends BrowserTestBase {
         other.navigate(filmUrl);
         assertThat(other.locator(".comment-body").first()).hasText("A classic, truly.");
         assertThat(other.locator(".comment").first().locator(".comment-actions")).hasCount(0);
+        other.click(".comment .comment-meta a");
+        other.waitForURL(Pattern.compile(".*/users/\\d+"));
+        assertThat(other.locator(".their-comments .comment-body").first()).hasText("A classic, truly.");
+        assertThat(other.locator(".their-comments .comment-meta a").first()).hasText("Night of the Living Dead");
         other.navigate(editUrl);
         assertThat(other.locator("h1")).hasText("Not allowed");
         browser.consoleProblems.removeIf(p -> p.contains("status of 403") && p.contains("/comments/"));
