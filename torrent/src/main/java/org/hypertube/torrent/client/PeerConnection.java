@@ -42,6 +42,8 @@ final class PeerConnection {
     /** Identity for bans: address plus peer id, since many peers may share one IP (loopback, NAT). */
     final String key;
     private final DataInputStream in;
+    /** The buffer under {@link #in}; DataInputStream itself buffers nothing, so reads on either stay in step. */
+    private final PeerInput raw;
     private final BufferedOutputStream out;
     private final LinkedBlockingDeque<Object> queue = new LinkedBlockingDeque<>();
     private volatile boolean closed;
@@ -75,8 +77,8 @@ final class PeerConnection {
     /** An upload to do on the writer thread: read from storage and send. */
     record Upload(int piece, int begin, int length) {}
 
-    PeerConnection(TorrentSession session, Socket socket, DataInputStream in, Handshake theirs, boolean outgoing,
-            long now) throws IOException {
+    PeerConnection(TorrentSession session, Socket socket, DataInputStream in, PeerInput rawInput, Handshake theirs,
+            boolean outgoing, long now) throws IOException {
         this.session = session;
         this.socket = socket;
         this.address = (InetSocketAddress) socket.getRemoteSocketAddress();
@@ -86,6 +88,7 @@ final class PeerConnection {
         this.extensions = theirs.supportsExtensions();
         this.key = address.getAddress().getHostAddress() + "/" + HexFormat.of().formatHex(peerId);
         this.in = in;
+        this.raw = rawInput;
         this.out = new BufferedOutputStream(socket.getOutputStream(), 256 * 1024);
         this.lastSentAt = now;
         this.chokedAt = now;
@@ -157,9 +160,16 @@ final class PeerConnection {
                     int piece = in.readInt();
                     int begin = in.readInt();
                     int n = length - 9;
-                    in.readFully(scratch, 0, n);
                     session.limiter().acquire(n);
-                    session.onBlock(this, piece, begin, scratch, n);
+                    if (raw != null) {
+                        // The block is handed to the session straight from the socket buffer: one copy, into its piece.
+                        int at = raw.require(n);
+                        session.onBlock(this, piece, begin, raw.buffer(), at, n);
+                        raw.skip(n);
+                    } else {
+                        in.readFully(scratch, 0, n);
+                        session.onBlock(this, piece, begin, scratch, 0, n);
+                    }
                 } else {
                     session.onMessage(this, MessageCodec.readBody(in, length, id, max));
                 }

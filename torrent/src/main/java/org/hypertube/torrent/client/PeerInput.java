@@ -57,6 +57,41 @@ final class PeerInput extends InputStream {
         return n;
     }
 
+    /**
+     * Makes the next {@code n} bytes (at most the buffer size) contiguous in the buffer, reading as
+     * needed, and returns their offset in {@link #buffer()}; {@link #skip(long)} them when done.
+     */
+    int require(int n) throws IOException {
+        if (limit - pos >= n) {
+            return pos;
+        }
+        if (n > buf.length) {
+            throw new IOException("cannot buffer " + n + " bytes");
+        }
+        System.arraycopy(buf, pos, buf, 0, limit - pos);
+        limit -= pos;
+        pos = 0;
+        while (limit < n) {
+            int r = in.read(buf, limit, buf.length - limit);
+            if (r < 0) {
+                throw new java.io.EOFException();
+            }
+            limit += r;
+        }
+        return 0;
+    }
+
+    byte[] buffer() {
+        return buf;
+    }
+
+    @Override
+    public long skip(long n) {
+        int k = (int) Math.min(n, limit - pos);
+        pos += k;
+        return k;
+    }
+
     @Override
     public int available() {
         return limit - pos;

@@ -293,7 +293,8 @@ public final class TorrentClient implements AutoCloseable {
                 OutputStream out = socket.getOutputStream();
                 out.write(new Handshake(Handshake.ourReserved(), s.infoHash(), peerId).encode());
                 out.flush();
-                DataInputStream in = new DataInputStream(new PeerInput(socket.getInputStream(), 256 * 1024));
+                PeerInput raw = new PeerInput(socket.getInputStream(), 256 * 1024);
+                DataInputStream in = new DataInputStream(raw);
                 Handshake theirs = Handshake.decode(Handshake.readFully(in));
                 if (!theirs.infoHash().equals(s.infoHash())) {
                     throw new IOException("peer answered for another torrent");
@@ -303,7 +304,7 @@ public final class TorrentClient implements AutoCloseable {
                     socket.close();
                     return;
                 }
-                PeerConnection p = new PeerConnection(s, socket, in, theirs, true, clock.millis());
+                PeerConnection p = new PeerConnection(s, socket, in, raw, theirs, true, clock.millis());
                 s.dialDone(a);
                 if (!s.accepts(p)) {
                     socket.close();
@@ -355,14 +356,15 @@ public final class TorrentClient implements AutoCloseable {
             }
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-            DataInputStream in = new DataInputStream(new PeerInput(socket.getInputStream(), 256 * 1024));
+            PeerInput raw = new PeerInput(socket.getInputStream(), 256 * 1024);
+            DataInputStream in = new DataInputStream(raw);
             Handshake theirs = Handshake.decode(Handshake.readFully(in));
             TorrentSession s = torrents.get(theirs.infoHash());
             if (s == null || Arrays.equals(theirs.peerId(), peerId)) {
                 socket.close();
                 return;
             }
-            PeerConnection p = new PeerConnection(s, socket, in, theirs, false, clock.millis());
+            PeerConnection p = new PeerConnection(s, socket, in, raw, theirs, false, clock.millis());
             if (!s.accepts(p)) {
                 socket.close();
                 return;

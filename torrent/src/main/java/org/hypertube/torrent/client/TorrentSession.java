@@ -651,7 +651,7 @@ final class TorrentSession implements Torrent {
                 }
             }
             case PeerMessage.Request r -> onRequest(p, r);
-            case PeerMessage.Piece(int piece, int begin, byte[] data) -> onBlockLocked(p, piece, begin, data, data.length);
+            case PeerMessage.Piece(int piece, int begin, byte[] data) -> onBlockLocked(p, piece, begin, data, 0, data.length);
             case PeerMessage.Cancel(int piece, int begin, int length) -> p.cancelUpload(new PeerConnection.Upload(piece, begin, length));
             case PeerMessage.Reject(int piece, int begin, int length) -> {
                 requireFast(p, "reject");
@@ -816,14 +816,15 @@ final class TorrentSession implements Torrent {
     }
 
     /** A block from the reader thread; {@code data} is the reader's buffer, valid only during the call. */
-    synchronized void onBlock(PeerConnection p, int piece, int begin, byte[] data, int len) throws PeerProtocolException {
+    synchronized void onBlock(PeerConnection p, int piece, int begin, byte[] data, int offset, int len) throws PeerProtocolException {
         if (p.isClosed() || closed) {
             return;
         }
-        onBlockLocked(p, piece, begin, data, len);
+        onBlockLocked(p, piece, begin, data, offset, len);
     }
 
-    private void onBlockLocked(PeerConnection p, int piece, int begin, byte[] data, int dataLength) throws PeerProtocolException {
+    private void onBlockLocked(PeerConnection p, int piece, int begin, byte[] data, int offset, int dataLength)
+            throws PeerProtocolException {
         if (!ready) {
             throw new PeerProtocolException("piece data before we asked for anything");
         }
@@ -856,7 +857,7 @@ final class TorrentSession implements Torrent {
             buf = size == info.pieceLength() && !spareBuffers.isEmpty() ? spareBuffers.pop() : new byte[size];
             buffers.put(b.piece(), buf);
         }
-        System.arraycopy(data, 0, buf, b.begin(), len);
+        System.arraycopy(data, offset, buf, b.begin(), len);
         contributors.computeIfAbsent(b.piece(), k -> new String[picker.blockCount(k)])[b.index()] = p.key;
         boolean complete = picker.received(b);
         // Endgame: someone else may have been asked for the same block.
