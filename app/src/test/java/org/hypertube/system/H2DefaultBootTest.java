@@ -30,9 +30,11 @@ class H2DefaultBootTest {
 
     @Test
     void bootsOnTheEmbeddedDefaultsAndServesTheSignUpPage() throws Exception {
-        dataDir = Files.createTempDirectory("hypertube-h2");
+        // A relative folder, as the default ./data is: H2 refuses paths relative without "./".
+        String relative = "./target/h2-boot-" + System.nanoTime();
+        dataDir = Path.of(relative).toAbsolutePath().normalize();
         app = SpringApplication.run(HypertubeApplication.class, "--server.port=0", "--server.address=127.0.0.1",
-                "--hypertube.data-dir=" + dataDir, "--spring.mail.host=");
+                "--hypertube.data-dir=" + relative, "--spring.mail.host=");
         int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
         var http = HttpClient.newHttpClient();
 
