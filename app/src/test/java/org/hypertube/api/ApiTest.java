@@ -204,6 +204,16 @@ class ApiTest extends AppTestBase {
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
         String token = json(issued).get("access_token").asText();
 
+        // Resource servers can check our tokens: the signing keys are published, and introspection answers.
+        var jwks = http.send(HttpRequest.newBuilder(URI.create(url("/oauth/jwks"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(json(jwks).get("keys").get(0).get("kty").asText()).isEqualTo("RSA");
+        var introspected = http.send(HttpRequest.newBuilder(URI.create(url("/oauth/introspect")))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((m.clientId() + ":" + m.secret()).getBytes()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(json(introspected).get("active").asBoolean()).isTrue();
+        assertThat(json(introspected).get("client_id").asText()).isEqualTo(m.clientId());
+
         var users = call("GET", "/api/users?size=5", token, null);
         assertThat(users.statusCode()).isEqualTo(200);
         assertThat(json(users).get("items").size()).isBetween(1, 5);
