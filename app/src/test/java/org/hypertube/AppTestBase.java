@@ -30,6 +30,8 @@ public abstract class AppTestBase {
     protected static final GreenMail MAIL = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     protected static final MockOAuth2Server OAUTH = new MockOAuth2Server();
     protected static final Path DATA_DIR;
+    /** A username that is an administrator (HYPERTUBE_ADMINS) once someone registers with it. */
+    protected static final String ADMIN = "boss" + Long.toHexString(System.nanoTime());
     /** The outside film sources (YTS, Internet Archive, TMDB, OMDb), faked in their documented shapes. */
     protected static final WireMockServer SOURCES = ProviderFakes.start();
     /**
@@ -75,6 +77,7 @@ public abstract class AppTestBase {
         registry.add("spring.datasource.username", () -> env("TEST_DATABASE_USER", "hypertube"));
         registry.add("spring.datasource.password", () -> env("TEST_DATABASE_PASSWORD", ""));
         registry.add("hypertube.data-dir", DATA_DIR::toString);
+        registry.add("hypertube.account.admins", () -> ADMIN);
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
         registry.add("spring.mail.properties.mail.smtp.starttls.enable", () -> "false");

@@ -98,7 +98,10 @@ class ApiTest extends AppTestBase {
 
     /** A member signs up in the browser and creates an API client on their settings. */
     Member memberWithClient(Page page) {
-        String username = uniqueName("api");
+        return memberWithClient(page, uniqueName("api"));
+    }
+
+    Member memberWithClient(Page page, String username) {
         String password = "copper-meadow-" + username.substring(3, 7);
         page.navigate(url("/register"));
         page.fill("#email", username + "@example.org");
@@ -345,5 +348,27 @@ class ApiTest extends AppTestBase {
         }
         assertThat(call("GET", "/api/users?size=1000", token, null).statusCode()).isEqualTo(400);
         assertThat(call("GET", "/api/movies/999999999", token, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anAdministratorMayDeleteAnyCommentButNotEditIt() throws Exception {
+        Page page = page();
+        Member author = memberWithClient(page);
+        String authorToken = consent(page, author).get("access_token").asText();
+        long filmId = film();
+        long commentId = json(call("POST", "/api/movies/" + filmId + "/comments", authorToken, "{\"comment\":\"Spoilers!\"}"))
+                .get("id").asLong();
+
+        Page adminPage = page();
+        Member admin = memberWithClient(adminPage, ADMIN);
+        String adminToken = consent(adminPage, admin).get("access_token").asText();
+        assertThat(call("PATCH", "/api/comments/" + commentId, adminToken, "{\"comment\":\"censored\"}").statusCode()).isEqualTo(403);
+        var adminView = call("GET", "/api/users/" + author.id(), adminToken, null);
+        assertThat(json(adminView).get("email").asText()).isEqualTo(author.username() + "@example.org");
+        assertThat(call("DELETE", "/api/comments/" + commentId, adminToken, null).statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/api/comments/" + commentId, authorToken, null).statusCode()).isEqualTo(404);
+        page.context().close();
+        adminPage.context().close();
+        assertThat(consoleProblems).isEmpty();
     }
 }
