@@ -30,6 +30,9 @@ public abstract class AppTestBase {
     protected static final GreenMail MAIL = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     protected static final MockOAuth2Server OAUTH = new MockOAuth2Server();
     protected static final Path DATA_DIR;
+    /** The REST API client the operator defines by environment (API_CLIENT_ID, API_CLIENT_SECRET). */
+    protected static final String OPERATOR_CLIENT = "operator-program";
+    protected static final String OPERATOR_SECRET = "operator-secret-" + Long.toHexString(System.nanoTime());
     /** A username that is an administrator (HYPERTUBE_ADMINS) once someone registers with it. */
     protected static final String ADMIN = "boss" + Long.toHexString(System.nanoTime());
     /** The outside film sources (YTS, Internet Archive, TMDB, OMDb), faked in their documented shapes. */
@@ -78,6 +81,8 @@ public abstract class AppTestBase {
         registry.add("spring.datasource.password", () -> env("TEST_DATABASE_PASSWORD", ""));
         registry.add("hypertube.data-dir", DATA_DIR::toString);
         registry.add("hypertube.account.admins", () -> ADMIN);
+        registry.add("hypertube.api.operator-client-id", () -> OPERATOR_CLIENT);
+        registry.add("hypertube.api.operator-client-secret", () -> OPERATOR_SECRET);
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
         registry.add("spring.mail.properties.mail.smtp.starttls.enable", () -> "false");

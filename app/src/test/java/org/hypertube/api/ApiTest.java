@@ -371,4 +371,16 @@ class ApiTest extends AppTestBase {
         adminPage.context().close();
         assertThat(consoleProblems).isEmpty();
     }
+
+    @Test
+    void theOperatorsClientFromTheEnvironmentGetsTokens() throws Exception {
+        assertThat(token(OPERATOR_CLIENT, "not-the-secret", Map.of("grant_type", "client_credentials")).statusCode()).isEqualTo(401);
+        var issued = token(OPERATOR_CLIENT, OPERATOR_SECRET, Map.of("grant_type", "client_credentials", "scope", "read"));
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        assertThat(call("GET", "/api/movies", json(issued).get("access_token").asText(), null).statusCode()).isEqualTo(200);
+        // Only its hash is stored.
+        String stored = jdbc.queryForObject("select client_secret from oauth2_registered_client where client_id = ?", String.class,
+                OPERATOR_CLIENT);
+        assertThat(stored).startsWith("{bcrypt}").doesNotContain(OPERATOR_SECRET);
+    }
 }
