@@ -95,8 +95,8 @@ class ProfileController {
                 errors.rejectValue(e.field(), e.code());
             }
         }
+        // The bound passwordForm stays in the model: replacing it would drop its field errors.
         model.addAttribute("form", ProfileForm.of(member));
-        model.addAttribute("passwordForm", PasswordChangeForm.empty());
         model.addAttribute("member", member);
         model.addAttribute("languages", Languages.ALL);
         return "account/edit";

@@ -178,4 +178,15 @@ class AccountWebTest extends AppTestBase {
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString())
                 .contains("no longer valid");
     }
+
+    @Test
+    void aWrongCurrentPasswordIsShownBesideItsFieldAndChangesNothing() throws Exception {
+        Registered hank = register("Hank");
+        String body = mvc.perform(post("/users/" + hank.id() + "/password").session(hank.session()).with(csrf())
+                        .param("currentPassword", "not-my-password").param("password", "quiet-lantern-river"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains("The current password is not right.");
+        mvc.perform(post("/login").with(csrf()).param("username", hank.username()).param("password", hank.password()))
+                .andExpect(redirectedUrl("/"));
+    }
 }
