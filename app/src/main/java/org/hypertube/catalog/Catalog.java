@@ -179,7 +179,7 @@ public class Catalog {
             executor.shutdownNow();
         }
         if (!answers.isEmpty()) {
-            Merged merged = new Merged(FilmMerge.merge(answers), idsOf(answers));
+            Merged merged = Merged.of(answers);
             transaction.executeWithoutResult(status -> {
                 Film current = films.findById(film.getId()).orElseThrow();
                 apply(current, merged, locale.getLanguage());
@@ -358,16 +358,6 @@ public class Catalog {
         if (order != null) {
             list.sort(order);
         }
-    }
-
-    private static Map<String, String> idsOf(List<SourceFilm> answers) {
-        Map<String, String> ids = new LinkedHashMap<>();
-        answers.forEach(a -> {
-            if (a.sourceId() != null) {
-                ids.putIfAbsent(a.source(), a.sourceId());
-            }
-        });
-        return ids;
     }
 
     private static boolean isWebUrl(String url) {

@@ -34,6 +34,11 @@ final class FilmIdentity {
     /** The key films are merged on: the IMDb id when known, else title and year. */
     static String of(SourceFilm film) {
         String imdb = imdbId(film.imdbId());
-        return imdb != null ? imdb : "t:" + titleKey(film.title()) + ":" + (film.year() == null ? "" : film.year());
+        return imdb != null ? imdb : titleYear(film);
+    }
+
+    /** The title + year key, which every film has, with or without an IMDb id. */
+    static String titleYear(SourceFilm film) {
+        return "t:" + titleKey(film.title()) + ":" + (film.year() == null ? "" : film.year());
     }
 }

@@ -30,13 +30,21 @@ final class FilmMerge {
      */
     record Merged(SourceFilm film, Map<String, String> sourceIds, java.util.Set<String> keys, String key) {
 
-        Merged(SourceFilm film, Map<String, String> sourceIds) {
-            this(film, sourceIds, keysOf(film), FilmIdentity.of(film));
+        /** Several descriptions of one film, merged, with each source's id for it. */
+        static Merged of(List<SourceFilm> same) {
+            SourceFilm film = merge(same);
+            Map<String, String> ids = new LinkedHashMap<>();
+            same.forEach(f -> {
+                if (f.sourceId() != null) {
+                    ids.putIfAbsent(f.source(), f.sourceId());
+                }
+            });
+            return new Merged(film, ids, keysOf(film), FilmIdentity.of(film));
         }
 
         private static java.util.Set<String> keysOf(SourceFilm film) {
             String imdb = FilmIdentity.imdbId(film.imdbId());
-            return imdb == null ? java.util.Set.of(titleYear(film)) : java.util.Set.of(imdb, titleYear(film));
+            return imdb == null ? java.util.Set.of(FilmIdentity.titleYear(film)) : java.util.Set.of(imdb, FilmIdentity.titleYear(film));
         }
     }
 
@@ -61,30 +69,18 @@ final class FilmMerge {
         for (SourceFilm film : ranked) {
             String imdb = FilmIdentity.imdbId(film.imdbId());
             if (imdb != null) {
-                titleYearToKey.putIfAbsent(titleYear(film), imdb);
+                titleYearToKey.putIfAbsent(FilmIdentity.titleYear(film), imdb);
             }
         }
         Map<String, List<SourceFilm>> groups = new LinkedHashMap<>();
         for (SourceFilm film : ranked) {
             String key = FilmIdentity.imdbId(film.imdbId());
             if (key == null) {
-                key = titleYearToKey.getOrDefault(titleYear(film), titleYear(film));
+                key = titleYearToKey.getOrDefault(FilmIdentity.titleYear(film), FilmIdentity.titleYear(film));
             }
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(film);
         }
-        return groups.values().stream().map(group -> {
-            Map<String, String> ids = new LinkedHashMap<>();
-            group.forEach(f -> {
-                if (f.sourceId() != null) {
-                    ids.putIfAbsent(f.source(), f.sourceId());
-                }
-            });
-            return new Merged(merge(group), ids);
-        }).toList();
-    }
-
-    static String titleYear(SourceFilm film) {
-        return "t:" + FilmIdentity.titleKey(film.title()) + ":" + (film.year() == null ? "" : film.year());
+        return groups.values().stream().map(Merged::of).toList();
     }
 
     /** One film from several descriptions of it. */

@@ -9,32 +9,21 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ArchiveSourceTest {
 
     private static final String SEARCH = "/advancedsearch.php";
-    private static WireMockServer server;
+    @RegisterExtension
+    static final WireMockExtension server = FakeServer.extension();
     private ArchiveSource archive;
-
-    @BeforeAll
-    static void startServer() {
-        server = FakeServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
-    }
 
     @BeforeEach
     void freshSource() {
-        server.resetAll();
         archive = new ArchiveSource(FakeServer.quickHttp(), new ArchiveProperties(true, server.baseUrl()));
     }
 

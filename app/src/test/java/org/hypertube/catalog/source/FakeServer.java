@@ -2,7 +2,7 @@ package org.hypertube.catalog.source;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,11 +16,9 @@ final class FakeServer {
     private FakeServer() {
     }
 
-    /** A started WireMock on 127.0.0.1 and a free port. */
-    static WireMockServer start() {
-        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        server.start();
-        return server;
+    /** WireMock on 127.0.0.1 and a free port, started for the test class and reset before each test. */
+    static WireMockExtension extension() {
+        return WireMockExtension.newInstance().options(options().bindAddress("127.0.0.1").dynamicPort()).build();
     }
 
     /**

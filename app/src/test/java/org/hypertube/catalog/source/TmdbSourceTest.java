@@ -10,37 +10,26 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.i18n.LocaleContextHolder;
 
 class TmdbSourceTest {
 
     private static final String KEY = "0123456789abcdef0123456789abcdef";
     private static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ0ZXN0In0.c2lnbmF0dXJlLW9mLXRoZS1mYWtlLXRva2Vu";
-    private static WireMockServer server;
+    @RegisterExtension
+    static final WireMockExtension server = FakeServer.extension();
     private TmdbSource tmdb;
-
-    @BeforeAll
-    static void startServer() {
-        server = FakeServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
-    }
 
     @BeforeEach
     void freshSource() {
-        server.resetAll();
         tmdb = source(KEY);
         server.stubFor(get(urlPathEqualTo("/3/genre/movie/list")).withQueryParam("language", equalTo("en"))
                 .willReturn(okJson(FakeServer.fixture("tmdb/genres.json"))));

@@ -8,33 +8,22 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TorznabSourceTest {
 
     private static final String KEY = "jackettkey0123456789";
     private static final String REDIRECTED_HASH = "fedcba9876543210fedcba9876543210fedcba98";
-    private static WireMockServer server;
+    @RegisterExtension
+    static final WireMockExtension server = FakeServer.extension();
     private TorznabSource torznab;
-
-    @BeforeAll
-    static void startServer() {
-        server = FakeServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
-    }
 
     @BeforeEach
     void freshSource() {
-        server.resetAll();
         torznab = new TorznabSource(FakeServer.quickHttp(), new TorznabProperties(server.baseUrl() + "/api", KEY,
                 List.of("udp://127.0.0.1:6969/announce")));
     }

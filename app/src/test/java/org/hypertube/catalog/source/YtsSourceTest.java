@@ -9,34 +9,23 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class YtsSourceTest {
 
     private static final String LIST = "/api/v2/list_movies.json";
     private static final String DETAILS = "/api/v2/movie_details.json";
     private static final List<String> TRACKERS = List.of("udp://127.0.0.1:6969/announce", "http://127.0.0.1:8000/announce");
-    private static WireMockServer server;
+    @RegisterExtension
+    static final WireMockExtension server = FakeServer.extension();
     private YtsSource yts;
-
-    @BeforeAll
-    static void startServer() {
-        server = FakeServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
-    }
 
     @BeforeEach
     void freshSource() {
-        server.resetAll();
         yts = new YtsSource(FakeServer.quickHttp(), new YtsProperties(true, server.baseUrl() + "/api/v2/", TRACKERS));
     }
 
