@@ -59,6 +59,8 @@ final class PeerConnection {
     final LinkedHashSet<Block> outstanding = new LinkedHashSet<>();
     final LinkedHashSet<Block> recentlyAborted = new LinkedHashSet<>();
     final Set<Integer> allowedFast = new HashSet<>();
+    /** Requests for blocks of deadline pieces and when each is late (then it is asked of another peer too). */
+    final java.util.HashMap<Block, Long> urgentDue = new java.util.HashMap<>();
     int peerRequestQueue = 250;
     int utMetadataId;
     int metadataSizeClaim;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hypertube.torrent.metainfo.InfoHash;
 import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.stream.TorrentStream;
 
 /** One torrent in a {@link TorrentClient}. Methods are thread-safe snapshots. */
 public interface Torrent {
@@ -48,6 +49,23 @@ public interface Torrent {
 
     /** Waits for metadata; false on time-out. */
     boolean awaitMetadata(Duration timeout) throws InterruptedException;
+
+    /**
+     * Opens a blocking reader over file {@code fileIndex} (as in {@link #files()}); its position and
+     * readahead decide which pieces are fetched first. Raises the file's priority if it was 0.
+     *
+     * @throws IllegalStateException when the metadata is not known yet or the torrent is closed
+     * @throws IndexOutOfBoundsException for a bad index
+     */
+    TorrentStream openStream(int fileIndex);
+
+    /** Stops all peer traffic (connections closed, tracker told "stopped"); the torrent stays in the client. */
+    void pause();
+
+    /** Starts again after {@link #pause()}, from the verified data. */
+    void resume();
+
+    boolean paused();
 
     /** Stops the torrent: announces stopped, closes peers, saves resume data. Files stay. */
     void close();

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +30,11 @@ import java.util.function.Consumer;
 import org.hypertube.torrent.metainfo.InfoHash;
 import org.hypertube.torrent.metainfo.Magnet;
 import org.hypertube.torrent.metainfo.Metainfo;
+import org.hypertube.torrent.metainfo.TorrentInfo;
 import org.hypertube.torrent.peer.Handshake;
+import org.hypertube.torrent.storage.ResumeData;
+import org.hypertube.torrent.storage.SavedMetadata;
+import org.hypertube.torrent.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +56,7 @@ public final class TorrentClient implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final Path downloadDirectory;
+    private final boolean folderPerTorrent;
     private final InetAddress bindAddress;
     private final Clock clock;
     private final int maxConnections;
@@ -86,6 +92,7 @@ public final class TorrentClient implements AutoCloseable {
 
     private TorrentClient(Builder b) throws IOException {
         this.downloadDirectory = b.downloadDirectory.toAbsolutePath().normalize();
+        this.folderPerTorrent = b.folderPerTorrent;
         this.bindAddress = b.bindAddress;
         this.clock = b.clock;
         this.maxConnections = b.maxConnections;
@@ -139,9 +146,91 @@ public final class TorrentClient implements AutoCloseable {
         return add(metainfo.infoHash(), Optional.of(metainfo), Optional.empty());
     }
 
-    /** Adds a torrent from a magnet link: metadata comes from peers (BEP 9). */
+    /**
+     * Adds a torrent from a magnet link: metadata comes from peers (BEP 9), or at once from the
+     * download folder when this magnet's metadata was received before.
+     */
     public Torrent add(Magnet magnet) {
-        return add(magnet.infoHash(), Optional.empty(), Optional.of(magnet));
+        return add(magnet.infoHash(), SavedMetadata.load(downloadDirectory, magnet.infoHash()), Optional.of(magnet));
+    }
+
+    /** Where a torrent's files go: the download folder, or its {@code <info-hash hex>} folder in folder-per-torrent mode. */
+    public Path dataDirectory(InfoHash hash) {
+        return folderPerTorrent ? downloadDirectory.resolve(hash.hex()) : downloadDirectory;
+    }
+
+    /**
+     * Closes a torrent (announcing "stopped") and forgets it; with {@code deleteFiles} also deletes its
+     * files, its folder (folder-per-torrent mode, or a multi-file torrent's folder once empty), its
+     * resume data and saved metadata. Open readers get an {@link IOException} on their next read.
+     * Returns whether the torrent was in the client.
+     *
+     * @throws java.io.UncheckedIOException when a file cannot be deleted
+     */
+    public boolean remove(InfoHash hash, boolean deleteFiles) {
+        TorrentSession s = torrents.get(hash);
+        Optional<TorrentInfo> info = Optional.empty();
+        if (s != null) {
+            info = s.info();
+            s.close();
+        }
+        if (deleteFiles) {
+            if (info.isEmpty()) {
+                info = SavedMetadata.load(downloadDirectory, hash).map(m -> m.info());
+            }
+            try {
+                deleteData(hash, info);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot delete the files of " + hash + ": " + e.getMessage(), e);
+            }
+            log.info("{} removed with its files", hash);
+        } else if (s != null) {
+            log.info("{} removed", hash);
+        }
+        return s != null;
+    }
+
+    private void deleteData(InfoHash hash, Optional<TorrentInfo> info) throws IOException {
+        Path data = dataDirectory(hash);
+        if (info.isPresent()) {
+            Storage storage = new Storage(info.get(), data);
+            for (Path p : storage.filePaths()) {
+                Files.deleteIfExists(p);
+            }
+            if (info.get().multiFile()) {
+                deleteEmptyFolders(storage.root(), data);
+            }
+        }
+        if (folderPerTorrent && Files.isDirectory(data, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // The torrent's own folder: nothing else lives there.
+            try (var walk = Files.walk(data)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        Path resume = ResumeData.fileFor(downloadDirectory, hash);
+        Files.deleteIfExists(resume);
+        Files.deleteIfExists(resume.resolveSibling(resume.getFileName() + ".tmp"));
+        Path meta = SavedMetadata.fileFor(downloadDirectory, hash);
+        Files.deleteIfExists(meta);
+        Files.deleteIfExists(meta.resolveSibling(meta.getFileName() + ".tmp"));
+    }
+
+    /** Deletes {@code root} and the folders under it that hold no file any more (other files are left alone). */
+    private static void deleteEmptyFolders(Path root, Path within) throws IOException {
+        if (!root.startsWith(within) || root.equals(within) || !Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).toList()) {
+                try (var entries = Files.list(p)) {
+                    if (entries.findAny().isEmpty()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
     }
 
     private Torrent add(InfoHash hash, Optional<Metainfo> m, Optional<Magnet> magnet) {
@@ -149,7 +238,8 @@ public final class TorrentClient implements AutoCloseable {
             throw new IllegalStateException("client is closed");
         }
         TorrentSession[] created = new TorrentSession[1];
-        TorrentSession s = torrents.computeIfAbsent(hash, h -> created[0] = new TorrentSession(this, h, m, magnet, downloadDirectory));
+        TorrentSession s = torrents.computeIfAbsent(hash, h -> created[0] = new TorrentSession(this, h, m, magnet, downloadDirectory,
+                dataDirectory(h)));
         if (created[0] != null) {
             log.info("{} added{}", hash, m.map(x -> " '" + x.info().name() + "'").orElse(" from magnet"));
             s.start();
@@ -392,6 +482,7 @@ public final class TorrentClient implements AutoCloseable {
     /** Configuration; every setting has a default suitable for a desktop client. */
     public static final class Builder {
         private Path downloadDirectory = Path.of(".");
+        private boolean folderPerTorrent;
         private InetAddress bindAddress;
         private int port = 6881;
         private Clock clock = Clock.systemUTC();
@@ -417,6 +508,15 @@ public final class TorrentClient implements AutoCloseable {
 
         public Builder downloadDirectory(Path value) {
             this.downloadDirectory = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * When true, a torrent's files go under {@code <download dir>/<info-hash hex>/<name>} instead of
+         * {@code <download dir>/<name>}, so two torrents with the same name never collide. Default false.
+         */
+        public Builder folderPerTorrent(boolean value) {
+            this.folderPerTorrent = value;
             return this;
         }
 

@@ -36,7 +36,10 @@ import org.hypertube.torrent.peer.PeerProtocolException;
 import org.hypertube.torrent.pieces.Block;
 import org.hypertube.torrent.pieces.PiecePicker;
 import org.hypertube.torrent.storage.ResumeData;
+import org.hypertube.torrent.storage.SavedMetadata;
 import org.hypertube.torrent.storage.Storage;
+import org.hypertube.torrent.stream.StreamTimeoutException;
+import org.hypertube.torrent.stream.TorrentStream;
 import org.hypertube.torrent.tracker.AnnounceRequest;
 import org.hypertube.torrent.tracker.TrackerException;
 import org.hypertube.torrent.tracker.TrackerTiers;
@@ -60,14 +63,24 @@ final class TorrentSession implements Torrent {
     static final int CHOKE_INTERVAL_MS = 10_000;
     static final int BAN_STRIKES = 2;
     static final int MAX_UNREQUESTED = 64;
+    /** Streaming: deadlines up to this (ms of media from a reader's position; head and tail are 0) go to the fastest peers. */
+    static final long CRITICAL_DEADLINE = 2_000;
+    /** A request for a deadline block is re-sent to another peer this long after it was due at the latest. */
+    static final long LATE_REQUEST_MS = 3_000;
+    /** ... or this long past the peer's expected delivery time, whichever is later. */
+    static final long LATE_GRACE_MS = 2_000;
+    static final int MAX_REREQUESTS_PER_TICK = 64;
 
     private final TorrentClient client;
     private final InfoHash infoHash;
+    /** The client's download folder: resume data and saved metadata live under it. */
     private final Path dir;
+    /** Where the torrent's files go: {@code dir}, or {@code dir/<info-hash>} in folder-per-torrent mode. */
+    private final Path dataDir;
     private final Optional<Magnet> magnet;
     private final TrackerTiers trackers;
     private final Random random = new Random();
-    private final CountDownLatch completed = new CountDownLatch(1);
+    private volatile CountDownLatch completed = new CountDownLatch(1);
     private final CountDownLatch metadataLatch = new CountDownLatch(1);
     /** Wakes the announcer early (completion, closing) without interrupting a tracker exchange. */
     private final java.util.concurrent.Semaphore announceWake = new java.util.concurrent.Semaphore(0);
@@ -103,6 +116,10 @@ final class TorrentSession implements Torrent {
     private boolean resumeDirty;
     private boolean announcedComplete;
     private volatile boolean closed;
+    private volatile boolean paused;
+    /** Open readers and the deadlines their wishes set (piece → deadline). */
+    private final List<SessionStream> streams = new ArrayList<>();
+    private final Map<Integer, Long> wishes = new HashMap<>();
     private Thread scheduler;
     private Thread announcer;
     // BEP 9 state while fetching metadata
@@ -110,10 +127,12 @@ final class TorrentSession implements Torrent {
     private BitSet metadataHave;
     private long[] metadataRequestedAt;
 
-    TorrentSession(TorrentClient client, InfoHash infoHash, Optional<Metainfo> metainfo, Optional<Magnet> magnet, Path dir) {
+    TorrentSession(TorrentClient client, InfoHash infoHash, Optional<Metainfo> metainfo, Optional<Magnet> magnet, Path dir,
+            Path dataDir) {
         this.client = client;
         this.infoHash = infoHash;
         this.dir = dir;
+        this.dataDir = dataDir;
         this.magnet = magnet;
         List<List<String>> tiers = new ArrayList<>();
         metainfo.ifPresent(m -> tiers.addAll(m.trackerTiers()));
@@ -122,6 +141,13 @@ final class TorrentSession implements Torrent {
         this.state = metainfo.isPresent() ? TorrentState.CHECKING : TorrentState.FETCHING_METADATA;
         magnet.ifPresent(m -> m.peers().forEach(p -> candidates.put(new InetSocketAddress(p.getHostString(), p.getPort()), 0L)));
         metainfo.ifPresent(m -> this.info = m.info());
+        if (info != null) {
+            metadataLatch.countDown();
+        }
+    }
+
+    Path dataDirectory() {
+        return dataDir;
     }
 
     void start() {
@@ -287,7 +313,376 @@ final class TorrentSession implements Torrent {
         }
         if (ready && picker.isComplete()) {
             onComplete();
+        } else if (ready && state == TorrentState.SEEDING) {
+            // A skipped file was selected again (by a reader, say): back to downloading.
+            state = TorrentState.DOWNLOADING;
+            completed = new CountDownLatch(1);
+            announcedComplete = false;
+            resumeDirty = true;
+            candidates.replaceAll((a, t) -> 0L);
+            failures.clear();
+            log.info("{} downloading again: a file was selected", infoHash);
         }
+    }
+
+    private List<Integer> realFiles() {
+        List<Integer> real = new ArrayList<>();
+        for (int f = 0; f < info.files().size(); f++) {
+            if (!info.files().get(f).pad()) {
+                real.add(f);
+            }
+        }
+        return real;
+    }
+
+    // ---------------------------------------------------------------- streaming
+
+    @Override
+    public synchronized TorrentStream openStream(int fileIndex) {
+        if (closed) {
+            throw new IllegalStateException("torrent " + infoHash + " is closed");
+        }
+        if (info == null) {
+            throw new IllegalStateException("metadata of " + infoHash + " not known yet");
+        }
+        List<Integer> real = realFiles();
+        if (fileIndex < 0 || fileIndex >= real.size()) {
+            throw new IndexOutOfBoundsException("file " + fileIndex + " of " + real.size());
+        }
+        int f = real.get(fileIndex);
+        TorrentFile tf = info.files().get(f);
+        SessionStream s = new SessionStream(this, fileIndex, tf.offset(), tf.length());
+        streams.add(s);
+        if (filePriorities != null && filePriorities[f] == 0) {
+            filePriorities[f] = PiecePicker.DEFAULT_PRIORITY;
+            applyFilePriorities();
+            peers.forEach(this::updateInterest);
+        }
+        updateWishes();
+        return s;
+    }
+
+    /** Raises the priority of skipped files that a reader opened before the torrent was checked. */
+    private void raiseStreamedFiles() {
+        List<Integer> real = realFiles();
+        for (SessionStream s : streams) {
+            int f = real.get(s.fileIndex());
+            if (filePriorities[f] == 0) {
+                filePriorities[f] = PiecePicker.DEFAULT_PRIORITY;
+            }
+        }
+    }
+
+    synchronized boolean streamOpen(SessionStream s) {
+        return s.open;
+    }
+
+    synchronized void closeStream(SessionStream s) {
+        if (!s.open) {
+            return;
+        }
+        s.open = false;
+        streams.remove(s);
+        updateWishes();
+        notifyAll();
+    }
+
+    /** A reader moved (read or seek): its wishes follow when it changed piece. */
+    synchronized void streamMoved(SessionStream s, long from, long to) {
+        s.wishPosition = to;
+        if (!s.open || info == null) {
+            return;
+        }
+        long pl = info.pieceLength();
+        if ((s.fileOffset + from) / pl != (s.fileOffset + to) / pl || (from < s.length) != (to < s.length)) {
+            updateWishes();
+        }
+    }
+
+    synchronized void streamWindow(SessionStream s, long window) {
+        if (s.window != window) {
+            s.window = window;
+            if (s.open) {
+                updateWishes();
+            }
+        }
+    }
+
+    /** Verified bytes from torrent offset {@code at}, counting at most {@code max}. */
+    synchronized long readableBytes(long at, long max) {
+        return picker == null ? 0 : readableLocked(at, max);
+    }
+
+    private long readableLocked(long at, long max) {
+        long pl = info.pieceLength();
+        long n = 0;
+        long pos = at;
+        int p = (int) (at / pl);
+        while (n < max && p < info.pieceCount() && picker.have(p)) {
+            long end = Math.min((long) (p + 1) * pl, info.totalLength());
+            n += end - pos;
+            pos = end;
+            p++;
+        }
+        return Math.min(n, max);
+    }
+
+    /**
+     * Blocks until the piece under torrent offset {@code at} is verified; returns how many bytes from
+     * there (at most {@code want}) are verified. Woken by {@link #notifyAll()} when a piece passes.
+     */
+    long awaitReadable(SessionStream s, long at, long want, long timeoutNanos) throws IOException {
+        long until = System.nanoTime() + timeoutNanos;
+        synchronized (this) {
+            while (true) {
+                if (!s.open) {
+                    throw new java.nio.channels.ClosedChannelException();
+                }
+                if (closed) {
+                    throw new IOException("torrent " + infoHash + " is closed");
+                }
+                if (state == TorrentState.FAILED) {
+                    throw new IOException("torrent " + infoHash + " failed: " + error);
+                }
+                if (picker != null) {
+                    long n = readableLocked(at, want);
+                    if (n > 0) {
+                        return n;
+                    }
+                }
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    throw new StreamTimeoutException("no verified data at offset " + (at - s.fileOffset) + " of file "
+                            + s.fileIndex() + " of " + infoHash + " within " + Duration.ofNanos(timeoutNanos));
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting for piece data");
+                }
+            }
+        }
+    }
+
+    /** Reads bytes that {@link #awaitReadable} found verified. */
+    void readVerified(long at, byte[] dst, int off, int len) throws IOException {
+        Storage s;
+        int pl;
+        synchronized (this) {
+            if (closed || storage == null) {
+                throw new IOException("torrent " + infoHash + " is closed");
+            }
+            s = storage;
+            pl = info.pieceLength();
+        }
+        s.read((int) (at / pl), (int) (at % pl), dst, off, len);
+    }
+
+    /**
+     * Recomputes the deadlines from every open reader: head and tail at 0 until verified, then the
+     * window from each reader's position, nearer pieces sooner (a deadline is the time in ms at which
+     * the media reaches the piece, at the rate the window was sized for). A piece keeps the most
+     * urgent deadline any reader gives it. Then peers are asked at once.
+     */
+    private void updateWishes() {
+        if (picker == null) {
+            return;
+        }
+        Map<Integer, Long> next = new HashMap<>();
+        if (state != TorrentState.SEEDING) {
+            long pl = info.pieceLength();
+            for (SessionStream s : streams) {
+                if (s.length == 0) {
+                    continue;
+                }
+                wishRange(next, s.fileOffset, s.fileOffset + Math.min(s.length, TorrentStream.HEAD_TAIL_BYTES), 0);
+                wishRange(next, s.fileOffset + Math.max(0, s.length - TorrentStream.HEAD_TAIL_BYTES), s.fileOffset + s.length, 0);
+                if (s.wishPosition < s.length) {
+                    long from = s.fileOffset + s.wishPosition;
+                    long to = s.fileOffset + Math.min(s.length, s.wishPosition + s.window);
+                    for (int p = (int) (from / pl); p <= (int) ((to - 1) / pl); p++) {
+                        if (picker.have(p)) {
+                            continue;
+                        }
+                        long distance = Math.max(0, p * pl - from);
+                        long d = 1 + distance * (TorrentStream.READAHEAD_SECONDS * 1000L) / s.window;
+                        next.merge(p, d, Math::min);
+                    }
+                }
+            }
+        }
+        for (int p : wishes.keySet()) {
+            if (!next.containsKey(p)) {
+                picker.clearDeadline(p);
+            }
+        }
+        wishes.clear();
+        wishes.putAll(next);
+        next.forEach(picker::setDeadline);
+        if (ready && !closed && !paused && state == TorrentState.DOWNLOADING) {
+            rebalance();
+        }
+    }
+
+    private void wishRange(Map<Integer, Long> next, long from, long to, long deadline) {
+        long pl = info.pieceLength();
+        for (int p = (int) (from / pl); p <= (int) ((to - 1) / pl); p++) {
+            if (!picker.have(p)) {
+                next.merge(p, deadline, Math::min);
+            }
+        }
+    }
+
+    /**
+     * Serves readers now: fastest peers first, each gives up its newest requests for pieces without
+     * a deadline while deadline blocks it could fetch are not asked of anyone, then asks for more.
+     */
+    private void rebalance() {
+        long now = now();
+        List<PeerConnection> byRate = new ArrayList<>(peers);
+        byRate.sort(Comparator.comparingLong((PeerConnection p) -> p.down.rate(now)).reversed());
+        for (PeerConnection p : byRate) {
+            cancelForDeadlines(p);
+            fillRequests(p, true);
+        }
+    }
+
+    private void cancelForDeadlines(PeerConnection p) {
+        if (!picker.hasDeadlines() || p.isClosed() || !p.amInterested || p.peerChoking || p.outstanding.isEmpty()) {
+            return;
+        }
+        int plain = 0;
+        for (Block b : p.outstanding) {
+            if (!picker.hasDeadline(b.piece())) {
+                plain++;
+            }
+        }
+        if (plain == 0) {
+            return;
+        }
+        int starving = picker.unrequestedDeadlineBlocks(p.has, p.seed, Long.MAX_VALUE, plain);
+        if (starving == 0) {
+            return;
+        }
+        List<Block> victims = new ArrayList<>(starving);
+        for (Block b : p.outstanding.reversed()) {
+            if (victims.size() >= starving) {
+                break;
+            }
+            if (!picker.hasDeadline(b.piece())) {
+                victims.add(b);
+            }
+        }
+        for (Block b : victims) {
+            p.outstanding.remove(b);
+            picker.abort(b);
+            p.rememberAborted(b);
+            p.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length()));
+        }
+        log.debug("{} cancelled {} background requests to {} for streaming", infoHash, victims.size(), p);
+    }
+
+    /**
+     * A deadline block asked of a peer that has not delivered it in time is asked of the fastest
+     * other peer that has the piece (at most two peers per block); the loser is cancelled on arrival.
+     */
+    private void reRequestLate(long now) {
+        int budget = MAX_REREQUESTS_PER_TICK;
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            if (!picker.hasDeadlines()) {
+                p.urgentDue.clear();
+                continue;
+            }
+            for (var it = p.urgentDue.entrySet().iterator(); it.hasNext() && budget > 0;) {
+                var e = it.next();
+                Block b = e.getKey();
+                if (!p.outstanding.contains(b) || picker.isReceived(b) || !picker.hasDeadline(b.piece())) {
+                    it.remove();
+                    continue;
+                }
+                if (now < e.getValue()) {
+                    continue;
+                }
+                PeerConnection q = fastestOtherFor(p, b, now);
+                if (q == null) {
+                    continue; // nobody else has it now: look again next tick
+                }
+                it.remove();
+                if (!picker.requestAgain(b)) {
+                    continue;
+                }
+                budget--;
+                log.debug("{} block {} late from {}: asking {} too", infoHash, b, p, q);
+                if (q.outstanding.isEmpty()) {
+                    q.lastRequestAt = now;
+                }
+                q.urgentDue.put(b, dueAt(q, now));
+                q.outstanding.add(b);
+                q.send(new PeerMessage.Request(b.piece(), b.begin(), b.length()));
+            }
+        }
+    }
+
+    private PeerConnection fastestOtherFor(PeerConnection late, Block b, long now) {
+        PeerConnection best = null;
+        long bestRate = -1;
+        for (PeerConnection q : peers) {
+            if (q == late || q.isClosed() || q.snubbed || !q.amInterested || !(q.seed || q.has.get(b.piece()))
+                    || (q.peerChoking && !q.allowedFast.contains(b.piece())) || q.outstanding.contains(b)) {
+                continue;
+            }
+            long r = q.down.rate(now);
+            if (r > bestRate) {
+                best = q;
+                bestRate = r;
+            }
+        }
+        return best;
+    }
+
+    /** When a deadline block asked of {@code p} now is late: 3 s, or 2 s past its expected delivery behind the queue. */
+    private long dueAt(PeerConnection p, long now) {
+        long rate = Math.max(64 * 1024, p.down.rate(now));
+        long expected = (p.outstanding.size() + 1L) * Block.SIZE * 1000 / rate;
+        return now + Math.max(LATE_REQUEST_MS, expected + LATE_GRACE_MS);
+    }
+
+    // ---------------------------------------------------------------- pause
+
+    @Override
+    public void pause() {
+        List<PeerConnection> toClose;
+        synchronized (this) {
+            if (paused || closed) {
+                return;
+            }
+            paused = true;
+            toClose = new ArrayList<>(peers);
+            log.info("{} paused", infoHash);
+        }
+        toClose.forEach(PeerConnection::close);
+        announceWake.release();
+    }
+
+    @Override
+    public void resume() {
+        synchronized (this) {
+            if (!paused || closed) {
+                return;
+            }
+            paused = false;
+            // Every peer we knew is worth a try again at once.
+            candidates.replaceAll((a, t) -> 0L);
+            failures.clear();
+            log.info("{} resumed", infoHash);
+        }
+        announceWake.release();
+    }
+
+    @Override
+    public boolean paused() {
+        return paused;
     }
 
     @Override
@@ -324,10 +719,17 @@ final class TorrentSession implements Torrent {
                 state = TorrentState.CLOSED;
             }
             toClose = new ArrayList<>(peers);
+            notifyAll(); // readers waiting for pieces get an IOException
         }
         toClose.forEach(PeerConnection::close);
         if (scheduler != null) {
             scheduler.interrupt();
+            try {
+                // Its periodic resume save must not run after ours (or after the files were deleted).
+                scheduler.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (announcer != null) {
             announceWake.release();
@@ -371,7 +773,15 @@ final class TorrentSession implements Torrent {
             state = TorrentState.CHECKING;
         }
         try {
-            Storage s = new Storage(ti, dir);
+            if (magnet.isPresent() && SavedMetadata.load(dir, infoHash).isEmpty()) {
+                // Next time this magnet is added it starts at once, without asking peers.
+                try {
+                    SavedMetadata.save(dir, ti);
+                } catch (IOException e) {
+                    log.warn("{} cannot save metadata: {}", infoHash, e.toString());
+                }
+            }
+            Storage s = new Storage(ti, dataDir);
             BitSet verified = ResumeData.verifiedPieces(s, ResumeData.load(dir, infoHash), i -> { });
             synchronized (this) {
                 if (closed) {
@@ -392,6 +802,7 @@ final class TorrentSession implements Torrent {
                         }
                     }
                 });
+                raiseStreamedFiles();
                 for (int i = verified.nextSetBit(0); i >= 0; i = verified.nextSetBit(i + 1)) {
                     picker.pieceVerified(i);
                     verifiedBytes += ti.pieceSize(i);
@@ -410,10 +821,12 @@ final class TorrentSession implements Torrent {
                 for (PeerConnection p : new ArrayList<>(peers)) {
                     becameReady(p);
                 }
+                updateWishes();
+                notifyAll();
             }
             saveResume();
         } catch (IOException | RuntimeException e) {
-            fail("cannot open or check files in " + dir + ": " + e.getMessage());
+            fail("cannot open or check files in " + dataDir + ": " + e.getMessage());
         }
     }
 
@@ -457,12 +870,13 @@ final class TorrentSession implements Torrent {
         client.emit(new TorrentEvent.Failed(infoHash, reason));
         peers.forEach(PeerConnection::close);
         completed.countDown();
+        notifyAll();
     }
 
     // ---------------------------------------------------------------- connections
 
     synchronized boolean accepts(PeerConnection candidate) {
-        if (closed || state == TorrentState.FAILED) {
+        if (closed || paused || state == TorrentState.FAILED) {
             return false;
         }
         if (banned.contains(candidate.key)) {
@@ -560,7 +974,7 @@ final class TorrentSession implements Torrent {
     }
 
     private void connectMore() {
-        if (closed || (!ready && info != null)) {
+        if (closed || paused || (!ready && info != null)) {
             return;
         }
         boolean seeding = state == TorrentState.SEEDING;
@@ -830,6 +1244,7 @@ final class TorrentSession implements Torrent {
         }
         Block b = new Block(piece, begin, dataLength);
         long now = now();
+        p.urgentDue.remove(b);
         if (!p.outstanding.remove(b) && !p.recentlyAborted.remove(b)) {
             // Data we never asked for: harmless (it is hashed before use) but a sign of a broken or hostile peer.
             if (++p.unrequestedBlocks > MAX_UNREQUESTED) {
@@ -883,7 +1298,7 @@ final class TorrentSession implements Torrent {
             try {
                 storage.writePiece(piece, data);
             } catch (IOException e) {
-                fail("cannot write to " + dir + ": " + e.getMessage());
+                fail("cannot write to " + dataDir + ": " + e.getMessage());
                 return;
             }
         }
@@ -922,6 +1337,7 @@ final class TorrentSession implements Torrent {
             if (picker.isComplete()) {
                 onComplete();
             }
+            notifyAll(); // readers waiting for this piece
         } else {
             picker.pieceFailed(piece);
             Map<Integer, Map.Entry<String, Long>> record = failedBlocks.computeIfAbsent(piece, k -> new HashMap<>());
@@ -995,11 +1411,13 @@ final class TorrentSession implements Torrent {
                 p.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length()));
             }
             p.outstanding.clear();
+            p.urgentDue.clear();
             updateInterest(p);
             if (p.seed || (p.registered && p.has.cardinality() == info.pieceCount())) {
                 dropPeer(p, "both sides are seeds");
             }
         }
+        updateWishes(); // nothing left to wish for
         announceWake.release();
     }
 
@@ -1031,6 +1449,11 @@ final class TorrentSession implements Torrent {
     }
 
     private void fillRequests(PeerConnection p) {
+        fillRequests(p, false);
+    }
+
+    /** {@code urgently}: skip the batching, for a reader that waits. */
+    private void fillRequests(PeerConnection p, boolean urgently) {
         if (!ready || p.isClosed() || !p.amInterested || state != TorrentState.DOWNLOADING) {
             return;
         }
@@ -1038,11 +1461,11 @@ final class TorrentSession implements Torrent {
         if (choked && p.allowedFast.isEmpty()) {
             return;
         }
-        long now = now();
-        int target = pipelineTarget(p, now);
+        long nowMs = now();
+        int target = pipelineTarget(p, nowMs);
         int need = target - p.outstanding.size();
         // Ask in batches so the picker is not consulted for every single block.
-        if (need <= 0 || (need < Math.max(1, target / 8) && !p.outstanding.isEmpty())) {
+        if (need <= 0 || (!urgently && need < Math.max(1, target / 8) && !p.outstanding.isEmpty())) {
             return;
         }
         if (picker.inEndgame()) {
@@ -1052,15 +1475,34 @@ final class TorrentSession implements Torrent {
             }
             need = Math.min(need, ENDGAME_REQUESTS);
         }
-        List<Block> blocks = picker.pick(p.has, p.seed, need, maxPartials(),
-                choked ? p.allowedFast::contains : i -> true, p.outstanding::contains);
+        java.util.function.Predicate<Integer> canAsk = choked ? p.allowedFast::contains : i -> true;
+        if (picker.hasDeadlines()) {
+            // The most urgent pieces go to the fastest peers: a much slower peer leaves them to a faster one that has them.
+            List<PeerConnection> faster = new ArrayList<>();
+            long mine = p.down.rate(nowMs);
+            for (PeerConnection q : peers) {
+                if (q != p && !q.isClosed() && !q.peerChoking && !q.snubbed && q.amInterested
+                        && q.down.rate(nowMs) > 2 * mine + 16 * 1024) {
+                    faster.add(q);
+                }
+            }
+            if (!faster.isEmpty()) {
+                java.util.function.Predicate<Integer> base = canAsk;
+                canAsk = i -> base.test(i) && (picker.deadline(i) > CRITICAL_DEADLINE
+                        || faster.stream().noneMatch(q -> q.seed || q.has.get(i)));
+            }
+        }
+        List<Block> blocks = picker.pick(p.has, p.seed, need, maxPartials(), canAsk, p.outstanding::contains);
         if (blocks.isEmpty()) {
             return;
         }
         if (p.outstanding.isEmpty()) {
-            p.lastRequestAt = now;
+            p.lastRequestAt = nowMs;
         }
         for (Block b : blocks) {
+            if (picker.hasDeadline(b.piece())) {
+                p.urgentDue.put(b, dueAt(p, nowMs));
+            }
             p.outstanding.add(b);
             p.send(new PeerMessage.Request(b.piece(), b.begin(), b.length()));
         }
@@ -1285,7 +1727,15 @@ final class TorrentSession implements Torrent {
         }
         for (PeerConnection p : new ArrayList<>(peers)) {
             updateInterest(p);
-            fillRequests(p);
+        }
+        if (picker.hasDeadlines() && state == TorrentState.DOWNLOADING) {
+            reRequestLate(now);
+            rebalance();
+        } else {
+            for (PeerConnection p : new ArrayList<>(peers)) {
+                p.urgentDue.clear();
+                fillRequests(p);
+            }
         }
     }
 
@@ -1337,6 +1787,24 @@ final class TorrentSession implements Torrent {
                 }
                 if (closed) {
                     break;
+                }
+                if (paused) {
+                    if (event != AnnounceRequest.Event.STARTED) {
+                        // Tell the tracker we left; announce "started" again on resume.
+                        try {
+                            trackers.announce(announceRequest(AnnounceRequest.Event.STOPPED));
+                        } catch (TrackerException e) {
+                            log.debug("{} stopped announce failed: {}", infoHash, e.getMessage());
+                        } catch (InterruptedException e) {
+                            // woken: look at the state again
+                        }
+                        event = AnnounceRequest.Event.STARTED;
+                    }
+                    while (paused && !closed) {
+                        announceWake.tryAcquire(200, TimeUnit.MILLISECONDS);
+                    }
+                    lastFailed = false;
+                    continue;
                 }
                 boolean completeNow;
                 synchronized (this) {

@@ -29,6 +29,8 @@ public final class PiecePicker {
     private final int[] availability;
     private final byte[] priority;
     private final long[] deadline;
+    /** Pieces with a deadline, so streaming work is proportional to the wishes, not the torrent. */
+    private final BitSet deadlined = new BitSet();
     private final BitSet have = new BitSet();
     private final Map<Integer, Partial> partials = new HashMap<>();
     /** Number of peers that have every piece; kept apart so have-all does not cost O(pieces). */
@@ -120,13 +122,65 @@ public final class PiecePicker {
         return priority[piece];
     }
 
-    /** Room for streaming: pieces with the smallest deadline are picked first. */
+    /**
+     * Streaming: pieces with the smallest deadline are picked first, before partial pieces without
+     * one, and may be started beyond the partial-piece bound. {@link Long#MAX_VALUE} clears it.
+     */
     public void setDeadline(int piece, long value) {
         deadline[piece] = value;
+        deadlined.set(piece, value != Long.MAX_VALUE);
     }
 
     public void clearDeadline(int piece) {
-        deadline[piece] = Long.MAX_VALUE;
+        setDeadline(piece, Long.MAX_VALUE);
+    }
+
+    /** The piece's deadline, {@link Long#MAX_VALUE} when it has none. */
+    public long deadline(int piece) {
+        return deadline[piece];
+    }
+
+    public boolean hasDeadline(int piece) {
+        return deadlined.get(piece);
+    }
+
+    /** Pieces that have a deadline (a copy). */
+    public BitSet deadlinePieces() {
+        return (BitSet) deadlined.clone();
+    }
+
+    public boolean hasDeadlines() {
+        return !deadlined.isEmpty();
+    }
+
+    /**
+     * Blocks of wanted pieces with a deadline at most {@code upTo} that a peer having
+     * {@code peerHas} could serve and nobody has been asked for yet (counting stops at {@code cap}).
+     */
+    public int unrequestedDeadlineBlocks(BitSet peerHas, boolean peerIsSeed, long upTo, int cap) {
+        int n = 0;
+        for (int i = deadlined.nextSetBit(0); i >= 0 && n < cap; i = deadlined.nextSetBit(i + 1)) {
+            if (deadline[i] > upTo || have.get(i) || priority[i] == 0 || !(peerIsSeed || peerHas.get(i))) {
+                continue;
+            }
+            Partial p = partials.get(i);
+            n += p == null ? blockCount(i) : p.unrequested;
+        }
+        return Math.min(n, cap);
+    }
+
+    /**
+     * Asks for a block once more (a streaming piece whose request is late): true when the block is
+     * still missing, already requested, and asked of fewer than {@link #MAX_ENDGAME_REQUESTS} peers.
+     */
+    public boolean requestAgain(Block b) {
+        Partial p = partials.get(b.piece());
+        if (p == null || p.received[b.index()] || p.requests[b.index()] == 0
+                || p.requests[b.index()] >= MAX_ENDGAME_REQUESTS) {
+            return false;
+        }
+        p.requests[b.index()]++;
+        return true;
     }
 
     // ---- progress ----
@@ -147,6 +201,7 @@ public final class PiecePicker {
     public void pieceVerified(int piece) {
         have.set(piece);
         partials.remove(piece);
+        clearDeadline(piece);
     }
 
     /** The piece failed its hash: every block becomes free to request again. */
@@ -251,6 +306,38 @@ public final class PiecePicker {
         List<Block> out = new ArrayList<>();
         if (max <= 0) {
             return out;
+        }
+        // 0. Pieces with a deadline (streaming), earliest first, partial or new: they outrank the
+        // partial pieces below, and may go beyond maxPartials (up to twice), a reader is waiting.
+        if (!deadlined.isEmpty()) {
+            List<Integer> urgent = new ArrayList<>();
+            for (int i = deadlined.nextSetBit(0); i >= 0; i = deadlined.nextSetBit(i + 1)) {
+                if (have.get(i) || priority[i] == 0 || !(peerIsSeed || peerHas.get(i)) || !canAsk.test(i)) {
+                    continue;
+                }
+                Partial p = partials.get(i);
+                if (p == null || p.unrequested > 0) {
+                    urgent.add(i);
+                }
+            }
+            urgent.sort((a, b) -> {
+                int c = Long.compare(deadline[a], deadline[b]);
+                return c != 0 ? c : Integer.compare(a, b);
+            });
+            for (int piece : urgent) {
+                Partial p = partials.get(piece);
+                if (p == null) {
+                    if (partials.size() >= 2 * maxPartials) {
+                        break;
+                    }
+                    p = new Partial(blockCount(piece));
+                    partials.put(piece, p);
+                }
+                takeFree(piece, p, out, max);
+                if (out.size() >= max) {
+                    return out;
+                }
+            }
         }
         // 1. Partial pieces first, most urgent (deadline, priority) then most complete, so they finish and free memory.
         // Most partial pieces are fully requested: filter before sorting, this runs for every batch of requests.

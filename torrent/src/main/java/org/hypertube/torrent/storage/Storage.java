@@ -27,6 +27,7 @@ public final class Storage implements Closeable {
     private final Path[] paths;
     private final FileChannel[] channels;
     private final long[] offsets;
+    private volatile boolean closed;
 
     /** What resume data remembers about a file to notice it changed: size and modification time. */
     public record FileStamp(long size, long modifiedMillis) {}
@@ -78,6 +79,10 @@ public final class Storage implements Closeable {
     }
 
     private synchronized FileChannel channel(int file, boolean create) throws IOException {
+        if (closed) {
+            // Never reopen (and so recreate) a file after close: the torrent may have been removed.
+            throw new java.nio.channels.ClosedChannelException();
+        }
         FileChannel c = channels[file];
         if (c == null) {
             Path p = paths[file];
@@ -263,6 +268,7 @@ public final class Storage implements Closeable {
 
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         for (int i = 0; i < channels.length; i++) {
             if (channels[i] != null) {
                 channels[i].close();

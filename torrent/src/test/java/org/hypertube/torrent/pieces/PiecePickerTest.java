@@ -183,4 +183,37 @@ class PiecePickerTest {
         PiecePicker p = picker("1111", "", "", 1);
         assertThat(p.pick(all(4), false, 100, 100, i -> i == 2, b -> false)).extracting(Block::piece).containsOnly(2);
     }
+
+    @Test
+    void aNewDeadlinePieceOutranksPartialPiecesWithoutOneAndThePartialBound() {
+        PiecePicker p = picker("1111", "", "", 1);
+        // Piece 0 is in progress (2 of 4 blocks asked), then a reader wishes for piece 3.
+        List<Block> first = p.pick(bits("*   "), false, 2, 1, i -> true, b -> false);
+        assertThat(first).extracting(Block::piece).containsExactly(0, 0);
+        p.setDeadline(3, 5);
+        assertThat(p.hasDeadlines()).isTrue();
+        assertThat(p.unrequestedDeadlineBlocks(all(4), false, Long.MAX_VALUE, 100)).isEqualTo(BLOCKS);
+        assertThat(p.unrequestedDeadlineBlocks(all(4), false, 4, 100)).as("beyond the horizon").isZero();
+        // maxPartials 1 is already used by piece 0: the deadline piece starts anyway, and first.
+        List<Block> next = p.pick(all(4), false, 6, 1, i -> true, b -> false);
+        assertThat(next).extracting(Block::piece).containsExactly(3, 3, 3, 3, 0, 0);
+        assertThat(p.unrequestedDeadlineBlocks(all(4), false, Long.MAX_VALUE, 100)).isZero();
+        next.stream().filter(b -> b.piece() == 3).forEach(p::received);
+        p.pieceVerified(3);
+        assertThat(p.hasDeadline(3)).as("a verified piece loses its deadline").isFalse();
+    }
+
+    @Test
+    void aLateDeadlineBlockMayBeAskedOfOneMorePeerOnly() {
+        PiecePicker p = picker("2", "", "", 1);
+        p.setDeadline(0, 1);
+        Block b = pick(p, all(1), 1).getFirst();
+        assertThat(p.requestAgain(b)).isTrue();
+        assertThat(p.requestAgain(b)).as("at most two peers").isFalse();
+        assertThat(p.requestAgain(p.block(0, 3))).as("never requested").isFalse();
+        p.abort(b);
+        assertThat(p.isRequested(b)).as("still asked of the second peer").isTrue();
+        p.received(b);
+        assertThat(p.requestAgain(b)).as("arrived").isFalse();
+    }
 }
