@@ -3,6 +3,7 @@
 
 usage: lt_peer.py (seed|leech) --save DIR (--torrent FILE | --magnet URI) [--port N]
                   [--peer HOST:PORT]... [--exit-when-done] [--interval SECONDS]
+                  [--upload-limit BYTES_PER_SECOND]
 Prints 'LISTEN <port>' once listening, 'STATUS <progress> <peers> <bytes>' periodically,
 'DONE <seconds since add>' when the download is complete, and 'METADATA' when a magnet resolves.
 DHT, LSD, UPnP, NAT-PMP and uTP are off.
@@ -22,6 +23,7 @@ ap.add_argument('--port', type=int, default=0)
 ap.add_argument('--peer', action='append', default=[])
 ap.add_argument('--exit-when-done', action='store_true')
 ap.add_argument('--interval', type=float, default=0.5)
+ap.add_argument('--upload-limit', type=int, default=0)
 a = ap.parse_args()
 
 s = lt.session({
@@ -31,7 +33,13 @@ s = lt.session({
     'allow_multiple_connections_per_ip': True,
     'enable_outgoing_utp': False, 'enable_incoming_utp': False,
     'user_agent': 'libtorrent-interop',
+    'upload_rate_limit': a.upload_limit,
 })
+if a.upload_limit:
+    # libtorrent puts loopback and LAN peers in an unlimited class: put every address in the global one.
+    f = lt.ip_filter()
+    f.add_rule('0.0.0.0', '255.255.255.255', 1 << lt.session.global_peer_class_id)
+    s.set_peer_class_filter(f)
 if a.magnet:
     p = lt.parse_magnet_uri(a.magnet)
 else:

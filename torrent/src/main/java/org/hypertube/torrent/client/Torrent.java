@@ -38,6 +38,9 @@ public interface Torrent {
 
     List<FileInfo> files();
 
+    /** Indices of the verified pieces (a copy; empty before the metadata is known and checked). */
+    java.util.BitSet verifiedPieces();
+
     /** Sets a file's priority: 0 skips it, 1..7 (4 is normal). */
     void setFilePriority(int fileIndex, int priority);
 

@@ -245,6 +245,11 @@ final class TorrentSession implements Torrent {
     }
 
     @Override
+    public synchronized BitSet verifiedPieces() {
+        return picker == null ? new BitSet() : picker.haveSet();
+    }
+
+    @Override
     public synchronized List<FileInfo> files() {
         if (info == null) {
             return List.of();
@@ -641,10 +646,13 @@ final class TorrentSession implements Torrent {
         return best;
     }
 
-    /** When a deadline block asked of {@code p} now is late: 3 s, or 2 s past its expected delivery behind the queue. */
+    /**
+     * When a deadline block asked of {@code p} now is late: after 3 s, or 2 s past its expected
+     * delivery behind the requests already queued at that peer's measured rate, whichever is later.
+     */
     private long dueAt(PeerConnection p, long now) {
-        long rate = Math.max(64 * 1024, p.down.rate(now));
-        long expected = (p.outstanding.size() + 1L) * Block.SIZE * 1000 / rate;
+        long rate = p.down.rate(now);
+        long expected = rate <= 0 ? 0 : (p.outstanding.size() + 1L) * Block.SIZE * 1000 / rate;
         return now + Math.max(LATE_REQUEST_MS, expected + LATE_GRACE_MS);
     }
 

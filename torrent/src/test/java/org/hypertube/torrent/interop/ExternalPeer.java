@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  * A real client started as a process for an interop test. Its output is kept for waiting on lines
  * and for failure messages; {@link #close()} stops it (TERM, then KILL) even when the test failed.
  */
-final class ExternalPeer implements AutoCloseable {
+public final class ExternalPeer implements AutoCloseable {
     private final String name;
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -41,14 +41,14 @@ final class ExternalPeer implements AutoCloseable {
         });
     }
 
-    static ExternalPeer start(String name, Path workDir, List<String> command) throws IOException {
+    public static ExternalPeer start(String name, Path workDir, List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().put("HOME", workDir.toString());
         return new ExternalPeer(name, pb.start());
     }
 
     /** Skips the test when a client is missing on a developer machine; fails in CI where it must be installed. */
-    static void require(String what, boolean present) {
+    public static void require(String what, boolean present) {
         if (!present) {
             if ("true".equals(System.getenv("CI"))) {
                 throw new AssertionError(what + " is not installed but CI=true requires it");
@@ -57,7 +57,7 @@ final class ExternalPeer implements AutoCloseable {
         }
     }
 
-    static boolean libtorrentPresent() {
+    public static boolean libtorrentPresent() {
         try {
             Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import libtorrent").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
@@ -67,12 +67,12 @@ final class ExternalPeer implements AutoCloseable {
         }
     }
 
-    static boolean executable(String path) {
+    public static boolean executable(String path) {
         return Files.isExecutable(Path.of(path));
     }
 
     /** Copies the libtorrent peer script out of the test resources. */
-    static Path libtorrentScript(Path dir) throws IOException {
+    public static Path libtorrentScript(Path dir) throws IOException {
         Path script = dir.resolve("lt_peer.py");
         try (var in = ExternalPeer.class.getResourceAsStream("/interop/lt_peer.py")) {
             Files.write(script, in.readAllBytes());
@@ -81,7 +81,7 @@ final class ExternalPeer implements AutoCloseable {
     }
 
     /** Waits for a line matching {@code regex} and returns its first group (or the whole line). */
-    String await(String regex, Duration timeout) throws InterruptedException {
+    public String await(String regex, Duration timeout) throws InterruptedException {
         Pattern p = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
         int from = 0;
@@ -108,19 +108,19 @@ final class ExternalPeer implements AutoCloseable {
         throw new AssertionError(name + " did not print /" + regex + "/ within " + timeout + ":\n" + tail());
     }
 
-    int waitFor(Duration timeout) throws InterruptedException {
+    public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " still running after " + timeout + ":\n" + tail());
         }
         return process.exitValue();
     }
 
-    String tail() {
+    public String tail() {
         int n = lines.size();
         return String.join("\n", lines.subList(Math.max(0, n - 30), n));
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
