@@ -1,0 +1,100 @@
+package org.hypertube.playback.media;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The ffmpeg arguments of one conversion run that writes segments from {@code k} on (PLAYBACK.md §1.3),
+ * into its working folder: {@code seg%d.m4s}, {@code init<run>.mp4}, {@code run<run>.m3u8}.
+ *
+ * <p>Choices measured or checked against ffmpeg 8.1, beyond PLAYBACK.md:
+ * <ul>
+ * <li>{@code movflags=+frag_discont}: without it a restarted run writes tfdt 0 and puts its start in an
+ *     edit list of its own init segment, so its segments play at 0 with the first run's init (hls.js
+ *     reads tfdt). With it every run writes absolute tfdt and byte-identical init segments.</li>
+ * <li>Remux: {@code -hls_time 0.001}; hlsenc cuts at a keyframe once (pts - first pts) &ge; hls_time × segments
+ *     written, so any value below every keyframe gap cuts at each keyframe; 0.1 (§2.2) missed gaps
+ *     under 0.1 s after a restart.</li>
+ * <li>Remux restart: ffmpeg seeks Matroska 3/23 s before {@code -ss} when the video has B-frames (its
+ *     "dts heuristic"; MP4 seeks by pts), so {@code -ss} = keyframe + that + min(0.05 s, half the gap)
+ *     lands on keyframe k; {@code -noaccurate_seek} keeps the audio from there too instead of cutting
+ *     it at {@code -ss}.</li>
+ * <li>Transcode: the {@code fps} filter (not {@code -r}: with {@code -copyts} it fills from 0 with
+ *     copies of the first frame) fixes the frame grid, VFR included; {@code -hls_time} half a frame
+ *     under N/fps so a keyframe a rounding error early still cuts.</li>
+ * </ul>
+ */
+final class HlsCommand {
+
+    /** ffmpeg's Matroska seek margin for video with B-frames: 3 × AV_TIME_BASE / 23. */
+    static final double DTS_HEURISTIC = 3.0 / 23;
+    static final String PROBE_SIZE = "5000000";
+    /** An input read blocking this long (µs) ends ffmpeg: a dead swarm must not hold a process forever. */
+    static final String RW_TIMEOUT = "30000000";
+
+    private HlsCommand() {
+    }
+
+    /**
+     * @param seek      seconds from the film's start for {@code -ss}; 0 = from the beginning
+     * @param fps       output frame rate of a transcode (ignored by a remux)
+     * @param hlsTime   ffmpeg's -hls_time
+     */
+    static List<String> arguments(String input, MediaProbe probe, Plan plan, int run, int startSegment, double seek,
+                                  Rational fps, double hlsTime) {
+        boolean transcode = plan.mode() == Delivery.TRANSCODE;
+        List<String> a = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-loglevel", "warning",
+                "-probesize", PROBE_SIZE, "-analyzeduration", PROBE_SIZE));
+        if (MediaInput.isUrl(input)) {
+            a.addAll(List.of("-rw_timeout", RW_TIMEOUT));
+        }
+        if (seek > 0) {
+            if (!transcode) {
+                a.add("-noaccurate_seek");
+            }
+            a.addAll(List.of("-ss", seconds(seek)));
+        }
+        a.addAll(List.of("-i", MediaInput.argument(input), "-map", "0:" + plan.videoStream()));
+        if (plan.audioStream() >= 0) {
+            a.addAll(List.of("-map", "0:" + plan.audioStream()));
+        }
+        a.addAll(List.of("-map_metadata", "-1", "-map_chapters", "-1"));
+        if (transcode) {
+            int n = HlsTimeline.framesPerSegment(fps);
+            MediaProbe.VideoStream video = probe.videoStream(plan.videoStream());
+            String filter = "fps=" + fps;
+            if (video == null || video.height() != plan.height()) {
+                filter += ",scale=-2:" + plan.height();
+            }
+            String maxRate = plan.height() <= 480 ? "2M" : plan.height() <= 720 ? "4M" : "8M";
+            String buffer = plan.height() <= 480 ? "4M" : plan.height() <= 720 ? "8M" : "16M";
+            a.addAll(List.of("-vf", filter, "-pix_fmt", "yuv420p",
+                    "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate", maxRate, "-bufsize", buffer,
+                    "-profile:v", "high",
+                    "-x264opts", "subme=0:me_range=16:rc_lookahead=10:me=hex:open_gop=0",
+                    "-force_key_frames", "expr:eq(mod(n," + n + "),0)", "-g", String.valueOf(n),
+                    "-keyint_min", String.valueOf(n), "-sc_threshold", "0"));
+        } else {
+            a.addAll(List.of("-c:v", "copy"));
+        }
+        if (plan.audioStream() >= 0) {
+            a.addAll(List.of("-c:a", "aac", "-ac", "2", "-b:a", "192k"));
+        }
+        a.addAll(List.of("-copyts", "-start_at_zero", "-avoid_negative_ts", "disabled",
+                "-max_muxing_queue_size", "2048",
+                "-f", "hls", "-hls_time", seconds(hlsTime), "-hls_segment_type", "fmp4",
+                "-hls_fmp4_init_filename", "init" + run + ".mp4",
+                "-hls_segment_options", "movflags=+frag_discont",
+                "-hls_flags", "temp_file", "-hls_playlist_type", "event", "-hls_list_size", "0",
+                "-start_number", String.valueOf(startSegment),
+                "-hls_segment_filename", "seg%d.m4s", "run" + run + ".m3u8"));
+        return a;
+    }
+
+    /** Seconds with microseconds, rounded down (a frame exactly at k·N/fps must not be cut by -ss). */
+    static String seconds(double value) {
+        long micros = (long) Math.floor(value * 1e6 + 1e-3);
+        return String.format(Locale.ROOT, "%d.%06d", micros / 1_000_000, micros % 1_000_000);
+    }
+}

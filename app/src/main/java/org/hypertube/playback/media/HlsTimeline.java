@@ -1,0 +1,108 @@
+package org.hypertube.playback.media;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/**
+ * The segments of a converted film, known before any is written (a VOD playlist, as Jellyfin and Kyoo
+ * write): segment k starts at {@code start(k)} seconds of output time (the film's timestamps minus its
+ * start time, as {@code -copyts -start_at_zero} writes them) and the last one ends at the film's end.
+ */
+final class HlsTimeline {
+
+    /** Transcoded segments are this long, rounded to whole frames. */
+    static final double TRANSCODE_SEGMENT = 2.0;
+
+    private final double[] starts;
+    private final double end;
+
+    private HlsTimeline(double[] starts, double end) {
+        this.starts = starts;
+        this.end = end;
+    }
+
+    /**
+     * N-frame segments (PLAYBACK.md §1.3): N = round(2 s × fps), so every segment is N frames and
+     * segment k starts exactly at k·N/fps, wherever ffmpeg (re)starts.
+     */
+    static HlsTimeline transcode(double duration, Rational fps) {
+        int frames = framesPerSegment(fps);
+        double length = frames * (double) fps.denominator() / fps.numerator();
+        int count = Math.max(1, (int) Math.ceil(duration / length - 1e-6));
+        double[] starts = new double[count];
+        for (int k = 0; k < count; k++) {
+            starts[k] = k * length;
+        }
+        // a last sliver shorter than half a segment holds no keyframe of its own: it ends the segment before
+        if (count > 1 && duration - starts[count - 1] < length / 2) {
+            starts = Arrays.copyOf(starts, count - 1);
+        }
+        return new HlsTimeline(starts, Math.max(duration, starts[starts.length - 1] + length / 2));
+    }
+
+    /** Frames per transcoded segment at this rate (48 at 23.976, 50 at 25, 60 at 29.97). */
+    static int framesPerSegment(Rational fps) {
+        return (int) Math.max(1, Math.round(TRANSCODE_SEGMENT * fps.value()));
+    }
+
+    /**
+     * One segment per keyframe gap (PLAYBACK.md §2.2): a copied video can only be cut at its keyframes.
+     * The first keyframe is where output starts (segment 0 starts at 0); each later one starts a segment.
+     *
+     * @param keyframes the file's keyframe times (its own timestamps), ascending
+     */
+    static HlsTimeline remux(double duration, double startTime, double[] keyframes) {
+        double[] starts = new double[keyframes.length];
+        int n = 0;
+        starts[n++] = 0;
+        for (int i = 1; i < keyframes.length; i++) {
+            double t = keyframes[i] - startTime;
+            if (t > starts[n - 1] + 1e-3 && t < duration - 1e-3) {
+                starts[n++] = t;
+            }
+        }
+        starts = Arrays.copyOf(starts, n);
+        return new HlsTimeline(starts, Math.max(duration, starts[n - 1] + 1e-3));
+    }
+
+    int size() {
+        return starts.length;
+    }
+
+    double start(int k) {
+        return starts[k];
+    }
+
+    double duration(int k) {
+        return (k + 1 < starts.length ? starts[k + 1] : end) - starts[k];
+    }
+
+    double end() {
+        return end;
+    }
+
+    /** The segment that holds this output time. */
+    int segmentAt(double time) {
+        int i = Arrays.binarySearch(starts, time);
+        return Math.max(0, i >= 0 ? i : -i - 2);
+    }
+
+    /** The whole VOD playlist; {@code uri} maps "init.mp4" and "seg{k}.m4s" to the URIs to write. */
+    String playlist(UnaryOperator<String> uri) {
+        double longest = 0;
+        for (int k = 0; k < starts.length; k++) {
+            longest = Math.max(longest, duration(k));
+        }
+        StringBuilder m3u8 = new StringBuilder(64 + starts.length * 32)
+                .append("#EXTM3U\n#EXT-X-VERSION:7\n")
+                .append("#EXT-X-TARGETDURATION:").append((long) Math.ceil(longest - 1e-6)).append('\n')
+                .append("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n")
+                .append("#EXT-X-MAP:URI=\"").append(uri.apply("init.mp4")).append("\"\n");
+        for (int k = 0; k < starts.length; k++) {
+            m3u8.append("#EXTINF:").append(String.format(Locale.ROOT, "%.6f", duration(k))).append(",\n")
+                    .append(uri.apply("seg" + k + ".m4s")).append('\n');
+        }
+        return m3u8.append("#EXT-X-ENDLIST\n").toString();
+    }
+}
