@@ -73,6 +73,7 @@ final class PeerConnection {
     long unchokedAt;
     long chokedAt;
     boolean snubbed;
+    boolean droppedAsSeed;
     int unrequestedBlocks;
     int uploadsQueued;
 

@@ -63,6 +63,7 @@ final class TorrentSession implements Torrent {
     static final int CHOKE_INTERVAL_MS = 10_000;
     static final int BAN_STRIKES = 2;
     static final int MAX_UNREQUESTED = 64;
+    private static final String BOTH_SEEDS = "both sides are seeds";
     /** Streaming: deadlines up to this (ms of media from a reader's position; head and tail are 0) go to the fastest peers. */
     static final long CRITICAL_DEADLINE = 2_000;
     /** A request for a deadline block is re-sent to another peer this long after it was due at the latest. */
@@ -954,8 +955,14 @@ final class TorrentSession implements Torrent {
             }
         }
         if (p.outgoing && !banned.contains(p.key)) {
-            failures.merge(p.address, 1, Integer::sum);
-            candidates.put(p.address, now() + 30_000L * failures.get(p.address));
+            if (paused || (p.droppedAsSeed && state == TorrentState.DOWNLOADING)) {
+                // Closed by pause(), or dropped as a fellow seed before a file was selected: no fault of the peer's.
+                failures.remove(p.address);
+                candidates.put(p.address, 0L);
+            } else {
+                failures.merge(p.address, 1, Integer::sum);
+                candidates.put(p.address, now() + 30_000L * failures.get(p.address));
+            }
         }
         log.debug("{} peer {} disconnected: {}", infoHash, p, reason);
         // Its blocks are free again: give them to the others.
@@ -974,6 +981,7 @@ final class TorrentSession implements Torrent {
 
     private void dropPeer(PeerConnection p, String reason) {
         log.info("{} dropping peer {}: {}", infoHash, p, reason);
+        p.droppedAsSeed = reason.equals(BOTH_SEEDS);
         p.close();
     }
 
@@ -1138,7 +1146,7 @@ final class TorrentSession implements Torrent {
             }
         }
         if (ready && state == TorrentState.SEEDING && p.has.cardinality() == info.pieceCount()) {
-            dropPeer(p, "both sides are seeds");
+            dropPeer(p, BOTH_SEEDS);
         }
     }
 
@@ -1181,7 +1189,7 @@ final class TorrentSession implements Torrent {
         setAvailability(p, has, false);
         if (ready) {
             if (state == TorrentState.SEEDING && has.cardinality() == info.pieceCount()) {
-                dropPeer(p, "both sides are seeds");
+                dropPeer(p, BOTH_SEEDS);
                 return;
             }
             updateInterest(p);
@@ -1422,7 +1430,7 @@ final class TorrentSession implements Torrent {
             p.urgentDue.clear();
             updateInterest(p);
             if (p.seed || (p.registered && p.has.cardinality() == info.pieceCount())) {
-                dropPeer(p, "both sides are seeds");
+                dropPeer(p, BOTH_SEEDS);
             }
         }
         updateWishes(); // nothing left to wish for
