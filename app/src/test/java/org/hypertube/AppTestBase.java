@@ -90,6 +90,9 @@ public abstract class AppTestBase {
         ProviderFakes.properties(SOURCES).forEach((key, value) -> registry.add(key,
                 () -> key.endsWith("http.timeout") ? "8s" : value));
         registry.add("spring.jpa.properties.hibernate.generate_statistics", () -> "true");
+        // Our engine talks to loopback peers only, on a free port.
+        registry.add("hypertube.playback.bind-address", () -> "127.0.0.1");
+        registry.add("hypertube.playback.torrent-port", () -> "0");
         for (String provider : new String[] {"intra42", "github"}) {
             String prefix = "hypertube.account.oauth." + provider + ".";
             registry.add(prefix + "client-id", () -> "hypertube-" + provider);

@@ -127,6 +127,18 @@ public class Catalog {
         return titles;
     }
 
+    /** These films, in the order given (unknown ids left out). */
+    public List<Film> films(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Film> byId = new java.util.HashMap<>();
+        films.findByIds(ids).forEach(f -> byId.put(f.getId(), f));
+        List<Film> found = ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+        localize(found);
+        return found;
+    }
+
     public boolean exists(long id) {
         return films.existsById(id);
     }

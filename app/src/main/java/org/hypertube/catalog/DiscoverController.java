@@ -1,5 +1,6 @@
 package org.hypertube.catalog;
 
+import java.util.List;
 import java.util.Locale;
 import org.hypertube.catalog.source.FilmQuery;
 import org.springframework.stereotype.Controller;
@@ -17,9 +18,11 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 class DiscoverController {
 
     private final Catalog catalog;
+    private final WatchMarks marks;
 
-    DiscoverController(Catalog catalog) {
+    DiscoverController(Catalog catalog, WatchMarks marks) {
         this.catalog = catalog;
+        this.marks = marks;
     }
 
     @GetMapping("/")
@@ -27,7 +30,8 @@ class DiscoverController {
                     @RequestParam(required = false) String yearFrom, @RequestParam(required = false) String yearTo,
                     @RequestParam(required = false) String minRating, @RequestParam(required = false) String maxRating,
                     @RequestParam(required = false) String sort, @RequestParam(required = false) String page,
-                    @RequestHeader(name = "HX-Request", required = false) String htmx, Model model) {
+                    @RequestHeader(name = "HX-Request", required = false) String htmx,
+                    java.security.Principal member, Model model) {
         String text = q == null || q.isBlank() ? null : q.strip().substring(0, Math.min(200, q.strip().length()));
         var genreChoice = genre == null ? null : Genres.bySlug(genre);
         FilmQuery.Sort order = parseSort(sort, text != null);
@@ -43,6 +47,12 @@ class DiscoverController {
         model.addAttribute("sorts", FilmQuery.Sort.values());
         model.addAttribute("result", result);
         model.addAttribute("pageNumber", number);
+        List<Long> continuing = number == 1 && text == null ? marks.continueWatching(member, 12) : List.of();
+        List<Film> continueRow = catalog.films(continuing);
+        var shown = new java.util.ArrayList<Long>(continuing);
+        result.films().forEach(f -> shown.add(f.getId()));
+        model.addAttribute("marks", marks.marks(member, shown));
+        model.addAttribute("continueRow", continueRow);
         model.addAttribute("nextUrl", ServletUriComponentsBuilder.fromCurrentRequest()
                 .replaceQueryParam("page", number + 1).build().toUriString());
         return htmx != null && number > 1 ? "catalog/discover :: results" : "catalog/discover";

@@ -40,8 +40,10 @@ class SecurityConfig {
                 .requestMatchers("/login", "/register", "/password/**", "/language", "/error", "/favicon.ico",
                         "/assets/**", "/webjars/**", "/actuator/health/**", "/actuator/health")
                 .permitAll()
+                // ffprobe and ffmpeg on this machine: a secret token, and the controller refuses other hosts.
+                .requestMatchers("/internal/media/*").permitAll()
                 .requestMatchers(SIGNUP_COMPLETION).authenticated()
-                .requestMatchers("/actuator/**").hasRole("ADMIN")
+                .requestMatchers("/actuator/**", "/admin/**").hasRole("ADMIN")
                 .anyRequest().hasRole("USER"));
         // Only a page the person opened is worth returning to after signing in: not a cover image or
         // an htmx fragment a page asked for after the session ended.

@@ -15,13 +15,13 @@ import java.util.Map;
  * Debian's Chromium driven by Playwright, as a person would use it. Records every console error and
  * warning and every uncaught page error, so a test can demand a clean console.
  */
-final class BrowserSession implements AutoCloseable {
+public final class BrowserSession implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
 
     private final Playwright playwright;
     private final Browser browser;
-    final List<String> consoleProblems = new ArrayList<>();
+    public final List<String> consoleProblems = new ArrayList<>();
 
     BrowserSession() {
         if (!Files.isExecutable(CHROMIUM)) {
@@ -35,7 +35,7 @@ final class BrowserSession implements AutoCloseable {
                         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic")));
     }
 
-    Page open(int width, int height, String acceptLanguage) {
+    public Page open(int width, int height, String acceptLanguage) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions()
                 .setViewportSize(width, height)
                 .setLocale(acceptLanguage));

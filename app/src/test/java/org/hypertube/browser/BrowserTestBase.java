@@ -10,12 +10,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** One Chromium per test class, a clean console demanded after every test, and signing up as a person does. */
-abstract class BrowserTestBase extends AppTestBase {
+public abstract class BrowserTestBase extends AppTestBase {
 
-    static BrowserSession browser;
+    protected static BrowserSession browser;
 
     @LocalServerPort
-    int port;
+    protected int port;
 
     @BeforeAll
     static void launch() {
@@ -30,23 +30,23 @@ abstract class BrowserTestBase extends AppTestBase {
     }
 
     @AfterEach
-    void consoleStayedClean() {
+    protected void consoleStayedClean() {
         assertThat(browser.consoleProblems).isEmpty();
     }
 
-    String url(String path) {
+    protected String url(String path) {
         return "http://localhost:" + port + path;
     }
 
-    record Person(String username, String email, String password) {
-        static Person fresh() {
+    protected record Person(String username, String email, String password) {
+        public static Person fresh() {
             String username = uniqueName("p");
             return new Person(username, username + "@example.org", "copper-meadow-" + username.substring(1, 5));
         }
     }
 
     /** Fills the sign-up form and lands on the library. */
-    void register(Page page, Person person) {
+    protected void register(Page page, Person person) {
         page.navigate(url("/register"));
         page.fill("#email", person.email());
         page.fill("#username", person.username());

@@ -1,0 +1,446 @@
+package org.hypertube.playback;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hypertube.catalog.Catalog;
+import org.hypertube.catalog.FilmTorrent;
+import org.hypertube.torrent.client.FileInfo;
+import org.hypertube.torrent.client.Torrent;
+import org.hypertube.torrent.client.TorrentEvent;
+import org.hypertube.torrent.client.TorrentState;
+import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.metainfo.Magnet;
+import org.hypertube.torrent.metainfo.MetainfoException;
+import org.hypertube.torrent.metainfo.Metainfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+
+/**
+ * The downloads: which torrent of a film to fetch, starting and restoring them in the {@link Engine},
+ * following the engine's events into the database, seeding within the operator's limits, and moving to
+ * the next candidate when a torrent finds no peer.
+ */
+@Service
+class Downloads {
+
+    private static final Logger log = LoggerFactory.getLogger(Downloads.class);
+    static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "m4v", "mkv", "webm", "mov", "avi", "ts", "m2ts", "mpg",
+            "mpeg", "wmv", "flv", "ogv");
+    static final Set<String> SUBTITLE_EXTENSIONS = Set.of("srt", "vtt", "ass", "ssa", "sub");
+
+    /** Refused input, with a message key for the person who gave it. */
+    static final class Refused extends Exception {
+        final String messageKey;
+
+        Refused(String messageKey, String detail) {
+            super(detail);
+            this.messageKey = messageKey;
+        }
+    }
+
+    private final DownloadRepository repository;
+    private final Engine engine;
+    private final TorrentFiles torrentFiles;
+    private final Catalog catalog;
+    private final PlaybackProperties properties;
+    private final Clock clock;
+    /** Candidates already tried for a film in this run (info-hashes), so a dead torrent is not retried at once. */
+    private final Map<Long, Set<String>> tried = new ConcurrentHashMap<>();
+    /** When each torrent was (re)started in this run, for the no-peer time-out. */
+    private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+
+    Downloads(DownloadRepository repository, Engine engine, TorrentFiles torrentFiles, Catalog catalog,
+              PlaybackProperties properties, Clock clock) {
+        this.repository = repository;
+        this.engine = engine;
+        this.torrentFiles = torrentFiles;
+        this.catalog = catalog;
+        this.properties = properties;
+        this.clock = clock;
+        engine.onEvent(this::onEvent);
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    Optional<Download> find(long id) {
+        return repository.findById(id);
+    }
+
+    Optional<Download> byHash(String infoHash) {
+        return repository.findByInfoHash(infoHash);
+    }
+
+    List<Download> all() {
+        return repository.findAllByOrderByAddedAtDesc();
+    }
+
+    Optional<Torrent> torrent(Download d) {
+        return engine.torrent(d.getInfoHash());
+    }
+
+    /** The download a Play of this film uses, if one exists (finished first, then the newest). */
+    Optional<Download> existingForFilm(long filmId) {
+        return repository.findByFilmIdOrderByAddedAtDesc(filmId).stream()
+                .filter(d -> d.getState() != Download.State.FAILED)
+                .min(Comparator.comparing((Download d) -> d.getState() != Download.State.COMPLETE));
+    }
+
+    // ------------------------------------------------------------------ Play
+
+    /**
+     * The download behind a Play of this film: an existing one (started again if it rests), else the best
+     * candidate torrent the sources offer. Empty when no source offers a torrent that has not failed.
+     */
+    synchronized Optional<Download> forFilm(long filmId) {
+        Optional<Download> existing = existingForFilm(filmId);
+        if (existing.isPresent()) {
+            Download d = existing.get();
+            if (d.getState() == Download.State.PAUSED) {
+                d.setState(Download.State.ACTIVE);
+                repository.save(d);
+            }
+            if (d.getState() == Download.State.ACTIVE) {
+                run(d);
+            }
+            return existing;
+        }
+        return startNextCandidate(filmId);
+    }
+
+    private Optional<Download> startNextCandidate(long filmId) {
+        Set<String> done = tried.computeIfAbsent(filmId, k -> ConcurrentHashMap.newKeySet());
+        List<FilmTorrent> candidates = catalog.details(filmId).map(Catalog.Details::torrents).orElse(List.of());
+        for (FilmTorrent candidate : rank(candidates)) {
+            String hash = candidate.getInfoHash();
+            if (hash != null && done.contains(hash)) {
+                continue;
+            }
+            try {
+                Download d = start(candidate.getUri(), null, filmId, null);
+                done.add(d.getInfoHash());
+                log.info("film {}: playing {} ({} {}, {} seeds)", filmId, d.getInfoHash(), candidate.getSource(),
+                        candidate.getQuality(), candidate.getSeeds());
+                return Optional.of(d);
+            } catch (Refused | IOException | RuntimeException e) {
+                if (hash != null) {
+                    done.add(hash);
+                }
+                log.warn("film {}: torrent {} from {} unusable: {}", filmId, hash, candidate.getSource(), e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Best first: healthy (seeds), then a quality this server streams well, then size as a tie-break. */
+    static List<FilmTorrent> rank(List<FilmTorrent> torrents) {
+        return torrents.stream().sorted(Comparator.comparingDouble(Downloads::score).reversed()).toList();
+    }
+
+    static double score(FilmTorrent t) {
+        int seeds = t.getSeeds() < 0 ? 2 : t.getSeeds();   // unknown (Archive): a few, web seeds aside
+        double health = seeds == 0 ? -10 : Math.log1p(seeds) / Math.log(2);
+        String q = t.getQuality() == null ? "" : t.getQuality().toLowerCase(Locale.ROOT);
+        double quality = q.contains("1080") ? 2 : q.contains("720") ? 1.5 : q.contains("2160") || q.contains("4k") ? 0
+                : q.contains("3d") ? -1 : 0.5;
+        return health + quality;
+    }
+
+    // ------------------------------------------------------------------ operator
+
+    /** Adds a torrent by magnet link or .torrent file, optionally as a copy of a film. */
+    synchronized Download add(String magnet, byte[] torrentFile, Long filmId, Long memberId) throws Refused, IOException {
+        if (filmId != null && !catalog.exists(filmId)) {
+            throw new Refused("downloads.noSuchFilm", "no film " + filmId);
+        }
+        if (torrentFile != null && torrentFile.length > 0) {
+            return start(null, torrentFile, filmId, memberId);
+        }
+        if (magnet == null || magnet.isBlank()) {
+            throw new Refused("downloads.nothingToAdd", "neither a magnet link nor a torrent file");
+        }
+        return start(magnet.strip(), null, filmId, memberId);
+    }
+
+    synchronized void pause(Download d) {
+        engine.torrent(d.getInfoHash()).ifPresent(Torrent::pause);
+        if (d.getState() == Download.State.ACTIVE) {
+            d.setState(Download.State.PAUSED);
+            repository.save(d);
+        }
+        log.info("{} paused", d.getInfoHash());
+    }
+
+    synchronized void resume(Download d) {
+        if (d.getState() == Download.State.PAUSED || d.getState() == Download.State.FAILED) {
+            d.setState(Download.State.ACTIVE);
+            repository.save(d);
+        }
+        Optional<Torrent> running = engine.torrent(d.getInfoHash());
+        if (running.isPresent() && running.get().paused()) {
+            running.get().resume();
+        } else {
+            run(d);
+        }
+        log.info("{} resumed", d.getInfoHash());
+    }
+
+    /** Stops the torrent and deletes its files, resume data and row. */
+    synchronized void remove(Download d, String why) {
+        engine.remove(d.getInfoHash(), true);
+        torrentFiles.forget(d.getInfoHash());
+        startedAt.remove(d.getInfoHash());
+        repository.delete(d);
+        log.info("{} removed ({}), film {}", d.getInfoHash(), why, d.getFilmId());
+    }
+
+    // ------------------------------------------------------------------ starting
+
+    private Download start(String uri, byte[] torrentFile, Long filmId, Long memberId) throws Refused, IOException {
+        Metainfo metainfo = null;
+        byte[] bytes = torrentFile;
+        String magnet = null;
+        if (bytes == null && uri != null && (uri.startsWith("http://") || uri.startsWith("https://"))) {
+            bytes = torrentFiles.fetch(uri);
+        }
+        if (bytes != null) {
+            try {
+                metainfo = Metainfo.parse(bytes);
+            } catch (MetainfoException | IllegalArgumentException e) {
+                throw new Refused("downloads.badTorrent", e.getMessage());
+            }
+        } else {
+            try {
+                magnet = Magnet.parse(uri).toUri();
+            } catch (MetainfoException | IllegalArgumentException e) {
+                throw new Refused("downloads.badMagnet", e.getMessage());
+            }
+        }
+        InfoHash hash = metainfo != null ? metainfo.infoHash() : Magnet.parse(magnet).infoHash();
+        Optional<Download> known = repository.findByInfoHash(hash.hex());
+        if (known.isPresent()) {
+            Download d = known.get();
+            if (d.getFilmId() == null && filmId != null) {
+                d.setFilmId(filmId);
+                repository.save(d);
+            }
+            if (d.getState() == Download.State.ACTIVE) {
+                run(d);
+            }
+            return d;
+        }
+        if (metainfo != null) {
+            torrentFiles.keep(metainfo, bytes);
+        }
+        String name = metainfo != null ? metainfo.info().name() : Magnet.parse(magnet).displayName().orElse(null);
+        Download d = repository.save(new Download(hash.hex(), filmId, magnet, name, memberId, clock.instant()));
+        log.info("{} added for film {} ({})", hash.hex(), filmId, metainfo != null ? "torrent file" : "magnet");
+        run(d);
+        return d;
+    }
+
+    /** Makes sure the engine has this torrent (after a restart, a pause or a seeding stop). */
+    private void run(Download d) {
+        Optional<Torrent> running = engine.torrent(d.getInfoHash());
+        if (running.isPresent()) {
+            if (running.get().paused() && d.getState() == Download.State.ACTIVE) {
+                running.get().resume();
+            }
+            return;
+        }
+        Optional<Metainfo> metainfo = torrentFiles.kept(d.getInfoHash());
+        if (metainfo.isEmpty() && d.getUri() == null) {
+            d.failed("the torrent file is gone");
+            repository.save(d);
+            return;
+        }
+        Torrent t = engine.add(d.getUri(), metainfo);
+        startedAt.put(d.getInfoHash(), clock.instant());
+        t.info().ifPresent(info -> chooseFile(d, t));
+    }
+
+    /** Picks the film file once the engine knows the torrent's files (a magnet's come with its metadata). */
+    synchronized void ensureFile(Download d) {
+        if (d.getFileIndex() == null) {
+            engine.torrent(d.getInfoHash()).filter(t -> t.info().isPresent()).ifPresent(t -> chooseFile(d, t));
+        }
+    }
+
+    /** The film is the largest video file; other files are skipped except subtitles, which are small. */
+    private void chooseFile(Download d, Torrent t) {
+        List<FileInfo> files = t.files();
+        if (files.isEmpty() || files.stream().anyMatch(f -> f.location() == null)) {
+            return;  // the engine has not placed the files yet; upkeep and Play ask again
+        }
+        int best = -1;
+        for (int i = 0; i < files.size(); i++) {
+            FileInfo f = files.get(i);
+            if (VIDEO_EXTENSIONS.contains(extension(f.path())) && (best < 0 || f.length() > files.get(best).length())) {
+                best = i;
+            }
+        }
+        for (int i = 0; i < files.size(); i++) {
+            String ext = extension(files.get(i).path());
+            boolean keep = i == best || SUBTITLE_EXTENSIONS.contains(ext);
+            if (!keep && files.get(i).priority() != 0) {
+                t.setFilePriority(i, 0);
+            }
+        }
+        if (best < 0) {
+            if (d.getState() != Download.State.FAILED) {
+                d.failed("no video file in the torrent");
+                repository.save(d);
+                log.warn("{} has no video file; film {}", d.getInfoHash(), d.getFilmId());
+            }
+            return;
+        }
+        FileInfo f = files.get(best);
+        Path folder = engine.folder(InfoHash.parse(d.getInfoHash()));
+        Path location = f.location().toAbsolutePath().normalize();
+        if (!location.startsWith(folder)) {
+            d.failed("the engine placed the file outside the torrent's folder");
+            repository.save(d);
+            return;
+        }
+        String relative = folder.relativize(location).toString();
+        if (d.getFileIndex() == null || d.getFileIndex() != best || !relative.equals(d.getFilePath())) {
+            d.chooseFile(best, relative, f.length());
+            t.info().ifPresent(info -> d.setName(info.name()));
+            repository.save(d);
+        }
+    }
+
+    static String extension(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? "" : path.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** Where a finished download's film is on disk: under the torrent's own folder, never outside it. */
+    Optional<Path> fileOnDisk(Download d) {
+        if (d.getFilePath() == null) {
+            return Optional.empty();
+        }
+        Path folder = engine.folder(InfoHash.parse(d.getInfoHash()));
+        Path file = folder.resolve(d.getFilePath()).normalize();
+        return file.startsWith(folder) && !file.equals(folder) ? Optional.of(file) : Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ events and upkeep
+
+    private void onEvent(TorrentEvent event) {
+        String hash = event.infoHash().hex();
+        switch (event) {
+            case TorrentEvent.MetadataReceived m -> repository.findByInfoHash(hash)
+                    .ifPresent(d -> engine.torrent(hash).ifPresent(t -> chooseFile(d, t)));
+            case TorrentEvent.Completed c -> repository.findByInfoHash(hash).ifPresent(d -> {
+                d.completed(clock.instant());
+                repository.save(d);
+                log.info("{} complete, film {}", hash, d.getFilmId());
+            });
+            case TorrentEvent.Failed f -> repository.findByInfoHash(hash).ifPresent(d -> {
+                d.failed(f.reason());
+                repository.save(d);
+                log.warn("{} failed: {}", hash, f.reason());
+            });
+            default -> { }
+        }
+    }
+
+    /** After a start: active downloads go on; finished ones seed again while within the limits. */
+    @EventListener(ApplicationReadyEvent.class)
+    void restore() {
+        for (Download d : repository.findAllByOrderByAddedAtDesc()) {
+            try {
+                if (d.getState() == Download.State.ACTIVE && runningCount() < properties.maxActiveDownloads()) {
+                    run(d);
+                } else if (d.getState() == Download.State.COMPLETE && withinSeedTime(d)) {
+                    run(d);
+                }
+            } catch (RuntimeException e) {
+                log.warn("{} could not be restored: {}", d.getInfoHash(), e.getMessage());
+            }
+        }
+    }
+
+    /** Every few seconds: queued downloads start when there is room, seeds stop at their limits, dead candidates give way. */
+    @Scheduled(fixedDelayString = "${hypertube.playback.upkeep-interval:PT5S}", initialDelayString = "PT5S")
+    void upkeep() {
+        for (Download d : repository.findAllByOrderByAddedAtDesc()) {
+            try {
+                upkeep(d);
+            } catch (RuntimeException e) {
+                log.warn("{} upkeep failed: {}", d.getInfoHash(), e.toString());
+            }
+        }
+    }
+
+    private synchronized void upkeep(Download d) {
+        Optional<Torrent> running = engine.torrent(d.getInfoHash());
+        if (d.getState() == Download.State.ACTIVE && running.isEmpty()
+                && runningCount() < properties.maxActiveDownloads()) {
+            run(d);
+            return;
+        }
+        if (running.isEmpty()) {
+            return;
+        }
+        Torrent t = running.get();
+        if (d.getFileIndex() == null && t.info().isPresent()) {
+            chooseFile(d, t);
+        }
+        if (t.state() == TorrentState.SEEDING && d.getState() != Download.State.COMPLETE) {
+            d.completed(clock.instant());
+            repository.save(d);
+        }
+        if (t.state() == TorrentState.SEEDING && !withinSeedLimits(d, t)) {
+            engine.remove(d.getInfoHash(), false);
+            log.info("{} stops seeding (ratio {}, since {})", d.getInfoHash(),
+                    String.format(Locale.ROOT, "%.2f", ratio(t)), d.getCompletedAt());
+            return;
+        }
+        if (d.getFilmId() != null && d.getAddedBy() == null && t.verifiedBytes() == 0 && t.peers().isEmpty()) {
+            Instant since = startedAt.getOrDefault(d.getInfoHash(), clock.instant());
+            if (Duration.between(since, clock.instant()).compareTo(properties.sourceTimeout()) > 0) {
+                log.info("{} found no peer in {} s; film {} tries its next torrent", d.getInfoHash(),
+                        properties.sourceTimeout().toSeconds(), d.getFilmId());
+                long film = d.getFilmId();
+                remove(d, "no peer");
+                startNextCandidate(film);
+            }
+        }
+    }
+
+    private int runningCount() {
+        return (int) engine.torrents().stream()
+                .filter(t -> t.state() != TorrentState.SEEDING && t.state() != TorrentState.CLOSED && !t.paused())
+                .count();
+    }
+
+    private boolean withinSeedTime(Download d) {
+        return properties.seedRatio() > 0 && (d.getCompletedAt() == null
+                || Duration.between(d.getCompletedAt(), clock.instant()).compareTo(properties.seedTime()) < 0);
+    }
+
+    private boolean withinSeedLimits(Download d, Torrent t) {
+        return withinSeedTime(d) && ratio(t) < properties.seedRatio();
+    }
+
+    static double ratio(Torrent t) {
+        long size = t.info().map(i -> i.totalLength()).orElse(0L);
+        return size == 0 ? 0 : (double) t.uploadedBytes() / size;
+    }
+}

@@ -1,0 +1,95 @@
+package org.hypertube.playback;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import org.hypertube.torrent.client.Torrent;
+import org.hypertube.torrent.stream.TorrentStream;
+
+/**
+ * The film file of a download, readable at any offset: from the torrent while it downloads (reads wait
+ * for verified pieces and steer the engine) or straight from disk once finished.
+ */
+interface MediaFile {
+
+    String infoHash();
+
+    /** The file's name, for its type. */
+    String name();
+
+    long length();
+
+    /** A new reader at offset 0; each reader is one wish for the engine, dropped when closed. */
+    SeekableByteChannel open() throws IOException;
+
+    /** Bytes readable at once from this offset without waiting for the swarm. */
+    long readableFrom(long offset);
+
+    default String contentType() {
+        String n = name().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".mp4") || n.endsWith(".m4v")) {
+            return "video/mp4";
+        }
+        if (n.endsWith(".webm")) {
+            return "video/webm";
+        }
+        if (n.endsWith(".mov")) {
+            return "video/quicktime";
+        }
+        if (n.endsWith(".mkv")) {
+            return "video/x-matroska";
+        }
+        return "application/octet-stream";
+    }
+
+    /** A strong validator: the same torrent file always has the same bytes. */
+    default String etag() {
+        return "\"" + infoHash() + "-" + length() + "\"";
+    }
+
+    record OnDisk(String infoHash, Path path, long length) implements MediaFile {
+        @Override
+        public String name() {
+            return path.getFileName().toString();
+        }
+
+        @Override
+        public SeekableByteChannel open() throws IOException {
+            return Files.newByteChannel(path, StandardOpenOption.READ);
+        }
+
+        @Override
+        public long readableFrom(long offset) {
+            return Math.max(0, length - offset);
+        }
+    }
+
+    /** A file of a torrent in the engine; {@code bitrate} (bytes/s, 0 = unknown) sizes each reader's readahead. */
+    record InTorrent(Torrent torrent, int fileIndex, String name, long length, long bitrate) implements MediaFile {
+        @Override
+        public String infoHash() {
+            return torrent.infoHash().hex();
+        }
+
+        @Override
+        public SeekableByteChannel open() throws IOException {
+            TorrentStream stream = torrent.openStream(fileIndex);
+            if (bitrate > 0) {
+                stream.setBitrate(bitrate);
+            }
+            return stream;
+        }
+
+        @Override
+        public long readableFrom(long offset) {
+            try (TorrentStream stream = torrent.openStream(fileIndex)) {
+                return stream.readableFrom(offset);
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+    }
+}

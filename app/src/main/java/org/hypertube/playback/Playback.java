@@ -1,0 +1,240 @@
+package org.hypertube.playback;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hypertube.playback.media.Decision;
+import org.hypertube.playback.media.Delivery;
+import org.hypertube.playback.media.MediaException;
+import org.hypertube.playback.media.HlsSession;
+import org.hypertube.playback.media.MediaProbe;
+import org.hypertube.playback.media.Plan;
+import org.hypertube.playback.media.Prober;
+import org.hypertube.playback.media.Quality;
+import org.hypertube.playback.media.Transcoder;
+import org.hypertube.torrent.client.Torrent;
+import org.hypertube.torrent.client.TorrentState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * One film's way to the screen: the download behind it, the probe of its file, the decision (direct,
+ * remux or transcode) and the address the player loads. Probes run once per file in the background
+ * while the page shows progress.
+ */
+@Service
+class Playback {
+
+    private static final Logger log = LoggerFactory.getLogger(Playback.class);
+    /** A failed probe is tried again after this long (the swarm may have come back). */
+    private static final Duration PROBE_RETRY = Duration.ofSeconds(30);
+
+    enum Phase { UNAVAILABLE, FAILED, FINDING_PEERS, METADATA, PREPARING, READY }
+
+    record AudioOption(int index, String language, String title, int channels, boolean selected) {}
+
+    record Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src,
+                  double duration, int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice,
+                  String error) {}
+
+    private record ProbeState(MediaProbe probe, String error, Instant at, boolean running) {}
+
+    private final Downloads downloads;
+    private final Prober prober;
+    private final Transcoder transcoder;
+    private final InternalMedia internal;
+    private final WatchHistory history;
+    private final Clock clock;
+    private final Map<String, ProbeState> probes = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastUse = new ConcurrentHashMap<>();
+    private static final Duration IN_USE = Duration.ofMinutes(10);
+
+    Playback(Downloads downloads, Prober prober, Transcoder transcoder, InternalMedia internal, WatchHistory history,
+             Clock clock) {
+        this.downloads = downloads;
+        this.prober = prober;
+        this.transcoder = transcoder;
+        this.internal = internal;
+        this.history = history;
+        this.clock = clock;
+    }
+
+    /** Starts or joins the film's download and says how far it is; READY carries the address to play. */
+    Status status(long filmId, long memberId, Integer audioChoice, Quality quality) {
+        Optional<Download> found = downloads.forFilm(filmId);
+        if (found.isEmpty()) {
+            return simple(Phase.UNAVAILABLE, null);
+        }
+        Download d = found.get();
+        if (d.getState() == Download.State.FAILED) {
+            return simple(Phase.FAILED, d.getError());
+        }
+        Optional<Torrent> torrent = downloads.torrent(d);
+        int peers = torrent.map(t -> t.peers().size()).orElse(0);
+        long rate = torrent.map(Torrent::downloadRate).orElse(0L);
+        double progress = d.getState() == Download.State.COMPLETE ? 1 : torrent.map(Torrent::progress).orElse(0.0);
+        if (torrent.isPresent() && torrent.get().state() == TorrentState.FETCHING_METADATA) {
+            return new Status(peers == 0 ? Phase.FINDING_PEERS : Phase.METADATA, peers, rate, 0, 0, null, null, 0, 0,
+                    List.of(), null, false, null);
+        }
+        downloads.ensureFile(d);
+        Optional<MediaFile> file = media(d);
+        if (file.isEmpty()) {
+            return new Status(Phase.FINDING_PEERS, peers, rate, progress, 0, null, null, 0, 0, List.of(), null, false, null);
+        }
+        ProbeState probe = probe(file.get());
+        if (probe.probe() == null) {
+            long head = Math.min(file.get().length(), 2L << 20);
+            int buffer = head == 0 ? 0 : (int) Math.min(99, 100 * file.get().readableFrom(0) / head);
+            Phase phase = peers == 0 && buffer == 0 && d.getState() != Download.State.COMPLETE ? Phase.FINDING_PEERS
+                    : Phase.PREPARING;
+            return new Status(phase, peers, rate, progress, buffer, null, null, 0, 0, List.of(), null, false,
+                    probe.running() ? null : probe.error());
+        }
+        MediaProbe p = probe.probe();
+        Plan plan;
+        try {
+            plan = Decision.decide(p, audioChoice == null ? -1 : audioChoice, quality);
+        } catch (MediaException e) {
+            return simple(Phase.FAILED, e.getMessage());
+        }
+        String src = switch (plan.mode()) {
+            case DIRECT -> "/films/" + filmId + "/stream";
+            case REMUX, TRANSCODE -> "/films/" + filmId + "/hls/" + variant(plan, quality) + "/index.m3u8";
+        };
+        List<AudioOption> audio = p.audio().stream()
+                .map(a -> new AudioOption(a.index(), a.language(), a.title(), a.channels(), a.index() == plan.audioStream()))
+                .toList();
+        double duration = p.duration();
+        int resumeAt = history.resumeAt(memberId, filmId);
+        return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
+                resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null);
+    }
+
+    private static Status simple(Phase phase, String error) {
+        return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, error);
+    }
+
+    /** "a1-P720": the audio stream and quality of a converted variant (only numbers and enum names). */
+    static String variant(Plan plan, Quality quality) {
+        return "a" + plan.audioStream() + "-" + (plan.mode() == Delivery.TRANSCODE ? quality : Quality.ORIGINAL).name();
+    }
+
+    /** The film file of a download that plays now: in the engine (while it downloads or seeds), else on disk. */
+    Optional<MediaFile> media(Download d) {
+        if (d.getFileIndex() == null) {
+            return Optional.empty();
+        }
+        Optional<Torrent> torrent = downloads.torrent(d);
+        if (torrent.isPresent() && torrent.get().info().isPresent()) {
+            long bitrate = Optional.ofNullable(probes.get(d.getInfoHash())).map(ProbeState::probe)
+                    .map(p -> p.bitRate() / 8).orElse(0L);
+            return Optional.of(new MediaFile.InTorrent(torrent.get(), d.getFileIndex(),
+                    fileName(d.getFilePath()), d.getFileLength(), bitrate));
+        }
+        if (d.getState() == Download.State.COMPLETE) {
+            return downloads.fileOnDisk(d).filter(java.nio.file.Files::isRegularFile)
+                    .map(path -> new MediaFile.OnDisk(d.getInfoHash(), path, d.getFileLength()));
+        }
+        return Optional.empty();
+    }
+
+    Optional<MediaFile> mediaForFilm(long filmId) {
+        Optional<MediaFile> file = downloads.existingForFilm(filmId).flatMap(this::media);
+        file.ifPresent(f -> used(f.infoHash()));
+        return file;
+    }
+
+    Optional<MediaFile> mediaForHash(String infoHash) {
+        return downloads.byHash(infoHash).flatMap(this::media);
+    }
+
+    private static String fileName(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? path : path.substring(slash + 1);
+    }
+
+    private ProbeState probe(MediaFile file) {
+        String key = file.infoHash();
+        ProbeState state = probes.get(key);
+        Instant now = clock.instant();
+        if (state != null && (state.probe() != null || state.running()
+                || Duration.between(state.at(), now).compareTo(PROBE_RETRY) < 0)) {
+            return state;
+        }
+        ProbeState running = new ProbeState(null, null, now, true);
+        if (state == null ? probes.putIfAbsent(key, running) != null : !probes.replace(key, state, running)) {
+            return probes.get(key);
+        }
+        String url = internal.url(key);
+        Thread.ofVirtual().name("probe-" + key).start(() -> {
+            try {
+                MediaProbe result = prober.probe(url);
+                probes.put(key, new ProbeState(result, null, clock.instant(), false));
+                log.info("{} probed: {} {} s, video {}, audio {}", key, result.formats(), Math.round(result.duration()),
+                        result.video().stream().map(MediaProbe.VideoStream::codec).toList(),
+                        result.audio().stream().map(MediaProbe.AudioStream::codec).toList());
+            } catch (RuntimeException e) {
+                probes.put(key, new ProbeState(null, e.getMessage(), clock.instant(), false));
+                log.warn("{} probe failed: {}", key, e.getMessage());
+            }
+        });
+        return running;
+    }
+
+    /** The converted stream of a film for a member and variant, started on first use. */
+    Optional<HlsSession> hls(long filmId, long memberId, String variant) {
+        Optional<Download> d = downloads.existingForFilm(filmId);
+        if (d.isEmpty()) {
+            return Optional.empty();
+        }
+        String hash = d.get().getInfoHash();
+        ProbeState probe = probes.get(hash);
+        if (probe == null || probe.probe() == null) {
+            return Optional.empty();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("a(\\d{1,3})-([A-Z0-9]{1,10})").matcher(variant);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        Quality quality;
+        try {
+            quality = Quality.valueOf(m.group(2));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        Plan plan;
+        try {
+            plan = Decision.decide(probe.probe(), Integer.parseInt(m.group(1)), quality);
+        } catch (MediaException e) {
+            return Optional.empty();
+        }
+        if (plan.mode() == Delivery.DIRECT || !variant.equals(variant(plan, quality))) {
+            return Optional.empty();
+        }
+        String key = "m" + memberId + "-" + hash + "-" + variant;
+        used(hash);
+        return Optional.of(transcoder.open(key, internal.url(hash), probe.probe(), plan));
+    }
+
+    /** Someone is reading this download's film now (a range or a segment request). */
+    void used(String infoHash) {
+        lastUse.put(infoHash, clock.instant());
+    }
+
+    /** Whether anyone read the film in the last few minutes (retention spares it). */
+    boolean inUse(String infoHash) {
+        Instant last = lastUse.get(infoHash);
+        return last != null && Duration.between(last, clock.instant()).compareTo(IN_USE) < 0;
+    }
+
+    /** Forgets what was probed of a download that is gone. */
+    void forget(String infoHash) {
+        probes.remove(infoHash);
+    }
+}

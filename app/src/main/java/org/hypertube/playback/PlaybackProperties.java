@@ -1,0 +1,41 @@
+package org.hypertube.playback;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * What the operator sets for downloads and playback (environment variables in README.md).
+ *
+ * @param torrentPort        the port peers reach us on (0 = any free port)
+ * @param bindAddress        the address the engine listens on and dials from
+ * @param downloadRateLimit  bytes per second for all torrents together, 0 = unlimited
+ * @param uploadRateLimit    bytes per second for all torrents together, 0 = unlimited
+ * @param maxActiveDownloads torrents fetching at once; more are queued (a Play jumps the queue)
+ * @param seedRatio          a finished torrent seeds until it uploaded this many times its size (0 = not at all)
+ * @param seedTime           ... or for this long after completion, whichever comes first
+ * @param retention          a film nobody watched for this long is deleted
+ * @param diskQuota          bytes the media folder may hold (0 = no quota); the least recently watched
+ *                           finished films are deleted first when a new download needs room
+ * @param sourceTimeout      a candidate torrent with no peer or no metadata after this long is left for the next
+ */
+@ConfigurationProperties("hypertube.playback")
+public record PlaybackProperties(Integer torrentPort, String bindAddress, Long downloadRateLimit, Long uploadRateLimit,
+                                 Integer maxActiveDownloads, Double seedRatio, Duration seedTime, Duration retention,
+                                 Long diskQuota, Duration sourceTimeout) {
+
+    public PlaybackProperties {
+        torrentPort = torrentPort == null ? 6881 : torrentPort;
+        bindAddress = bindAddress == null || bindAddress.isBlank() ? "0.0.0.0" : bindAddress;
+        downloadRateLimit = downloadRateLimit == null ? 0L : downloadRateLimit;
+        uploadRateLimit = uploadRateLimit == null ? 0L : uploadRateLimit;
+        maxActiveDownloads = maxActiveDownloads == null ? 4 : Math.max(1, maxActiveDownloads);
+        seedRatio = seedRatio == null ? 2.0 : seedRatio;
+        seedTime = seedTime == null ? Duration.ofDays(3) : seedTime;
+        retention = retention == null ? Duration.ofDays(30) : retention;
+        diskQuota = diskQuota == null ? 0L : diskQuota;
+        sourceTimeout = sourceTimeout == null ? Duration.ofSeconds(45) : sourceTimeout;
+        if (torrentPort < 0 || torrentPort > 65535) {
+            throw new IllegalArgumentException("HYPERTUBE_TORRENT_PORT must be 0..65535, was " + torrentPort);
+        }
+    }
+}

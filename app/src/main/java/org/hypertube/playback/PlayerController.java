@@ -1,0 +1,166 @@
+package org.hypertube.playback;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.hypertube.account.MemberPrincipal;
+import org.hypertube.catalog.Catalog;
+import org.hypertube.playback.media.HlsSession;
+import org.hypertube.playback.media.MediaException;
+import org.hypertube.playback.media.Quality;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * What the player on a film page talks to (all behind the session, like the page): the state of the
+ * film's download and the address to play, the file itself (HTTP ranges), its converted HLS variant,
+ * and the watch position. ffprobe and ffmpeg read the same file over the loopback-only endpoint.
+ */
+@RestController
+class PlayerController {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PlayerController.class);
+
+    private final Playback playback;
+    private final Catalog catalog;
+    private final WatchHistory history;
+    private final InternalMedia internal;
+    private final Downloads downloads;
+
+    PlayerController(Playback playback, Catalog catalog, WatchHistory history, InternalMedia internal,
+                     Downloads downloads) {
+        this.playback = playback;
+        this.catalog = catalog;
+        this.history = history;
+        this.internal = internal;
+        this.downloads = downloads;
+    }
+
+    /** Starts or joins the download and says where it is; the page asks again every second until READY. */
+    @PostMapping(path = "/films/{id}/play", produces = MediaType.APPLICATION_JSON_VALUE)
+    Playback.Status play(@PathVariable long id, @RequestParam(required = false) Integer audio,
+                         @RequestParam(required = false) String quality, @AuthenticationPrincipal MemberPrincipal me) {
+        if (!catalog.exists(id)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        Integer audioChoice = audio != null && audio >= 0 && audio < 1000 ? audio : null;
+        return playback.status(id, me.id(), audioChoice, quality(quality));
+    }
+
+    static Quality quality(String value) {
+        if (value != null) {
+            for (Quality q : Quality.values()) {
+                if (q.name().equals(value)) {
+                    return q;
+                }
+            }
+        }
+        return Quality.P720;
+    }
+
+    @PostMapping("/films/{id}/progress")
+    ResponseEntity<Void> progress(@PathVariable long id, @RequestParam double position, @RequestParam double duration,
+                                  @AuthenticationPrincipal MemberPrincipal me) {
+        if (!catalog.exists(id)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        String hash = downloads.existingForFilm(id).map(Download::getInfoHash).orElse(null);
+        try {
+            history.record(me.id(), id, hash, position, duration);
+        } catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage());
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    /** The film file itself, for direct play. */
+    @RequestMapping(path = "/films/{id}/stream", method = {RequestMethod.GET, RequestMethod.HEAD})
+    void stream(@PathVariable long id, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        MediaFile file = playback.mediaForFilm(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        RangeResponse.serve(request, response, file);
+    }
+
+    /** The same bytes for ffprobe and ffmpeg on this machine: a secret token and a loopback caller. */
+    @RequestMapping(path = "/internal/media/{token}", method = {RequestMethod.GET, RequestMethod.HEAD})
+    void internal(@PathVariable String token, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (!isLoopback(request.getRemoteAddr())) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        MediaFile file = internal.infoHash(token).flatMap(playback::mediaForHash)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        RangeResponse.serve(request, response, file);
+    }
+
+    static boolean isLoopback(String address) {
+        return "127.0.0.1".equals(address) || "0:0:0:0:0:0:0:1".equals(address) || "::1".equals(address);
+    }
+
+    @GetMapping(path = "/films/{id}/hls/{variant}/index.m3u8")
+    ResponseEntity<String> playlist(@PathVariable long id, @PathVariable String variant,
+                                    @AuthenticationPrincipal MemberPrincipal me) {
+        HlsSession session = session(id, variant, me);
+        return ResponseEntity.ok().cacheControl(CacheControl.noCache())
+                .contentType(MediaType.parseMediaType("application/vnd.apple.mpegurl"))
+                .body(session.playlist());
+    }
+
+    @GetMapping(path = "/films/{id}/hls/{variant}/init.mp4")
+    ResponseEntity<byte[]> init(@PathVariable long id, @PathVariable String variant,
+                                @AuthenticationPrincipal MemberPrincipal me) throws IOException, InterruptedException {
+        return segmentBody(session(id, variant, me).init());
+    }
+
+    @GetMapping(path = "/films/{id}/hls/{variant}/seg{segment:\\d{1,6}}.m4s")
+    ResponseEntity<byte[]> segment(@PathVariable long id, @PathVariable String variant, @PathVariable int segment,
+                                   @AuthenticationPrincipal MemberPrincipal me) throws IOException, InterruptedException {
+        HlsSession session = session(id, variant, me);
+        try {
+            return segmentBody(session.segment(segment));
+        } catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        } catch (MediaException e) {
+            if (String.valueOf(e.getMessage()).contains("given up")) {
+                // A seek moved the conversion elsewhere: the player has most likely dropped this request
+                // already; answering at once would race its abort and surface as an error in the console.
+                Thread.sleep(3000);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A conversion that failed or was moved elsewhere by a seek: the player asks again (hls.js retries),
+     * so this is a "try later", logged as the session's own failure where it happened.
+     */
+    @org.springframework.web.bind.annotation.ExceptionHandler(MediaException.class)
+    ResponseEntity<String> conversionFailed(MediaException e) {
+        log.info("conversion: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "2")
+                .contentType(MediaType.TEXT_PLAIN).body("conversion not ready");
+    }
+
+    private HlsSession session(long id, String variant, MemberPrincipal me) {
+        Optional<HlsSession> session = playback.hls(id, me.id(), variant);
+        return session.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    }
+
+    private static ResponseEntity<byte[]> segmentBody(Path file) throws IOException {
+        return ResponseEntity.ok().cacheControl(CacheControl.noCache()).contentType(MediaType.parseMediaType("video/mp4"))
+                .body(Files.readAllBytes(file));
+    }
+}

@@ -1,0 +1,98 @@
+package org.hypertube.playback;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.hypertube.torrent.client.Torrent;
+import org.hypertube.torrent.client.TorrentState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Deletes films nobody watched for the retention period (30 days unless the operator says otherwise):
+ * files, resume data and the download's row; the film is fetched again when someone presses Play.
+ * Never a film being watched (a converted stream open, or progress saved within the period) or one
+ * still downloading.
+ */
+@Component
+class Retention {
+
+    private static final Logger log = LoggerFactory.getLogger(Retention.class);
+
+    private final Downloads downloads;
+    private final Playback playback;
+    private final PlaybackProperties properties;
+    private final Clock clock;
+
+    Retention(Downloads downloads, Playback playback, PlaybackProperties properties, Clock clock) {
+        this.downloads = downloads;
+        this.playback = playback;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Scheduled(cron = "${hypertube.playback.retention-cron:0 17 4 * * *}")
+    void daily() {
+        run(clock.instant());
+    }
+
+    /** Deletes what is due at {@code now}; returns the info-hashes deleted. */
+    List<String> run(Instant now) {
+        Instant cutoff = now.minus(properties.retention());
+        List<String> deleted = new ArrayList<>();
+        for (Download d : downloads.all()) {
+            if (!d.lastUse().isBefore(cutoff) || downloading(d) || playback.inUse(d.getInfoHash())) {
+                continue;
+            }
+            downloads.remove(d, "unwatched since " + d.lastUse());
+            playback.forget(d.getInfoHash());
+            deleted.add(d.getInfoHash());
+        }
+        if (!deleted.isEmpty()) {
+            log.info("retention deleted {} film(s) unwatched for {} days", deleted.size(), properties.retention().toDays());
+        }
+        return deleted;
+    }
+
+    /**
+     * Keeps the media folder under the operator's quota: finished films are deleted least recently
+     * watched first, never one in use. Downloads in progress are not counted out: they finish.
+     */
+    @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")
+    List<String> enforceQuota() {
+        List<String> deleted = new ArrayList<>();
+        long quota = properties.diskQuota();
+        if (quota <= 0) {
+            return deleted;
+        }
+        List<Download> all = downloads.all();
+        long used = all.stream().mapToLong(d -> d.getFileLength() == null ? 0 : d.getFileLength()).sum();
+        List<Download> finished = all.stream().filter(d -> d.getState() == Download.State.COMPLETE)
+                .sorted(java.util.Comparator.comparing(Download::lastUse)).toList();
+        for (Download d : finished) {
+            if (used <= quota) {
+                break;
+            }
+            if (playback.inUse(d.getInfoHash())) {
+                continue;
+            }
+            downloads.remove(d, "disk quota");
+            playback.forget(d.getInfoHash());
+            used -= d.getFileLength() == null ? 0 : d.getFileLength();
+            deleted.add(d.getInfoHash());
+        }
+        return deleted;
+    }
+
+    private boolean downloading(Download d) {
+        if (d.getState() != Download.State.ACTIVE) {
+            return false;
+        }
+        return downloads.torrent(d).map(Torrent::state)
+                .map(s -> s == TorrentState.DOWNLOADING || s == TorrentState.FETCHING_METADATA || s == TorrentState.CHECKING)
+                .orElse(false);
+    }
+}

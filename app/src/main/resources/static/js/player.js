@@ -1,0 +1,218 @@
+// The film page's player: Play starts (or joins) the download, the state shows until the film is
+// ready, then the <video> plays it directly or through hls.js (converted streams). Watch progress is
+// saved every few seconds. Every text comes from the page (message bundles), none is written here.
+(() => {
+  'use strict';
+  const root = document.getElementById('player');
+  if (!root) {
+    return;
+  }
+  const video = document.getElementById('video');
+  const button = document.getElementById('play-button');
+  const stateText = document.getElementById('player-state-text');
+  const stateDetail = document.getElementById('player-state-detail');
+  const buffer = document.getElementById('player-buffer');
+  const options = document.getElementById('player-options');
+  const audioChoice = document.getElementById('audio-choice');
+  const audioSelect = document.getElementById('audio-select');
+  const qualityChoice = document.getElementById('quality-choice');
+  const qualitySelect = document.getElementById('quality-select');
+  const csrfToken = document.querySelector('meta[name="csrf-token"]');
+  const csrfHeader = document.querySelector('meta[name="csrf-header"]');
+
+  let hls = null;
+  let current = null;       // the READY status being played
+  let duration = 0;         // seconds, from the probe (a converted stream may not know it at once)
+  let pendingSeek = null;   // where to start once the media is loaded
+  let lastSaved = -1;
+  let polling = null;
+
+  const message = (name, ...args) => {
+    const key = 'msg' + name.split(/[_-]/).map(w => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
+    let text = root.dataset[key] || '';
+    args.forEach((a, i) => { text = text.replace('{' + i + '}', a); });
+    return text;
+  };
+
+  const post = async (url, params) => {
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    if (csrfToken && csrfHeader) {
+      headers[csrfHeader.content] = csrfToken.content;
+    }
+    return fetch(url, { method: 'POST', headers, body: new URLSearchParams(params), credentials: 'same-origin' });
+  };
+
+  const rate = bytes => {
+    const mb = bytes / 1048576;
+    return message('rate', mb.toLocaleString(document.documentElement.lang || undefined,
+      { maximumFractionDigits: 1, minimumFractionDigits: 1 }));
+  };
+
+  const showState = status => {
+    root.dataset.phase = status.phase;
+    stateText.textContent = status.error && (status.phase === 'FAILED')
+      ? message('failed') : message(status.phase);
+    const details = [];
+    if (status.phase !== 'UNAVAILABLE' && status.phase !== 'FAILED') {
+      details.push(message('peers', status.peers));
+      if (status.rate > 0) {
+        details.push(rate(status.rate));
+      }
+    }
+    stateDetail.textContent = details.join(' · ');
+    const showBuffer = status.phase === 'PREPARING';
+    buffer.hidden = !showBuffer;
+    buffer.value = status.buffer || 0;
+  };
+
+  const request = () => {
+    const params = {};
+    if (audioSelect.value !== '') {
+      params.audio = audioSelect.value;
+    }
+    params.quality = qualitySelect.value;
+    return post(root.dataset.playUrl, params).then(r => {
+      if (!r.ok) {
+        throw new Error('play ' + r.status);
+      }
+      return r.json();
+    });
+  };
+
+  const poll = async () => {
+    polling = null;
+    let status;
+    try {
+      status = await request();
+    } catch (e) {
+      stateText.textContent = message('error');
+      polling = setTimeout(poll, 3000);
+      return;
+    }
+    showState(status);
+    if (status.phase === 'READY') {
+      start(status);
+    } else if (status.phase !== 'UNAVAILABLE' && status.phase !== 'FAILED') {
+      polling = setTimeout(poll, 1000);
+    } else {
+      button.disabled = false;
+    }
+  };
+
+  const fillOptions = status => {
+    audioSelect.replaceChildren();
+    for (const a of status.audio) {
+      const option = document.createElement('option');
+      option.value = String(a.index);
+      const parts = [a.language && a.language !== 'und' ? languageName(a.language) : message('track', a.index)];
+      if (a.title) {
+        parts.push(a.title);
+      }
+      if (a.channels) {
+        parts.push(message('channels', a.channels));
+      }
+      option.textContent = parts.join(' · ');
+      option.selected = a.selected;
+      audioSelect.append(option);
+    }
+    audioChoice.hidden = status.audio.length < 2;
+    qualityChoice.hidden = !status.qualityChoice;
+    options.hidden = audioChoice.hidden && qualityChoice.hidden;
+  };
+
+  const languageName = code => {
+    try {
+      const names = new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'language' });
+      return names.of(code) || code;
+    } catch (e) {
+      return code;
+    }
+  };
+
+  const start = status => {
+    const sameSource = current && current.src === status.src;
+    current = status;
+    root.dataset.mode = status.mode;
+    duration = status.duration || 0;
+    fillOptions(status);
+    if (sameSource) {
+      return;
+    }
+    if (pendingSeek === null && status.resumeAt > 0) {
+      pendingSeek = status.resumeAt;
+    }
+    video.hidden = false;
+    button.hidden = true;
+    if (hls) {
+      hls.destroy();
+      hls = null;
+    }
+    if (status.mode === 'direct') {
+      video.src = status.src;
+    } else if (window.Hls && window.Hls.isSupported()) {
+      hls = new window.Hls({ enableWorker: false, backBufferLength: 60, maxBufferLength: 30,
+        startPosition: pendingSeek !== null ? pendingSeek : -1 });
+      hls.on(window.Hls.Events.ERROR, (event, data) => {
+        if (data.fatal) {
+          stateText.textContent = message('error');
+        }
+      });
+      hls.loadSource(status.src);
+      hls.attachMedia(video);
+    } else {
+      video.src = status.src;
+    }
+    video.play().catch(() => { /* the person presses play on the video's own controls */ });
+  };
+
+  video.addEventListener('loadedmetadata', () => {
+    if (pendingSeek !== null) {
+      if (Math.abs(video.currentTime - pendingSeek) > 1) {
+        video.currentTime = pendingSeek;
+      }
+      pendingSeek = null;
+    }
+  });
+  video.addEventListener('playing', () => {
+    stateText.textContent = '';
+    stateDetail.textContent = '';
+    buffer.hidden = true;
+  });
+  video.addEventListener('waiting', () => {
+    stateText.textContent = message('stalled');
+  });
+
+  const save = force => {
+    if (!current) {
+      return;
+    }
+    const length = Number.isFinite(video.duration) && video.duration > 0 ? video.duration : duration;
+    const position = video.currentTime;
+    if (!(length > 0) || (!force && Math.abs(position - lastSaved) < 2)) {
+      return;
+    }
+    lastSaved = position;
+    post(root.dataset.progressUrl, { position: position.toFixed(1), duration: length.toFixed(1) }).catch(() => {});
+  };
+  setInterval(() => { if (!video.paused) { save(false); } }, 5000);
+  video.addEventListener('pause', () => save(true));
+  video.addEventListener('ended', () => save(true));
+  window.addEventListener('pagehide', () => save(true));
+
+  const switchVariant = () => {
+    pendingSeek = video.currentTime;
+    current = null;
+    if (polling) {
+      clearTimeout(polling);
+    }
+    poll();
+  };
+  audioSelect.addEventListener('change', switchVariant);
+  qualitySelect.addEventListener('change', switchVariant);
+
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    poll();
+  });
+  button.disabled = false;
+})();

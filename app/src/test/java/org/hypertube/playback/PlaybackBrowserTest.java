@@ -1,0 +1,84 @@
+package org.hypertube.playback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import java.time.Duration;
+import java.util.Map;
+import org.hypertube.browser.BrowserTestBase;
+import org.hypertube.catalog.Catalog;
+import org.hypertube.torrent.client.Torrent;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Press Play in Chromium on a film that only a rate-limited swarm of real peers (aria2) has: the video
+ * plays with decoded audio before the download is complete, then seeks to 70 % and plays from there.
+ * One run per kind of film: MP4 (index first or last) plays directly, MKV with AC-3 is remuxed, HEVC
+ * is transcoded.
+ */
+class PlaybackBrowserTest extends BrowserTestBase {
+
+    /** Two seeders at 400 kB/s each: about three times the films' bitrate, so playing starts well before the end. */
+    private static final long SEEDER_RATE = 400_000;
+
+    @Autowired
+    Downloads downloads;
+    @Autowired
+    DownloadRepository repository;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    long freeFilm() {
+        return catalog.popular(1).films().stream().map(f -> f.getId())
+                .filter(id -> repository.findByFilmIdOrderByAddedAtDesc(id).isEmpty()).findFirst().orElseThrow();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestFilms.class)
+    void playsWhileDownloadingThenSeeks(TestFilms kind) throws Exception {
+        var film = kind.file();
+        long filmId = freeFilm();
+        try (Swarm swarm = Swarm.seed(film, 2, SEEDER_RATE)) {
+            Page page = browser.open(1280, 800, "en-US");
+            Person person = Person.fresh();
+            register(page, person);
+            long member = jdbc.queryForObject("select id from members where username = ?", Long.class, person.username());
+            Download d = downloads.add(null, swarm.torrentFile, filmId, member);
+
+            page.navigate(url("/films/" + filmId));
+            page.click("#play-button");
+            page.waitForFunction("() => document.getElementById('video').currentTime > 0.5", null,
+                    new Page.WaitForFunctionOptions().setTimeout(90_000));
+            Torrent torrent = downloads.torrent(d).orElseThrow();
+            double progressWhenPlaying = torrent.progress();
+
+            String expectedMode = switch (kind) {
+                case MP4_FASTSTART, MP4_MOOV_END -> "direct";
+                case MKV_H264_AC3 -> "remux";
+                case MKV_HEVC -> "transcode";
+            };
+            assertThat(page.getAttribute("#player", "data-mode")).isEqualTo(expectedMode);
+            page.waitForFunction("() => document.getElementById('video').webkitAudioDecodedByteCount > 0", null,
+                    new Page.WaitForFunctionOptions().setTimeout(30_000));
+            assertThat(progressWhenPlaying).as("the download was still going when the film started").isLessThan(1.0);
+
+            double duration = ((Number) page.evaluate("() => document.getElementById('video').duration")).doubleValue();
+            assertThat(duration).isCloseTo(TestFilms.SECONDS, org.assertj.core.data.Offset.offset(1.5));
+            double target = 0.7 * duration;
+            page.evaluate("t => { document.getElementById('video').currentTime = t; }", target);
+            page.waitForFunction("t => { const v = document.getElementById('video'); return !v.seeking && v.currentTime > t + 1; }",
+                    target, new Page.WaitForFunctionOptions().setTimeout(90_000));
+
+            Map<?, ?> state = (Map<?, ?>) page.evaluate("() => { const v = document.getElementById('video');"
+                    + " return { error: v.error ? v.error.code : 0, paused: v.paused }; }");
+            assertThat(state.get("error")).isEqualTo(0);
+            page.context().close();
+            downloads.remove(d, "test over");
+        }
+    }
+}

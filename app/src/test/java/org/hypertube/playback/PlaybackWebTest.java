@@ -1,0 +1,265 @@
+package org.hypertube.playback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.head;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import org.hypertube.AppTestBase;
+import org.hypertube.catalog.Catalog;
+import org.hypertube.torrent.metainfo.InfoHash;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * The stream endpoints over HTTP as a browser and ffmpeg use them, on a finished film on disk (no
+ * torrent involved), plus retention with a controlled clock and the watch progress a player saves.
+ */
+class PlaybackWebTest extends AppTestBase {
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    DownloadRepository repository;
+    @Autowired
+    Engine engine;
+    @Autowired
+    Retention retention;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    InternalMedia internal;
+    @Autowired
+    WatchHistory history;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    record Finished(Download download, byte[] bytes, Path folder) {}
+
+    /** A finished download of {@code film} with a file of random bytes, as the engine leaves it on disk. */
+    Finished finished(Long filmId, Instant lastWatched) throws Exception {
+        byte[] hash = new byte[20];
+        new Random().nextBytes(hash);
+        String hex = HexFormat.of().formatHex(hash);
+        Path folder = engine.folder(InfoHash.parse(hex));
+        Path file = folder.resolve("Film (2001)").resolve("film.mp4");
+        Files.createDirectories(file.getParent());
+        byte[] bytes = new byte[300_000];
+        new Random(7).nextBytes(bytes);
+        Files.write(file, bytes);
+        Download d = new Download(hex, filmId, "magnet:?xt=urn:btih:" + hex, "Film (2001)", null,
+                Instant.now().minus(Duration.ofDays(60)));
+        d.chooseFile(0, "Film (2001)/film.mp4", bytes.length);
+        d.completed(Instant.now().minus(Duration.ofDays(59)));
+        if (lastWatched != null) {
+            d.watched(lastWatched);
+        }
+        return new Finished(repository.save(d), bytes, folder);
+    }
+
+    long freeFilm() {
+        return catalog.popular(1).films().stream().map(f -> f.getId())
+                .filter(id -> repository.findByFilmIdOrderByAddedAtDesc(id).isEmpty()).findFirst().orElseThrow();
+    }
+
+    /** A member who is not an administrator (the very first account of a fresh database is one). */
+    MockHttpSession member() throws Exception {
+        String username = uniqueName("v");
+        signUp(username);
+        jdbc.update("update members set admin = false where username = ?", username);
+        return signIn(username);
+    }
+
+    MockHttpSession signIn(String username) throws Exception {
+        var session = new MockHttpSession();
+        mvc.perform(post("/login").session(session).with(csrf()).param("username", username)
+                .param("password", password(username))).andExpect(redirectedUrl("/"));
+        return session;
+    }
+
+    MockHttpSession signUp(String username) throws Exception {
+        var session = new MockHttpSession();
+        mvc.perform(post("/register").session(session).with(csrf())
+                        .param("email", username + "@example.org").param("username", username)
+                        .param("firstName", "Viv").param("lastName", "Ewer").param("password", password(username)))
+                .andExpect(status().is3xxRedirection());
+        return session;
+    }
+
+    static String password(String username) {
+        return "amber-lantern-" + username.substring(1, 5);
+    }
+
+    /** An administrator: a member made one in the database, signed in again so the session knows. */
+    MockHttpSession operator() throws Exception {
+        String username = uniqueName("o");
+        signUp(username);
+        jdbc.update("update members set admin = true where username = ?", username);
+        return signIn(username);
+    }
+
+    @Test
+    void operatorsAddPauseResumeAndRemoveTorrents() throws Exception {
+        mvc.perform(get("/admin/downloads").session(member())).andExpect(status().isForbidden());
+        MockHttpSession operator = operator();
+        mvc.perform(get("/admin/downloads").session(operator)).andExpect(status().isOk());
+
+        mvc.perform(post("/admin/downloads").session(operator).with(csrf()).param("magnet", "magnet:?xt=urn:btih:nothex"))
+                .andExpect(redirectedUrl("/admin/downloads"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
+                        .attribute("downloadError", "downloads.badMagnet"));
+        var junk = new org.springframework.mock.web.MockMultipartFile("torrent", "x.torrent", "application/x-bittorrent",
+                "d4:infod6:lengthi-5eee".getBytes());
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart("/admin/downloads")
+                        .file(junk).session(operator).with(csrf()))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
+                        .attribute("downloadError", "downloads.badTorrent"));
+
+        Path content = Files.createTempDirectory("op").resolve("Short Film (1920).mp4");
+        Files.write(content, new byte[100_000]);
+        byte[] torrent = new org.hypertube.torrent.metainfo.TorrentCreator().create(content);
+        String hash = org.hypertube.torrent.metainfo.Metainfo.parse(torrent).infoHash().hex();
+        long film = freeFilm();
+        var file = new org.springframework.mock.web.MockMultipartFile("torrent", "film.torrent", "application/x-bittorrent", torrent);
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart("/admin/downloads")
+                        .file(file).param("film", "http://localhost/films/" + film).session(operator).with(csrf()))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
+                        .attribute("downloadAdded", hash));
+        Download d = repository.findByInfoHash(hash).orElseThrow();
+        assertThat(d.getFilmId()).isEqualTo(film);
+        String page = mvc.perform(get("/admin/downloads").session(operator)).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("id=\"download-" + hash + "\"").contains("Short Film (1920).mp4");
+
+        mvc.perform(post("/admin/downloads/" + d.getId() + "/pause").session(operator).with(csrf()))
+                .andExpect(redirectedUrl("/admin/downloads"));
+        assertThat(repository.findByInfoHash(hash).orElseThrow().getState()).isEqualTo(Download.State.PAUSED);
+        assertThat(engine.torrent(hash).orElseThrow().paused()).isTrue();
+        mvc.perform(post("/admin/downloads/" + d.getId() + "/resume").session(operator).with(csrf()));
+        assertThat(repository.findByInfoHash(hash).orElseThrow().getState()).isEqualTo(Download.State.ACTIVE);
+        assertThat(engine.torrent(hash).orElseThrow().paused()).isFalse();
+        mvc.perform(post("/admin/downloads/" + d.getId() + "/remove").session(member()).with(csrf()))
+                .andExpect(status().isForbidden());
+        mvc.perform(post("/admin/downloads/" + d.getId() + "/remove").session(operator).with(csrf()));
+        assertThat(repository.findByInfoHash(hash)).isEmpty();
+        assertThat(engine.torrent(hash)).isEmpty();
+        assertThat(engine.folder(org.hypertube.torrent.metainfo.InfoHash.parse(hash))).doesNotExist();
+    }
+
+    @Test
+    void aFinishedFilmIsServedFromDiskWithRanges() throws Exception {
+        long film = freeFilm();
+        Finished f = finished(film, Instant.now());
+        MockHttpSession session = member();
+        String path = "/films/" + film + "/stream";
+
+        var whole = mvc.perform(get(path).session(session)).andExpect(status().isOk())
+                .andExpect(header().string("Accept-Ranges", "bytes"))
+                .andExpect(header().string("Content-Type", "video/mp4")).andReturn().getResponse();
+        assertThat(whole.getContentAsByteArray()).isEqualTo(f.bytes());
+
+        var part = mvc.perform(get(path).session(session).header("Range", "bytes=1000-1999"))
+                .andExpect(status().isPartialContent())
+                .andExpect(header().string("Content-Range", "bytes 1000-1999/300000")).andReturn().getResponse();
+        assertThat(part.getContentAsByteArray()).isEqualTo(Arrays.copyOfRange(f.bytes(), 1000, 2000));
+
+        var tail = mvc.perform(get(path).session(session).header("Range", "bytes=-500"))
+                .andExpect(status().isPartialContent()).andReturn().getResponse();
+        assertThat(tail.getContentAsByteArray()).isEqualTo(Arrays.copyOfRange(f.bytes(), 299_500, 300_000));
+
+        var open = mvc.perform(get(path).session(session).header("Range", "bytes=299990-"))
+                .andExpect(status().isPartialContent()).andReturn().getResponse();
+        assertThat(open.getContentAsByteArray()).hasSize(10);
+
+        var multi = mvc.perform(get(path).session(session).header("Range", "bytes=0-9, 100-109"))
+                .andExpect(status().isPartialContent()).andReturn().getResponse();
+        assertThat(multi.getContentType()).startsWith("multipart/byteranges; boundary=");
+        String body = new String(multi.getContentAsByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(body).contains("Content-Range: bytes 0-9/300000", "Content-Range: bytes 100-109/300000")
+                .contains(new String(Arrays.copyOfRange(f.bytes(), 100, 110), java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat((long) multi.getContentAsByteArray().length).isEqualTo(Long.parseLong(multi.getHeader("Content-Length")));
+
+        mvc.perform(get(path).session(session).header("Range", "bytes=400000-"))
+                .andExpect(status().isRequestedRangeNotSatisfiable())
+                .andExpect(header().string("Content-Range", "bytes */300000"));
+        // An If-Range naming another version of the file gets the whole (current) file.
+        mvc.perform(get(path).session(session).header("Range", "bytes=0-9").header("If-Range", "\"other\""))
+                .andExpect(status().isOk()).andExpect(header().longValue("Content-Length", 300_000));
+        String etag = whole.getHeader("ETag");
+        mvc.perform(get(path).session(session).header("Range", "bytes=0-9").header("If-Range", etag))
+                .andExpect(status().isPartialContent());
+        var headResponse = mvc.perform(head(path).session(session)).andExpect(status().isOk())
+                .andExpect(header().longValue("Content-Length", 300_000)).andReturn().getResponse();
+        assertThat(headResponse.getContentAsByteArray()).isEmpty();
+    }
+
+    @Test
+    void streamsNeedASessionAndTheLoopbackEndpointRefusesOtherHosts() throws Exception {
+        long film = freeFilm();
+        Finished f = finished(film, Instant.now());
+        mvc.perform(get("/films/" + film + "/stream")).andExpect(status().is3xxRedirection())
+                .andExpect(redirectedUrl("/login"));
+        String url = internal.url(f.download().getInfoHash());
+        String token = url.substring(url.lastIndexOf('/') + 1);
+        mvc.perform(get("/internal/media/" + token).with(r -> {
+            r.setRemoteAddr("192.0.2.7");
+            return r;
+        })).andExpect(status().isNotFound());
+        mvc.perform(get("/internal/media/" + "0".repeat(32))).andExpect(status().isNotFound());
+        var ok = mvc.perform(get("/internal/media/" + token).header("Range", "bytes=0-99"))
+                .andExpect(status().isPartialContent()).andReturn().getResponse();
+        assertThat(ok.getContentAsByteArray()).isEqualTo(Arrays.copyOf(f.bytes(), 100));
+    }
+
+    @Test
+    void retentionDeletesFilmsUnwatchedForThirtyDaysAndKeepsTheOthers() throws Exception {
+        Instant now = Instant.parse("2031-03-01T04:00:00Z");
+        Finished old = finished(null, now.minus(Duration.ofDays(31)));
+        Finished recent = finished(null, now.minus(Duration.ofDays(29)));
+
+        var deleted = retention.run(now);
+
+        assertThat(deleted).contains(old.download().getInfoHash()).doesNotContain(recent.download().getInfoHash());
+        assertThat(old.folder()).doesNotExist();
+        assertThat(repository.findByInfoHash(old.download().getInfoHash())).isEmpty();
+        assertThat(recent.folder().resolve("Film (2001)/film.mp4")).exists();
+        assertThat(repository.findByInfoHash(recent.download().getInfoHash())).isPresent();
+        repository.delete(recent.download());
+    }
+
+    @Test
+    void progressIsSavedResumedAndMarksTheFilmWatchedNearTheEnd() throws Exception {
+        long film = freeFilm();
+        MockHttpSession session = member();
+        mvc.perform(post("/films/" + film + "/progress").session(session).with(csrf())
+                .param("position", "600").param("duration", "6000")).andExpect(status().isNoContent());
+        long member = jdbc.queryForObject("select member_id from watch_progress where film_id = ? order by updated_at desc limit 1",
+                Long.class, film);
+        assertThat(history.resumeAt(member, film)).isEqualTo(600);
+        String home = mvc.perform(get("/").session(session)).andReturn().getResponse().getContentAsString();
+        assertThat(home).contains("continue-heading").contains("href=\"/films/" + film + "\"");
+
+        mvc.perform(post("/films/" + film + "/progress").session(session).with(csrf())
+                .param("position", "5500").param("duration", "6000")).andExpect(status().isNoContent());
+        assertThat(history.marks(member, java.util.List.of(film)).get(film).watched()).isTrue();
+        assertThat(history.resumeAt(member, film)).isZero();
+
+        mvc.perform(post("/films/" + film + "/progress").session(session).with(csrf())
+                .param("position", "-3").param("duration", "6000")).andExpect(status().isUnprocessableContent());
+        mvc.perform(post("/films/" + film + "/progress").session(session)
+                .param("position", "30").param("duration", "6000")).andExpect(status().isForbidden());
+    }
+}

@@ -1,0 +1,100 @@
+package org.hypertube.playback;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.hypertube.torrent.metainfo.Metainfo;
+import org.hypertube.torrent.metainfo.TorrentCreator;
+import org.hypertube.torrent.tracker.TrackerServer;
+
+/**
+ * A real swarm on loopback for one film: our tracker and aria2 (Debian's) seeding the film at a
+ * limited rate, so playback starts while the download is still incomplete. DHT, LSD and PEX are off.
+ */
+public final class Swarm implements AutoCloseable {
+
+    public final TrackerServer tracker;
+    public final byte[] torrentFile;
+    public final Metainfo metainfo;
+    private final List<Process> seeders = new ArrayList<>();
+    private final Path logDir;
+
+    private Swarm(TrackerServer tracker, byte[] torrentFile, Path logDir) {
+        this.tracker = tracker;
+        this.torrentFile = torrentFile;
+        this.metainfo = Metainfo.parse(torrentFile);
+        this.logDir = logDir;
+    }
+
+    /**
+     * Seeds {@code film} (a file in its own folder) with {@code seeders} aria2 processes, each limited to
+     * {@code bytesPerSecond} of upload.
+     */
+    public static Swarm seed(Path film, int seeders, long bytesPerSecond) throws IOException {
+        TrackerServer tracker = TrackerServer.start(InetAddress.getByName("127.0.0.1"), 0, Duration.ofSeconds(2),
+                Clock.systemUTC());
+        byte[] torrent = new TorrentCreator().tracker(tracker.announceUrl()).pieceLength(256 * 1024).create(film);
+        Path work = Files.createTempDirectory("hypertube-swarm");
+        Path torrentPath = work.resolve("film.torrent");
+        Files.write(torrentPath, torrent);
+        Swarm swarm = new Swarm(tracker, torrent, work);
+        try {
+            for (int i = 0; i < seeders; i++) {
+                swarm.seeders.add(new ProcessBuilder("/usr/bin/aria2c", "--enable-dht=false", "--enable-dht6=false",
+                        "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--interface=127.0.0.1",
+                        "--disable-ipv6=true", "--listen-port=" + freePort(), "--file-allocation=none",
+                        "--dir=" + film.getParent(), "--console-log-level=warn", "--summary-interval=0",
+                        "--bt-tracker-interval=2", "--no-conf=true", "--check-integrity=true",
+                        "--bt-seed-unverified=false", "--seed-ratio=0.0",
+                        "--max-upload-limit=" + bytesPerSecond, torrentPath.toString())
+                        .redirectErrorStream(true).redirectOutput(work.resolve("seeder-" + i + ".log").toFile())
+                        .start());
+            }
+        } catch (IOException | RuntimeException e) {
+            swarm.close();
+            throw e;
+        }
+        return swarm;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    public String log() throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (var files = Files.list(logDir)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                out.append(p.getFileName()).append(":\n").append(Files.readString(p));
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        for (Process p : seeders) {
+            p.destroy();
+        }
+        for (Process p : seeders) {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        tracker.close();
+    }
+}

@@ -1,0 +1,68 @@
+package org.hypertube.playback;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Small films made with the real ffmpeg at test time (never committed): 40 s of a moving test pattern
+ * and a tone, a few MB each, short GOPs so converted streams can cut anywhere.
+ */
+public enum TestFilms {
+    /** H.264 + AAC in MP4 with the index ({@code moov}) first: plays directly. */
+    MP4_FASTSTART("faststart.mp4", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1500k", "-g", "48",
+            "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart"),
+    /** The same with the index at the end: plays directly once the tail is fetched. */
+    MP4_MOOV_END("moovend.mp4", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1500k", "-g", "48",
+            "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k"),
+    /** H.264 with AC-3 5.1 in Matroska: Chromium would play it silently, so it is remuxed with AAC. */
+    MKV_H264_AC3("h264-ac3.mkv", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1500k", "-g", "48",
+            "-pix_fmt", "yuv420p", "-c:a", "ac3", "-ac", "6", "-b:a", "384k"),
+    /** HEVC in Matroska: no browser here decodes it, so it is transcoded. */
+    MKV_HEVC("hevc.mkv", "-c:v", "libx265", "-preset", "ultrafast", "-b:v", "1500k", "-x265-params",
+            "keyint=48:min-keyint=48:log-level=error", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k");
+
+    public static final int SECONDS = 40;
+    private static Path dir;
+
+    private final String fileName;
+    private final List<String> codecArgs;
+
+    TestFilms(String fileName, String... codecArgs) {
+        this.fileName = fileName;
+        this.codecArgs = List.of(codecArgs);
+    }
+
+    public String fileName() {
+        return fileName;
+    }
+
+    /** The film in its own folder (the torrent's content), made on first use. */
+    public synchronized Path file() throws IOException, InterruptedException {
+        if (dir == null) {
+            dir = Files.createTempDirectory("hypertube-films");
+        }
+        Path folder = dir.resolve(name().toLowerCase());
+        Path file = folder.resolve(fileName);
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        Files.createDirectories(folder);
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                "-t", String.valueOf(SECONDS), "-map", "0:v", "-map", "1:a"));
+        cmd.addAll(codecArgs);
+        cmd.add(file.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("ffmpeg could not make " + fileName + ": " + output);
+        }
+        return file;
+    }
+}
