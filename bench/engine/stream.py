@@ -35,9 +35,10 @@ WINDOW = 8 << 20
 
 
 def java():
-    for var in ('JAVA25_HOME', 'JAVA_HOME'):
-        if os.environ.get(var):
-            return os.path.join(os.environ[var], 'bin/java')
+    # As bin/torrent: JAVA25_HOME, Temurin 25, JAVA_HOME, then PATH.
+    for home in (os.environ.get('JAVA25_HOME'), '/usr/lib/jvm/temurin-25-jdk-amd64', os.environ.get('JAVA_HOME')):
+        if home and os.path.exists(os.path.join(home, 'bin/java')):
+            return os.path.join(home, 'bin/java')
     return 'java'
 
 
