@@ -93,6 +93,8 @@ public abstract class AppTestBase {
         // Our engine talks to loopback peers only, on a free port.
         registry.add("hypertube.playback.bind-address", () -> "127.0.0.1");
         registry.add("hypertube.playback.torrent-port", () -> "0");
+        // A conversion nobody asks anything of stops soon, so a test can see a viewer's leaving.
+        registry.add("hypertube.media.idle-timeout", () -> "8s");
         for (String provider : new String[] {"intra42", "github"}) {
             String prefix = "hypertube.account.oauth." + provider + ".";
             registry.add(prefix + "client-id", () -> "hypertube-" + provider);

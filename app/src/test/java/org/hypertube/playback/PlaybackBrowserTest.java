@@ -8,6 +8,7 @@ import java.util.Map;
 import org.hypertube.browser.BrowserTestBase;
 import org.hypertube.catalog.Catalog;
 import org.hypertube.torrent.client.Torrent;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,6 +33,10 @@ class PlaybackBrowserTest extends BrowserTestBase {
     Catalog catalog;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    Engine engine;
+    @Autowired
+    InternalMedia internal;
 
     long freeFilm() {
         return catalog.popular(1).films().stream().map(f -> f.getId())
@@ -39,7 +44,7 @@ class PlaybackBrowserTest extends BrowserTestBase {
     }
 
     @ParameterizedTest
-    @EnumSource(TestFilms.class)
+    @EnumSource(value = TestFilms.class, mode = EnumSource.Mode.EXCLUDE, names = "LONG_MPEG4")
     void playsWhileDownloadingThenSeeks(TestFilms kind) throws Exception {
         var film = kind.file();
         long filmId = freeFilm();
@@ -60,7 +65,7 @@ class PlaybackBrowserTest extends BrowserTestBase {
             String expectedMode = switch (kind) {
                 case MP4_FASTSTART, MP4_MOOV_END -> "direct";
                 case MKV_H264_AC3 -> "remux";
-                case MKV_HEVC -> "transcode";
+                case MKV_HEVC, LONG_MPEG4 -> "transcode";
             };
             assertThat(page.getAttribute("#player", "data-mode")).isEqualTo(expectedMode);
             page.waitForFunction("() => document.getElementById('video').webkitAudioDecodedByteCount > 0", null,
@@ -80,5 +85,51 @@ class PlaybackBrowserTest extends BrowserTestBase {
             page.context().close();
             downloads.remove(d, "test over");
         }
+    }
+
+    /**
+     * A finished film plays from disk with no torrent involved; its conversion (ffmpeg) stops once the
+     * viewer has left (hypertube.media.idle-timeout, 8 s in the tests).
+     */
+    @Test
+    void aFinishedFilmPlaysFromDiskAndItsConversionStopsWhenTheViewerLeaves() throws Exception {
+        var source = TestFilms.LONG_MPEG4.file();
+        long filmId = freeFilm();
+        byte[] hash = new byte[20];
+        new java.util.Random().nextBytes(hash);
+        String hex = java.util.HexFormat.of().formatHex(hash);
+        var file = engine.folder(org.hypertube.torrent.metainfo.InfoHash.parse(hex)).resolve("Long/long.mkv");
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.copy(source, file);
+        Download d = new Download(hex, filmId, "magnet:?xt=urn:btih:" + hex, "Long", null, java.time.Instant.now());
+        d.chooseFile(0, "Long/long.mkv", java.nio.file.Files.size(file));
+        d.completed(java.time.Instant.now());
+        repository.save(d);
+
+        Page page = browser.open(1280, 800, "en-US");
+        register(page, Person.fresh());
+        page.navigate(url("/films/" + filmId));
+        page.click("#play-button");
+        page.waitForFunction("() => document.getElementById('video').currentTime > 0.5", null,
+                new Page.WaitForFunctionOptions().setTimeout(90_000));
+        assertThat(page.getAttribute("#player", "data-mode")).isEqualTo("transcode");
+        assertThat(downloads.torrent(d)).as("no torrent involved").isEmpty();
+        String input = internal.url(hex);
+        assertThat(ffmpegReading(input)).as("ffmpeg converts while the film plays").isPositive();
+
+        page.context().close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (ffmpegReading(input) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertThat(ffmpegReading(input)).as("the viewer left: its ffmpeg was stopped").isZero();
+        downloads.remove(d, "test over");
+    }
+
+    /** ffmpeg processes of this server reading that input. */
+    static long ffmpegReading(String input) {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().arguments().map(args -> java.util.Arrays.asList(args).contains(input)).orElse(false))
+                .count();
     }
 }

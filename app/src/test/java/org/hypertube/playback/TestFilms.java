@@ -23,8 +23,11 @@ public enum TestFilms {
             "-pix_fmt", "yuv420p", "-c:a", "ac3", "-ac", "6", "-b:a", "384k"),
     /** HEVC in Matroska: no browser here decodes it, so it is transcoded. */
     MKV_HEVC("hevc.mkv", "-c:v", "libx265", "-preset", "ultrafast", "-b:v", "1500k", "-x265-params",
-            "keyint=48:min-keyint=48:log-level=error", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k");
+            "keyint=48:min-keyint=48:log-level=error", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k"),
+    /** Four minutes of MPEG-4 Part 2 (XviD-like): transcoded, long enough that its ffmpeg is still at work when the viewer leaves. */
+    LONG_MPEG4("long-mpeg4.mkv", "-c:v", "mpeg4", "-q:v", "10", "-g", "48", "-c:a", "aac", "-b:a", "96k");
 
+    /** Length of every film but {@link #LONG_MPEG4}. */
     public static final int SECONDS = 40;
     private static Path dir;
 
@@ -34,6 +37,10 @@ public enum TestFilms {
     TestFilms(String fileName, String... codecArgs) {
         this.fileName = fileName;
         this.codecArgs = List.of(codecArgs);
+    }
+
+    public int seconds() {
+        return this == LONG_MPEG4 ? 240 : SECONDS;
     }
 
     public String fileName() {
@@ -54,7 +61,7 @@ public enum TestFilms {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
                 "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24",
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-                "-t", String.valueOf(SECONDS), "-map", "0:v", "-map", "1:a"));
+                "-t", String.valueOf(seconds()), "-map", "0:v", "-map", "1:a"));
         cmd.addAll(codecArgs);
         cmd.add(file.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
