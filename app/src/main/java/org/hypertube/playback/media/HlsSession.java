@@ -400,8 +400,10 @@ public final class HlsSession implements AutoCloseable {
                     dropTruncatedLast();
                 }
                 String tail = exit != 0 && !stopped ? "; last output:\n" + stderr.text() : "";
-                log.info("ffmpeg stop: playback {} {} from segment {}, exit {}{}, segments {}-{}{}", key, plan.label(),
-                        start, exit, stopped ? " (stopped)" : "", start, written(), tail);
+                int last = written();
+                log.info("ffmpeg stop: playback {} {} from segment {}, exit {}{}, {}{}", key, plan.label(), start, exit,
+                        stopped ? " (stopped)" : "", last < start ? "no segment written" : "segments " + start + "-" + last,
+                        tail);
             } catch (InterruptedException e) {
                 // stopped while waiting for a slot
             } catch (RuntimeException e) {

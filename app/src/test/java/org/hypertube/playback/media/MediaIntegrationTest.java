@@ -1,0 +1,324 @@
+package org.hypertube.playback.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Probe, decision, keyframe indexes and HLS conversion with the real (bundled) ffmpeg on short generated
+ * films, read over a loopback Range server as the app's stream endpoint serves them.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MediaIntegrationTest {
+
+    @TempDir
+    static Path films;
+    @TempDir
+    Path work;
+
+    /** Not the common pool: it has one thread on a 2-core machine, and these calls block. */
+    final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    TestFilms make;
+    RangeServer server;
+    Prober prober;
+    Transcoder transcoder;
+    Path faststart;
+    Path moovEnd;
+    Path mkv;
+    Path hevc;
+
+    @BeforeAll
+    void films() throws Exception {
+        make = new TestFilms(films);
+        faststart = make.faststartMp4();
+        moovEnd = make.moovAtEndMp4();
+        mkv = make.h264Ac3Mkv();
+        hevc = make.hevcAacMkv();
+        server = new RangeServer(films);
+        prober = new Prober(make.binaries, MediaProperties.defaults());
+    }
+
+    @BeforeEach
+    void transcoder() {
+        transcoder = new Transcoder(make.binaries, MediaProperties.defaults().with(null, 1), work.resolve("t"));
+    }
+
+    @AfterEach
+    void closeTranscoder() {
+        transcoder.close();
+    }
+
+    @AfterAll
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void probesStreamsOverHttp() {
+        MediaProbe p = prober.probe(server.url("h264_ac3.mkv"));
+        assertThat(p.formats()).contains("matroska");
+        assertThat(p.isMatroska()).isTrue();
+        assertThat(p.duration()).isCloseTo(30, within(0.1));
+        assertThat(p.bitRate()).isPositive();
+        assertThat(p.video()).singleElement().satisfies(v -> {
+            assertThat(v.index()).isZero();
+            assertThat(v.codec()).isEqualTo("h264");
+            assertThat(v.profile()).isEqualTo("High");
+            assertThat(v.pixelFormat()).isEqualTo("yuv420p");
+            assertThat(v.width()).isEqualTo(640);
+            assertThat(v.height()).isEqualTo(360);
+            assertThat(v.frameRate()).isEqualTo(new Rational(24000, 1001));
+            assertThat(v.bFrames()).isPositive();
+        });
+        assertThat(p.audio()).containsExactly(
+                new MediaProbe.AudioStream(1, "ac3", null, 6, "eng", null, true),
+                new MediaProbe.AudioStream(2, "aac", "LC", 2, "fre", "Commentary", false));
+        assertThat(p.subtitles()).containsExactly(new MediaProbe.SubtitleStream(3, "subrip", "eng", null, true, false));
+
+        MediaProbe mp4 = prober.probe(server.url("moov_end.mp4"));
+        assertThat(mp4.isMp4()).isTrue();
+        assertThat(mp4.formats()).contains("mp4", "mov");
+        assertThat(mp4.audio()).singleElement().satisfies(a -> assertThat(a.codec()).isEqualTo("aac"));
+        assertThat(mp4.duration()).isCloseTo(30, within(0.1));
+        assertThat(prober.probe(hevc.toString()).video().getFirst().codec()).as("file path").isEqualTo("hevc");
+    }
+
+    @Test
+    void probeFailsClearly() throws Exception {
+        Path junk = Files.write(films.resolve("junk.mkv"), new byte[1000]);
+        assertThatThrownBy(() -> prober.probe(junk.toString())).isInstanceOf(MediaException.class)
+                .hasMessageContaining("ffprobe failed");
+        assertThatThrownBy(() -> prober.probe(server.url("missing.mkv"))).isInstanceOf(MediaException.class);
+        assertThatThrownBy(() -> prober.probe("http://192.0.2.1/film.mkv")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void decidesPerFilm() {
+        assertThat(decide("faststart.mp4").mode()).isEqualTo(Delivery.DIRECT);
+        assertThat(decide("moov_end.mp4").mode()).isEqualTo(Delivery.DIRECT);
+        assertThat(decide("h264_ac3.mkv")).isEqualTo(new Plan(Delivery.REMUX, 0, 1, 0));
+        assertThat(decide("hevc_aac.mkv")).as("HEVC, 360 lines: never upscaled to 720")
+                .isEqualTo(new Plan(Delivery.TRANSCODE, 0, 1, 360));
+    }
+
+    private Plan decide(String name) {
+        return Decision.decide(prober.probe(server.url(name)), -1, Quality.P720);
+    }
+
+    @Test
+    void keyframeIndexesMatchTheDecodedKeyframes() {
+        for (Path film : List.of(mkv, faststart, moovEnd, hevc)) {
+            MediaProbe probe = prober.probe(film.toString());
+            double[] expected = make.ffprobeKeyframes(film);
+            double[] viaHttp = Keyframes.read(server.url(film.getFileName().toString()), probe, 0).orElseThrow();
+            double[] viaFile = Keyframes.read(film.toString(), probe, 0).orElseThrow();
+            assertThat(expected.length).as(film.getFileName().toString()).isGreaterThan(3);
+            assertThat(viaHttp).as(film.getFileName().toString()).hasSameSizeAs(expected);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(viaHttp[i]).as("%s keyframe %d", film.getFileName(), i).isCloseTo(expected[i], within(0.001));
+            }
+            assertThat(viaFile).containsExactly(viaHttp);
+        }
+    }
+
+    @Test
+    void remuxServesKeyframeSegmentsWhereverFfmpegStarts() throws Exception {
+        String url = server.url("h264_ac3.mkv");
+        MediaProbe probe = prober.probe(url);
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        HlsSession session = transcoder.open("film-1", url, probe, plan);
+        assertThat(transcoder.open("film-1", url, probe, plan)).isSameAs(session);
+        assertThat(session.plan()).isEqualTo(plan);
+
+        double[] keyframes = make.ffprobeKeyframes(mkv);
+        assertThat(session.segmentCount()).isEqualTo(keyframes.length);
+        assertPlaylistCoversTheFilm(session, probe.duration());
+
+        // a seek into the middle: ffmpeg starts there; then back before it: ffmpeg restarts
+        int mid = session.segmentCount() / 2 + 1;
+        for (int k : new int[] {mid, mid - 3}) {
+            Path segment = session.segment(k);
+            assertThat(session.segmentStart(k)).isCloseTo(keyframes[k], within(0.001));
+            List<String> video = make.packets(session.init(), segment, "v:0", "packet=pts_time,flags");
+            assertThat(Double.parseDouble(video.getFirst().split(",")[0])).as("segment %d first video pts", k)
+                    .isCloseTo(session.segmentStart(k), within(0.0015));
+            assertThat(video.getFirst()).contains("K");
+            double last = video.stream().mapToDouble(l -> Double.parseDouble(l.split(",")[0])).max().orElseThrow();
+            assertThat(last).as("segment %d ends before the next keyframe", k)
+                    .isLessThan(session.segmentStart(k) + session.segmentDuration(k));
+            assertThat(make.packets(session.init(), segment, "a:0", "stream=codec_name,channels"))
+                    .containsExactly("aac,2");
+        }
+        // from the start, every segment holds exactly its keyframe gap
+        for (int k = 0; k < session.segmentCount(); k++) {
+            List<String> video = make.packets(session.init(), session.segment(k), "v:0", "packet=pts_time,flags");
+            assertThat(Double.parseDouble(video.getFirst().split(",")[0])).as("segment %d", k)
+                    .isCloseTo(session.segmentStart(k), within(0.0015));
+            assertThat(video.stream().filter(l -> l.contains("K"))).as("segment %d keyframes", k).hasSize(1);
+        }
+        assertThatThrownBy(() -> session.segment(session.segmentCount())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void remuxOfAnMp4ChoosesItsSecondKeyframeExactly() throws Exception {
+        String url = server.url("moov_end.mp4");
+        MediaProbe probe = prober.probe(url);
+        HlsSession session = transcoder.open("film-2", url, probe, new Plan(Delivery.REMUX, 0, 1, 0));
+        assertThat(session.plan().mode()).isEqualTo(Delivery.REMUX);
+        assertPlaylistCoversTheFilm(session, probe.duration());
+        int k = 3; // 4.421 s, 0.292 s after the keyframe before: -ss must not land on that one
+        Path segment = session.segment(k); // first request: ffmpeg starts with -ss at keyframe 3
+        List<String> video = make.packets(session.init(), segment, "v:0", "packet=pts_time,flags");
+        assertThat(Double.parseDouble(video.getFirst().split(",")[0])).isCloseTo(session.segmentStart(k), within(0.0015));
+        assertThat(session.segmentStart(k)).isCloseTo(4.421, within(0.001));
+        assertThat(make.packets(session.init(), session.segment(0), "v:0", "packet=pts_time").getFirst())
+                .startsWith("0.0");
+    }
+
+    @Test
+    void transcodeWritesNFrameSegmentsFromAnyStart() throws Exception {
+        String url = server.url("hevc_aac.mkv");
+        MediaProbe probe = prober.probe(url);
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        HlsSession session = transcoder.open("film-3", url, probe, plan);
+        int n = 48;
+        double length = n * 1001 / 24000.0;
+        assertThat(session.segmentCount()).isEqualTo((int) Math.ceil(20 / length));
+        assertPlaylistCoversTheFilm(session, probe.duration());
+
+        for (int k : new int[] {6, 2, 0}) {
+            Path segment = session.segment(k);
+            List<String> video = make.packets(session.init(), segment, "v:0", "packet=pts_time,flags");
+            assertThat(Double.parseDouble(video.getFirst().split(",")[0])).as("segment %d starts at k·N/fps", k)
+                    .isCloseTo(k * length, within(0.001));
+            assertThat(video).as("segment %d is N frames, one keyframe", k).hasSize(n);
+            assertThat(video.stream().filter(l -> l.contains("K"))).hasSize(1);
+            assertThat(make.packets(session.init(), segment, "v:0", "stream=codec_name,height"))
+                    .containsExactly("h264,360");
+            assertThat(make.packets(session.init(), segment, "a:0", "stream=codec_name,channels"))
+                    .containsExactly("aac,2");
+        }
+        int last = session.segmentCount() - 1;
+        assertThat(make.packets(session.init(), session.segment(last), "v:0", "packet=pts_time").size())
+                .isBetween(1, n);
+    }
+
+    @Test
+    void aFilmWithoutIndexIsTranscodedInsteadOfRemuxed() throws Exception {
+        make.h264Ts();
+        String url = server.url("h264.ts");
+        MediaProbe probe = prober.probe(url);
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        assertThat(plan.mode()).isEqualTo(Delivery.REMUX);
+        HlsSession session = transcoder.open("film-4", url, probe, plan);
+        assertThat(session.plan()).isEqualTo(new Plan(Delivery.TRANSCODE, 0, 1, 360));
+        assertThat(session.requestedPlan()).isEqualTo(plan);
+        assertThat(transcoder.open("film-4", url, probe, plan)).isSameAs(session);
+        assertThat(session.segment(1)).exists();
+    }
+
+    @Test
+    void closingKillsFfmpegAndDeletesTheFiles() throws Exception {
+        MediaProbe probe = prober.probe(server.url("hevc_aac.mkv"));
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        HlsSession session = transcoder.open("film-5", server.gatedUrl("hevc_aac.mkv"), probe, plan);
+        CompletableFuture<Path> waiting = CompletableFuture.supplyAsync(() -> segment(session, 0), threads);
+        ProcessHandle ffmpeg = await(() -> session.process().orElse(null));
+        assertThat(ffmpeg.isAlive()).isTrue();
+        assertThat(session.directory()).isDirectory();
+
+        transcoder.close("film-5");
+        assertThat(ffmpeg.isAlive()).isFalse();
+        assertThat(session.directory()).doesNotExist();
+        assertThat(transcoder.find("film-5")).isEmpty();
+        assertThatThrownBy(waiting::join).hasCauseInstanceOf(MediaException.class);
+    }
+
+    @Test
+    void aSecondTranscodeWaitsForTheFirst() throws Exception {
+        MediaProbe probe = prober.probe(server.url("hevc_aac.mkv"));
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        HlsSession first = transcoder.open("viewer-1", server.gatedUrl("hevc_aac.mkv"), probe, plan);
+        HlsSession second = transcoder.open("viewer-2", server.url("hevc_aac.mkv"), probe, plan);
+        CompletableFuture<Path> firstWaits = CompletableFuture.supplyAsync(() -> segment(first, 0), threads);
+        await(() -> first.process().orElse(null));
+        CompletableFuture<Path> secondWaits = CompletableFuture.supplyAsync(() -> segment(second, 0), threads);
+        await(() -> second.queued() ? Boolean.TRUE : null);
+
+        Thread.sleep(1500);
+        assertThat(secondWaits).isNotDone();
+        assertThat(second.queued()).isTrue();
+        assertThat(second.process()).isEmpty();
+        assertThat(transcoder.runningTranscodes()).isEqualTo(1);
+
+        transcoder.close("viewer-1");
+        assertThat(secondWaits.get(60, TimeUnit.SECONDS)).exists();
+        assertThat(firstWaits).isCompletedExceptionally();
+    }
+
+    @Test
+    void anIdleConversionIsStoppedButKeepsItsSegments() throws Exception {
+        MediaProperties quick = new MediaProperties(null, null, null, 1, 4, Duration.ofMillis(800),
+                Duration.ofMinutes(5), null, null);
+        try (Transcoder idle = new Transcoder(make.binaries, quick, work.resolve("idle"))) {
+            MediaProbe probe = prober.probe(server.url("hevc_aac.mkv"));
+            Plan plan = Decision.decide(probe, -1, Quality.P720);
+            HlsSession session = idle.open("film-6", server.gatedUrl("hevc_aac.mkv"), probe, plan);
+            CompletableFuture.supplyAsync(() -> segment(session, 0), threads);
+            ProcessHandle ffmpeg = await(() -> session.process().orElse(null));
+            long stopped = System.nanoTime();
+            await(() -> ffmpeg.isAlive() ? null : Boolean.TRUE);
+            assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(10));
+            assertThat(session.converting()).isFalse();
+            assertThat(session.directory()).isDirectory();
+            assertThat(idle.find("film-6")).contains(session);
+        }
+    }
+
+    private static Path segment(HlsSession session, int k) {
+        try {
+            return session.segment(k);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T await(java.util.function.Supplier<T> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            T value = condition.get();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("condition not met within 30 s");
+    }
+
+    private static void assertPlaylistCoversTheFilm(HlsSession session, double duration) {
+        String m3u8 = session.playlist();
+        assertThat(m3u8).startsWith("#EXTM3U\n#EXT-X-VERSION:7\n").contains("#EXT-X-PLAYLIST-TYPE:VOD")
+                .contains("#EXT-X-MAP:URI=\"init.mp4\"").endsWith("#EXT-X-ENDLIST\n");
+        double sum = m3u8.lines().filter(l -> l.startsWith("#EXTINF:"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(8, l.length() - 1))).sum();
+        assertThat(sum).isCloseTo(duration, within(0.001 * session.segmentCount()));
+        assertThat(m3u8.lines().filter(l -> l.startsWith("seg"))).hasSize(session.segmentCount());
+    }
+}

@@ -1,0 +1,142 @@
+package org.hypertube.playback.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Short films made with the same ffmpeg production uses (bundled unless configured), and ffprobe calls
+ * that check what the code under test read or wrote.
+ */
+final class TestFilms {
+
+    /** Forced keyframes at irregular times, like x264's scene cuts: gaps from 0.29 to 4.5 s. */
+    static final String KEYFRAMES = "0,1.3,4.1,4.4,8,9.9,13,17.2,19,23.5,26,28.1";
+    static final String SOURCE = "testsrc2=size=640x360:rate=24000/1001";
+
+    final FfmpegBinaries binaries = new FfmpegBinaries(MediaProperties.defaults());
+    final Path dir;
+
+    TestFilms(Path dir) {
+        this.dir = dir;
+    }
+
+    /** MP4 (moov first), H.264 High with B-frames + AAC stereo, 30 s. */
+    Path faststartMp4() throws IOException {
+        return make("faststart.mp4", List.of("-map", "0:v", "-map", "1:a", "-t", "30",
+                "-c:v", "libx264", "-preset", "veryfast", "-bf", "2", "-pix_fmt", "yuv420p", "-g", "250",
+                "-sc_threshold", "0", "-force_key_frames", KEYFRAMES, "-c:a", "aac", "-b:a", "96k",
+                "-movflags", "+faststart"));
+    }
+
+    /** The same with moov at the end. */
+    Path moovAtEndMp4() throws IOException {
+        return make("moov_end.mp4", List.of("-map", "0:v", "-map", "1:a", "-t", "30",
+                "-c:v", "libx264", "-preset", "veryfast", "-bf", "2", "-pix_fmt", "yuv420p", "-g", "250",
+                "-sc_threshold", "0", "-force_key_frames", KEYFRAMES, "-c:a", "aac", "-b:a", "96k"));
+    }
+
+    /**
+     * MKV: H.264 + AC-3 5.1 (English, default) + AAC stereo (French, "Commentary") + SRT (English, forced), 30 s.
+     */
+    Path h264Ac3Mkv() throws IOException {
+        Path srt = dir.resolve("eng.srt");
+        Files.writeString(srt, "1\n00:00:01,000 --> 00:00:03,000\nHello & welcome\n\n2\n00:00:05,000 --> 00:00:07,000\n"
+                + "<i>Bye</i>\n", StandardCharsets.UTF_8);
+        return make("h264_ac3.mkv", List.of("-i", srt.toString(), "-map", "0:v", "-map", "1:a", "-map", "1:a",
+                "-map", "2:s", "-t", "30",
+                "-c:v", "libx264", "-preset", "veryfast", "-bf", "2", "-pix_fmt", "yuv420p", "-g", "250",
+                "-sc_threshold", "0", "-force_key_frames", KEYFRAMES,
+                "-c:a:0", "ac3", "-ac:a:0", "6", "-b:a:0", "192k", "-c:a:1", "aac", "-ac:a:1", "2", "-b:a:1", "64k",
+                "-c:s", "srt",
+                "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fre",
+                "-metadata:s:a:1", "title=Commentary", "-metadata:s:s:0", "language=eng",
+                "-disposition:a:0", "default", "-disposition:a:1", "0", "-disposition:s:0", "forced"));
+    }
+
+    /** MKV: HEVC (x265, 8-bit) + AAC stereo, 20 s. */
+    Path hevcAacMkv() throws IOException {
+        return make("hevc_aac.mkv", List.of("-map", "0:v", "-map", "1:a", "-t", "20",
+                "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-x265-params", "keyint=96:min-keyint=24:log-level=error",
+                "-c:a", "aac", "-b:a", "96k"));
+    }
+
+    /** MPEG-TS with H.264 + AAC: no index to cut a remux by. */
+    Path h264Ts() throws IOException {
+        return make("h264.ts", List.of("-map", "0:v", "-map", "1:a", "-t", "10",
+                "-c:v", "libx264", "-preset", "ultrafast", "-g", "48", "-pix_fmt", "yuv420p", "-c:a", "aac"));
+    }
+
+    private Path make(String name, List<String> output) throws IOException {
+        Path file = dir.resolve(name);
+        if (Files.exists(file)) {
+            return file;
+        }
+        List<String> args = new ArrayList<>(List.of("-hide_banner", "-v", "error", "-y",
+                "-f", "lavfi", "-i", SOURCE, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
+        args.addAll(output);
+        args.add(file.toString());
+        run(binaries.ffmpeg(), args);
+        return file;
+    }
+
+    /** Video keyframe times as ffprobe decodes them. */
+    double[] ffprobeKeyframes(Path file) {
+        String out = ffprobe("-v", "error", "-select_streams", "v:0", "-skip_frame", "nokey",
+                "-show_entries", "frame=pts_time", "-of", "csv=p=0", file.toString());
+        return Arrays.stream(out.split("[\\s,]+")).filter(s -> !s.isBlank()).mapToDouble(Double::parseDouble).toArray();
+    }
+
+    /** Packets of a stream of an init segment followed by one media segment: "pts_time,flags" lines. */
+    List<String> packets(Path init, Path segment, String streamSelector, String entries) throws IOException {
+        Path joined = Files.createTempFile(dir, "joined", ".mp4");
+        try {
+            Files.write(joined, Files.readAllBytes(init));
+            Files.write(joined, Files.readAllBytes(segment), java.nio.file.StandardOpenOption.APPEND);
+            String out = ffprobe("-v", "error", "-select_streams", streamSelector, "-show_entries", entries,
+                    "-of", "csv=p=0", joined.toString());
+            return out.lines().filter(l -> !l.isBlank()).toList();
+        } finally {
+            Files.deleteIfExists(joined);
+        }
+    }
+
+    String ffprobe(String... args) {
+        return run(binaries.ffprobe(), List.of(args));
+    }
+
+    static String run(Path executable, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        command.addAll(args);
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+            p.getOutputStream().close();
+            java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
+            var err = Thread.ofVirtual().start(() -> {
+                try {
+                    p.getErrorStream().transferTo(errors);
+                } catch (IOException e) {
+                    // ignore
+                }
+            });
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            err.join();
+            assertThat(p.exitValue()).as("exit of %s: %s", command, errors).isZero();
+            return out;
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException(e);
+        }
+    }
+}
