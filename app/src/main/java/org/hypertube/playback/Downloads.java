@@ -59,19 +59,21 @@ class Downloads {
     private final Catalog catalog;
     private final PlaybackProperties properties;
     private final Clock clock;
+    private final SwarmHealth health;
     /** Candidates already tried for a film in this run (info-hashes), so a dead torrent is not retried at once. */
     private final Map<Long, Set<String>> tried = new ConcurrentHashMap<>();
     /** When each torrent was (re)started in this run, for the no-peer time-out. */
     private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
 
     Downloads(DownloadRepository repository, Engine engine, TorrentFiles torrentFiles, Catalog catalog,
-              PlaybackProperties properties, Clock clock) {
+              PlaybackProperties properties, Clock clock, SwarmHealth health) {
         this.repository = repository;
         this.engine = engine;
         this.torrentFiles = torrentFiles;
         this.catalog = catalog;
         this.properties = properties;
         this.clock = clock;
+        this.health = health;
         engine.onEvent(this::onEvent);
     }
 
@@ -125,7 +127,9 @@ class Downloads {
     private Optional<Download> startNextCandidate(long filmId) {
         Set<String> done = tried.computeIfAbsent(filmId, k -> ConcurrentHashMap.newKeySet());
         List<FilmTorrent> candidates = catalog.details(filmId).map(Catalog.Details::torrents).orElse(List.of());
-        for (FilmTorrent candidate : rank(candidates)) {
+        List<FilmTorrent> ranked = rank(candidates.stream()
+                .filter(c -> c.getInfoHash() == null || !done.contains(c.getInfoHash())).toList());
+        for (FilmTorrent candidate : health.rerank(ranked)) {
             String hash = candidate.getInfoHash();
             if (hash != null && done.contains(hash)) {
                 continue;
@@ -148,11 +152,15 @@ class Downloads {
 
     /** Best first: healthy (seeds), then a quality this server streams well, then size as a tie-break. */
     static List<FilmTorrent> rank(List<FilmTorrent> torrents) {
-        return torrents.stream().sorted(Comparator.comparingDouble(Downloads::score).reversed()).toList();
+        return torrents.stream().sorted(Comparator.comparingDouble((FilmTorrent t) -> score(t)).reversed()).toList();
     }
 
     static double score(FilmTorrent t) {
-        int seeds = t.getSeeds() < 0 ? 2 : t.getSeeds();   // unknown (Archive): a few, web seeds aside
+        return score(t, t.getSeeds());
+    }
+
+    static double score(FilmTorrent t, int seedCount) {
+        int seeds = seedCount < 0 ? 2 : seedCount;   // unknown (Archive): a few, web seeds aside
         double health = seeds == 0 ? -10 : Math.log1p(seeds) / Math.log(2);
         String q = t.getQuality() == null ? "" : t.getQuality().toLowerCase(Locale.ROOT);
         double quality = q.contains("1080") ? 2 : q.contains("720") ? 1.5 : q.contains("2160") || q.contains("4k") ? 0

@@ -262,4 +262,37 @@ class PlaybackWebTest extends AppTestBase {
         mvc.perform(post("/films/" + film + "/progress").session(session)
                 .param("position", "30").param("duration", "6000")).andExpect(status().isForbidden());
     }
+
+    @Test
+    void playPicksTheCandidateWhoseSwarmHasSeedersNowOverAStaleClaim() throws Exception {
+        long film = freeFilm();
+        catalog.details(film);  // fetched now, so the sources' torrents are not fetched again during the test
+        jdbc.update("delete from film_torrents where film_id = ?", film);
+        try (var tracker = org.hypertube.torrent.tracker.TrackerServer.start(java.net.InetAddress.getByName("127.0.0.1"), 0,
+                Duration.ofSeconds(60), java.time.Clock.systemUTC())) {
+            String dead = "aa".repeat(20);
+            String live = "bb".repeat(20);
+            // One seeder announces the live torrent; nobody the dead one, whatever its source claims.
+            var seeder = org.hypertube.torrent.tracker.Tracker.forUrl(tracker.announceUrl(), Duration.ofSeconds(5),
+                    java.time.Clock.systemUTC());
+            seeder.announce(new org.hypertube.torrent.tracker.AnnounceRequest(InfoHash.parse(live),
+                    "-XX0001-123456789012".getBytes(), Swarm.freePort(), 0, 0, 0,
+                    org.hypertube.torrent.tracker.AnnounceRequest.Event.STARTED, 10, 1));
+            String tr = java.net.URLEncoder.encode(tracker.announceUrl(), java.nio.charset.StandardCharsets.UTF_8);
+            jdbc.update("insert into film_torrents (film_id, source, info_hash, name, quality, size_bytes, seeds, peers, uri,"
+                    + " updated_at) values (?, 'yts', ?, 'Stale', '1080p', 1000000, 500, 10, ?, current_timestamp)",
+                    film, dead, "magnet:?xt=urn:btih:" + dead + "&tr=" + tr);
+            jdbc.update("insert into film_torrents (film_id, source, info_hash, name, quality, size_bytes, seeds, peers, uri,"
+                    + " updated_at) values (?, 'yts', ?, 'Alive', '720p', 1000000, 3, 1, ?, current_timestamp)",
+                    film, live, "magnet:?xt=urn:btih:" + live + "&tr=" + tr);
+
+            String json = mvc.perform(post("/films/" + film + "/play").session(member()).with(csrf()))
+                    .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+            assertThat(json).contains("\"phase\":\"FINDING_PEERS\"");
+            Download chosen = repository.findByFilmIdOrderByAddedAtDesc(film).getFirst();
+            assertThat(chosen.getInfoHash()).isEqualTo(live);
+            repository.findByFilmIdOrderByAddedAtDesc(film).forEach(d -> engine.remove(d.getInfoHash(), true));
+            repository.deleteAll(repository.findByFilmIdOrderByAddedAtDesc(film));
+        }
+    }
 }

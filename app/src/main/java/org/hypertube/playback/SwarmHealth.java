@@ -1,0 +1,108 @@
+package org.hypertube.playback;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.hypertube.catalog.FilmTorrent;
+import org.hypertube.torrent.metainfo.Magnet;
+import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.tracker.ScrapeResult;
+import org.hypertube.torrent.tracker.Tracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks the best candidates' swarms before Play picks one: a scrape of each magnet's trackers (BEP 48,
+ * BEP 15) says how many seeders there are now, which replaces the source's count (often days old). A
+ * few candidates and trackers, in parallel, within a short budget; what does not answer keeps the
+ * source's count.
+ */
+@Component
+class SwarmHealth {
+
+    private static final Logger log = LoggerFactory.getLogger(SwarmHealth.class);
+    static final int CANDIDATES = 3;
+    static final int TRACKERS_EACH = 4;
+    static final Duration BUDGET = Duration.ofSeconds(4);
+
+    private final Clock clock;
+
+    SwarmHealth(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Seeders now, by info-hash, for the first few candidates that are magnets with trackers. */
+    Map<String, Integer> seeders(List<FilmTorrent> ranked) {
+        Map<String, List<Future<Integer>>> asked = new HashMap<>();
+        Map<String, Integer> found = new HashMap<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            int n = 0;
+            for (FilmTorrent t : ranked) {
+                if (n == CANDIDATES) {
+                    break;
+                }
+                if (t.getUri() == null || !Magnet.looksLikeMagnet(t.getUri())) {
+                    continue;
+                }
+                Magnet magnet;
+                try {
+                    magnet = Magnet.parse(t.getUri());
+                } catch (RuntimeException e) {
+                    continue;
+                }
+                n++;
+                InfoHash hash = magnet.infoHash();
+                List<Future<Integer>> futures = new ArrayList<>();
+                for (String url : magnet.trackers().stream().limit(TRACKERS_EACH).toList()) {
+                    futures.add(pool.submit(() -> {
+                        Tracker tracker = Tracker.forUrl(url, BUDGET, clock);
+                        ScrapeResult r = tracker.scrape(List.of(hash)).get(hash);
+                        return r == null ? null : r.seeders();
+                    }));
+                }
+                asked.put(hash.hex(), futures);
+            }
+            long deadline = System.nanoTime() + BUDGET.toNanos();
+            for (var entry : asked.entrySet()) {
+                for (Future<Integer> f : entry.getValue()) {
+                    try {
+                        Integer seeders = f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                        if (seeders != null) {
+                            found.merge(entry.getKey(), seeders, Math::max);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return found;
+                    } catch (Exception e) {
+                        f.cancel(true);
+                    }
+                }
+            }
+            pool.shutdownNow();
+        }
+        if (!found.isEmpty()) {
+            log.info("scraped seeders: {}", found);
+        }
+        return found;
+    }
+
+    /** The candidates again, best first, with the scraped seeders in place of the sources' counts. */
+    List<FilmTorrent> rerank(List<FilmTorrent> ranked) {
+        Map<String, Integer> now = seeders(ranked);
+        if (now.isEmpty()) {
+            return ranked;
+        }
+        return ranked.stream().sorted(Comparator.comparingDouble((FilmTorrent t) -> Downloads.score(t,
+                t.getInfoHash() != null && now.containsKey(t.getInfoHash().toLowerCase())
+                        ? now.get(t.getInfoHash().toLowerCase()) : t.getSeeds())).reversed()).toList();
+    }
+}
