@@ -70,6 +70,9 @@ public final class HlsSession implements AutoCloseable {
         if (plan.mode() == Delivery.REMUX && (keyframes == null || keyframes.length == 0)) {
             throw new IllegalArgumentException("a remux needs the keyframes");
         }
+        if (probe.duration() <= 0) {
+            throw new MediaException("the film's duration is unknown: no playlist can be written for " + key);
+        }
         this.key = key;
         this.input = input;
         this.probe = probe;

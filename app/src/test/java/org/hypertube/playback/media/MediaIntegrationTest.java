@@ -138,6 +138,20 @@ class MediaIntegrationTest {
     }
 
     @Test
+    void truncatedFilesGiveNoIndexRatherThanAWrongOne() throws Exception {
+        for (Path film : List.of(mkv, moovEnd)) {
+            MediaProbe probe = prober.probe(film.toString());
+            byte[] bytes = Files.readAllBytes(film);
+            for (int length : new int[] {0, 10, 200, 5000, 100_000, bytes.length - 2000}) {
+                Path cut = Files.write(films.resolve("cut-" + film.getFileName()),
+                        java.util.Arrays.copyOf(bytes, length));
+                assertThat(Keyframes.read(cut.toString(), probe, 0)).as("%s cut at %d", film.getFileName(), length)
+                        .isEmpty();
+            }
+        }
+    }
+
+    @Test
     void remuxServesKeyframeSegmentsWhereverFfmpegStarts() throws Exception {
         String url = server.url("h264_ac3.mkv");
         MediaProbe probe = prober.probe(url);
