@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.hypertube.playback.subtitle.EmbeddedSubtitles.Extracted;
 import org.hypertube.playback.subtitle.EmbeddedSubtitles.Track;
 import org.hypertube.playback.subtitle.EmbeddedSubtitles.Window;
@@ -19,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedSubtitlesTest {
 
-    static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
-    static final Path FFPROBE = Path.of("/usr/bin/ffprobe");
+    static final Path FFMPEG = TestFilm.FFMPEG;
+    static final Path FFPROBE = TestFilm.FFPROBE;
     static final String SRT = """
             1
             00:00:01,000 --> 00:00:02,500
@@ -47,22 +46,9 @@ class EmbeddedSubtitlesTest {
 
     private final EmbeddedSubtitles embedded = new EmbeddedSubtitles(WebVtt.withDefaults(), Duration.ofSeconds(60));
 
-    /** A 15-second video with an English SRT track and a forced French ASS track, muxed by ffmpeg. */
     @BeforeAll
     static void muxAFilm() throws Exception {
-        Path srt = Files.writeString(films.resolve("en.srt"), SRT, StandardCharsets.UTF_8);
-        Path ass = Files.write(films.resolve("fr.ass"), Fixtures.bytes("styled.ass"));
-        mkv = films.resolve("film.mkv");
-        Process ffmpeg = new ProcessBuilder(FFMPEG.toString(), "-nostdin", "-v", "error",
-                "-f", "lavfi", "-t", "15", "-i", "testsrc=size=64x48:rate=10",
-                "-i", srt.toString(), "-i", ass.toString(),
-                "-map", "0:v", "-map", "1", "-map", "2", "-c:v", "mpeg4", "-c:s:0", "srt", "-c:s:1", "ass",
-                "-metadata:s:s:0", "language=eng", "-metadata:s:s:1", "language=fre",
-                "-metadata:s:s:1", "title=Panneaux", "-disposition:s:0", "default", "-disposition:s:1", "forced",
-                "-y", mkv.toString()).redirectErrorStream(true).start();
-        String log = new String(ffmpeg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(ffmpeg.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(ffmpeg.exitValue()).as(log).isZero();
+        mkv = TestFilm.mux(films, SRT);
     }
 
     @Test
