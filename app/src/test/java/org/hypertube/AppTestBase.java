@@ -95,6 +95,9 @@ public abstract class AppTestBase {
         registry.add("hypertube.playback.torrent-port", () -> "0");
         // A conversion nobody asks anything of stops soon, so a test can see a viewer's leaving.
         registry.add("hypertube.media.idle-timeout", () -> "8s");
+        // A torrent without a single peer gives way to the film's next candidate quickly.
+        registry.add("hypertube.playback.source-timeout", () -> "3s");
+        registry.add("hypertube.playback.upkeep-interval", () -> "PT1S");
         for (String provider : new String[] {"intra42", "github"}) {
             String prefix = "hypertube.account.oauth." + provider + ".";
             registry.add(prefix + "client-id", () -> "hypertube-" + provider);

@@ -295,4 +295,32 @@ class PlaybackWebTest extends AppTestBase {
             repository.deleteAll(repository.findByFilmIdOrderByAddedAtDesc(film));
         }
     }
+
+    @Test
+    void aCandidateWithoutAnyPeerGivesWayToTheNextOne() throws Exception {
+        long film = freeFilm();
+        catalog.details(film);
+        jdbc.update("delete from film_torrents where film_id = ?", film);
+        String lonely = "cc".repeat(20);
+        String next = "dd".repeat(20);
+        jdbc.update("insert into film_torrents (film_id, source, info_hash, name, quality, size_bytes, seeds, peers, uri,"
+                + " updated_at) values (?, 'yts', ?, 'Lonely', '1080p', 1000000, 90, 0, ?, current_timestamp)",
+                film, lonely, "magnet:?xt=urn:btih:" + lonely);
+        jdbc.update("insert into film_torrents (film_id, source, info_hash, name, quality, size_bytes, seeds, peers, uri,"
+                + " updated_at) values (?, 'yts', ?, 'Next', '720p', 1000000, 5, 0, ?, current_timestamp)",
+                film, next, "magnet:?xt=urn:btih:" + next);
+
+        mvc.perform(post("/films/" + film + "/play").session(member()).with(csrf())).andExpect(status().isOk());
+        assertThat(repository.findByFilmIdOrderByAddedAtDesc(film)).extracting(Download::getInfoHash).containsExactly(lonely);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline && !repository.findByFilmIdOrderByAddedAtDesc(film).stream()
+                .map(Download::getInfoHash).toList().equals(java.util.List.of(next))) {
+            Thread.sleep(200);
+        }
+        assertThat(repository.findByFilmIdOrderByAddedAtDesc(film)).extracting(Download::getInfoHash).containsExactly(next);
+        assertThat(engine.torrent(lonely)).isEmpty();
+        repository.findByFilmIdOrderByAddedAtDesc(film).forEach(d -> engine.remove(d.getInfoHash(), true));
+        repository.deleteAll(repository.findByFilmIdOrderByAddedAtDesc(film));
+    }
 }
