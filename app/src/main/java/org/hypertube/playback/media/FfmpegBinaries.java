@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,6 +34,22 @@ public class FfmpegBinaries {
 
     public FfmpegBinaries(MediaProperties properties) {
         this.properties = properties;
+    }
+
+    /**
+     * Extracts and checks both tools once the application runs, in the background, so the first film
+     * does not wait for it and a broken setup shows in the log at start-up.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void warmUp() {
+        Thread.ofVirtual().name("ffmpeg-warm-up").start(() -> {
+            try {
+                ffmpeg();
+                ffprobe();
+            } catch (RuntimeException e) {
+                log.error("ffmpeg is not usable, films that need conversion will fail: {}", e.getMessage());
+            }
+        });
     }
 
     /** The ffmpeg executable (extracted and logged on the first call). */

@@ -89,6 +89,10 @@ public class Transcoder implements AutoCloseable {
             throw new IllegalArgumentException("direct play needs no conversion");
         }
         MediaInput.isUrl(inputUrl);
+        if (probe.videoStream(plan.videoStream()) == null
+                || (plan.audioStream() >= 0 && probe.audioStream(plan.audioStream()) == null)) {
+            throw new IllegalArgumentException("the plan " + plan.label() + " names streams the film does not have");
+        }
         HlsSession existing = sessions.get(key);
         if (existing != null && existing.requestedPlan().equals(plan)) {
             return existing;

@@ -248,6 +248,34 @@ class MediaIntegrationTest {
     }
 
     @Test
+    void refusesPlansThatNeedNoConversionOrNameMissingStreams() {
+        String url = server.url("h264_ac3.mkv");
+        MediaProbe probe = prober.probe(url);
+        assertThatThrownBy(() -> transcoder.open("film-7", url, probe, new Plan(Delivery.DIRECT, 0, 1, 0)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> transcoder.open("film-7", url, probe, new Plan(Delivery.REMUX, 0, 3, 0)))
+                .as("stream 3 is a subtitle").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> transcoder.open("film-7", "http://192.0.2.1/x.mkv", probe,
+                new Plan(Delivery.REMUX, 0, 1, 0))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(transcoder.find("film-7")).isEmpty();
+    }
+
+    @Test
+    void anotherAudioTrackReplacesTheSession() throws Exception {
+        String url = server.url("h264_ac3.mkv");
+        MediaProbe probe = prober.probe(url);
+        HlsSession english = transcoder.open("film-8", url, probe, Decision.decide(probe, -1, Quality.P720));
+        english.segment(0);
+        HlsSession french = transcoder.open("film-8", url, probe, Decision.decide(probe, 2, Quality.P720));
+        assertThat(french).isNotSameAs(english);
+        assertThat(french.plan()).isEqualTo(new Plan(Delivery.REMUX, 0, 2, 0));
+        assertThat(english.directory()).doesNotExist();
+        assertThat(transcoder.find("film-8")).contains(french);
+        assertThat(make.packets(french.init(), french.segment(1), "a:0", "stream=codec_name,channels"))
+                .containsExactly("aac,2");
+    }
+
+    @Test
     void closingKillsFfmpegAndDeletesTheFiles() throws Exception {
         MediaProbe probe = prober.probe(server.url("hevc_aac.mkv"));
         Plan plan = Decision.decide(probe, -1, Quality.P720);
