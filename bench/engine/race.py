@@ -91,7 +91,11 @@ def main():
     ap.add_argument('--work', default='/tmp/hypertube-bench')
     ap.add_argument('--timeout', type=int, default=900)
     ap.add_argument('--ours-prefix', default='', help='command to wrap our CLI in, e.g. "strace -f -c -o st.txt"')
+    ap.add_argument('--cli', default=TORRENT_CLI,
+                    help='our CLI launcher (default bin/torrent); bench/engine/snapshot.sh makes a frozen copy to race '
+                         'while the sources change')
     a = ap.parse_args()
+    cli = a.cli
     size = a.size_mib << 20
     clients = a.clients.split(',')
     os.makedirs(a.work, exist_ok=True)
@@ -104,12 +108,12 @@ def main():
     procs = []
     try:
         tracker_port = free_port()
-        procs.append(subprocess.Popen([TORRENT_CLI, 'tracker', '--bind', '127.0.0.1', '--port', str(tracker_port),
+        procs.append(subprocess.Popen([cli, 'tracker', '--bind', '127.0.0.1', '--port', str(tracker_port),
                                        '--interval', '5'], stdout=open(os.path.join(a.work, 'tracker.log'), 'wb'),
                                       stderr=subprocess.STDOUT, start_new_session=True))
         wait_for_port(tracker_port, 120)
         torrent = os.path.join(a.work, 'race.torrent')
-        subprocess.run([TORRENT_CLI, 'create', '--tracker', 'http://127.0.0.1:%d/announce' % tracker_port,
+        subprocess.run([cli, 'create', '--tracker', 'http://127.0.0.1:%d/announce' % tracker_port,
                         '--piece-length', str(1 << 20), '-o', torrent, data], check=True, stdout=subprocess.DEVNULL)
         for i in range(a.seeders):
             procs.append(subprocess.Popen(['/usr/bin/python3', LT_PEER, 'seed', '--save', seed_dir, '--torrent', torrent,
@@ -131,7 +135,7 @@ def main():
                 shutil.rmtree(d, ignore_errors=True)
                 os.makedirs(d)
                 if c == 'ours':
-                    cmd = a.ours_prefix.split() + [TORRENT_CLI, 'download', '--dir', d, '--bind', '127.0.0.1', '--port', '0',
+                    cmd = a.ours_prefix.split() + [cli, 'download', '--dir', d, '--bind', '127.0.0.1', '--port', '0',
                            '--timeout', str(a.timeout), torrent]
                 elif c == 'libtorrent':
                     cmd = ['/usr/bin/python3', LT_PEER, 'leech', '--save', d, '--torrent', torrent, '--exit-when-done',

@@ -14,12 +14,21 @@ import java.util.Random;
 public final class TrackerTiers {
     private final List<List<Tracker>> tiers = new ArrayList<>();
 
+    /** A session's UDP trackers stop after this many tries of BEP 15's schedule per announce (15 + 30 + 60 s). */
+    public static final int SESSION_UDP_TRIES = 3;
+
+    /** Tiers whose UDP trackers give up after {@link #SESSION_UDP_TRIES} tries, as a session's announcer wants. */
     public TrackerTiers(List<List<String>> urls, Duration timeout, Clock clock, Random random) {
+        this(urls, timeout, clock, random, SESSION_UDP_TRIES);
+    }
+
+    /** {@code udpTries}: tries of BEP 15's retry schedule per UDP exchange, 1..9 (9 = the whole schedule). */
+    public TrackerTiers(List<List<String>> urls, Duration timeout, Clock clock, Random random, int udpTries) {
         for (List<String> tier : urls) {
             List<Tracker> t = new ArrayList<>();
             for (String u : tier) {
                 try {
-                    t.add(Tracker.forUrl(u, timeout, clock));
+                    t.add(u.startsWith("udp://") ? new UdpTracker(u, timeout, clock, udpTries) : Tracker.forUrl(u, timeout, clock));
                 } catch (TrackerException e) {
                     // an unusable URL is skipped; the others may still work
                 }

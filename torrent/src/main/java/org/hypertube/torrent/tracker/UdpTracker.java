@@ -19,9 +19,14 @@ import java.util.Map;
 import org.hypertube.torrent.metainfo.InfoHash;
 
 /**
- * UDP tracker (BEP 15). A connection id is reused for one minute. A lost packet is retried after
- * 15·2^n seconds (n = 0..8 in the spec); {@code timeout} replaces the 15 s base so tests and a
- * session can shorten it, and the whole exchange gives up after {@code maxRetries} tries.
+ * UDP tracker (BEP 15). A connection id is reused for one minute. A request without an answer is
+ * sent again after 15·2^n seconds, n counting every try of the exchange (connect and announce or
+ * scrape alike) from 0 up to 8, so the last wait is 3840 s and the whole exchange gives up after
+ * 9 tries (about 2 h 8 min). When the connection id expires during the retries, a new one is
+ * asked for first, as the spec requires. {@code timeout} replaces the 15 s base (tests, the
+ * application's short scrapes); {@code maxTries} (9 by default) may end the schedule early: a
+ * session announcing through {@link TrackerTiers} stops after the first 3 tries, so that one dead
+ * tracker does not hold up the others for two hours, and announces again later with its own back-off.
  */
 public final class UdpTracker implements Tracker {
     static final long PROTOCOL_ID = 0x41727101980L;
@@ -37,8 +42,11 @@ public final class UdpTracker implements Tracker {
     private long connectionId;
     private Instant connectionExpires = Instant.MIN;
 
+    /** BEP 15: n goes from 0 up to 8, i.e. 9 tries. */
+    static final int SPEC_TRIES = 9;
+
     UdpTracker(String url, Duration baseTimeout, Clock clock) throws TrackerException {
-        this(url, baseTimeout, clock, 3);
+        this(url, baseTimeout, clock, SPEC_TRIES);
     }
 
     UdpTracker(String url, Duration baseTimeout, Clock clock, int maxRetries) throws TrackerException {
@@ -55,7 +63,7 @@ public final class UdpTracker implements Tracker {
         }
         this.baseTimeout = baseTimeout;
         this.clock = clock;
-        this.maxRetries = maxRetries;
+        this.maxRetries = Math.clamp(maxRetries, 1, SPEC_TRIES);
     }
 
     @Override
@@ -76,7 +84,10 @@ public final class UdpTracker implements Tracker {
                 throw new TrackerException("cannot resolve UDP tracker host: " + host);
             }
             for (int attempt = 0; attempt < maxRetries; attempt++) {
-                long cid = connect(socket, to, attempt);
+                if (!connected(socket, to, attempt)) {
+                    continue;
+                }
+                long cid = connectionId;
                 int tx = RANDOM.nextInt();
                 ByteBuffer b = ByteBuffer.allocate(98);
                 b.putLong(cid).putInt(ANNOUNCE).putInt(tx).put(r.infoHash().bytes()).put(r.peerId())
@@ -120,7 +131,10 @@ public final class UdpTracker implements Tracker {
         try (DatagramSocket socket = new DatagramSocket()) {
             InetSocketAddress to = new InetSocketAddress(host, port);
             for (int attempt = 0; attempt < maxRetries; attempt++) {
-                long cid = connect(socket, to, attempt);
+                if (!connected(socket, to, attempt)) {
+                    continue;
+                }
+                long cid = connectionId;
                 int tx = RANDOM.nextInt();
                 ByteBuffer b = ByteBuffer.allocate(16 + 20 * hashes.size());
                 b.putLong(cid).putInt(SCRAPE).putInt(tx);
@@ -148,25 +162,26 @@ public final class UdpTracker implements Tracker {
         }
     }
 
-    private long connect(DatagramSocket socket, InetSocketAddress to, int attempt) throws IOException, InterruptedException {
+    /**
+     * Makes sure a connection id younger than a minute is held, asking for one (try {@code attempt}
+     * of the schedule) when not; false when the connect request went unanswered.
+     */
+    private boolean connected(DatagramSocket socket, InetSocketAddress to, int attempt) throws IOException, InterruptedException {
         if (clock.instant().isBefore(connectionExpires)) {
-            return connectionId;
+            return true;
         }
-        for (int n = attempt; n < maxRetries; n++) {
-            int tx = RANDOM.nextInt();
-            byte[] req = ByteBuffer.allocate(16).putLong(PROTOCOL_ID).putInt(CONNECT).putInt(tx).array();
-            ByteBuffer reply = exchange(socket, to, req, tx, n);
-            if (reply == null) {
-                continue;
-            }
-            if (reply.getInt(0) != CONNECT || reply.limit() < 16) {
-                throw new TrackerException("UDP tracker sent a bad connect reply");
-            }
-            connectionId = reply.getLong(8);
-            connectionExpires = clock.instant().plusSeconds(60);
-            return connectionId;
+        int tx = RANDOM.nextInt();
+        byte[] req = ByteBuffer.allocate(16).putLong(PROTOCOL_ID).putInt(CONNECT).putInt(tx).array();
+        ByteBuffer reply = exchange(socket, to, req, tx, attempt);
+        if (reply == null) {
+            return false;
         }
-        throw new TrackerException("UDP tracker did not answer connect after " + maxRetries + " tries: " + url);
+        if (reply.getInt(0) != CONNECT || reply.limit() < 16) {
+            throw new TrackerException("UDP tracker sent a bad connect reply");
+        }
+        connectionId = reply.getLong(8);
+        connectionExpires = clock.instant().plusSeconds(60);
+        return true;
     }
 
     /** Sends and waits for the matching reply; null on timeout. Error replies become exceptions. */

@@ -95,13 +95,175 @@ class TrackerTest {
     }
 
     @Test
-    void udpRetriesWithDoublingWaitsThenGivesUp() throws Exception {
-        assertThat(UdpTracker.retryDelay(Duration.ofSeconds(15), 0)).isEqualTo(Duration.ofSeconds(15));
-        assertThat(UdpTracker.retryDelay(Duration.ofSeconds(15), 3)).isEqualTo(Duration.ofSeconds(120));
-        assertThat(UdpTracker.retryDelay(Duration.ofSeconds(15), 8)).isEqualTo(Duration.ofSeconds(3840));
+    void udpRetryWaitsFollowBep15() {
+        // 15·2^n seconds, n = 0..8: 15, 30, 60, 120, 240, 480, 960, 1920, 3840.
+        long[] expected = {15, 30, 60, 120, 240, 480, 960, 1920, 3840};
+        for (int n = 0; n < expected.length; n++) {
+            assertThat(UdpTracker.retryDelay(Duration.ofSeconds(15), n)).isEqualTo(Duration.ofSeconds(expected[n]));
+        }
+        assertThat(UdpTracker.retryDelay(Duration.ofSeconds(15), 9)).isEqualTo(Duration.ofSeconds(3840));
+        assertThat(UdpTracker.SPEC_TRIES).isEqualTo(9);
+    }
+
+    @Test
+    void udpSilentTrackerIsTriedNineTimesWithDoublingWaits() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            var t = new UdpTracker("udp://127.0.0.1:" + silent.getLocalPort(), Duration.ofMillis(50), Clock.systemUTC(), 2);
-            assertThatThrownBy(() -> t.announce(request(1, 0, AnnounceRequest.Event.NONE))).hasMessageContaining("did not answer");
+            long base = 4;
+            var t = new UdpTracker("udp://127.0.0.1:" + silent.getLocalPort(), Duration.ofMillis(base), Clock.systemUTC());
+            List<Long> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread listener = Thread.ofPlatform().start(() -> {
+                byte[] buf = new byte[200];
+                try {
+                    while (true) {
+                        silent.receive(new java.net.DatagramPacket(buf, buf.length));
+                        arrivals.add(System.nanoTime());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            });
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> t.announce(request(1, 0, AnnounceRequest.Event.NONE)))
+                    .hasMessageContaining("did not answer after 9 tries");
+            long total = (System.nanoTime() - start) / 1_000_000;
+            silent.close();
+            listener.join();
+            // Every try is a connect (no connection id yet); try n waits base·2^n before the next, so
+            // try k goes out base·(2^k - 1) after the first at the earliest (timers never fire early).
+            assertThat(arrivals).hasSize(9);
+            for (int k = 1; k < 9; k++) {
+                long since = (arrivals.get(k) - start) / 1_000_000;
+                assertThat(since).as("try %d", k).isGreaterThanOrEqualTo(base * ((1L << k) - 1));
+            }
+            // ... and the waits double: the last one is half of the whole.
+            long last = (arrivals.get(8) - arrivals.get(7)) / 1_000_000;
+            assertThat(last).isGreaterThanOrEqualTo(base * 128 - 20);
+            assertThat(total).isGreaterThanOrEqualTo(base * 511).isLessThan(base * 511 + 3_000);
+        }
+    }
+
+    @Test
+    void udpSessionTiersStopAfterThreeTries() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            var tiers = new TrackerTiers(List.of(List.of("udp://127.0.0.1:" + silent.getLocalPort())), Duration.ofMillis(20),
+                    Clock.systemUTC(), new Random(1));
+            assertThatThrownBy(() -> tiers.announce(request(1, 0, AnnounceRequest.Event.NONE))).hasMessageContaining("after 3 tries");
+        }
+    }
+
+    /** A scripted UDP tracker: answers connects, drops the announces it is told to, counts both. */
+    private static final class ScriptedUdpTracker implements AutoCloseable {
+        final DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger announces = new java.util.concurrent.atomic.AtomicInteger();
+        final List<Long> announceConnectionIds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile int dropAnnounces;
+        volatile Runnable onDroppedAnnounce = () -> { };
+        private final Thread thread;
+
+        ScriptedUdpTracker() throws Exception {
+            thread = Thread.ofPlatform().daemon().start(this::serve);
+        }
+
+        private void serve() {
+            byte[] buf = new byte[2048];
+            long nextId = 1000;
+            try {
+                while (true) {
+                    var p = new java.net.DatagramPacket(buf, buf.length);
+                    socket.receive(p);
+                    var in = java.nio.ByteBuffer.wrap(buf, 0, p.getLength());
+                    long cid = in.getLong(0);
+                    int action = in.getInt(8);
+                    int tx = in.getInt(12);
+                    java.nio.ByteBuffer out;
+                    if (action == 0) {
+                        connects.incrementAndGet();
+                        out = java.nio.ByteBuffer.allocate(16).putInt(0).putInt(tx).putLong(nextId++);
+                    } else if (action == 2) {
+                        out = java.nio.ByteBuffer.allocate(20).putInt(2).putInt(tx).putInt(1).putInt(2).putInt(3);
+                    } else {
+                        announces.incrementAndGet();
+                        announceConnectionIds.add(cid);
+                        if (dropAnnounces > 0) {
+                            dropAnnounces--;
+                            onDroppedAnnounce.run();
+                            continue;
+                        }
+                        out = java.nio.ByteBuffer.allocate(20).putInt(1).putInt(tx).putInt(60).putInt(0).putInt(0);
+                    }
+                    socket.send(new java.net.DatagramPacket(out.array(), out.position(), p.getSocketAddress()));
+                }
+            } catch (java.io.IOException e) {
+                // closed
+            }
+        }
+
+        String url() {
+            return "udp://127.0.0.1:" + socket.getLocalPort();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class ManualClock extends Clock {
+        volatile java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void udpConnectionIdIsReusedForSixtySeconds() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (ScriptedUdpTracker fake = new ScriptedUdpTracker()) {
+            var t = new UdpTracker(fake.url(), Duration.ofSeconds(2), clock);
+            t.announce(request(1, 0, AnnounceRequest.Event.STARTED));
+            clock.now = clock.now.plusSeconds(59);
+            t.announce(request(1, 0, AnnounceRequest.Event.NONE));
+            t.scrape(List.of(HASH));
+            assertThat(fake.connects.get()).isEqualTo(1);
+            clock.now = clock.now.plusSeconds(1);
+            t.announce(request(1, 0, AnnounceRequest.Event.NONE));
+            assertThat(fake.connects.get()).isEqualTo(2);
+            assertThat(fake.announceConnectionIds).containsExactly(1000L, 1000L, 1001L);
+        }
+    }
+
+    @Test
+    void udpAnnounceRetriedAfterTheConnectionIdExpiredAsksForANewOneFirst() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (ScriptedUdpTracker fake = new ScriptedUdpTracker()) {
+            var t = new UdpTracker(fake.url(), Duration.ofMillis(300), clock);
+            // The first announce is lost, and a minute passes before the retry: the id must be renewed.
+            fake.dropAnnounces = 1;
+            fake.onDroppedAnnounce = () -> clock.now = clock.now.plusSeconds(61);
+            AnnounceResponse r = t.announce(request(1, 0, AnnounceRequest.Event.STARTED));
+            assertThat(r.interval()).isEqualTo(60);
+            assertThat(fake.connects.get()).isEqualTo(2);
+            assertThat(fake.announceConnectionIds).containsExactly(1000L, 1001L);
+            // A lost announce within the minute is retried with the same id, without connecting again.
+            fake.dropAnnounces = 1;
+            fake.onDroppedAnnounce = () -> { };
+            t.announce(request(1, 0, AnnounceRequest.Event.NONE));
+            assertThat(fake.connects.get()).isEqualTo(2);
+            assertThat(fake.announceConnectionIds).containsExactly(1000L, 1001L, 1001L, 1001L);
         }
     }
 
