@@ -271,7 +271,10 @@ public final class EmbeddedSubtitles {
         if (stdout.overflow()) {
             throw new SubtitleException(Path.of(command.getFirst()).getFileName() + " printed more than " + webVtt.maxBytes() + " bytes");
         }
-        return new Run(process.exitValue(), stdout.text(), stderr.text().strip().replaceAll("\\s+", " "));
+        String log = stderr.text().strip().replaceAll("\\s+", " ");
+        // the loopback URL carries a token: messages name it "INPUT"
+        String input = command.stream().filter(a -> a.startsWith("http://") || a.startsWith("https://")).findFirst().orElse(null);
+        return new Run(process.exitValue(), stdout.text(), input == null ? log : log.replace(input, "INPUT"));
     }
 
     private static java.io.File nullFile() {

@@ -260,7 +260,8 @@ public class OpenSubtitles {
         }
     }
 
-    private String token() throws OpenSubtitlesException {
+    /** The login token, logging in when there is none (one login at a time). */
+    private synchronized String token() throws OpenSubtitlesException {
         if (!settings.logsIn() || loginRefused) {
             return null;
         }

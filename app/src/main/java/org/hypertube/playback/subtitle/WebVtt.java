@@ -47,7 +47,7 @@ public final class WebVtt {
     private static final String TIME = "(?:(\\d{1,3})\\s*:\\s*)?(\\d{1,2})\\s*:\\s*(\\d{1,2})(?:\\s*[,.:]\\s*(\\d{1,3}))?";
     private static final Pattern TIMING = Pattern.compile("^\\s*" + TIME + "\\s*-{1,2}>\\s*" + TIME + "(.*)$");
     private static final Pattern NUMBER_LINE = Pattern.compile("^\\s*\\d+\\s*$");
-    private static final Pattern ASS_SECTIONS = Pattern.compile("(?im)^\\s*(\\[(script info|events|v4\\+? styles)]|dialogue\\s*:)");
+    private static final Pattern ASS_SECTIONS = Pattern.compile("(?im)^[ \\t]*(\\[(script info|events|v4\\+? styles)]|dialogue[ \\t]*:)");
     private static final Pattern ASS_TIME = Pattern.compile("^\\s*(\\d{1,2}):(\\d{1,2}):(\\d{1,2})(?:[.,](\\d{1,3}))?\\s*$");
     private static final Pattern MICRODVD_LINE = Pattern.compile("^\\s*\\{(\\d{1,9})}\\{(\\d{0,9})}(.*)$");
     private static final Pattern MICRODVD_CODE = Pattern.compile("\\{([a-zA-Z]):([^}]*)}");
@@ -145,7 +145,7 @@ public final class WebVtt {
         if (MICRODVD_LINE.matcher(first).matches()) {
             return Format.MICRODVD;
         }
-        if (text.lines().anyMatch(l -> TIMING.matcher(l).matches())) {
+        if (text.lines().anyMatch(l -> timing(l) != null)) {
             return Format.SRT;
         }
         return null;
@@ -187,6 +187,9 @@ public final class WebVtt {
     }
 
     private static Timing timing(String line) {
+        if (!line.contains("->")) {
+            return null; // most lines: no regex
+        }
         Matcher m = TIMING.matcher(line);
         if (!m.matches()) {
             return null;

@@ -2,8 +2,10 @@ package org.hypertube.playback.subtitle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -188,6 +190,23 @@ class WebVttTest {
                 .isInstanceOf(SubtitleException.class).hasMessageContaining("not a subtitle format we read");
         assertThatThrownBy(() -> webVtt.parse("1\n00:00:05,000 --> 00:00:01,000\nbackwards\n".getBytes(StandardCharsets.UTF_8), "x.srt"))
                 .isInstanceOf(SubtitleException.class).hasMessage("x.srt has no readable SRT cue");
+    }
+
+    @Test
+    void pathologicalFilesUpToTheCapFailFast() {
+        byte[] newlines = "\n".repeat((int) WebVtt.DEFAULT_MAX_BYTES).getBytes(StandardCharsets.UTF_8);
+        byte[] spaces = ("00:00:01,000" + " ".repeat((int) WebVtt.DEFAULT_MAX_BYTES - 20) + "x").getBytes(StandardCharsets.UTF_8);
+        byte[] brackets = "<a".repeat((int) WebVtt.DEFAULT_MAX_BYTES / 2 - 40).getBytes(StandardCharsets.UTF_8);
+        byte[] cue = ("1\n00:00:01,000 --> 00:00:02,000\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bracketCue = new byte[cue.length + brackets.length];
+        System.arraycopy(cue, 0, bracketCue, 0, cue.length);
+        System.arraycopy(brackets, 0, bracketCue, cue.length, brackets.length);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertThatThrownBy(() -> webVtt.parse(newlines, "x.srt")).hasMessageContaining("not a subtitle format");
+            assertThatThrownBy(() -> webVtt.parse(spaces, "x.srt")).hasMessageContaining("not a subtitle format");
+            assertThat(webVtt.parse(bracketCue, "x.srt").cues().getFirst().text()).startsWith("&lt;a&lt;a").hasSizeLessThan(1100);
+        });
     }
 
     @Test
