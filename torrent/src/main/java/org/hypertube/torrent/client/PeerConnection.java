@@ -59,6 +59,9 @@ final class PeerConnection {
     final LinkedHashSet<Block> outstanding = new LinkedHashSet<>();
     final LinkedHashSet<Block> recentlyAborted = new LinkedHashSet<>();
     final Set<Integer> allowedFast = new HashSet<>();
+    /** BEP 6: our canonical Allowed Fast set for this peer (null until the metadata is known) and what we sent of it. */
+    java.util.List<Integer> fastSet;
+    final Set<Integer> fastGranted = new HashSet<>();
     /** Requests for blocks of deadline pieces and when each is late (then it is asked of another peer too). */
     final java.util.HashMap<Block, Long> urgentDue = new java.util.HashMap<>();
     int peerRequestQueue = 250;

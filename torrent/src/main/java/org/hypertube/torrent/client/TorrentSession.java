@@ -854,6 +854,7 @@ final class TorrentSession implements Torrent {
             p.send(new PeerMessage.Have(i));
         }
         updateInterest(p);
+        grantAllowedFast(p);
         fillRequests(p);
     }
 
@@ -1079,6 +1080,7 @@ final class TorrentSession implements Torrent {
                 if (ready && !p.registered) {
                     register(p);
                 }
+                grantAllowedFast(p);
             }
             case PeerMessage.Request r -> onRequest(p, r);
             case PeerMessage.Piece(int piece, int begin, byte[] data) -> onBlockLocked(p, piece, begin, data, 0, data.length);
@@ -1164,6 +1166,7 @@ final class TorrentSession implements Torrent {
         if (ready) {
             register(p);
             updateInterest(p);
+            grantAllowedFast(p);
         }
     }
 
@@ -1208,7 +1211,9 @@ final class TorrentSession implements Torrent {
                 || r.length() > MessageCodec.MAX_BLOCK || (long) r.begin() + r.length() > info.pieceSize(r.piece())) {
             throw new PeerProtocolException("request out of bounds: " + r);
         }
-        boolean allowed = !p.amChoking && picker.have(r.piece()) && p.uploadsQueued < OUR_REQUEST_QUEUE;
+        // While we choke it, a fast peer may still have the pieces of its Allowed Fast set we granted.
+        boolean allowed = (!p.amChoking || p.fastGranted.contains(r.piece())) && picker.have(r.piece())
+                && p.uploadsQueued < OUR_REQUEST_QUEUE;
         if (!allowed) {
             if (p.fast) {
                 p.send(new PeerMessage.Reject(r.piece(), r.begin(), r.length()));
@@ -1221,7 +1226,7 @@ final class TorrentSession implements Torrent {
     /** Writer thread, just before sending a block: still unchoked? */
     synchronized boolean approveUpload(PeerConnection p, PeerConnection.Upload u) {
         p.uploadsQueued--;
-        if (p.amChoking) {
+        if (p.amChoking && !p.fastGranted.contains(u.piece())) {
             if (p.fast) {
                 p.send(new PeerMessage.Reject(u.piece(), u.begin(), u.length()));
             }
@@ -1342,9 +1347,19 @@ final class TorrentSession implements Torrent {
             verifiedBytes += info.pieceSize(piece);
             resumeDirty = true;
             smartBan(piece, data);
+            boolean partialSeed = !picker.isComplete();
             for (PeerConnection p : peers) {
                 if (!p.seed && !p.has.get(piece)) {
                     p.send(new PeerMessage.Have(piece));
+                    if (p.fast) {
+                        if (p.amChoking) {
+                            grantAllowedFast(p);
+                        } else if (partialSeed && p.peerInterested) {
+                            // BEP 6 Suggest: the piece was just written, so it is still in the page cache and
+                            // cheap to serve; a peer that wants pieces from us may as well take this one.
+                            p.send(new PeerMessage.Suggest(piece));
+                        }
+                    }
                 }
                 if (p.amInterested && !picker.interesting(p.has, p.seed)) {
                     updateInterest(p);
@@ -1662,6 +1677,26 @@ final class TorrentSession implements Torrent {
         p.amChoking = true;
         p.chokedAt = now();
         p.send(new PeerMessage.Choke());
+        grantAllowedFast(p);
+    }
+
+    /**
+     * BEP 6: tells a choked fast peer which pieces of its canonical Allowed Fast set (k = 10) we have,
+     * so it may request them while choked. Each piece is granted once per connection, when we have it.
+     */
+    private void grantAllowedFast(PeerConnection p) {
+        if (!p.fast || !ready || p.seed || !p.amChoking || p.isClosed()) {
+            return;
+        }
+        if (p.fastSet == null) {
+            p.fastSet = org.hypertube.torrent.peer.AllowedFastSet.generate(p.address.getAddress(), infoHash, info.pieceCount(),
+                    org.hypertube.torrent.peer.AllowedFastSet.DEFAULT_SIZE);
+        }
+        for (int piece : p.fastSet) {
+            if (picker.have(piece) && !p.has.get(piece) && p.fastGranted.add(piece)) {
+                p.send(new PeerMessage.AllowedFast(piece));
+            }
+        }
     }
 
     private void rechoke(long now) {
