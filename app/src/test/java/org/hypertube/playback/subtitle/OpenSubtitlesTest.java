@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -152,6 +153,36 @@ class OpenSubtitlesTest {
         server.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/login")));
         server.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/download"))
                 .withHeader("Authorization", equalTo("Bearer eyJhbGciOiJIUzI1NiJ9.test.signature")).withHeader("Api-Key", equalTo(KEY)));
+    }
+
+    @Test
+    void anExpiredTokenIsRenewedOnceAndARefusedLoginFallsBackToAnonymousDownloads() throws Exception {
+        server.stubFor(post(urlPathEqualTo("/api/v1/login")).willReturn(okJson(Fixtures.text("opensubtitles/login.json"))));
+        server.stubFor(post(urlPathEqualTo("/api/v1/download")).inScenario("token").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(401).withBody("{\"message\":\"token expired\"}")).willSetStateTo("renewed"));
+        server.stubFor(post(urlPathEqualTo("/api/v1/download")).inScenario("token").whenScenarioStateIs("renewed")
+                .willReturn(okJson("{\"link\":\"" + server.baseUrl() + "/download/x/subfile/a.vtt\",\"remaining\":9}")));
+        server.stubFor(get(urlPathEqualTo("/download/x/subfile/a.vtt")).willReturn(aResponse().withBody("WEBVTT\n")));
+        OpenSubtitles os = client("neo", "trinity", Duration.ofSeconds(5));
+
+        assertThat(os.download(7)).isEqualTo("WEBVTT\n".getBytes(StandardCharsets.UTF_8));
+        server.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/login")));
+        server.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/download")));
+        assertThat(os.enabled()).isTrue();
+
+        server.resetAll();
+        server.stubFor(post(urlPathEqualTo("/api/v1/login")).willReturn(aResponse().withStatus(401)
+                .withBody("{\"message\":\"Error, invalid username/password\",\"status\":401}")));
+        server.stubFor(post(urlPathEqualTo("/api/v1/download")).willReturn(okJson("{\"link\":\"" + server.baseUrl()
+                + "/download/x/subfile/a.vtt\",\"remaining\":4}")));
+        server.stubFor(get(urlPathEqualTo("/download/x/subfile/a.vtt")).willReturn(aResponse().withBody("WEBVTT\n")));
+        OpenSubtitles wrongPassword = client("neo", "wrong", Duration.ofSeconds(5));
+
+        wrongPassword.download(7);
+        wrongPassword.download(8);
+        server.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/login")));
+        server.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/download")).withHeader("Authorization", absent()));
+        assertThat(wrongPassword.enabled()).isTrue();
     }
 
     @Test
