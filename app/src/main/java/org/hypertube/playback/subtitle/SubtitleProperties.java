@@ -31,6 +31,8 @@ public record SubtitleProperties(OpenSubtitlesSettings opensubtitles, DataSize m
             throw new IllegalArgumentException("SUBTITLES_MAX_CUES must be between 1 and 1000000, not " + maxCues);
         }
         ffmpegTimeout = positive(ffmpegTimeout, Duration.ofMinutes(2), "SUBTITLES_FFMPEG_TIMEOUT");
+        // SUBTITLES_CACHE_DIR= (empty) means the default, not the working directory
+        cacheDir = cacheDir == null || cacheDir.toString().isBlank() ? null : cacheDir;
     }
 
     /** All defaults, OpenSubtitles off. */

@@ -68,6 +68,17 @@ class SubtitlePropertiesTest {
     }
 
     @Test
+    void emptyEnvironmentVariablesMeanTheDefaults() {
+        runner.withPropertyValues("hypertube.subtitles.opensubtitles.api-key=", "hypertube.subtitles.opensubtitles.username=",
+                "hypertube.subtitles.opensubtitles.password=", "hypertube.subtitles.cache-dir=").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(OpenSubtitles.class).enabled()).isFalse();
+                    assertThat(context.getBean(SubtitleProperties.class).opensubtitles().logsIn()).isFalse();
+                    assertThat(context.getBean(SubtitleCache.class).root()).isEqualTo(Path.of("/var/lib/hypertube/subtitles"));
+                });
+    }
+
+    @Test
     void nonsenseIsRefusedAtStart() {
         runner.withPropertyValues("hypertube.subtitles.max-file-size=100GB").run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("hypertube.subtitles.opensubtitles.base-url=ftp://x").run(context -> assertThat(context).hasFailed());
