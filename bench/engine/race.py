@@ -94,6 +94,8 @@ def main():
     ap.add_argument('--cli', default=TORRENT_CLI,
                     help='our CLI launcher (default bin/torrent); bench/engine/snapshot.sh makes a frozen copy to race '
                          'while the sources change')
+    ap.add_argument('--cli-b', default=None,
+                    help='a second launcher of our CLI, raced as client "ours-b" (A/B comparisons of two builds)')
     a = ap.parse_args()
     cli = a.cli
     size = a.size_mib << 20
@@ -134,8 +136,8 @@ def main():
                 d = os.path.join(a.work, 'dl-' + c)
                 shutil.rmtree(d, ignore_errors=True)
                 os.makedirs(d)
-                if c == 'ours':
-                    cmd = a.ours_prefix.split() + [cli, 'download', '--dir', d, '--bind', '127.0.0.1', '--port', '0',
+                if c in ('ours', 'ours-b'):
+                    cmd = a.ours_prefix.split() + [cli if c == 'ours' else a.cli_b, 'download', '--dir', d, '--bind', '127.0.0.1', '--port', '0',
                            '--timeout', str(a.timeout), torrent]
                 elif c == 'libtorrent':
                     cmd = ['/usr/bin/python3', LT_PEER, 'leech', '--save', d, '--torrent', torrent, '--exit-when-done',

@@ -85,6 +85,11 @@ final class PeerInput extends InputStream {
         return buf;
     }
 
+    /** End of the buffered bytes in {@link #buffer()}. */
+    int limit() {
+        return limit;
+    }
+
     @Override
     public long skip(long n) {
         int k = (int) Math.min(n, limit - pos);

@@ -101,8 +101,21 @@ final class TorrentSession implements Torrent {
     private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
     private final Map<String, Integer> strikes = new HashMap<>();
     private final Map<Integer, byte[]> buffers = new HashMap<>();
-    /** Piece buffers back from verification, reused: a piece-sized array is costly to allocate and zero. */
+    /**
+     * Piece buffers back from verification, reused: a piece-sized array is costly to allocate and zero.
+     * Guarded by itself, not by the session: the hashing threads return buffers without the session lock.
+     */
     private final java.util.ArrayDeque<byte[]> spareBuffers = new java.util.ArrayDeque<>();
+    /** Hash results waiting for the session lock; hashing threads never wait for it (see {@link #verifyAndWrite}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Checked> checkedQueue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Pieces with a failed attempt on record: their good data is kept until the smart ban has compared it. */
+    private final Set<Integer> smartBanPending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Spare buffers kept at most (set once the metadata is known). */
+    private volatile int maxSpareBuffers = 16;
+
+    /** One hash result; {@code data} is null for a good piece whose buffer already went back to the pool. */
+    private record Checked(int piece, boolean ok, byte[] data, String[] who) {}
     private final Map<Integer, String[]> contributors = new HashMap<>();
     /** Blocks of failed attempts: piece → block → (peer key, CRC of what it sent), for smart banning. */
     private final Map<Integer, Map<Integer, Map.Entry<String, Long>>> failedBlocks = new HashMap<>();
@@ -723,6 +736,7 @@ final class TorrentSession implements Torrent {
             if (closed) {
                 return;
             }
+            drainChecked(); // pieces already written count in the resume data
             closed = true;
             if (state != TorrentState.FAILED) {
                 state = TorrentState.CLOSED;
@@ -799,6 +813,7 @@ final class TorrentSession implements Torrent {
                 }
                 storage = s;
                 picker = new PiecePicker(ti.pieceCount(), ti.pieceLength(), ti.totalLength(), random);
+                maxSpareBuffers = (int) Math.max(4, UNVERIFIED_BUDGET / ti.pieceLength()) + 16;
                 filePriorities = new int[ti.files().size()];
                 java.util.Arrays.fill(filePriorities, PiecePicker.DEFAULT_PRIORITY);
                 magnet.filter(m -> !m.selectOnly().isEmpty()).ifPresent(m -> {
@@ -1252,6 +1267,14 @@ final class TorrentSession implements Torrent {
 
     /** A block from the reader thread; {@code data} is the reader's buffer, valid only during the call. */
     synchronized void onBlock(PeerConnection p, int piece, int begin, byte[] data, int offset, int len) throws PeerProtocolException {
+        onBlockHeld(p, piece, begin, data, offset, len);
+    }
+
+    /** {@link #onBlock} for a caller that holds the session lock already (a batch of blocks from one read). */
+    void onBlockHeld(PeerConnection p, int piece, int begin, byte[] data, int offset, int len) throws PeerProtocolException {
+        if (!checkedQueue.isEmpty()) {
+            drainChecked();
+        }
         if (p.isClosed() || closed) {
             return;
         }
@@ -1290,7 +1313,10 @@ final class TorrentSession implements Torrent {
         byte[] buf = buffers.get(b.piece());
         if (buf == null) {
             int size = info.pieceSize(b.piece());
-            buf = size == info.pieceLength() && !spareBuffers.isEmpty() ? spareBuffers.pop() : new byte[size];
+            buf = size == info.pieceLength() ? spareBuffer() : null;
+            if (buf == null) {
+                buf = new byte[size];
+            }
             buffers.put(b.piece(), buf);
         }
         System.arraycopy(data, offset, buf, b.begin(), len);
@@ -1311,7 +1337,30 @@ final class TorrentSession implements Torrent {
         fillRequests(p);
     }
 
-    /** Runs on the hash pool: SHA-1, then write if good. */
+    private byte[] spareBuffer() {
+        synchronized (spareBuffers) {
+            return spareBuffers.pollFirst();
+        }
+    }
+
+    /** Keeps every full-size buffer up to the budget: after warm-up no piece buffer is allocated (and zeroed) again. */
+    private void returnBuffer(byte[] data) {
+        if (data.length != info.pieceLength()) {
+            return;
+        }
+        synchronized (spareBuffers) {
+            if (spareBuffers.size() < maxSpareBuffers) {
+                spareBuffers.push(data);
+            }
+        }
+    }
+
+    /**
+     * Runs on the hash pool: SHA-1, then write if good. The result is queued for the session rather
+     * than applied under its lock here: the peers' reader threads take that lock for every block, and
+     * a hashing thread waiting for it (tens of ms on a busy machine) held its piece buffer and the
+     * next piece's hash back.
+     */
     void verifyAndWrite(int piece, byte[] data, String[] who, MessageDigest sha1) {
         sha1.update(data, 0, data.length);
         boolean ok = info.pieceHashMatches(piece, sha1.digest());
@@ -1323,20 +1372,36 @@ final class TorrentSession implements Torrent {
                 return;
             }
         }
-        pieceChecked(piece, ok, data, who);
+        byte[] keep = data;
+        if (ok && !smartBanPending.contains(piece)) {
+            returnBuffer(data);
+            keep = null;
+        }
+        checkedQueue.add(new Checked(piece, ok, keep, who));
+        if (drainScheduled.compareAndSet(false, true)) {
+            // Readers drain the queue too, whenever they hold the lock; this covers a quiet session.
+            Thread.ofVirtual().name("checked-" + infoHash.shortHex()).start(() -> {
+                synchronized (this) {
+                    drainScheduled.set(false);
+                    drainChecked();
+                }
+            });
+        }
     }
 
-    private synchronized void pieceChecked(int piece, boolean ok, byte[] data, String[] who) {
-        if (closed || state == TorrentState.FAILED) {
-            return;
-        }
-        try {
-            pieceCheckedLocked(piece, ok, data, who);
-        } finally {
-            // Keep every full-size buffer: after warm-up no piece buffer is allocated again, so the
-            // young generation never has to copy megabytes of live piece data.
-            if (data.length == info.pieceLength() && spareBuffers.size() < maxPartials() + 16) {
-                spareBuffers.push(data);
+    /** Applies queued hash results; under the session lock. */
+    private void drainChecked() {
+        Checked c;
+        while ((c = checkedQueue.poll()) != null) {
+            if (closed || state == TorrentState.FAILED) {
+                continue;
+            }
+            try {
+                pieceCheckedLocked(c.piece(), c.ok(), c.data(), c.who());
+            } finally {
+                if (c.data() != null) {
+                    returnBuffer(c.data());
+                }
             }
         }
     }
@@ -1371,6 +1436,7 @@ final class TorrentSession implements Torrent {
             notifyAll(); // readers waiting for this piece
         } else {
             picker.pieceFailed(piece);
+            smartBanPending.add(piece);
             Map<Integer, Map.Entry<String, Long>> record = failedBlocks.computeIfAbsent(piece, k -> new HashMap<>());
             Set<String> senders = new HashSet<>();
             for (int i = 0; i < who.length; i++) {
@@ -1395,7 +1461,8 @@ final class TorrentSession implements Torrent {
     /** After a piece passes, blame exactly the peers whose blocks in an earlier failed attempt differ. */
     private void smartBan(int piece, byte[] good) {
         Map<Integer, Map.Entry<String, Long>> record = failedBlocks.remove(piece);
-        if (record == null) {
+        smartBanPending.remove(piece);
+        if (record == null || good == null) {
             return;
         }
         for (var e : record.entrySet()) {
@@ -1742,6 +1809,7 @@ final class TorrentSession implements Torrent {
     }
 
     synchronized void tick(long now) {
+        drainChecked();
         if (state == TorrentState.FAILED) {
             return;
         }
