@@ -129,10 +129,37 @@
     }
   };
 
+  const showTracks = subtitles => {
+    const wanted = subtitles.map(t => t.src).join(' ');
+    if (video.dataset.tracks === wanted) {
+      return;
+    }
+    video.dataset.tracks = wanted;
+    for (const old of video.querySelectorAll('track')) {
+      old.remove();
+    }
+    let defaultGiven = false;
+    for (const t of subtitles) {
+      const track = document.createElement('track');
+      track.kind = 'subtitles';
+      track.src = t.src;
+      track.srclang = t.language;
+      track.label = t.label;
+      track.dataset.id = t.id;
+      if (t.isDefault && !defaultGiven) {
+        track.default = true;
+        defaultGiven = true;
+      }
+      video.append(track);
+    }
+  };
+
   const start = status => {
+    showTracks(status.subtitles || []);
     const sameSource = current && current.src === status.src;
     current = status;
     root.dataset.mode = status.mode;
+    root.dataset.src = status.src;
     duration = status.duration || 0;
     fillOptions(status);
     if (sameSource) {

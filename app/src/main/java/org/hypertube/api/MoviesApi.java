@@ -24,16 +24,18 @@ class MoviesApi {
 
     private final Catalog catalog;
     private final CommentService comments;
+    private final org.hypertube.playback.AvailableSubtitles subtitles;
 
-    MoviesApi(Catalog catalog, CommentService comments) {
+    MoviesApi(Catalog catalog, CommentService comments, org.hypertube.playback.AvailableSubtitles subtitles) {
         this.catalog = catalog;
         this.comments = comments;
+        this.subtitles = subtitles;
     }
 
     record MovieSummary(long id, String name) {
     }
 
-    /** {@code subtitles}: languages available; empty until subtitles are fetched for the film. */
+    /** {@code subtitles}: languages available; empty until the film has been prepared for playing here. */
     record Movie(long id, String name, Double imdbRating, Integer year, Integer length, List<String> subtitles,
                  long comments) {
     }
@@ -53,7 +55,7 @@ class MoviesApi {
     @Operation(summary = "One film")
     Movie get(@PathVariable long id) {
         var film = catalog.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such film."));
-        return new Movie(film.getId(), film.getTitle(), film.getRating(), film.getYear(), film.getRuntimeMinutes(), List.of(),
-                comments.countForFilm(id));
+        return new Movie(film.getId(), film.getTitle(), film.getRating(), film.getYear(), film.getRuntimeMinutes(),
+                subtitles.languages(id), comments.countForFilm(id));
     }
 }

@@ -38,9 +38,11 @@ class Playback {
 
     record AudioOption(int index, String language, String title, int channels, boolean selected) {}
 
+    record SubtitleOption(String id, String language, String label, boolean isDefault, String src) {}
+
     record Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src,
                   double duration, int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice,
-                  String error) {}
+                  String error, List<SubtitleOption> subtitles) {}
 
     private record ProbeState(MediaProbe probe, String error, Instant at, boolean running) {}
 
@@ -49,13 +51,15 @@ class Playback {
     private final Transcoder transcoder;
     private final InternalMedia internal;
     private final WatchHistory history;
+    private final FilmSubtitles filmSubtitles;
     private final Clock clock;
     private final Map<String, ProbeState> probes = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastUse = new ConcurrentHashMap<>();
     private static final Duration IN_USE = Duration.ofMinutes(10);
 
     Playback(Downloads downloads, Prober prober, Transcoder transcoder, InternalMedia internal, WatchHistory history,
-             Clock clock) {
+             @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, Clock clock) {
+        this.filmSubtitles = filmSubtitles;
         this.downloads = downloads;
         this.prober = prober;
         this.transcoder = transcoder;
@@ -65,7 +69,8 @@ class Playback {
     }
 
     /** Starts or joins the film's download and says how far it is; READY carries the address to play. */
-    Status status(long filmId, long memberId, Integer audioChoice, Quality quality) {
+    Status status(long filmId, long memberId, Integer audioChoice, Quality quality, String language,
+                  java.util.Locale reader) {
         Optional<Download> found = downloads.forFilm(filmId);
         if (found.isEmpty()) {
             return simple(Phase.UNAVAILABLE, null);
@@ -80,12 +85,13 @@ class Playback {
         double progress = d.getState() == Download.State.COMPLETE ? 1 : torrent.map(Torrent::progress).orElse(0.0);
         if (torrent.isPresent() && torrent.get().state() == TorrentState.FETCHING_METADATA) {
             return new Status(peers == 0 ? Phase.FINDING_PEERS : Phase.METADATA, peers, rate, 0, 0, null, null, 0, 0,
-                    List.of(), null, false, null);
+                    List.of(), null, false, null, List.of());
         }
         downloads.ensureFile(d);
         Optional<MediaFile> file = media(d);
         if (file.isEmpty()) {
-            return new Status(Phase.FINDING_PEERS, peers, rate, progress, 0, null, null, 0, 0, List.of(), null, false, null);
+            return new Status(Phase.FINDING_PEERS, peers, rate, progress, 0, null, null, 0, 0, List.of(), null, false, null,
+                    List.of());
         }
         ProbeState probe = probe(file.get());
         if (probe.probe() == null) {
@@ -94,7 +100,7 @@ class Playback {
             Phase phase = peers == 0 && buffer == 0 && d.getState() != Download.State.COMPLETE ? Phase.FINDING_PEERS
                     : Phase.PREPARING;
             return new Status(phase, peers, rate, progress, buffer, null, null, 0, 0, List.of(), null, false,
-                    probe.running() ? null : probe.error());
+                    probe.running() ? null : probe.error(), List.of());
         }
         MediaProbe p = probe.probe();
         Plan plan;
@@ -108,16 +114,27 @@ class Playback {
             case REMUX, TRANSCODE -> "/films/" + filmId + "/hls/" + variant(plan, quality) + "/index.m3u8";
         };
         List<AudioOption> audio = p.audio().stream()
-                .map(a -> new AudioOption(a.index(), a.language(), a.title(), a.channels(), a.index() == plan.audioStream()))
+                .map(a -> new AudioOption(a.index(), a.language() == null ? null
+                        : org.hypertube.playback.subtitle.SubtitleLanguages.normalise(a.language()), a.title(), a.channels(),
+                        a.index() == plan.audioStream()))
                 .toList();
         double duration = p.duration();
         int resumeAt = history.resumeAt(memberId, filmId);
+        List<SubtitleOption> subtitles = List.of();
+        try {
+            subtitles = filmSubtitles.tracks(d, file.get(), p, language, reader).stream()
+                    .map(t -> new SubtitleOption(t.id(), t.language(), t.detail() == null ? t.label() : t.label() + " (" + t.detail() + ")",
+                            t.isDefault(), "/films/" + filmId + "/subtitles/" + t.id() + ".vtt"))
+                    .toList();
+        } catch (RuntimeException e) {
+            log.warn("{} subtitles unavailable: {}", d.getInfoHash(), e.toString());
+        }
         return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
-                resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null);
+                resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles);
     }
 
     private static Status simple(Phase phase, String error) {
-        return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, error);
+        return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, error, List.of());
     }
 
     /** "a1-P720": the audio stream and quality of a converted variant (only numbers and enum names). */
@@ -231,6 +248,26 @@ class Playback {
     boolean inUse(String infoHash) {
         Instant last = lastUse.get(infoHash);
         return last != null && Duration.between(last, clock.instant()).compareTo(IN_USE) < 0;
+    }
+
+    /** What ffprobe said of a download's film, once it has. */
+    Optional<MediaProbe> probed(String infoHash) {
+        return Optional.ofNullable(probes.get(infoHash)).map(ProbeState::probe);
+    }
+
+    /** The WebVTT of one subtitle track of the film being played. */
+    Optional<String> subtitle(long filmId, String trackId, String language, java.util.Locale reader)
+            throws org.hypertube.playback.subtitle.SubtitleException {
+        Optional<Download> d = downloads.existingForFilm(filmId);
+        if (d.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<MediaFile> file = media(d.get());
+        Optional<MediaProbe> probe = probed(d.get().getInfoHash());
+        if (file.isEmpty() || probe.isEmpty()) {
+            return Optional.empty();
+        }
+        return filmSubtitles.vtt(d.get(), file.get(), probe.get(), trackId, language, reader);
     }
 
     /** Forgets what was probed of a download that is gone. */

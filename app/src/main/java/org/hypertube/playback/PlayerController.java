@@ -58,7 +58,8 @@ class PlayerController {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
         Integer audioChoice = audio != null && audio >= 0 && audio < 1000 ? audio : null;
-        return playback.status(id, me.id(), audioChoice, quality(quality));
+        return playback.status(id, me.id(), audioChoice, quality(quality), me.language(),
+                org.springframework.context.i18n.LocaleContextHolder.getLocale());
     }
 
     static Quality quality(String value) {
@@ -85,6 +86,23 @@ class PlayerController {
             throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage());
         }
         return ResponseEntity.noContent().build();
+    }
+
+    /** One subtitle track as WebVTT, for a {@code <track>} of the player. */
+    @GetMapping(path = "/films/{id}/subtitles/{track:[a-z0-9-]{1,80}}.vtt")
+    ResponseEntity<String> subtitle(@PathVariable long id, @PathVariable String track,
+                                    @AuthenticationPrincipal MemberPrincipal me) {
+        try {
+            return playback.subtitle(id, track, me.language(), org.springframework.context.i18n.LocaleContextHolder.getLocale())
+                    .map(vtt -> ResponseEntity.ok().cacheControl(CacheControl.maxAge(java.time.Duration.ofHours(1)).cachePrivate())
+                            .contentType(MediaType.parseMediaType("text/vtt;charset=UTF-8")).body(vtt))
+                    .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        } catch (org.hypertube.playback.subtitle.SubtitleException e) {
+            log.info("film {} subtitle {} refused: {}", id, track, e.getMessage());
+            // A file that cannot be read as subtitles: an empty track, so the player still plays.
+            return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/vtt;charset=UTF-8"))
+                    .body("WEBVTT\n\nNOTE " + e.getMessage().replaceAll("-->|\\R", " ") + "\n");
+        }
     }
 
     /** The film file itself, for direct play. */

@@ -25,7 +25,7 @@ public final class SubtitledFilm {
         Files.writeString(english, srt("English line"), StandardCharsets.UTF_8);
         Path german = root.resolve("ger.ass");
         Files.writeString(german, ass(), StandardCharsets.UTF_8);
-        Files.write(folder.resolve("Film.French.srt"), srt("Réplique numéro — été").getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(folder.resolve("Film.French.srt"), srt("Réplique numéro à été").getBytes(StandardCharsets.ISO_8859_1));
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
                 "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24",
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",

@@ -307,7 +307,7 @@ public final class HlsSession implements AutoCloseable {
     }
 
     /** Copies a run's init to init.mp4 once the run has listed a segment (its init is then complete). */
-    private boolean publishInit(Run run) {
+    private synchronized boolean publishInit(Run run) {
         Path target = dir.resolve("init.mp4");
         if (Files.exists(target)) {
             return true;
