@@ -115,6 +115,21 @@ final class PeerConnection {
         enqueue(MessageCodec.encode(m));
     }
 
+    /** Queues a batch of requests as one item: one wake-up of the writer and one write for all of them. */
+    void sendRequests(java.util.List<Block> blocks) {
+        enqueue(encodeRequests(blocks));
+    }
+
+    /** BEP 3 request messages (length 13, id 6, piece, begin, length), back to back. */
+    static byte[] encodeRequests(java.util.List<Block> blocks) {
+        byte[] out = new byte[17 * blocks.size()];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(out);
+        for (Block k : blocks) {
+            b.putInt(13).put((byte) 6).putInt(k.piece()).putInt(k.begin()).putInt(k.length());
+        }
+        return out;
+    }
+
     void sendUpload(Upload u) {
         uploadsQueued++;
         enqueue(u);

@@ -55,7 +55,7 @@ final class TorrentSession implements Torrent {
     static final int OUR_UT_METADATA_ID = 2;
     static final int OUR_REQUEST_QUEUE = 500;
     /** Unverified piece data held in memory at most (anacrolix uses 64 MiB). */
-    static final long UNVERIFIED_BUDGET = 128L << 20;
+    static final long UNVERIFIED_BUDGET = 32L << 20;
     static final int REQUEST_QUEUE_SECONDS = 3;
     static final int MIN_PIPELINE = 32;
     static final int ENDGAME_REQUESTS = 4;
@@ -113,6 +113,7 @@ final class TorrentSession implements Torrent {
     private final Set<Integer> smartBanPending = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Spare buffers kept at most (set once the metadata is known). */
     private volatile int maxSpareBuffers = 16;
+    private int pieceBuffersAllocated;
 
     /** One hash result; {@code data} is null for a good piece whose buffer already went back to the pool. */
     private record Checked(int piece, boolean ok, byte[] data, String[] who) {}
@@ -778,7 +779,8 @@ final class TorrentSession implements Torrent {
         client.removed(this);
         completed.countDown();
         metadataLatch.countDown();
-        log.info("{} closed: downloaded {} bytes, uploaded {} bytes", infoHash, downloaded, uploaded);
+        log.info("{} closed: downloaded {} bytes, uploaded {} bytes, {} piece buffers allocated", infoHash, downloaded, uploaded,
+                pieceBuffersAllocated);
     }
 
     @Override
@@ -1316,11 +1318,17 @@ final class TorrentSession implements Torrent {
             buf = size == info.pieceLength() ? spareBuffer() : null;
             if (buf == null) {
                 buf = new byte[size];
+                pieceBuffersAllocated++;
             }
             buffers.put(b.piece(), buf);
         }
         System.arraycopy(data, offset, buf, b.begin(), len);
-        contributors.computeIfAbsent(b.piece(), k -> new String[picker.blockCount(k)])[b.index()] = p.key;
+        String[] senders = contributors.get(b.piece());
+        if (senders == null) {
+            senders = new String[picker.blockCount(b.piece())];
+            contributors.put(b.piece(), senders);
+        }
+        senders[b.index()] = p.key;
         boolean complete = picker.received(b);
         // Endgame: someone else may have been asked for the same block.
         for (PeerConnection other : peers) {
@@ -1602,8 +1610,8 @@ final class TorrentSession implements Torrent {
                 p.urgentDue.put(b, dueAt(p, nowMs));
             }
             p.outstanding.add(b);
-            p.send(new PeerMessage.Request(b.piece(), b.begin(), b.length()));
         }
+        p.sendRequests(blocks);
     }
 
     // ---------------------------------------------------------------- extensions / metadata
