@@ -60,13 +60,16 @@ class Downloads {
     private final PlaybackProperties properties;
     private final Clock clock;
     private final SwarmHealth health;
+    private final org.hypertube.playback.subtitle.SubtitleCache subtitleCache;
     /** Candidates already tried for a film in this run (info-hashes), so a dead torrent is not retried at once. */
     private final Map<Long, Set<String>> tried = new ConcurrentHashMap<>();
     /** When each torrent was (re)started in this run, for the no-peer time-out. */
     private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
 
     Downloads(DownloadRepository repository, Engine engine, TorrentFiles torrentFiles, Catalog catalog,
-              PlaybackProperties properties, Clock clock, SwarmHealth health) {
+              PlaybackProperties properties, Clock clock, SwarmHealth health,
+              org.hypertube.playback.subtitle.SubtitleCache subtitleCache) {
+        this.subtitleCache = subtitleCache;
         this.repository = repository;
         this.engine = engine;
         this.torrentFiles = torrentFiles;
@@ -207,10 +210,15 @@ class Downloads {
         log.info("{} resumed", d.getInfoHash());
     }
 
-    /** Stops the torrent and deletes its files, resume data and row. */
+    /** Stops the torrent and deletes its files, resume data, converted subtitles and row. */
     synchronized void remove(Download d, String why) {
         engine.remove(d.getInfoHash(), true);
         torrentFiles.forget(d.getInfoHash());
+        try {
+            subtitleCache.evict(d.getInfoHash().toLowerCase(Locale.ROOT));
+        } catch (org.hypertube.playback.subtitle.SubtitleException | RuntimeException e) {
+            log.warn("{} converted subtitles not deleted: {}", d.getInfoHash(), e.getMessage());
+        }
         startedAt.remove(d.getInfoHash());
         repository.delete(d);
         log.info("{} removed ({}), film {}", d.getInfoHash(), why, d.getFilmId());

@@ -55,6 +55,7 @@ class Playback {
     private final Clock clock;
     private final Map<String, ProbeState> probes = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastUse = new ConcurrentHashMap<>();
+    private final Map<String, String> variants = new ConcurrentHashMap<>();
     private static final Duration IN_USE = Duration.ofMinutes(10);
 
     Playback(Downloads downloads, Prober prober, Transcoder transcoder, InternalMedia internal, WatchHistory history,
@@ -236,6 +237,12 @@ class Playback {
         }
         String key = "m" + memberId + "-" + hash + "-" + variant;
         used(hash);
+        // A member watches one variant of a film at a time: switching audio or quality frees the old
+        // conversion's slot at once instead of when it goes idle.
+        String previous = variants.put("m" + memberId + "-" + hash, key);
+        if (previous != null && !previous.equals(key)) {
+            transcoder.close(previous);
+        }
         return Optional.of(transcoder.open(key, internal.url(hash), probe.probe(), plan));
     }
 

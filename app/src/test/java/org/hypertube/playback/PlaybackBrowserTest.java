@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class PlaybackBrowserTest extends BrowserTestBase {
 
-    /** Two seeders at 400 kB/s each: about three times the films' bitrate, so playing starts well before the end. */
+X
     private static final long SEEDER_RATE = 400_000;
 
     @Autowired
@@ -116,6 +116,20 @@ class PlaybackBrowserTest extends BrowserTestBase {
         assertThat(downloads.torrent(d)).as("no torrent involved").isEmpty();
         String input = internal.url(hex);
         assertThat(ffmpegReading(input)).as("ffmpeg converts while the film plays").isPositive();
+
+        // The quality menu of a transcoded film: 480p is honoured and the film goes on from where it was.
+        assertThat(page.isVisible("#quality-choice")).isTrue();
+        page.evaluate("() => { document.getElementById('video').currentTime = 60; }");
+        page.waitForFunction("() => { const v = document.getElementById('video'); return !v.seeking && v.currentTime > 60.3; }",
+                null, new Page.WaitForFunctionOptions().setTimeout(60_000));
+        double before = ((Number) page.evaluate("() => document.getElementById('video').currentTime")).doubleValue();
+        page.selectOption("#quality-select", "P480");
+        page.waitForFunction("() => document.getElementById('player').dataset.src.includes('-P480/')", null,
+                new Page.WaitForFunctionOptions().setTimeout(30_000));
+        page.waitForFunction("t => { const v = document.getElementById('video'); return !v.paused && !v.seeking"
+                + " && v.currentTime > t + 0.5; }", before, new Page.WaitForFunctionOptions().setTimeout(60_000));
+        assertThat(((Number) page.evaluate("() => document.getElementById('video').currentTime")).doubleValue())
+                .isBetween(before, before + 10);
 
         page.context().close();
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();

@@ -47,6 +47,8 @@ class PlaybackWebTest extends AppTestBase {
     WatchHistory history;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    org.hypertube.playback.subtitle.SubtitleCache subtitleCache;
 
     record Finished(Download download, byte[] bytes, Path folder) {}
 
@@ -229,11 +231,15 @@ class PlaybackWebTest extends AppTestBase {
         Instant now = Instant.parse("2031-03-01T04:00:00Z");
         Finished old = finished(null, now.minus(Duration.ofDays(31)));
         Finished recent = finished(null, now.minus(Duration.ofDays(29)));
+        Path converted = subtitleCache.root().resolve(old.download().getInfoHash()).resolve("sidecar-1.fr.vtt");
+        Files.createDirectories(converted.getParent());
+        Files.writeString(converted, "WEBVTT\n");
 
         var deleted = retention.run(now);
 
         assertThat(deleted).contains(old.download().getInfoHash()).doesNotContain(recent.download().getInfoHash());
         assertThat(old.folder()).doesNotExist();
+        assertThat(converted.getParent()).as("its converted subtitles too").doesNotExist();
         assertThat(repository.findByInfoHash(old.download().getInfoHash())).isEmpty();
         assertThat(recent.folder().resolve("Film (2001)/film.mp4")).exists();
         assertThat(repository.findByInfoHash(recent.download().getInfoHash())).isPresent();

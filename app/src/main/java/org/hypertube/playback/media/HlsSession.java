@@ -179,6 +179,7 @@ public final class HlsSession implements AutoCloseable {
                 throw new MediaException("ffmpeg stopped (exit " + awaited.exit + ") before writing the init segment of "
                         + key + ": " + awaited.stderr.text());
             }
+            touch();  // a request waiting here (for a slot, say) keeps the session from looking idle
             sleepUntil(deadline, "the init segment");
         }
     }
@@ -231,6 +232,7 @@ public final class HlsSession implements AutoCloseable {
                 throw new MediaException("ffmpeg stopped (exit " + awaited.exit + ") before segment " + k + " of " + key
                         + ": " + awaited.stderr.text());
             }
+            touch();  // a request waiting here (for a slot, say) keeps the session from looking idle
             sleepUntil(deadline, "segment " + k);
         }
     }
