@@ -93,7 +93,7 @@
     if (status.phase === 'READY') {
       start(status);
     } else if (status.phase !== 'UNAVAILABLE' && status.phase !== 'FAILED') {
-      polling = setTimeout(poll, 1000);
+      polling = setTimeout(poll, status.phase === 'PREPARING' ? 400 : 1000);
     } else {
       button.disabled = false;
     }

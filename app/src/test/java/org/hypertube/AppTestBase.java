@@ -38,6 +38,14 @@ public abstract class AppTestBase {
     /** The outside film sources (YTS, Internet Archive, TMDB, OMDb), faked in their documented shapes. */
     protected static final WireMockServer SOURCES = ProviderFakes.start();
     /**
+     * OpenSubtitles (REST API v1) in its documented shapes: every film has one English subtitle file,
+     * {@link #OPENSUBTITLES_FILE}, whose download link serves {@link #OPENSUBTITLES_VTT}.
+     */
+    protected static final WireMockServer OPENSUBTITLES = new WireMockServer(
+            com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+    protected static final long OPENSUBTITLES_FILE = 4242;
+    protected static final String OPENSUBTITLES_VTT = "WEBVTT\n\n00:00:05.000 --> 00:00:08.000\nFrom OpenSubtitles 1\n";
+    /**
      * mock-oauth2-server is an OpenID Connect server and refuses an authorization request without the
      * {@code openid} scope, which 42 and GitHub (plain OAuth2) never send. This relay adds that scope
      * on the way to it and changes nothing else, so the application still runs its plain OAuth2 path.
@@ -46,6 +54,26 @@ public abstract class AppTestBase {
 
     static {
         MAIL.start();
+        OPENSUBTITLES.start();
+        OPENSUBTITLES.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v1/subtitles"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("""
+                        {"total_pages":1,"total_count":1,"per_page":60,"page":1,"data":[{"id":"9000001","type":"subtitle",
+                        "attributes":{"subtitle_id":"9000001","language":"en","download_count":1200,"hearing_impaired":false,
+                        "hd":true,"fps":24,"from_trusted":true,"foreign_parts_only":false,"ai_translated":false,
+                        "machine_translated":false,"release":"Test.Release.1080p","comments":"",
+                        "files":[{"file_id":%d,"cd_number":1,"file_name":"test.release.1080p"}]}}]}
+                        """.formatted(OPENSUBTITLES_FILE))));
+        OPENSUBTITLES.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v1/download"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"link\":\"" + OPENSUBTITLES.baseUrl()
+                        + "/download/T1/subfile/test.webvtt\",\"file_name\":\"test.webvtt\",\"requests\":1,\"remaining\":99,"
+                        + "\"message\":\"Your quota will be renewed in 23 hours\",\"reset_time\":\"23 hours\","
+                        + "\"reset_time_utc\":\"2031-01-01T00:00:00.000Z\"}")));
+        OPENSUBTITLES.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/download/T1/subfile/test.webvtt"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withHeader("Content-Type", "text/vtt; charset=utf-8").withBody(OPENSUBTITLES_VTT)));
         ProviderFakes.stubAll(SOURCES);
         try {
             OAUTH.start(InetAddress.getByName("127.0.0.1"), 0);
@@ -67,6 +95,7 @@ public abstract class AppTestBase {
             OAUTH.shutdown();
             SCOPE_RELAY.stop(0);
             SOURCES.stop();
+            OPENSUBTITLES.stop();
         }));
     }
 
@@ -97,6 +126,8 @@ public abstract class AppTestBase {
         registry.add("hypertube.media.idle-timeout", () -> "8s");
         // A torrent without a single peer gives way to the film's next candidate quickly.
         registry.add("hypertube.playback.source-timeout", () -> "3s");
+        registry.add("hypertube.subtitles.opensubtitles.api-key", () -> "test-key");
+        registry.add("hypertube.subtitles.opensubtitles.base-url", () -> OPENSUBTITLES.baseUrl() + "/api/v1");
         registry.add("hypertube.playback.upkeep-interval", () -> "PT1S");
         for (String provider : new String[] {"intra42", "github"}) {
             String prefix = "hypertube.account.oauth." + provider + ".";

@@ -404,7 +404,13 @@ class Downloads {
         }
     }
 
-    private synchronized void upkeep(Download d) {
+    private synchronized void upkeep(Download listed) {
+        // The list was read before this lock: an operator may have removed or paused the download since.
+        Optional<Download> current = repository.findById(listed.getId());
+        if (current.isEmpty()) {
+            return;
+        }
+        Download d = current.get();
         Optional<Torrent> running = engine.torrent(d.getInfoHash());
         if (d.getState() == Download.State.ACTIVE && running.isEmpty()
                 && runningCount() < properties.maxActiveDownloads()) {

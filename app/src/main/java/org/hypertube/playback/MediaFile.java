@@ -76,7 +76,12 @@ interface MediaFile {
 
         @Override
         public SeekableByteChannel open() throws IOException {
-            TorrentStream stream = torrent.openStream(fileIndex);
+            TorrentStream stream;
+            try {
+                stream = torrent.openStream(fileIndex);
+            } catch (IllegalStateException | IndexOutOfBoundsException e) {
+                throw new IOException("torrent " + infoHash() + " cannot be read now: " + e.getMessage(), e);
+            }
             if (bitrate > 0) {
                 stream.setBitrate(bitrate);
             }

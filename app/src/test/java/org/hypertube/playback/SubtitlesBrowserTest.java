@@ -103,18 +103,25 @@ class SubtitlesBrowserTest extends BrowserTestBase {
             assertThat(torrent.awaitCompletion(Duration.ofSeconds(120))).isTrue();
             page.reload();
             page.click("#play-button");
-            page.waitForFunction("() => document.querySelectorAll('#video track').length >= 3", null,
+            page.waitForFunction("() => document.querySelectorAll('#video track').length >= 4", null,
                     new Page.WaitForFunctionOptions().setTimeout(60_000));
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> tracks = (List<Map<String, Object>>) page.evaluate(
                     "() => [...document.querySelectorAll('#video track')].map(t => ({lang: t.srclang, src: t.getAttribute('src')}))");
             Map<String, String> vtt = new java.util.HashMap<>();
+            String online = null;
             for (Map<String, Object> t : tracks) {
                 var response = page.request().get(url((String) t.get("src")));
                 assertThat(response.status()).isEqualTo(200);
                 assertThat(response.headers().get("content-type")).startsWith("text/vtt");
-                vtt.put((String) t.get("lang"), response.text());
+                if (((String) t.get("src")).contains("/opensubtitles-" + OPENSUBTITLES_FILE + ".vtt")) {
+                    online = response.text();
+                } else {
+                    vtt.put((String) t.get("lang"), response.text());
+                }
             }
+            assertThat(online).as("the OpenSubtitles file (WireMock) is a track too: %s", tracks)
+                    .contains("00:00:05.000 --> 00:00:08.000\nFrom OpenSubtitles 1");
             assertThat(vtt).as("tracks %s", tracks).containsKeys("fr", "en", "de");
             assertThat(vtt.get("fr")).startsWith("WEBVTT");
             assertCues(vtt.get("fr"), n -> "Réplique numéro à été " + n);

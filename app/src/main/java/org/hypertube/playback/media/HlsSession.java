@@ -179,7 +179,9 @@ public final class HlsSession implements AutoCloseable {
                 throw new MediaException("ffmpeg stopped (exit " + awaited.exit + ") before writing the init segment of "
                         + key + ": " + awaited.stderr.text());
             }
-            touch();  // a request waiting here (for a slot, say) keeps the session from looking idle
+            if (queued()) {
+                touch();  // waiting in line for a transcode slot is not being idle
+            }
             sleepUntil(deadline, "the init segment");
         }
     }
@@ -232,7 +234,9 @@ public final class HlsSession implements AutoCloseable {
                 throw new MediaException("ffmpeg stopped (exit " + awaited.exit + ") before segment " + k + " of " + key
                         + ": " + awaited.stderr.text());
             }
-            touch();  // a request waiting here (for a slot, say) keeps the session from looking idle
+            if (queued()) {
+                touch();  // waiting in line for a transcode slot is not being idle
+            }
             sleepUntil(deadline, "segment " + k);
         }
     }
