@@ -55,7 +55,7 @@ final class TorrentSession implements Torrent {
     static final int OUR_UT_METADATA_ID = 2;
     static final int OUR_REQUEST_QUEUE = 500;
     /** Unverified piece data held in memory at most (anacrolix uses 64 MiB). */
-    static final long UNVERIFIED_BUDGET = 32L << 20;
+    static final long UNVERIFIED_BUDGET = 128L << 20;
     static final int REQUEST_QUEUE_SECONDS = 3;
     static final int MIN_PIPELINE = 32;
     static final int ENDGAME_REQUESTS = 4;

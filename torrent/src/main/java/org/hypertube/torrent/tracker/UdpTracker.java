@@ -194,11 +194,12 @@ public final class UdpTracker implements Tracker {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
+            long leftNanos = deadline - System.nanoTime();
+            if (leftNanos <= 0) {
                 return null;
             }
-            socket.setSoTimeout((int) Math.max(1, left));
+            // Rounded up: the retry never goes out before its time.
+            socket.setSoTimeout((int) Math.max(1, (leftNanos + 999_999) / 1_000_000));
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             try {
                 socket.receive(p);
