@@ -122,7 +122,8 @@ public abstract class AppTestBase {
         // Our engine talks to loopback peers only, on a free port.
         registry.add("hypertube.playback.bind-address", () -> "127.0.0.1");
         registry.add("hypertube.playback.torrent-port", () -> "0");
-        // A conversion nobody asks anything of stops soon, so a test can see a viewer's leaving.
+        // A conversion nobody asks anything of stops sooner than the default minute, so a test can see a
+        // viewer's leaving.
         registry.add("hypertube.media.idle-timeout", () -> "8s");
         // A torrent without a single peer gives way to the film's next candidate quickly.
         registry.add("hypertube.playback.source-timeout", () -> "3s");

@@ -40,6 +40,8 @@ class PlaybackBrowserTest extends BrowserTestBase {
     Engine engine;
     @Autowired
     InternalMedia internal;
+    @Autowired
+    org.hypertube.playback.media.Transcoder transcoder;
 
     long freeFilm() {
         return catalog.popular(1).films().stream().map(f -> f.getId())
@@ -92,7 +94,7 @@ class PlaybackBrowserTest extends BrowserTestBase {
 
     /**
      * A finished film plays from disk with no torrent involved; its conversion (ffmpeg) stops once the
-     * viewer has left (hypertube.media.idle-timeout, 8 s in the tests).
+     * viewer has left (hypertube.media.idle-timeout, 8 s in the tests), well before the end of the film.
      */
     @Test
     void aFinishedFilmPlaysFromDiskAndItsConversionStopsWhenTheViewerLeaves() throws Exception {
@@ -110,7 +112,9 @@ class PlaybackBrowserTest extends BrowserTestBase {
         repository.save(d);
 
         Page page = browser.open(1280, 800, "en-US");
-        register(page, Person.fresh());
+        Person person = Person.fresh();
+        register(page, person);
+        long member = jdbc.queryForObject("select id from members where username = ?", Long.class, person.username());
         page.navigate(url("/films/" + filmId));
         page.click("#play-button");
         page.waitForFunction("() => document.getElementById('video').currentTime > 0.5", null,
@@ -140,6 +144,11 @@ class PlaybackBrowserTest extends BrowserTestBase {
             Thread.sleep(250);
         }
         assertThat(ffmpegReading(input)).as("the viewer left: its ffmpeg was stopped").isZero();
+        var session = transcoder.find("m" + member + "-" + hex + "-a1-P480").orElseThrow();
+        try (var written = java.nio.file.Files.list(session.directory())) {
+            assertThat(written.filter(f -> f.getFileName().toString().matches("seg\\d+\\.m4s")).count())
+                    .as("stopped, not finished: fewer segments than the film has").isLessThan(session.segmentCount());
+        }
         downloads.remove(d, "test over");
     }
 

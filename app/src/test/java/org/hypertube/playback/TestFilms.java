@@ -24,7 +24,7 @@ public enum TestFilms {
     /** HEVC in Matroska: no browser here decodes it, so it is transcoded. */
     MKV_HEVC("hevc.mkv", "-c:v", "libx265", "-preset", "ultrafast", "-b:v", "1500k", "-x265-params",
             "keyint=48:min-keyint=48:log-level=error", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k"),
-    /** Four minutes of MPEG-4 Part 2 (XviD-like): transcoded, long enough that its ffmpeg is still at work when the viewer leaves. */
+    /** Ten minutes of MPEG-4 Part 2 (XviD-like): transcoded, long enough that its ffmpeg is still at work when the viewer leaves. */
     LONG_MPEG4("long-mpeg4.mkv", "-c:v", "mpeg4", "-q:v", "10", "-g", "48", "-c:a", "aac", "-b:a", "96k");
 
     /** Length of every film but {@link #LONG_MPEG4}. */
@@ -40,7 +40,7 @@ public enum TestFilms {
     }
 
     public int seconds() {
-        return this == LONG_MPEG4 ? 240 : SECONDS;
+        return this == LONG_MPEG4 ? 600 : SECONDS;
     }
 
     public String fileName() {

@@ -179,9 +179,7 @@ public final class HlsSession implements AutoCloseable {
                 throw new MediaException("ffmpeg stopped (exit " + awaited.exit + ") before writing the init segment of "
                         + key + ": " + awaited.stderr.text());
             }
-            if (queued()) {
-                touch();  // waiting in line for a transcode slot is not being idle
-            }
+            touch();  // a viewer waiting for a segment (in line for a slot, or for pieces still arriving) is not idle
             sleepUntil(deadline, "the init segment");
         }
     }
@@ -234,9 +232,7 @@ public final class HlsSession implements AutoCloseable {
                 throw new MediaException("ffmpeg stopped (exit " + awaited.exit + ") before segment " + k + " of " + key
                         + ": " + awaited.stderr.text());
             }
-            if (queued()) {
-                touch();  // waiting in line for a transcode slot is not being idle
-            }
+            touch();  // a viewer waiting for a segment (in line for a slot, or for pieces still arriving) is not idle
             sleepUntil(deadline, "segment " + k);
         }
     }

@@ -316,8 +316,9 @@ class MediaIntegrationTest {
 
     @Test
     void anIdleConversionIsStoppedButKeepsItsSegments() throws Exception {
+        // The request below gives up after 1 s (segment timeout); from then on nobody asks: idle.
         MediaProperties quick = new MediaProperties(null, null, null, 1, 4, Duration.ofMillis(800),
-                Duration.ofMinutes(5), null, null);
+                Duration.ofMinutes(5), null, Duration.ofSeconds(1));
         try (Transcoder idle = new Transcoder(make.binaries, quick, work.resolve("idle"))) {
             MediaProbe probe = prober.probe(server.url("hevc_aac.mkv"));
             Plan plan = Decision.decide(probe, -1, Quality.P720);
