@@ -44,8 +44,7 @@ class PlaybackBrowserTest extends BrowserTestBase {
     org.hypertube.playback.media.Transcoder transcoder;
 
     long freeFilm() {
-        return catalog.popular(1).films().stream().map(f -> f.getId())
-                .filter(id -> repository.findByFilmIdOrderByAddedAtDesc(id).isEmpty()).findFirst().orElseThrow();
+        return TestFilms.unplayedFilm(catalog, repository);
     }
 
     @ParameterizedTest

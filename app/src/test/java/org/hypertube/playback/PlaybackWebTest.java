@@ -74,8 +74,7 @@ class PlaybackWebTest extends AppTestBase {
     }
 
     long freeFilm() {
-        return catalog.popular(1).films().stream().map(f -> f.getId())
-                .filter(id -> repository.findByFilmIdOrderByAddedAtDesc(id).isEmpty()).findFirst().orElseThrow();
+        return TestFilms.unplayedFilm(catalog, repository);
     }
 
     /** A member who is not an administrator (the very first account of a fresh database is one). */

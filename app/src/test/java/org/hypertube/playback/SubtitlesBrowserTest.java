@@ -32,8 +32,7 @@ class SubtitlesBrowserTest extends BrowserTestBase {
     JdbcTemplate jdbc;
 
     long freeFilm() {
-        return catalog.popular(1).films().stream().map(f -> f.getId())
-                .filter(id -> repository.findByFilmIdOrderByAddedAtDesc(id).isEmpty()).findFirst().orElseThrow();
+        return TestFilms.unplayedFilm(catalog, repository);
     }
 
     static final String ACTIVE_CUE = "lang => { const v = document.getElementById('video');"

@@ -39,6 +39,12 @@ public enum TestFilms {
         this.codecArgs = List.of(codecArgs);
     }
 
+    /** A film of the library that has no download yet, so a test's torrent is the one Play uses. */
+    static long unplayedFilm(org.hypertube.catalog.Catalog catalog, DownloadRepository repository) {
+        return catalog.popular(1).films().stream().map(f -> f.getId())
+                .filter(id -> repository.findByFilmIdOrderByAddedAtDesc(id).isEmpty()).findFirst().orElseThrow();
+    }
+
     public int seconds() {
         return this == LONG_MPEG4 ? 600 : SECONDS;
     }
