@@ -229,7 +229,7 @@ class Downloads {
     private Download start(String uri, byte[] torrentFile, Long filmId, Long memberId) throws Refused, IOException {
         Metainfo metainfo = null;
         byte[] bytes = torrentFile;
-        String magnet = null;
+        Magnet magnet = null;
         if (bytes == null && uri != null && (uri.startsWith("http://") || uri.startsWith("https://"))) {
             bytes = torrentFiles.fetch(uri);
         }
@@ -241,12 +241,12 @@ class Downloads {
             }
         } else {
             try {
-                magnet = Magnet.parse(uri).toUri();
+                magnet = Magnet.parse(uri);
             } catch (MetainfoException | IllegalArgumentException e) {
                 throw new Refused("downloads.badMagnet", e.getMessage());
             }
         }
-        InfoHash hash = metainfo != null ? metainfo.infoHash() : Magnet.parse(magnet).infoHash();
+        InfoHash hash = metainfo != null ? metainfo.infoHash() : magnet.infoHash();
         Optional<Download> known = repository.findByInfoHash(hash.hex());
         if (known.isPresent()) {
             Download d = known.get();
@@ -262,8 +262,9 @@ class Downloads {
         if (metainfo != null) {
             torrentFiles.keep(metainfo, bytes);
         }
-        String name = metainfo != null ? metainfo.info().name() : Magnet.parse(magnet).displayName().orElse(null);
-        Download d = repository.save(new Download(hash.hex(), filmId, magnet, name, memberId, clock.instant()));
+        String name = metainfo != null ? metainfo.info().name() : magnet.displayName().orElse(null);
+        Download d = repository.save(new Download(hash.hex(), filmId, magnet == null ? null : magnet.toUri(), name,
+                memberId, clock.instant()));
         log.info("{} added for film {} ({})", hash.hex(), filmId, metainfo != null ? "torrent file" : "magnet");
         run(d);
         return d;

@@ -57,6 +57,8 @@ class Playback {
     private final Map<String, Instant> lastUse = new ConcurrentHashMap<>();
     private final Map<String, String> variants = new ConcurrentHashMap<>();
     private static final Duration IN_USE = Duration.ofMinutes(10);
+    /** A converted variant's name in URLs: the audio stream and the quality ({@link #variant}). */
+    private static final java.util.regex.Pattern VARIANT = java.util.regex.Pattern.compile("a(\\d{1,3})-([A-Z0-9]{1,10})");
 
     Playback(Downloads downloads, Prober prober, Transcoder transcoder, InternalMedia internal, WatchHistory history,
              @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, Clock clock) {
@@ -216,7 +218,7 @@ class Playback {
         if (probe == null || probe.probe() == null) {
             return Optional.empty();
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("a(\\d{1,3})-([A-Z0-9]{1,10})").matcher(variant);
+        java.util.regex.Matcher m = VARIANT.matcher(variant);
         if (!m.matches()) {
             return Optional.empty();
         }

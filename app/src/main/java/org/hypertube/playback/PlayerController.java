@@ -151,21 +151,6 @@ class PlayerController {
             return segmentBody(session.segment(segment));
         } catch (IllegalArgumentException e) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
-        } catch (MediaException e) {
-            if (String.valueOf(e.getMessage()).contains("given up")) {
-                // A seek moved the conversion elsewhere. The player has most likely dropped this request; if
-                // not, the segment may still come (an earlier run wrote it, or the new one reaches it): wait
-                // for it rather than answer an error the player would show in its console.
-                java.nio.file.Path file = session.directory().resolve("seg" + segment + ".m4s");
-                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
-                while (System.nanoTime() < deadline) {
-                    if (Files.exists(file)) {
-                        return segmentBody(file);
-                    }
-                    Thread.sleep(250);
-                }
-            }
-            throw e;
         }
     }
 

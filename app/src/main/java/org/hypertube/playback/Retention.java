@@ -47,9 +47,7 @@ class Retention {
             if (!d.lastUse().isBefore(cutoff) || downloading(d) || playback.inUse(d.getInfoHash())) {
                 continue;
             }
-            downloads.remove(d, "unwatched since " + d.lastUse());
-            playback.forget(d.getInfoHash());
-            deleted.add(d.getInfoHash());
+            delete(d, "unwatched since " + d.lastUse(), deleted);
         }
         if (!deleted.isEmpty()) {
             log.info("retention deleted {} film(s) unwatched for {} days", deleted.size(), properties.retention().toDays());
@@ -79,12 +77,16 @@ class Retention {
             if (playback.inUse(d.getInfoHash())) {
                 continue;
             }
-            downloads.remove(d, "disk quota");
-            playback.forget(d.getInfoHash());
+            delete(d, "disk quota", deleted);
             used -= d.getFileLength() == null ? 0 : d.getFileLength();
-            deleted.add(d.getInfoHash());
         }
         return deleted;
+    }
+
+    private void delete(Download d, String why, List<String> deleted) {
+        downloads.remove(d, why);
+        playback.forget(d.getInfoHash());
+        deleted.add(d.getInfoHash());
     }
 
     private boolean downloading(Download d) {

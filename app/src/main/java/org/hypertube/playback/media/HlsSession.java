@@ -212,6 +212,7 @@ public final class HlsSession implements AutoCloseable {
             awaited = current;
         }
         long deadline = System.nanoTime() + segmentTimeout.toNanos();
+        boolean givenUp = false;
         while (true) {
             if (Files.exists(file)) {
                 publishInit(awaited);
@@ -220,19 +221,30 @@ public final class HlsSession implements AutoCloseable {
             }
             synchronized (this) {
                 checkOpen();
-                if (current != awaited) {
+                if (!givenUp && current != awaited) {
                     // another request restarted ffmpeg elsewhere; follow it only if it comes here
                     if (current == null || !current.willReach(k)) {
-                        throw new MediaException("segment " + k + " of " + key + " was given up for another position");
+                        // A seek moved ffmpeg away. The player has most likely dropped this request; if not,
+                        // the segment may still come (a later run writes it): wait a little for the file
+                        // rather than answer at once with an error the player would show.
+                        givenUp = true;
+                        deadline = Math.min(deadline, System.nanoTime() + GIVEN_UP_GRACE.toNanos());
+                    } else {
+                        awaited = current;
                     }
-                    awaited = current;
                 }
             }
-            if (awaited.finished() && !Files.exists(file)) {
-                throw new MediaException("ffmpeg stopped (exit " + awaited.exit + ") before segment " + k + " of " + key
-                        + ": " + awaited.stderr.text());
+            if (givenUp) {
+                if (System.nanoTime() > deadline) {
+                    throw new MediaException("segment " + k + " of " + key + " was given up for another position");
+                }
+            } else {
+                if (awaited.finished() && !Files.exists(file)) {
+                    throw new MediaException("ffmpeg stopped (exit " + awaited.exit + ") before segment " + k + " of "
+                            + key + ": " + awaited.stderr.text());
+                }
+                touch();  // a viewer waiting for a segment (in line for a slot, or for pieces still arriving) is not idle
             }
-            touch();  // a viewer waiting for a segment (in line for a slot, or for pieces still arriving) is not idle
             sleepUntil(deadline, "segment " + k);
         }
     }
@@ -300,6 +312,9 @@ public final class HlsSession implements AutoCloseable {
             throw new MediaException("the playback " + key + " was closed");
         }
     }
+
+    /** How long a request whose segment a seek left behind still waits for it. */
+    static final Duration GIVEN_UP_GRACE = Duration.ofSeconds(15);
 
     private static void sleepUntil(long deadline, String what) throws InterruptedException {
         if (System.nanoTime() > deadline) {
