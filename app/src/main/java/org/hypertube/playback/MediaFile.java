@@ -88,13 +88,29 @@ interface MediaFile {
             return stream;
         }
 
+        /**
+         * Counted from the torrent's verified pieces: no reader is opened, so asking (every status poll)
+         * adds no wish to the engine.
+         */
         @Override
         public long readableFrom(long offset) {
-            try (TorrentStream stream = torrent.openStream(fileIndex)) {
-                return stream.readableFrom(offset);
-            } catch (IOException | RuntimeException e) {
+            var info = torrent.info().orElse(null);
+            if (info == null || offset < 0 || offset >= length) {
                 return 0;
             }
+            var file = info.files().stream().filter(f -> !f.pad()).skip(fileIndex).findFirst().orElse(null);
+            if (file == null) {
+                return 0;
+            }
+            java.util.BitSet have = torrent.verifiedPieces();
+            long pieceLength = info.pieceLength();
+            long start = file.offset() + offset;
+            long end = file.offset() + file.length();
+            long at = start;
+            while (at < end && have.get((int) (at / pieceLength))) {
+                at = Math.min(end, (at / pieceLength + 1) * pieceLength);
+            }
+            return at - start;
         }
     }
 }
