@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import com.sun.nio.file.ExtendedOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -20,14 +21,34 @@ import org.hypertube.torrent.metainfo.TorrentInfo;
 /**
  * Maps pieces onto the torrent's files under {@code downloadDir}. Files are created on first
  * write and written sparsely. Thread-safe: positional reads and writes on shared channels.
+ *
+ * <p>Verified pieces are written around the page cache where the file system allows it
+ * ({@code O_DIRECT}, {@link ExtendedOpenOption#DIRECT}): the block-aligned middle of each write goes
+ * from an aligned buffer straight to the device, the unaligned edges (file ends, pieces straddling
+ * files) through the page cache. A buffered write of a fresh page costs the kernel a page
+ * allocation and a copy per page (on the benchmark VM about 3 s of system time per GiB against
+ * 0.2 s direct); a download is read back rarely and at disk speed. Where the file system refuses
+ * {@code O_DIRECT} (some network or FUSE file systems), every write is buffered. Writes are
+ * serialised per torrent: concurrent writers to one file only spin on the kernel's inode lock.
  */
 public final class Storage implements Closeable {
     private final TorrentInfo info;
     private final Path downloadDir;
     private final Path[] paths;
     private final FileChannel[] channels;
+    /** Direct-I/O write channels beside {@link #channels}, opened on first write; none once one refused. */
+    private final FileChannel[] directChannels;
     private final long[] offsets;
     private volatile boolean closed;
+    /** Guards direct-channel opening and {@link #staging}; held for a whole piece write. */
+    private final Object writeLock = new Object();
+    private boolean directRefused;
+    private boolean emptyFilesCreated;
+    /** Alignment of direct writes (the file store's block size) and the aligned buffer they go through. */
+    private int align;
+    private ByteBuffer staging;
+    /** Largest staging buffer; a larger piece is written in several direct writes. */
+    static final int MAX_STAGING = 4 << 20;
 
     /** What resume data remembers about a file to notice it changed: size and modification time. */
     public record FileStamp(long size, long modifiedMillis) {}
@@ -38,6 +59,7 @@ public final class Storage implements Closeable {
         List<TorrentFile> files = info.files();
         this.paths = new Path[files.size()];
         this.channels = new FileChannel[files.size()];
+        this.directChannels = new FileChannel[files.size()];
         this.offsets = new long[files.size()];
         Path base = info.multiFile() ? this.downloadDir.resolve(info.name()) : this.downloadDir;
         for (int i = 0; i < files.size(); i++) {
@@ -120,7 +142,18 @@ public final class Storage implements Closeable {
 
     /** Writes a whole verified piece. */
     public void writePiece(int piece, byte[] data) throws IOException {
-        io(piece, 0, data, 0, info.pieceSize(piece), true);
+        synchronized (writeLock) {
+            if (!emptyFilesCreated) {
+                // Empty files hold no piece, so no write would create them; they come with the first piece.
+                emptyFilesCreated = true;
+                for (int f = 0; f < paths.length; f++) {
+                    if (paths[f] != null && info.files().get(f).length() == 0) {
+                        channel(f, true);
+                    }
+                }
+            }
+            io(piece, 0, data, 0, info.pieceSize(piece), true);
+        }
     }
 
     /** Reads {@code len} bytes at {@code begin} of {@code piece}; pad bytes and missing files read as zeros. */
@@ -153,10 +186,7 @@ public final class Storage implements Closeable {
                 if (c == null) {
                     java.util.Arrays.fill(buf, off + done, off + done + n, (byte) 0);
                 } else if (write) {
-                    long at = inFile;
-                    while (bb.hasRemaining()) {
-                        at += c.write(bb, at);
-                    }
+                    writeSegment(f, c, inFile, buf, off + done, n);
                 } else {
                     long at = inFile;
                     while (bb.hasRemaining()) {
@@ -172,6 +202,81 @@ public final class Storage implements Closeable {
             done += n;
             f++;
         }
+    }
+
+    /** Writes {@code n} bytes at {@code at} of file {@code f}: the aligned middle direct when possible. Under {@link #writeLock}. */
+    private void writeSegment(int f, FileChannel c, long at, byte[] buf, int off, int n) throws IOException {
+        FileChannel d = directChannel(f);
+        if (d != null) {
+            long start = Math.ceilDiv(at, align) * align;
+            long end = Math.floorDiv(at + n, align) * align;
+            if (end > start) {
+                writeBuffered(c, at, buf, off, (int) (start - at));
+                int src = off + (int) (start - at);
+                for (long pos = start; pos < end; ) {
+                    int chunk = (int) Math.min(end - pos, staging.capacity());
+                    staging.clear();
+                    staging.put(buf, src, chunk).flip();
+                    while (staging.hasRemaining()) {
+                        pos += d.write(staging, pos);
+                    }
+                    src += chunk;
+                }
+                writeBuffered(c, end, buf, off + (int) (end - at), (int) (at + n - end));
+                return;
+            }
+        }
+        writeBuffered(c, at, buf, off, n);
+    }
+
+    private static void writeBuffered(FileChannel c, long at, byte[] buf, int off, int n) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(buf, off, n);
+        while (bb.hasRemaining()) {
+            at += c.write(bb, at);
+        }
+    }
+
+    /**
+     * The direct-I/O channel of file {@code f} (its buffered channel is open, so the file exists), or
+     * null when the file system refuses direct I/O. Under {@link #writeLock}.
+     */
+    private FileChannel directChannel(int f) throws IOException {
+        if (directRefused) {
+            return null;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new java.nio.channels.ClosedChannelException();
+            }
+            if (directChannels[f] != null) {
+                return directChannels[f];
+            }
+        }
+        FileChannel d;
+        try {
+            if (staging == null) {
+                align = Math.toIntExact(Files.getFileStore(paths[f]).getBlockSize());
+                if (align <= 0 || Integer.bitCount(align) != 1 || align > (1 << 20)) {
+                    directRefused = true;
+                    return null;
+                }
+                int size = (int) Math.min(MAX_STAGING, Math.ceilDiv((long) info.pieceLength(), align) * align);
+                staging = ByteBuffer.allocateDirect(size + align).alignedSlice(align);
+            }
+            d = FileChannel.open(paths[f], StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
+            // EINVAL from open(O_DIRECT) and the like: this file system takes buffered writes only.
+            directRefused = true;
+            return null;
+        }
+        synchronized (this) {
+            if (closed) {
+                d.close();
+                throw new java.nio.channels.ClosedChannelException();
+            }
+            directChannels[f] = d;
+        }
+        return d;
     }
 
     /** True when every non-pad file touching {@code piece} exists and is long enough to hold its part. */
@@ -269,11 +374,21 @@ public final class Storage implements Closeable {
     @Override
     public synchronized void close() throws IOException {
         closed = true;
-        for (int i = 0; i < channels.length; i++) {
-            if (channels[i] != null) {
-                channels[i].close();
-                channels[i] = null;
+        IOException failure = null;
+        for (FileChannel[] all : List.of(channels, directChannels)) {
+            for (int i = 0; i < all.length; i++) {
+                if (all[i] != null) {
+                    try {
+                        all[i].close();
+                    } catch (IOException e) {
+                        failure = e;
+                    }
+                    all[i] = null;
+                }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }
