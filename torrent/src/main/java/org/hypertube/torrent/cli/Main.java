@@ -33,7 +33,8 @@ public final class Main {
                    torrent info (FILE.torrent | MAGNET)
                    torrent download [--dir DIR] [--port N] [--bind ADDR] [--timeout SECONDS] [--seed-after] (FILE.torrent | MAGNET)
                    torrent seed [--dir DIR] [--port N] [--bind ADDR] FILE.torrent
-                   torrent tracker [--port N] [--bind ADDR] [--interval SECONDS]""";
+                   torrent tracker [--port N] [--bind ADDR] [--interval SECONDS]
+                   torrent selftest [--size-mib N] [--seeders N]""";
 
     /** Bad input: exit 2 with the message on one line. */
     static final class UsageException extends Exception {
@@ -68,7 +69,7 @@ public final class Main {
     int run(String[] args) {
         try {
             if (args.length == 0) {
-                throw new UsageException("missing verb (create, info, download, seed, tracker)");
+                throw new UsageException("missing verb (create, info, download, seed, tracker, selftest)");
             }
             List<String> rest = List.of(args).subList(1, args.length);
             return switch (args[0]) {
@@ -77,11 +78,12 @@ public final class Main {
                 case "download" -> download(rest);
                 case "seed" -> seed(rest);
                 case "tracker" -> tracker(rest);
+                case "selftest" -> selftest(rest);
                 case "-h", "--help", "help" -> {
                     out.println(USAGE);
                     yield 0;
                 }
-                default -> throw new UsageException("unknown verb '" + args[0] + "' (create, info, download, seed, tracker)");
+                default -> throw new UsageException("unknown verb '" + args[0] + "' (create, info, download, seed, tracker, selftest)");
             };
         } catch (UsageException | MetainfoException e) {
             err.println("torrent: " + e.getMessage());
@@ -366,6 +368,88 @@ public final class Main {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Shares generated data from in-process seeders through an in-process tracker and downloads it
+     * over loopback, then compares the files: a check that the engine works on this machine, and
+     * the workload {@code bin/torrent} trains the JVM's ahead-of-time cache on (class loading and
+     * method profiles of the download and upload paths, so a real download starts compiled sooner).
+     */
+    private int selftest(List<String> raw) throws UsageException, IOException, InterruptedException {
+        Args a = Args.parse(raw, Set.of("--size-mib", "--seeders"), Set.of());
+        if (!a.positional().isEmpty()) {
+            throw new UsageException("selftest takes no arguments, got " + a.positional().getFirst());
+        }
+        long size = (long) a.integer("--size-mib", 64, 1, 4096) << 20;
+        int seeders = a.integer("--seeders", 2, 1, 8);
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        Path work = Files.createTempDirectory("torrent-selftest");
+        List<TorrentClient> clients = new ArrayList<>();
+        try (TrackerServer tracker = TrackerServer.start(loopback, 0, Duration.ofSeconds(5), Clock.systemUTC())) {
+            Path data = work.resolve("seed").resolve("selftest.bin");
+            Files.createDirectories(data.getParent());
+            java.util.SplittableRandom random = new java.util.SplittableRandom(size);
+            try (var channel = java.nio.channels.FileChannel.open(data, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(1 << 20);
+                for (long left = size; left > 0; left -= chunk.limit()) {
+                    chunk.clear();
+                    while (chunk.hasRemaining()) {
+                        chunk.putLong(random.nextLong());
+                    }
+                    chunk.flip().limit((int) Math.min(chunk.capacity(), left));
+                    while (chunk.hasRemaining()) {
+                        channel.write(chunk);
+                    }
+                }
+            }
+            Metainfo m = Metainfo.parse(new TorrentCreator().tracker(tracker.announceUrl()).pieceLength(1 << 20).create(data));
+            List<java.net.InetSocketAddress> seeds = new ArrayList<>();
+            for (int i = 0; i < seeders; i++) {
+                TorrentClient seeder = TorrentClient.builder().downloadDirectory(data.getParent()).bindAddress(loopback).port(0).build();
+                clients.add(seeder);
+                Torrent s = seeder.add(m);
+                while (s.state() == TorrentState.CHECKING) {
+                    Thread.sleep(20);
+                }
+                seeds.add(new java.net.InetSocketAddress(loopback, seeder.port()));
+            }
+            Path into = work.resolve("leech");
+            TorrentClient leecher = TorrentClient.builder().downloadDirectory(into).bindAddress(loopback).port(0).build();
+            clients.add(leecher);
+            long start = System.nanoTime();
+            Torrent t = leecher.add(m);
+            seeds.forEach(t::connect);
+            boolean done;
+            try {
+                done = t.awaitCompletion(Duration.ofMinutes(5));
+            } catch (IllegalStateException e) {
+                err.println("torrent: selftest failed: " + t.error().orElse(e.getMessage()));
+                return 1;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (!done) {
+                err.println("torrent: selftest not complete after 5 minutes, " + percent(t.progress()) + " verified");
+                return 1;
+            }
+            leecher.close();
+            long mismatch = Files.mismatch(data, into.resolve(data.getFileName()));
+            if (mismatch != -1) {
+                err.println("torrent: selftest downloaded a file that differs at byte " + mismatch);
+                return 1;
+            }
+            out.println(String.format(Locale.ROOT, "selftest: %s from %d seeders in %.2f s (%s/s), files identical",
+                    human(size), seeders, seconds, human((long) (size / seconds))));
+            return 0;
+        } finally {
+            clients.forEach(TorrentClient::close);
+            try (var walk = Files.walk(work)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     static String percent(double p) {

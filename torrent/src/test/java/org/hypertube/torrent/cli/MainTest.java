@@ -69,4 +69,19 @@ class MainTest {
         assertThat(code).isEqualTo(1);
         assertThat(err()).contains("not complete after 1 s: no peers");
     }
+
+    @Test
+    void selftestDownloadsItsOwnDataOverLoopbackAndLeavesNothingBehind() throws Exception {
+        long before;
+        try (var list = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            before = list.filter(p -> p.getFileName().toString().startsWith("torrent-selftest")).count();
+        }
+        assertThat(run("selftest", "--size-mib", "3", "--seeders", "2")).as(err()).isZero();
+        assertThat(out.toString()).contains("selftest: 3.0 MiB from 2 seeders", "files identical");
+        try (var list = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(list.filter(p -> p.getFileName().toString().startsWith("torrent-selftest")).count()).isEqualTo(before);
+        }
+        assertThat(run("selftest", "--seeders", "0")).isEqualTo(2);
+        assertThat(err()).contains("--seeders must be between 1 and 8");
+    }
 }
