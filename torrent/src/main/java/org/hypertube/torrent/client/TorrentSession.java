@@ -1400,16 +1400,26 @@ final class TorrentSession implements Torrent {
     /** Applies queued hash results; under the session lock. */
     private void drainChecked() {
         Checked c;
+        boolean verified = false;
         while ((c = checkedQueue.poll()) != null) {
             if (closed || state == TorrentState.FAILED) {
                 continue;
             }
             try {
                 pieceCheckedLocked(c.piece(), c.ok(), c.data(), c.who());
+                verified |= c.ok();
             } finally {
                 if (c.data() != null) {
                     returnBuffer(c.data());
                 }
+            }
+        }
+        if (verified && state == TorrentState.DOWNLOADING) {
+            // A verified piece frees a place among the pieces in progress. When hashing fell behind,
+            // that bound stopped every peer's requests, and with nothing outstanding no block would
+            // arrive to ask again: without this the swarm idled until the next tick (up to 500 ms).
+            for (PeerConnection p : peers) {
+                fillRequests(p);
             }
         }
     }
