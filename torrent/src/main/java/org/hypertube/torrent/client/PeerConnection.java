@@ -188,7 +188,10 @@ final class PeerConnection {
                         readBufferedBlocks(piece, begin, at, n, max);
                     } else {
                         in.readFully(scratch, 0, n);
-                        session.onBlock(this, piece, begin, scratch, 0, n);
+                        PieceBuffer grew = session.onBlock(this, piece, begin, scratch, 0, n);
+                        if (grew != null) {
+                            grew.hashReady();
+                        }
                     }
                 } else {
                     session.onMessage(this, MessageCodec.readBody(in, length, id, max));
@@ -239,8 +242,11 @@ final class PeerConnection {
         if (moreBytes > 0) {
             session.limiter().acquire((int) moreBytes);
         }
+        // Pieces whose arrived prefix grew, hashed once the lock is released (usually one or two).
+        PieceBuffer[] grew = new PieceBuffer[more + 1];
+        int count = 0;
         synchronized (session) {
-            session.onBlockHeld(this, piece, begin, b, at, n);
+            count = remember(grew, count, session.onBlockHeld(this, piece, begin, b, at, n));
             raw.skip(n);
             for (int k = 0; k < more; k++) {
                 int len = in.readInt();
@@ -249,10 +255,26 @@ final class PeerConnection {
                 int bg = in.readInt();
                 int m = len - 9;
                 int pos = raw.require(m); // already buffered: no read
-                session.onBlockHeld(this, p, bg, b, pos, m);
+                count = remember(grew, count, session.onBlockHeld(this, p, bg, b, pos, m));
                 raw.skip(m);
             }
         }
+        for (int k = 0; k < count; k++) {
+            grew[k].hashReady();
+        }
+    }
+
+    private static int remember(PieceBuffer[] grew, int count, PieceBuffer pb) {
+        if (pb == null) {
+            return count;
+        }
+        for (int k = 0; k < count; k++) {
+            if (grew[k] == pb) {
+                return count;
+            }
+        }
+        grew[count] = pb;
+        return count + 1;
     }
 
     private void writeLoop() {

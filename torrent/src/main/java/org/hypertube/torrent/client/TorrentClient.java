@@ -10,8 +10,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,13 +78,6 @@ public final class TorrentClient implements AutoCloseable {
         Thread t = new Thread(r, "torrent-events");
         t.setDaemon(true);
         return t;
-    });
-    private final ThreadLocal<MessageDigest> sha1 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     });
     private volatile boolean closed;
 
@@ -339,13 +330,9 @@ public final class TorrentClient implements AutoCloseable {
         }
     }
 
-    void verify(TorrentSession s, int piece, byte[] data, String[] who) {
+    void verify(TorrentSession s, int piece, PieceBuffer data, String[] who) {
         try {
-            hashPool.execute(() -> {
-                MessageDigest md = sha1.get();
-                md.reset();
-                s.verifyAndWrite(piece, data, who, md);
-            });
+            hashPool.execute(() -> s.verifyAndWrite(piece, data, who));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // client closing; the piece is simply not counted
         }

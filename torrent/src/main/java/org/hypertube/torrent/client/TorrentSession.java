@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -100,7 +99,7 @@ final class TorrentSession implements Torrent {
     private final Set<String> banned = new HashSet<>();
     private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
     private final Map<String, Integer> strikes = new HashMap<>();
-    private final Map<Integer, byte[]> buffers = new HashMap<>();
+    private final Map<Integer, PieceBuffer> buffers = new HashMap<>();
     /**
      * Piece buffers back from verification, reused: a piece-sized array is costly to allocate and zero.
      * Guarded by itself, not by the session: the hashing threads return buffers without the session lock.
@@ -1268,22 +1267,23 @@ final class TorrentSession implements Torrent {
     }
 
     /** A block from the reader thread; {@code data} is the reader's buffer, valid only during the call. */
-    synchronized void onBlock(PeerConnection p, int piece, int begin, byte[] data, int offset, int len) throws PeerProtocolException {
-        onBlockHeld(p, piece, begin, data, offset, len);
+    /** Returns the piece whose hashable prefix grew, for the caller to hash after leaving the lock ({@link PieceBuffer#hashReady}). */
+    synchronized PieceBuffer onBlock(PeerConnection p, int piece, int begin, byte[] data, int offset, int len) throws PeerProtocolException {
+        return onBlockHeld(p, piece, begin, data, offset, len);
     }
 
     /** {@link #onBlock} for a caller that holds the session lock already (a batch of blocks from one read). */
-    void onBlockHeld(PeerConnection p, int piece, int begin, byte[] data, int offset, int len) throws PeerProtocolException {
+    PieceBuffer onBlockHeld(PeerConnection p, int piece, int begin, byte[] data, int offset, int len) throws PeerProtocolException {
         if (!checkedQueue.isEmpty()) {
             drainChecked();
         }
         if (p.isClosed() || closed) {
-            return;
+            return null;
         }
-        onBlockLocked(p, piece, begin, data, offset, len);
+        return onBlockLocked(p, piece, begin, data, offset, len);
     }
 
-    private void onBlockLocked(PeerConnection p, int piece, int begin, byte[] data, int offset, int dataLength)
+    private PieceBuffer onBlockLocked(PeerConnection p, int piece, int begin, byte[] data, int offset, int dataLength)
             throws PeerProtocolException {
         if (!ready) {
             throw new PeerProtocolException("piece data before we asked for anything");
@@ -1296,7 +1296,7 @@ final class TorrentSession implements Torrent {
             if (++p.unrequestedBlocks > MAX_UNREQUESTED) {
                 throw new PeerProtocolException("sent " + p.unrequestedBlocks + " blocks we never requested");
             }
-            return;
+            return null;
         }
         int len = b.length();
         p.down.add(len, now);
@@ -1306,23 +1306,25 @@ final class TorrentSession implements Torrent {
         p.snubbed = false;
         if (picker.isReceived(b) || !picker.wanted(b.piece())) {
             fillRequests(p);
-            return;
+            return null;
         }
         if (!picker.inProgress(b.piece())) {
             fillRequests(p);
-            return;
+            return null;
         }
-        byte[] buf = buffers.get(b.piece());
-        if (buf == null) {
+        PieceBuffer pb = buffers.get(b.piece());
+        if (pb == null) {
             int size = info.pieceSize(b.piece());
-            buf = size == info.pieceLength() ? spareBuffer() : null;
+            byte[] buf = size == info.pieceLength() ? spareBuffer() : null;
             if (buf == null) {
                 buf = new byte[size];
                 pieceBuffersAllocated++;
             }
-            buffers.put(b.piece(), buf);
+            pb = new PieceBuffer(buf);
+            buffers.put(b.piece(), pb);
         }
-        System.arraycopy(data, offset, buf, b.begin(), len);
+        System.arraycopy(data, offset, pb.data, b.begin(), len);
+        boolean grew = pb.arrived(b.index());
         String[] senders = contributors.get(b.piece());
         if (senders == null) {
             senders = new String[picker.blockCount(b.piece())];
@@ -1340,9 +1342,10 @@ final class TorrentSession implements Torrent {
         if (complete) {
             buffers.remove(b.piece());
             String[] who = contributors.remove(b.piece());
-            client.verify(this, b.piece(), buf, who);
+            client.verify(this, b.piece(), pb, who);
         }
         fillRequests(p);
+        return grew && !complete ? pb : null; // a complete piece is finished by the hashing pool
     }
 
     private byte[] spareBuffer() {
@@ -1369,9 +1372,9 @@ final class TorrentSession implements Torrent {
      * a hashing thread waiting for it (tens of ms on a busy machine) held its piece buffer and the
      * next piece's hash back.
      */
-    void verifyAndWrite(int piece, byte[] data, String[] who, MessageDigest sha1) {
-        sha1.update(data, 0, data.length);
-        boolean ok = info.pieceHashMatches(piece, sha1.digest());
+    void verifyAndWrite(int piece, PieceBuffer pb, String[] who) {
+        byte[] data = pb.data;
+        boolean ok = info.pieceHashMatches(piece, pb.digest());
         if (ok) {
             try {
                 storage.writePiece(piece, data);
