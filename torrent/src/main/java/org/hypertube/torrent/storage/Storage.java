@@ -213,20 +213,45 @@ public final class Storage implements Closeable {
             if (end > start) {
                 writeBuffered(c, at, buf, off, (int) (start - at));
                 int src = off + (int) (start - at);
-                for (long pos = start; pos < end; ) {
-                    int chunk = (int) Math.min(end - pos, staging.capacity());
-                    staging.clear();
-                    staging.put(buf, src, chunk).flip();
-                    while (staging.hasRemaining()) {
-                        pos += d.write(staging, pos);
+                try {
+                    for (long pos = start; pos < end; ) {
+                        int chunk = (int) Math.min(end - pos, staging.capacity());
+                        staging.clear();
+                        staging.put(buf, src, chunk).flip();
+                        while (staging.hasRemaining()) {
+                            pos += d.write(staging, pos);
+                        }
+                        src += chunk;
                     }
-                    src += chunk;
+                } catch (IOException e) {
+                    // A file system may accept O_DIRECT at open and refuse the writes (alignment it
+                    // does not report, EINVAL): write buffered from now on. A full disk fails again
+                    // below, with its own message.
+                    refuseDirect();
+                    writeBuffered(c, start, buf, off + (int) (start - at), (int) (end - start));
                 }
                 writeBuffered(c, end, buf, off + (int) (end - at), (int) (at + n - end));
                 return;
             }
         }
         writeBuffered(c, at, buf, off, n);
+    }
+
+    /** Stops direct writes for this torrent and closes their channels. Under {@link #writeLock}. */
+    private void refuseDirect() {
+        directRefused = true;
+        synchronized (this) {
+            for (int i = 0; i < directChannels.length; i++) {
+                if (directChannels[i] != null) {
+                    try {
+                        directChannels[i].close();
+                    } catch (IOException ignored) {
+                        // nothing was pending on it
+                    }
+                    directChannels[i] = null;
+                }
+            }
+        }
     }
 
     private static void writeBuffered(FileChannel c, long at, byte[] buf, int off, int n) throws IOException {
@@ -255,7 +280,8 @@ public final class Storage implements Closeable {
         FileChannel d;
         try {
             if (staging == null) {
-                align = Math.toIntExact(Files.getFileStore(paths[f]).getBlockSize());
+                // The file store's block size, at least a page: a multiple of any device's logical block.
+                align = (int) Math.max(4096, Files.getFileStore(paths[f]).getBlockSize());
                 if (align <= 0 || Integer.bitCount(align) != 1 || align > (1 << 20)) {
                     directRefused = true;
                     return null;
@@ -264,7 +290,7 @@ public final class Storage implements Closeable {
                 staging = ByteBuffer.allocateDirect(size + align).alignedSlice(align);
             }
             d = FileChannel.open(paths[f], StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-        } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             // EINVAL from open(O_DIRECT) and the like: this file system takes buffered writes only.
             directRefused = true;
             return null;
