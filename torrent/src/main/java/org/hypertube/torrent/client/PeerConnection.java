@@ -170,32 +170,7 @@ final class PeerConnection {
             byte[] scratch = new byte[MessageCodec.MAX_BLOCK];
             int max = session.maxMessageLength();
             while (!closed) {
-                int length = in.readInt();
-                if (length == 0) {
-                    session.onMessage(this, new PeerMessage.KeepAlive());
-                    continue;
-                }
-                MessageCodec.checkLength(length, max);
-                int id = in.readUnsignedByte();
-                if (id == 7 && length >= 9) {
-                    int piece = in.readInt();
-                    int begin = in.readInt();
-                    int n = length - 9;
-                    session.limiter().acquire(n);
-                    if (raw != null) {
-                        // The block is handed to the session straight from the socket buffer: one copy, into its piece.
-                        int at = raw.require(n);
-                        readBufferedBlocks(piece, begin, at, n, max);
-                    } else {
-                        in.readFully(scratch, 0, n);
-                        PieceBuffer grew = session.onBlock(this, piece, begin, scratch, 0, n);
-                        if (grew != null) {
-                            grew.hashReady();
-                        }
-                    }
-                } else {
-                    session.onMessage(this, MessageCodec.readBody(in, length, id, max));
-                }
+                readMessage(scratch, max);
             }
         } catch (EOFException e) {
             reason = "peer closed the connection";
@@ -213,6 +188,39 @@ final class PeerConnection {
         } finally {
             close();
             session.disconnected(this, reason);
+        }
+    }
+
+    /**
+     * One message. Its own method, not the body of {@link #readLoop}: that loop runs for the whole
+     * connection, so without on-stack replacement (the CLI runs without) it would stay interpreted.
+     */
+    private void readMessage(byte[] scratch, int max) throws IOException, InterruptedException {
+        int length = in.readInt();
+        if (length == 0) {
+            session.onMessage(this, new PeerMessage.KeepAlive());
+            return;
+        }
+        MessageCodec.checkLength(length, max);
+        int id = in.readUnsignedByte();
+        if (id == 7 && length >= 9) {
+            int piece = in.readInt();
+            int begin = in.readInt();
+            int n = length - 9;
+            session.limiter().acquire(n);
+            if (raw != null) {
+                // The block is handed to the session straight from the socket buffer: one copy, into its piece.
+                int at = raw.require(n);
+                readBufferedBlocks(piece, begin, at, n, max);
+            } else {
+                in.readFully(scratch, 0, n);
+                PieceBuffer grew = session.onBlock(this, piece, begin, scratch, 0, n);
+                if (grew != null) {
+                    grew.hashReady();
+                }
+            }
+        } else {
+            session.onMessage(this, MessageCodec.readBody(in, length, id, max));
         }
     }
 
@@ -281,17 +289,22 @@ final class PeerConnection {
         byte[] block = new byte[MessageCodec.MAX_BLOCK];
         try {
             while (!closed) {
-                Object item = queue.take();
-                do {
-                    write(item, block);
-                } while ((item = queue.poll()) != null);
-                out.flush();
+                writeQueued(block);
             }
         } catch (IOException | InterruptedException e) {
             // the reader sees the closed socket and reports it
         } finally {
             close();
         }
+    }
+
+    /** Everything queued, then one flush (its own method for the same reason as {@link #readMessage}). */
+    private void writeQueued(byte[] block) throws IOException, InterruptedException {
+        Object item = queue.take();
+        do {
+            write(item, block);
+        } while ((item = queue.poll()) != null);
+        out.flush();
     }
 
     private void write(Object item, byte[] block) throws IOException, InterruptedException {
