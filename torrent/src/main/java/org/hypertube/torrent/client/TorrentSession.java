@@ -51,6 +51,22 @@ import org.slf4j.LoggerFactory;
  */
 final class TorrentSession implements Torrent {
     private static final Logger log = LoggerFactory.getLogger(TorrentSession.class);
+
+    static {
+        // The per-block path sends some messages only late (an endgame Cancel) or raises some events
+        // only once (Completed). A class still uninitialised when the JIT compiles that path makes
+        // the compiled code trap the first time it is used and the whole method be compiled again:
+        // half a second of compiler time at the very end of a download (-Xlog:deoptimization).
+        for (Class<?> c : List.of(PeerMessage.class, TorrentEvent.class)) {
+            for (Class<?> k : c.getPermittedSubclasses()) {
+                try {
+                    Class.forName(k.getName(), true, k.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    throw new ExceptionInInitializerError(e);
+                }
+            }
+        }
+    }
     static final int OUR_UT_METADATA_ID = 2;
     static final int OUR_REQUEST_QUEUE = 500;
     /** Unverified piece data held in memory at most (anacrolix uses 64 MiB). */
