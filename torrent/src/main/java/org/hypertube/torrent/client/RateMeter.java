@@ -1,28 +1,40 @@
 package org.hypertube.torrent.client;
 
-/** Bytes per second over a sliding window of one-second buckets. Guarded by its owner's lock. */
+/**
+ * Bytes per second over a sliding window of one-second buckets. Guarded by its owner's lock.
+ *
+ * <p>Each bucket remembers which second it counts; a bucket holding an older second is reset when
+ * next used. That is done without a branch: {@link #add} runs for every block, and a rollover
+ * branch first taken a second into a download (its profile had never seen it) trapped the compiled
+ * code of every method it was inlined in and made the JIT compile them all again.
+ */
 final class RateMeter {
     private static final int SECONDS = 5;
     private final long[] buckets = new long[SECONDS];
-    private long bucketSecond = Long.MIN_VALUE;
+    /** The second each bucket counts; Long.MIN_VALUE before first use. */
+    private final long[] seconds = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
     private long total;
 
-    private long firstMillis = Long.MIN_VALUE;
+    /** Time of the first byte (Long.MAX_VALUE before), kept with min() rather than a branch. */
+    private long firstMillis = Long.MAX_VALUE;
 
     void add(long bytes, long nowMillis) {
-        if (firstMillis == Long.MIN_VALUE) {
-            firstMillis = nowMillis;
-        }
-        roll(nowMillis);
-        buckets[(int) Math.floorMod(bucketSecond, SECONDS)] += bytes;
+        firstMillis = Math.min(firstMillis, nowMillis);
+        long second = Math.floorDiv(nowMillis, 1000);
+        int i = (int) Math.floorMod(second, SECONDS);
+        long diff = seconds[i] ^ second;
+        long stale = (diff | -diff) >> 63; // all ones when the bucket counts another second, else 0
+        buckets[i] = (buckets[i] & ~stale) + bytes;
+        seconds[i] = second;
         total += bytes;
     }
 
     long rate(long nowMillis) {
-        roll(nowMillis);
+        long second = Math.floorDiv(nowMillis, 1000);
         long sum = 0;
-        for (long b : buckets) {
-            sum += b;
+        for (int i = 0; i < SECONDS; i++) {
+            long age = second - seconds[i];
+            sum += buckets[i] & (((age - SECONDS) & ~age) >> 63); // counted when 0 <= age < SECONDS
         }
         if (sum == 0) {
             return 0;
@@ -36,20 +48,5 @@ final class RateMeter {
 
     long total() {
         return total;
-    }
-
-    private void roll(long nowMillis) {
-        long second = Math.floorDiv(nowMillis, 1000);
-        if (bucketSecond == Long.MIN_VALUE) {
-            bucketSecond = second;
-            return;
-        }
-        long steps = Math.min(second - bucketSecond, SECONDS);
-        for (long s = 1; s <= steps; s++) {
-            buckets[(int) Math.floorMod(bucketSecond + s, SECONDS)] = 0;
-        }
-        if (second > bucketSecond) {
-            bucketSecond = second;
-        }
     }
 }
