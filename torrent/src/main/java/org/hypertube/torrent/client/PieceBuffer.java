@@ -1,8 +1,8 @@
 package org.hypertube.torrent.client;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.hypertube.torrent.pieces.Block;
+import org.hypertube.torrent.storage.Storage;
 
 /**
  * A piece being assembled in memory, and the SHA-1 of its leading blocks, hashed as they arrive
@@ -30,11 +30,7 @@ final class PieceBuffer {
     PieceBuffer(byte[] data) {
         this.data = data;
         this.arrived = new boolean[(data.length + Block.SIZE - 1) / Block.SIZE];
-        try {
-            this.sha1 = MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.sha1 = Storage.sha1();
     }
 
     /** Session lock: block {@code index} is in {@link #data}; true when the hashable prefix grew. */

@@ -12,11 +12,15 @@ final class RateMeter {
     private static final int SECONDS = 5;
     private final long[] buckets = new long[SECONDS];
     /** The second each bucket counts; Long.MIN_VALUE before first use. */
-    private final long[] seconds = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
+    private final long[] seconds = new long[SECONDS];
     private long total;
 
     /** Time of the first byte (Long.MAX_VALUE before), kept with min() rather than a branch. */
     private long firstMillis = Long.MAX_VALUE;
+
+    RateMeter() {
+        java.util.Arrays.fill(seconds, Long.MIN_VALUE);
+    }
 
     void add(long bytes, long nowMillis) {
         firstMillis = Math.min(firstMillis, nowMillis);

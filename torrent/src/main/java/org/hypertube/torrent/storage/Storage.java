@@ -182,12 +182,12 @@ public final class Storage implements Closeable {
                 }
             } else {
                 FileChannel c = channel(f, write);
-                ByteBuffer bb = ByteBuffer.wrap(buf, off + done, n);
                 if (c == null) {
                     java.util.Arrays.fill(buf, off + done, off + done + n, (byte) 0);
                 } else if (write) {
                     writeSegment(f, c, inFile, buf, off + done, n);
                 } else {
+                    ByteBuffer bb = ByteBuffer.wrap(buf, off + done, n);
                     long at = inFile;
                     while (bb.hasRemaining()) {
                         int r = c.read(bb, at);
@@ -389,7 +389,8 @@ public final class Storage implements Closeable {
         }
     }
 
-    static MessageDigest sha1() {
+    /** A SHA-1 digest (every Java platform has one). */
+    public static MessageDigest sha1() {
         try {
             return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {

@@ -150,6 +150,11 @@ class SwarmTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot write");
         assertThat(t.state()).isEqualTo(TorrentState.FAILED);
         assertThat(t.error()).hasValueSatisfying(e -> assertThat(e).contains("clip.bin"));
+        // Listeners are called on the client's event thread, so the event may follow the state change.
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (events.stream().noneMatch(e -> e instanceof TorrentEvent.Failed) && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
         assertThat(events).anyMatch(e -> e instanceof TorrentEvent.Failed);
     }
 }
