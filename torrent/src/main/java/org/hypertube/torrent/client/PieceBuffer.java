@@ -26,10 +26,13 @@ final class PieceBuffer {
     /** Guarded by this: leading blocks hashed. */
     private int hashed;
     private final MessageDigest sha1;
+    /** Session lock: the key of the peer each block came from, for smart banning when the piece fails. */
+    final String[] senders;
 
     PieceBuffer(byte[] data) {
         this.data = data;
         this.arrived = new boolean[(data.length + Block.SIZE - 1) / Block.SIZE];
+        this.senders = new String[arrived.length];
         this.sha1 = Storage.sha1();
     }
 

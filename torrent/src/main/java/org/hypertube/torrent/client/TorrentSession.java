@@ -115,7 +115,8 @@ final class TorrentSession implements Torrent {
     private final Set<String> banned = new HashSet<>();
     private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
     private final Map<String, Integer> strikes = new HashMap<>();
-    private final Map<Integer, PieceBuffer> buffers = new HashMap<>();
+    /** Pieces being assembled, by index (allocated with the metadata). */
+    private PieceBuffer[] buffers = new PieceBuffer[0];
     /**
      * Piece buffers back from verification, reused: a piece-sized array is costly to allocate and zero.
      * Guarded by itself, not by the session: the hashing threads return buffers without the session lock.
@@ -132,7 +133,6 @@ final class TorrentSession implements Torrent {
 
     /** One hash result; {@code data} is null for a good piece whose buffer already went back to the pool. */
     private record Checked(int piece, boolean ok, byte[] data, String[] who) {}
-    private final Map<Integer, String[]> contributors = new HashMap<>();
     /** Blocks of failed attempts: piece → block → (peer key, CRC of what it sent), for smart banning. */
     private final Map<Integer, Map<Integer, Map.Entry<String, Long>>> failedBlocks = new HashMap<>();
     private int[] filePriorities;
@@ -830,6 +830,7 @@ final class TorrentSession implements Torrent {
                 }
                 storage = s;
                 picker = new PiecePicker(ti.pieceCount(), ti.pieceLength(), ti.totalLength(), random);
+                buffers = new PieceBuffer[ti.pieceCount()];
                 maxSpareBuffers = (int) Math.max(4, UNVERIFIED_BUDGET / ti.pieceLength()) + 16;
                 filePriorities = new int[ti.files().size()];
                 java.util.Arrays.fill(filePriorities, PiecePicker.DEFAULT_PRIORITY);
@@ -1328,7 +1329,7 @@ final class TorrentSession implements Torrent {
             fillRequests(p);
             return null;
         }
-        PieceBuffer pb = buffers.get(b.piece());
+        PieceBuffer pb = buffers[b.piece()];
         if (pb == null) {
             int size = info.pieceSize(b.piece());
             byte[] buf = size == info.pieceLength() ? spareBuffer() : null;
@@ -1337,16 +1338,11 @@ final class TorrentSession implements Torrent {
                 pieceBuffersAllocated++;
             }
             pb = new PieceBuffer(buf);
-            buffers.put(b.piece(), pb);
+            buffers[b.piece()] = pb;
         }
         System.arraycopy(data, offset, pb.data, b.begin(), len);
         boolean grew = pb.arrived(b.index());
-        String[] senders = contributors.get(b.piece());
-        if (senders == null) {
-            senders = new String[picker.blockCount(b.piece())];
-            contributors.put(b.piece(), senders);
-        }
-        senders[b.index()] = p.key;
+        pb.senders[b.index()] = p.key;
         boolean complete = picker.received(b);
         // Endgame: someone else may have been asked for the same block.
         for (PeerConnection other : peers) {
@@ -1356,9 +1352,8 @@ final class TorrentSession implements Torrent {
             }
         }
         if (complete) {
-            buffers.remove(b.piece());
-            String[] who = contributors.remove(b.piece());
-            client.verify(this, b.piece(), pb, who);
+            buffers[b.piece()] = null;
+            client.verify(this, b.piece(), pb, pb.senders);
         }
         fillRequests(p);
         return grew && !complete ? pb : null; // a complete piece is finished by the hashing pool
