@@ -1343,20 +1343,26 @@ final class TorrentSession implements Torrent {
         System.arraycopy(data, offset, pb.data, b.begin(), len);
         boolean grew = pb.arrived(b.index());
         pb.senders[b.index()] = p.key;
-        boolean complete = picker.received(b);
-        // Endgame: someone else may have been asked for the same block.
-        for (PeerConnection other : peers) {
-            if (other != p && other.outstanding.remove(b)) {
-                other.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length()));
-                other.rememberAborted(b);
-            }
+        if (picker.requestCount(b) > 1) {
+            cancelElsewhere(p, b);
         }
+        boolean complete = picker.received(b);
         if (complete) {
             buffers[b.piece()] = null;
             client.verify(this, b.piece(), pb, pb.senders);
         }
         fillRequests(p);
         return grew && !complete ? pb : null; // a complete piece is finished by the hashing pool
+    }
+
+    /** Endgame or a late streaming block: others were asked for the block {@code p} just sent; they need not send it. */
+    private void cancelElsewhere(PeerConnection p, Block b) {
+        for (PeerConnection other : peers) {
+            if (other != p && other.outstanding.remove(b)) {
+                other.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length()));
+                other.rememberAborted(b);
+            }
+        }
     }
 
     private byte[] spareBuffer() {

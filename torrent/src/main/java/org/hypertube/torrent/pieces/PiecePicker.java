@@ -258,6 +258,12 @@ public final class PiecePicker {
         return p != null && p.requests[b.index()] > 0;
     }
 
+    /** How many peers the block is asked of now (0 when it is not requested or its piece is not in progress). */
+    public int requestCount(Block b) {
+        Partial p = partials.get(b.piece());
+        return p == null ? 0 : p.requests[b.index()];
+    }
+
     public boolean isReceived(Block b) {
         if (have.get(b.piece())) {
             return true;

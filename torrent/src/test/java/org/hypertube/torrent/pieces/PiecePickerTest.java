@@ -158,6 +158,11 @@ class PiecePickerTest {
         assertThat(dup).containsExactlyInAnyOrderElementsOf(a);
         // A third peer gets nothing: each block is asked of at most two peers.
         assertThat(p.pick(all(2), false, 100, 100, i -> true, blk -> false)).containsExactlyElementsOf(b);
+        // What the session reads to know whether another peer must be sent a cancel.
+        assertThat(p.requestCount(a.getFirst())).isEqualTo(2);
+        assertThat(p.requestCount(b.getFirst())).as("asked of B and the third peer").isEqualTo(2);
+        p.abort(a.getFirst());
+        assertThat(p.requestCount(a.getFirst())).isEqualTo(1);
     }
 
     @Test
@@ -208,9 +213,12 @@ class PiecePickerTest {
         PiecePicker p = picker("2", "", "", 1);
         p.setDeadline(0, 1);
         Block b = pick(p, all(1), 1).getFirst();
+        assertThat(p.requestCount(b)).isEqualTo(1);
         assertThat(p.requestAgain(b)).isTrue();
+        assertThat(p.requestCount(b)).isEqualTo(2);
         assertThat(p.requestAgain(b)).as("at most two peers").isFalse();
         assertThat(p.requestAgain(p.block(0, 3))).as("never requested").isFalse();
+        assertThat(p.requestCount(p.block(0, 3))).isZero();
         p.abort(b);
         assertThat(p.isRequested(b)).as("still asked of the second peer").isTrue();
         p.received(b);
