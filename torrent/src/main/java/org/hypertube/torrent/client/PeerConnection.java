@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -27,7 +26,6 @@ import org.hypertube.torrent.pieces.Block;
  */
 final class PeerConnection {
     /** Idle peers are dropped after this long without any message (keep-alives come every 2 min at most). */
-    static final int READ_TIMEOUT_MILLIS = 180_000;
     /** More queued outgoing items than this means the peer is not reading: drop it. */
     static final int MAX_QUEUED = 20_000;
     static final int MAX_RECENTLY_ABORTED = 2_000;
@@ -47,6 +45,8 @@ final class PeerConnection {
     private final BufferedOutputStream out;
     private final LinkedBlockingDeque<Object> queue = new LinkedBlockingDeque<>();
     private volatile boolean closed;
+    /** Set when the session closed the connection for idleness. */
+    private volatile String idleReason;
 
     // session state
     boolean amChoking = true;
@@ -98,7 +98,6 @@ final class PeerConnection {
         this.out = new BufferedOutputStream(socket.getOutputStream(), 256 * 1024);
         this.lastSentAt = now;
         this.chokedAt = now;
-        socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     }
 
     void start() {
@@ -108,6 +107,17 @@ final class PeerConnection {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** Time since the last byte came; the session closes a connection idle too long (channel reads have no timeout). */
+    long idleNanos() {
+        return raw.idleNanos();
+    }
+
+    /** Closes a connection on which nothing came for {@code timeout}; the reader reports why. */
+    void closeIdle(java.time.Duration timeout) {
+        idleReason = "idle for " + timeout.toSeconds() + " s";
+        close();
     }
 
     /** Queues a message; never blocks, so the session can call it under its lock. */
@@ -166,16 +176,14 @@ final class PeerConnection {
     private void readLoop() {
         String reason = "closed";
         try {
-            // Block data is read into one reused buffer and copied once into its piece: no allocation per block.
-            byte[] scratch = new byte[MessageCodec.MAX_BLOCK];
             int max = session.maxMessageLength();
             while (!closed) {
-                readMessage(scratch, max);
+                readMessage(max);
             }
         } catch (EOFException e) {
             reason = "peer closed the connection";
-        } catch (SocketTimeoutException e) {
-            reason = "idle for " + READ_TIMEOUT_MILLIS / 1000 + " s";
+        } catch (java.nio.channels.ClosedChannelException e) {
+            reason = idleReason != null ? idleReason : "closed";
         } catch (SocketException e) {
             reason = closed ? "closed" : "connection reset: " + e.getMessage();
         } catch (IOException e) {
@@ -195,7 +203,7 @@ final class PeerConnection {
      * One message. Its own method, not the body of {@link #readLoop}: that loop runs for the whole
      * connection, so without on-stack replacement (the CLI runs without) it would stay interpreted.
      */
-    private void readMessage(byte[] scratch, int max) throws IOException, InterruptedException {
+    private void readMessage(int max) throws IOException, InterruptedException {
         int length = in.readInt();
         if (length == 0) {
             session.onMessage(this, new PeerMessage.KeepAlive());
@@ -208,17 +216,9 @@ final class PeerConnection {
             int begin = in.readInt();
             int n = length - 9;
             session.limiter().acquire(n);
-            if (raw != null) {
-                // The block is handed to the session straight from the socket buffer: one copy, into its piece.
-                int at = raw.require(n);
-                readBufferedBlocks(piece, begin, at, n, max);
-            } else {
-                in.readFully(scratch, 0, n);
-                PieceBuffer grew = session.onBlock(this, piece, begin, scratch, 0, n);
-                if (grew != null) {
-                    grew.hashReady();
-                }
-            }
+            // The block is handed to the session straight from the socket buffer: one copy, into its piece.
+            int at = raw.require(n);
+            readBufferedBlocks(piece, begin, at, n, max);
         } else {
             session.onMessage(this, MessageCodec.readBody(in, length, id, max));
         }
@@ -233,14 +233,14 @@ final class PeerConnection {
      * the session lock for all of them instead of one per block.
      */
     private void readBufferedBlocks(int piece, int begin, int at, int n, int max) throws IOException, InterruptedException {
-        byte[] b = raw.buffer();
+        java.nio.ByteBuffer b = raw.buffer();
         int limit = raw.limit();
         int more = 0;
         long moreBytes = 0;
         int scan = at + n;
         while (more < MAX_BATCH - 1 && scan + 13 <= limit) {
-            int len = ((b[scan] & 0xff) << 24) | ((b[scan + 1] & 0xff) << 16) | ((b[scan + 2] & 0xff) << 8) | (b[scan + 3] & 0xff);
-            if (len < 9 || len > max || b[scan + 4] != 7 || scan + 4 + len > limit) {
+            int len = b.getInt(scan);
+            if (len < 9 || len > max || b.get(scan + 4) != 7 || scan + 4 + len > limit) {
                 break;
             }
             moreBytes += len - 9;

@@ -2,27 +2,47 @@ package org.hypertube.torrent.client;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 
 /**
- * A buffered socket input without {@link java.io.BufferedInputStream}'s habit of asking the socket
- * {@code available()} (an ioctl) on every read: one read system call fills the buffer, block data
- * is then copied straight out of it.
+ * A peer connection's input after the handshake: one read system call fills a direct buffer
+ * straight from the socket channel, and block data is copied once, from there into its piece. (A
+ * {@link java.net.Socket}'s stream reads into a temporary direct buffer of the JDK and copies that
+ * into the caller's array: one more copy of every byte downloaded.) Unlike
+ * {@link java.io.BufferedInputStream}, it never asks the socket {@code available()} (an ioctl).
+ *
+ * <p>A channel read has no timeout of its own: {@link #idleNanos()} tells the session how long
+ * nothing came, and the session closes a connection idle for too long, which ends a blocked read.
+ * One reader thread only.
  */
 final class PeerInput extends InputStream {
-    private final InputStream in;
-    private final byte[] buf;
+    private final ReadableByteChannel in;
+    /** Bytes [{@link #pos}, {@link #limit}) are buffered; read with absolute gets, its position is only used for reading into it. */
+    private final ByteBuffer buf;
     private int pos;
     private int limit;
+    private volatile long lastReadNanos = System.nanoTime();
 
-    PeerInput(InputStream in, int size) {
+    PeerInput(ReadableByteChannel in, int size) {
         this.in = in;
-        this.buf = new byte[size];
+        this.buf = ByteBuffer.allocateDirect(size);
+    }
+
+    /** Reads what the channel has (at least one byte) into the buffer from {@code at}; -1 at end of stream. */
+    private int readAt(int at) throws IOException {
+        buf.limit(buf.capacity()).position(at);
+        int n = in.read(buf);
+        if (n > 0) {
+            lastReadNanos = System.nanoTime();
+        }
+        return n;
     }
 
     private boolean fill() throws IOException {
         pos = 0;
         limit = 0;
-        int n = in.read(buf, 0, buf.length);
+        int n = readAt(0);
         if (n <= 0) {
             return false;
         }
@@ -35,7 +55,7 @@ final class PeerInput extends InputStream {
         if (pos >= limit && !fill()) {
             return -1;
         }
-        return buf[pos++] & 0xff;
+        return buf.get(pos++) & 0xff;
     }
 
     @Override
@@ -44,15 +64,19 @@ final class PeerInput extends InputStream {
             return 0;
         }
         if (pos >= limit) {
-            if (len >= buf.length) {
-                return in.read(b, off, len);
+            if (len >= buf.capacity()) {
+                int n = in.read(ByteBuffer.wrap(b, off, len));
+                if (n > 0) {
+                    lastReadNanos = System.nanoTime();
+                }
+                return n;
             }
             if (!fill()) {
                 return -1;
             }
         }
         int n = Math.min(len, limit - pos);
-        System.arraycopy(buf, pos, b, off, n);
+        buf.get(pos, b, off, n);
         pos += n;
         return n;
     }
@@ -65,14 +89,15 @@ final class PeerInput extends InputStream {
         if (limit - pos >= n) {
             return pos;
         }
-        if (n > buf.length) {
+        if (n > buf.capacity()) {
             throw new IOException("cannot buffer " + n + " bytes");
         }
-        System.arraycopy(buf, pos, buf, 0, limit - pos);
+        buf.limit(limit).position(pos);
+        buf.compact();
         limit -= pos;
         pos = 0;
         while (limit < n) {
-            int r = in.read(buf, limit, buf.length - limit);
+            int r = readAt(limit);
             if (r < 0) {
                 throw new java.io.EOFException();
             }
@@ -81,13 +106,19 @@ final class PeerInput extends InputStream {
         return 0;
     }
 
-    byte[] buffer() {
+    /** The buffer; only bytes up to {@link #limit()} are valid, and only until the next read or {@link #require}. */
+    ByteBuffer buffer() {
         return buf;
     }
 
     /** End of the buffered bytes in {@link #buffer()}. */
     int limit() {
         return limit;
+    }
+
+    /** Nanoseconds since the last byte arrived (or since this input was made). */
+    long idleNanos() {
+        return System.nanoTime() - lastReadNanos;
     }
 
     @Override

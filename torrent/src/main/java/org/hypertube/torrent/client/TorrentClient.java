@@ -51,6 +51,8 @@ public final class TorrentClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TorrentClient.class);
     static final String CLIENT_NAME = "Hypertube 0.1";
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** Read buffer of a peer connection: one read system call brings up to this much. */
+    private static final int PEER_BUFFER = 256 * 1024;
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final Path downloadDirectory;
@@ -61,6 +63,7 @@ public final class TorrentClient implements AutoCloseable {
     private final int maxConnectionsPerTorrent;
     private final int uploadSlots;
     private final Duration requestTimeout;
+    private final Duration idleTimeout;
     private final Duration trackerTimeout;
     private final Duration minAnnounceInterval;
     private final long tickMillis;
@@ -90,6 +93,7 @@ public final class TorrentClient implements AutoCloseable {
         this.maxConnectionsPerTorrent = b.maxConnectionsPerTorrent;
         this.uploadSlots = b.uploadSlots;
         this.requestTimeout = b.requestTimeout;
+        this.idleTimeout = b.idleTimeout;
         this.trackerTimeout = b.trackerTimeout;
         this.minAnnounceInterval = b.minAnnounceInterval;
         this.tickMillis = b.tickMillis;
@@ -112,7 +116,8 @@ public final class TorrentClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = new ServerSocket();
+        // Channel-backed: accepted sockets have channels, which peer connections read from (see PeerInput).
+        this.server = java.nio.channels.ServerSocketChannel.open().socket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(bindAddress, b.port), 128);
         Thread.ofVirtual().name("accept").start(this::acceptLoop);
@@ -286,6 +291,10 @@ public final class TorrentClient implements AutoCloseable {
         return uploadSlots;
     }
 
+    Duration idleTimeout() {
+        return idleTimeout;
+    }
+
     Duration requestTimeout() {
         return requestTimeout;
     }
@@ -358,7 +367,7 @@ public final class TorrentClient implements AutoCloseable {
                     s.dialFailed(a, "connection limit reached");
                     return;
                 }
-                socket = new Socket();
+                socket = java.nio.channels.SocketChannel.open().socket();
                 socket.setTcpNoDelay(true);
                 if (!bindAddress.isAnyLocalAddress()) {
                     socket.bind(new InetSocketAddress(bindAddress, 0));
@@ -370,9 +379,9 @@ public final class TorrentClient implements AutoCloseable {
                 OutputStream out = socket.getOutputStream();
                 out.write(new Handshake(Handshake.ourReserved(), s.infoHash(), peerId).encode());
                 out.flush();
-                PeerInput raw = new PeerInput(socket.getInputStream(), 256 * 1024);
+                Handshake theirs = readHandshake(socket);
+                PeerInput raw = new PeerInput(socket.getChannel(), PEER_BUFFER);
                 DataInputStream in = new DataInputStream(raw);
-                Handshake theirs = Handshake.decode(Handshake.readFully(in));
                 if (!theirs.infoHash().equals(s.infoHash())) {
                     throw new IOException("peer answered for another torrent");
                 }
@@ -433,9 +442,9 @@ public final class TorrentClient implements AutoCloseable {
             }
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-            PeerInput raw = new PeerInput(socket.getInputStream(), 256 * 1024);
+            Handshake theirs = readHandshake(socket);
+            PeerInput raw = new PeerInput(socket.getChannel(), PEER_BUFFER);
             DataInputStream in = new DataInputStream(raw);
-            Handshake theirs = Handshake.decode(Handshake.readFully(in));
             TorrentSession s = torrents.get(theirs.infoHash());
             if (s == null || Arrays.equals(theirs.peerId(), peerId)) {
                 socket.close();
@@ -454,6 +463,14 @@ public final class TorrentClient implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(socket);
         }
+    }
+
+    /**
+     * The peer's handshake, read unbuffered through the socket's stream, which honours the handshake
+     * timeout; the bytes after it are left to the connection's {@link PeerInput}.
+     */
+    private static Handshake readHandshake(Socket socket) throws IOException {
+        return Handshake.decode(Handshake.readFully(new DataInputStream(socket.getInputStream())));
     }
 
     private static void closeQuietly(Socket s) {
@@ -480,6 +497,8 @@ public final class TorrentClient implements AutoCloseable {
         private long uploadRateLimit;
         private long downloadRateLimit;
         private Duration requestTimeout = Duration.ofSeconds(20);
+        // BEP 3 peers send a keep-alive every two minutes; three minutes of silence means the peer is gone.
+        private Duration idleTimeout = Duration.ofMinutes(3);
         private Duration trackerTimeout = Duration.ofSeconds(15);
         private Duration minAnnounceInterval = Duration.ofSeconds(1);
         private long tickMillis = 500;
@@ -556,6 +575,15 @@ public final class TorrentClient implements AutoCloseable {
         /** Bytes per second, 0 for unlimited. */
         public Builder downloadRateLimit(long value) {
             this.downloadRateLimit = Math.max(0, value);
+            return this;
+        }
+
+        /** A connection on which nothing at all (not even a keep-alive) came for this long is closed. */
+        public Builder idleTimeout(Duration value) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("idle timeout must be positive, got " + value);
+            }
+            this.idleTimeout = value;
             return this;
         }
 

@@ -1116,7 +1116,7 @@ final class TorrentSession implements Torrent {
                 grantAllowedFast(p);
             }
             case PeerMessage.Request r -> onRequest(p, r);
-            case PeerMessage.Piece(int piece, int begin, byte[] data) -> onBlockLocked(p, piece, begin, data, 0, data.length);
+            case PeerMessage.Piece(int piece, int begin, byte[] data) -> onBlockLocked(p, piece, begin, java.nio.ByteBuffer.wrap(data), 0, data.length);
             case PeerMessage.Cancel(int piece, int begin, int length) -> p.cancelUpload(new PeerConnection.Upload(piece, begin, length));
             case PeerMessage.Reject(int piece, int begin, int length) -> {
                 requireFast(p, "reject");
@@ -1283,14 +1283,12 @@ final class TorrentSession implements Torrent {
         uploaded += bytes;
     }
 
-    /** A block from the reader thread; {@code data} is the reader's buffer, valid only during the call. */
-    /** Returns the piece whose hashable prefix grew, for the caller to hash after leaving the lock ({@link PieceBuffer#hashReady}). */
-    synchronized PieceBuffer onBlock(PeerConnection p, int piece, int begin, byte[] data, int offset, int len) throws PeerProtocolException {
-        return onBlockHeld(p, piece, begin, data, offset, len);
-    }
-
-    /** {@link #onBlock} for a caller that holds the session lock already (a batch of blocks from one read). */
-    PieceBuffer onBlockHeld(PeerConnection p, int piece, int begin, byte[] data, int offset, int len) throws PeerProtocolException {
+    /**
+     * A block from a reader thread that holds the session lock (a batch of blocks from one read);
+     * {@code data} is the reader's buffer, valid only during the call. Returns the piece whose
+     * hashable prefix grew, for the caller to hash after leaving the lock ({@link PieceBuffer#hashReady}).
+     */
+    PieceBuffer onBlockHeld(PeerConnection p, int piece, int begin, java.nio.ByteBuffer data, int offset, int len) throws PeerProtocolException {
         if (!checkedQueue.isEmpty()) {
             drainChecked();
         }
@@ -1300,7 +1298,7 @@ final class TorrentSession implements Torrent {
         return onBlockLocked(p, piece, begin, data, offset, len);
     }
 
-    private PieceBuffer onBlockLocked(PeerConnection p, int piece, int begin, byte[] data, int offset, int dataLength)
+    private PieceBuffer onBlockLocked(PeerConnection p, int piece, int begin, java.nio.ByteBuffer data, int offset, int dataLength)
             throws PeerProtocolException {
         if (!ready) {
             throw new PeerProtocolException("piece data before we asked for anything");
@@ -1340,7 +1338,7 @@ final class TorrentSession implements Torrent {
             pb = new PieceBuffer(buf);
             buffers[b.piece()] = pb;
         }
-        System.arraycopy(data, offset, pb.data, b.begin(), len);
+        data.get(offset, pb.data, b.begin(), len);
         boolean grew = pb.arrived(b.index());
         pb.senders[b.index()] = p.key;
         if (picker.requestCount(b) > 1) {
@@ -1850,6 +1848,12 @@ final class TorrentSession implements Torrent {
         drainChecked();
         if (state == TorrentState.FAILED) {
             return;
+        }
+        java.time.Duration idle = client.idleTimeout();
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            if (p.idleNanos() > idle.toNanos()) {
+                p.closeIdle(idle);
+            }
         }
         connectMore();
         if (info == null) {

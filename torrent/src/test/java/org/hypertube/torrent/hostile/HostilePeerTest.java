@@ -161,6 +161,28 @@ class HostilePeerTest {
     }
 
     @Test
+    void aPeerThatFallsSilentIsDisconnectedOnceTheIdleTimeoutHasPassed() throws Exception {
+        ScriptedPeer silent = track(new ScriptedPeer(m.infoHash(), (in, out, peer) -> { }));
+        TorrentClient c = track(TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
+                .bindAddress(InetAddress.getLoopbackAddress()).port(0).idleTimeout(Duration.ofSeconds(3)).build());
+        Torrent t = c.add(m);
+        t.connect(silent.address());
+        long start = System.nanoTime();
+        while (t.peers().isEmpty() && System.nanoTime() - start < Duration.ofSeconds(5).toNanos()) {
+            Thread.sleep(20);
+        }
+        assertThat(t.peers()).as("connected").hasSize(1);
+        Thread.sleep(1500);
+        assertThat(silent.droppedByEngine).as("still connected before the timeout").isFalse();
+        long deadline = start + Duration.ofSeconds(15).toNanos();
+        while (!silent.droppedByEngine.get() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(silent.droppedByEngine).as("dropped after 3 s of silence").isTrue();
+        assertThat(t.peers()).isEmpty();
+    }
+
+    @Test
     void requestsBeyondThePieceGetThePeerDropped() throws Exception {
         ScriptedPeer greedy = track(new ScriptedPeer(m.infoHash(), (in, out, peer) -> {
             ScriptedPeer.send(out, new PeerMessage.Interested());
