@@ -1,5 +1,6 @@
 package org.hypertube.torrent.client;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import org.hypertube.torrent.pieces.Block;
 import org.hypertube.torrent.storage.Storage;
@@ -17,7 +18,8 @@ import org.hypertube.torrent.storage.Storage;
  * monitor, never taken while holding the session lock.
  */
 final class PieceBuffer {
-    final byte[] data;
+    /** The piece's bytes (direct, page-aligned: see {@link Storage#pieceBuffer}); absolute indexes only. */
+    final ByteBuffer data;
     private final boolean[] arrived;
     /** Session lock: number of leading blocks arrived. */
     private int contiguous;
@@ -29,9 +31,9 @@ final class PieceBuffer {
     /** Session lock: the key of the peer each block came from, for smart banning when the piece fails. */
     final String[] senders;
 
-    PieceBuffer(byte[] data) {
+    PieceBuffer(ByteBuffer data) {
         this.data = data;
-        this.arrived = new boolean[(data.length + Block.SIZE - 1) / Block.SIZE];
+        this.arrived = new boolean[(data.capacity() + Block.SIZE - 1) / Block.SIZE];
         this.senders = new String[arrived.length];
         this.sha1 = Storage.sha1();
     }
@@ -56,8 +58,8 @@ final class PieceBuffer {
         int r = ready;
         if (hashed < r) {
             int from = hashed * Block.SIZE;
-            int to = Math.min(data.length, r * Block.SIZE);
-            sha1.update(data, from, to - from);
+            int to = Math.min(data.capacity(), r * Block.SIZE);
+            sha1.update(data.slice(from, to - from));
             hashed = r;
         }
     }

@@ -121,7 +121,7 @@ final class TorrentSession implements Torrent {
      * Piece buffers back from verification, reused: a piece-sized array is costly to allocate and zero.
      * Guarded by itself, not by the session: the hashing threads return buffers without the session lock.
      */
-    private final java.util.ArrayDeque<byte[]> spareBuffers = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<java.nio.ByteBuffer> spareBuffers = new java.util.ArrayDeque<>();
     /** Hash results waiting for the session lock; hashing threads never wait for it (see {@link #verifyAndWrite}). */
     private final java.util.concurrent.ConcurrentLinkedQueue<Checked> checkedQueue = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
@@ -132,7 +132,7 @@ final class TorrentSession implements Torrent {
     private int pieceBuffersAllocated;
 
     /** One hash result; {@code data} is null for a good piece whose buffer already went back to the pool. */
-    private record Checked(int piece, boolean ok, byte[] data, String[] who) {}
+    private record Checked(int piece, boolean ok, java.nio.ByteBuffer data, String[] who) {}
     /** Blocks of failed attempts: piece → block → (peer key, CRC of what it sent), for smart banning. */
     private final Map<Integer, Map<Integer, Map.Entry<String, Long>>> failedBlocks = new HashMap<>();
     private int[] filePriorities;
@@ -1330,15 +1330,15 @@ final class TorrentSession implements Torrent {
         PieceBuffer pb = buffers[b.piece()];
         if (pb == null) {
             int size = info.pieceSize(b.piece());
-            byte[] buf = size == info.pieceLength() ? spareBuffer() : null;
+            java.nio.ByteBuffer buf = size == info.pieceLength() ? spareBuffer() : null;
             if (buf == null) {
-                buf = new byte[size];
+                buf = Storage.pieceBuffer(size);
                 pieceBuffersAllocated++;
             }
             pb = new PieceBuffer(buf);
             buffers[b.piece()] = pb;
         }
-        data.get(offset, pb.data, b.begin(), len);
+        pb.data.put(b.begin(), data, offset, len);
         boolean grew = pb.arrived(b.index());
         pb.senders[b.index()] = p.key;
         if (picker.requestCount(b) > 1) {
@@ -1363,15 +1363,15 @@ final class TorrentSession implements Torrent {
         }
     }
 
-    private byte[] spareBuffer() {
+    private java.nio.ByteBuffer spareBuffer() {
         synchronized (spareBuffers) {
             return spareBuffers.pollFirst();
         }
     }
 
     /** Keeps every full-size buffer up to the budget: after warm-up no piece buffer is allocated (and zeroed) again. */
-    private void returnBuffer(byte[] data) {
-        if (data.length != info.pieceLength()) {
+    private void returnBuffer(java.nio.ByteBuffer data) {
+        if (data.capacity() != info.pieceLength()) {
             return;
         }
         synchronized (spareBuffers) {
@@ -1388,7 +1388,7 @@ final class TorrentSession implements Torrent {
      * next piece's hash back.
      */
     void verifyAndWrite(int piece, PieceBuffer pb, String[] who) {
-        byte[] data = pb.data;
+        java.nio.ByteBuffer data = pb.data;
         boolean ok = info.pieceHashMatches(piece, pb.digest());
         if (ok) {
             try {
@@ -1398,7 +1398,7 @@ final class TorrentSession implements Torrent {
                 return;
             }
         }
-        byte[] keep = data;
+        java.nio.ByteBuffer keep = data;
         if (ok && !smartBanPending.contains(piece)) {
             returnBuffer(data);
             keep = null;
@@ -1442,7 +1442,7 @@ final class TorrentSession implements Torrent {
         }
     }
 
-    private void pieceCheckedLocked(int piece, boolean ok, byte[] data, String[] who) {
+    private void pieceCheckedLocked(int piece, boolean ok, java.nio.ByteBuffer data, String[] who) {
         if (ok) {
             picker.pieceVerified(piece);
             verifiedBytes += info.pieceSize(piece);
@@ -1495,7 +1495,7 @@ final class TorrentSession implements Torrent {
     }
 
     /** After a piece passes, blame exactly the peers whose blocks in an earlier failed attempt differ. */
-    private void smartBan(int piece, byte[] good) {
+    private void smartBan(int piece, java.nio.ByteBuffer good) {
         Map<Integer, Map.Entry<String, Long>> record = failedBlocks.remove(piece);
         smartBanPending.remove(piece);
         if (record == null || good == null) {
@@ -1509,9 +1509,9 @@ final class TorrentSession implements Torrent {
         }
     }
 
-    private static long crc(byte[] data, int off, int len) {
+    private static long crc(java.nio.ByteBuffer data, int off, int len) {
         CRC32C c = new CRC32C();
-        c.update(data, off, len);
+        c.update(data.slice(off, len));
         return c.getValue();
     }
 

@@ -142,6 +142,15 @@ public final class Storage implements Closeable {
 
     /** Writes a whole verified piece. */
     public void writePiece(int piece, byte[] data) throws IOException {
+        writePiece(piece, ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Writes a verified piece, {@code data}'s bytes from index 0. A direct buffer whose memory is
+     * aligned like the files' blocks (see {@link #pieceBuffer}) is written with direct I/O as it
+     * is; any other goes through an aligned staging buffer first.
+     */
+    public void writePiece(int piece, ByteBuffer data) throws IOException {
         synchronized (writeLock) {
             if (!emptyFilesCreated) {
                 // Empty files hold no piece, so no write would create them; they come with the first piece.
@@ -156,12 +165,24 @@ public final class Storage implements Closeable {
         }
     }
 
-    /** Reads {@code len} bytes at {@code begin} of {@code piece}; pad bytes and missing files read as zeros. */
-    public void read(int piece, int begin, byte[] dst, int off, int len) throws IOException {
-        io(piece, begin, dst, off, len, false);
+    /**
+     * A buffer for assembling a piece of {@code size} bytes: direct memory aligned to a page, so
+     * that {@link #writePiece(int, ByteBuffer)} needs no copy for direct I/O.
+     */
+    public static ByteBuffer pieceBuffer(int size) {
+        // alignedSlice keeps whole pages only: room for the size rounded up to a page, plus one page of slack.
+        return ByteBuffer.allocateDirect(Math.ceilDiv(size, PAGE) * PAGE + PAGE).alignedSlice(PAGE).slice(0, size);
     }
 
-    private void io(int piece, int begin, byte[] buf, int off, int len, boolean write) throws IOException {
+    private static final int PAGE = 4096;
+
+    /** Reads {@code len} bytes at {@code begin} of {@code piece}; pad bytes and missing files read as zeros. */
+    public void read(int piece, int begin, byte[] dst, int off, int len) throws IOException {
+        io(piece, begin, ByteBuffer.wrap(dst), off, len, false);
+    }
+
+    /** Reads or writes {@code buf}'s bytes [{@code off}, {@code off + len}) (absolute indexes; its position is not used). */
+    private void io(int piece, int begin, ByteBuffer buf, int off, int len, boolean write) throws IOException {
         long pos = (long) piece * info.pieceLength() + begin;
         int done = 0;
         int f = fileAt(pos);
@@ -178,21 +199,21 @@ public final class Storage implements Closeable {
             }
             if (tf.pad()) {
                 if (!write) {
-                    java.util.Arrays.fill(buf, off + done, off + done + n, (byte) 0);
+                    zero(buf, off + done, n);
                 }
             } else {
                 FileChannel c = channel(f, write);
                 if (c == null) {
-                    java.util.Arrays.fill(buf, off + done, off + done + n, (byte) 0);
+                    zero(buf, off + done, n);
                 } else if (write) {
                     writeSegment(f, c, inFile, buf, off + done, n);
                 } else {
-                    ByteBuffer bb = ByteBuffer.wrap(buf, off + done, n);
+                    ByteBuffer bb = buf.slice(off + done, n);
                     long at = inFile;
                     while (bb.hasRemaining()) {
                         int r = c.read(bb, at);
                         if (r < 0) {
-                            java.util.Arrays.fill(buf, bb.position(), off + done + n, (byte) 0);
+                            zero(bb, bb.position(), bb.remaining());
                             break;
                         }
                         at += r;
@@ -204,8 +225,18 @@ public final class Storage implements Closeable {
         }
     }
 
+    private static void zero(ByteBuffer buf, int from, int n) {
+        if (buf.hasArray()) {
+            java.util.Arrays.fill(buf.array(), buf.arrayOffset() + from, buf.arrayOffset() + from + n, (byte) 0);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            buf.put(from + i, (byte) 0);
+        }
+    }
+
     /** Writes {@code n} bytes at {@code at} of file {@code f}: the aligned middle direct when possible. Under {@link #writeLock}. */
-    private void writeSegment(int f, FileChannel c, long at, byte[] buf, int off, int n) throws IOException {
+    private void writeSegment(int f, FileChannel c, long at, ByteBuffer buf, int off, int n) throws IOException {
         FileChannel d = directChannel(f);
         if (d != null) {
             long start = Math.ceilDiv(at, align) * align;
@@ -214,14 +245,22 @@ public final class Storage implements Closeable {
                 writeBuffered(c, at, buf, off, (int) (start - at));
                 int src = off + (int) (start - at);
                 try {
-                    for (long pos = start; pos < end; ) {
-                        int chunk = (int) Math.min(end - pos, staging.capacity());
-                        staging.clear();
-                        staging.put(buf, src, chunk).flip();
-                        while (staging.hasRemaining()) {
-                            pos += d.write(staging, pos);
+                    if (buf.isDirect() && buf.alignmentOffset(src, align) == 0) {
+                        // The piece's own memory is aligned: written as it is, no copy.
+                        ByteBuffer middle = buf.slice(src, (int) (end - start));
+                        for (long pos = start; middle.hasRemaining(); ) {
+                            pos += d.write(middle, pos);
                         }
-                        src += chunk;
+                    } else {
+                        for (long pos = start; pos < end; ) {
+                            int chunk = (int) Math.min(end - pos, staging.capacity());
+                            staging.clear();
+                            staging.put(0, buf, src, chunk).limit(chunk);
+                            while (staging.hasRemaining()) {
+                                pos += d.write(staging, pos);
+                            }
+                            src += chunk;
+                        }
                     }
                 } catch (IOException e) {
                     // A file system may accept O_DIRECT at open and refuse the writes (alignment it
@@ -254,8 +293,8 @@ public final class Storage implements Closeable {
         }
     }
 
-    private static void writeBuffered(FileChannel c, long at, byte[] buf, int off, int n) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(buf, off, n);
+    private static void writeBuffered(FileChannel c, long at, ByteBuffer buf, int off, int n) throws IOException {
+        ByteBuffer bb = buf.slice(off, n);
         while (bb.hasRemaining()) {
             at += c.write(bb, at);
         }

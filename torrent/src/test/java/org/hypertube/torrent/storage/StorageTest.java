@@ -31,19 +31,33 @@ class StorageTest {
         for (int i = 0; i < sizes.length; i++) {
             TestData.file(src.resolve("f" + i + ".bin"), sizes[i], i);
         }
-        assertRebuilt(src, 16 * 1024);
-        assertRebuilt(src, 64 * 1024);
+        for (boolean direct : new boolean[] {false, true}) {
+            assertRebuilt(src, 16 * 1024, direct);
+            assertRebuilt(src, 64 * 1024, direct);
+        }
     }
 
     @Test
     void aPieceLargerThanTheStagingBufferIsWrittenWhole() throws Exception {
         Path src = TestData.file(tmp.resolve("src/big.bin"), 2L * 8 * 1024 * 1024 + 12_345, 7);
-        assertRebuilt(src, 8 * 1024 * 1024);
+        assertRebuilt(src, 8 * 1024 * 1024, false);
+        assertRebuilt(src, 8 * 1024 * 1024, true);
     }
 
-    private void assertRebuilt(Path src, int pieceLength) throws Exception {
+    @Test
+    void pieceBuffersArePageAlignedAndExactlyAsLongAsTheirPiece() {
+        for (int size : new int[] {1, 4_095, 4_096, 5_000, 16_384, 1 << 20, (1 << 20) + 12_345}) {
+            java.nio.ByteBuffer b = Storage.pieceBuffer(size);
+            assertThat(b.isDirect()).isTrue();
+            assertThat(b.capacity()).isEqualTo(size);
+            assertThat(b.alignmentOffset(0, 4096)).isZero();
+        }
+    }
+
+    /** {@code direct}: pieces handed over in page-aligned direct buffers, as the engine does, else in arrays. */
+    private void assertRebuilt(Path src, int pieceLength, boolean direct) throws Exception {
         TorrentInfo info = Metainfo.parse(new TorrentCreator().pieceLength(pieceLength).create(src)).info();
-        Path out = Files.createDirectories(tmp.resolve("out-" + pieceLength + "-" + info.name()));
+        Path out = Files.createDirectories(tmp.resolve("out-" + pieceLength + (direct ? "-direct-" : "-") + info.name()));
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < info.pieceCount(); i++) {
             order.add(i);
@@ -53,7 +67,13 @@ class StorageTest {
             for (int piece : order) {
                 byte[] data = new byte[info.pieceSize(piece)];
                 source.read(piece, 0, data, 0, data.length);
-                target.writePiece(piece, data);
+                if (direct) {
+                    java.nio.ByteBuffer b = Storage.pieceBuffer(data.length);
+                    b.put(0, data);
+                    target.writePiece(piece, b);
+                } else {
+                    target.writePiece(piece, data);
+                }
             }
             target.flush();
             // Read back through the storage too: what a seeder or a stream reader would get.
