@@ -32,7 +32,9 @@ public final class PiecePicker {
     /** Pieces with a deadline, so streaming work is proportional to the wishes, not the torrent. */
     private final BitSet deadlined = new BitSet();
     private final BitSet have = new BitSet();
+    /** Pieces in progress, to iterate over; {@link #partialOf} finds one without boxing or hashing. */
     private final Map<Integer, Partial> partials = new HashMap<>();
+    private final Partial[] partialOf;
     /** Number of peers that have every piece; kept apart so have-all does not cost O(pieces). */
     private int seeds;
 
@@ -60,6 +62,7 @@ public final class PiecePicker {
         java.util.Arrays.fill(priority, (byte) DEFAULT_PRIORITY);
         this.deadline = new long[pieceCount];
         java.util.Arrays.fill(deadline, Long.MAX_VALUE);
+        this.partialOf = new Partial[pieceCount];
     }
 
     public int pieceCount() {
@@ -163,7 +166,7 @@ public final class PiecePicker {
             if (deadline[i] > upTo || have.get(i) || priority[i] == 0 || !(peerIsSeed || peerHas.get(i))) {
                 continue;
             }
-            Partial p = partials.get(i);
+            Partial p = partialOf[i];
             n += p == null ? blockCount(i) : p.unrequested;
         }
         return Math.min(n, cap);
@@ -174,7 +177,7 @@ public final class PiecePicker {
      * still missing, already requested, and asked of fewer than {@link #MAX_ENDGAME_REQUESTS} peers.
      */
     public boolean requestAgain(Block b) {
-        Partial p = partials.get(b.piece());
+        Partial p = partialOf[b.piece()];
         if (p == null || p.received[b.index()] || p.requests[b.index()] == 0
                 || p.requests[b.index()] >= MAX_ENDGAME_REQUESTS) {
             return false;
@@ -201,12 +204,14 @@ public final class PiecePicker {
     public void pieceVerified(int piece) {
         have.set(piece);
         partials.remove(piece);
+        partialOf[piece] = null;
         clearDeadline(piece);
     }
 
     /** The piece failed its hash: every block becomes free to request again. */
     public void pieceFailed(int piece) {
         partials.remove(piece);
+        partialOf[piece] = null;
     }
 
     /** True when every piece with priority above 0 is verified. */
@@ -246,7 +251,7 @@ public final class PiecePicker {
 
     /** True while the piece has blocks being fetched or awaiting verification. */
     public boolean inProgress(int piece) {
-        return partials.containsKey(piece);
+        return partialOf[piece] != null;
     }
 
     public int partialCount() {
@@ -254,13 +259,13 @@ public final class PiecePicker {
     }
 
     public boolean isRequested(Block b) {
-        Partial p = partials.get(b.piece());
+        Partial p = partialOf[b.piece()];
         return p != null && p.requests[b.index()] > 0;
     }
 
     /** How many peers the block is asked of now (0 when it is not requested or its piece is not in progress). */
     public int requestCount(Block b) {
-        Partial p = partials.get(b.piece());
+        Partial p = partialOf[b.piece()];
         return p == null ? 0 : p.requests[b.index()];
     }
 
@@ -268,7 +273,7 @@ public final class PiecePicker {
         if (have.get(b.piece())) {
             return true;
         }
-        Partial p = partials.get(b.piece());
+        Partial p = partialOf[b.piece()];
         return p != null && p.received[b.index()];
     }
 
@@ -278,7 +283,7 @@ public final class PiecePicker {
      * A duplicate (endgame) or unknown block returns false and changes nothing.
      */
     public boolean received(Block b) {
-        Partial p = partials.get(b.piece());
+        Partial p = partialOf[b.piece()];
         if (p == null || p.received[b.index()]) {
             return false;
         }
@@ -292,7 +297,7 @@ public final class PiecePicker {
 
     /** A request that will not be answered (rejected, cancelled, peer gone, timed out). */
     public void abort(Block b) {
-        Partial p = partials.get(b.piece());
+        Partial p = partialOf[b.piece()];
         if (p == null || p.received[b.index()] || p.requests[b.index()] == 0) {
             return;
         }
@@ -321,7 +326,7 @@ public final class PiecePicker {
                 if (have.get(i) || priority[i] == 0 || !(peerIsSeed || peerHas.get(i)) || !canAsk.test(i)) {
                     continue;
                 }
-                Partial p = partials.get(i);
+                Partial p = partialOf[i];
                 if (p == null || p.unrequested > 0) {
                     urgent.add(i);
                 }
@@ -331,13 +336,14 @@ public final class PiecePicker {
                 return c != 0 ? c : Integer.compare(a, b);
             });
             for (int piece : urgent) {
-                Partial p = partials.get(piece);
+                Partial p = partialOf[piece];
                 if (p == null) {
                     if (partials.size() >= 2 * maxPartials) {
                         break;
                     }
                     p = new Partial(blockCount(piece));
                     partials.put(piece, p);
+                    partialOf[piece] = p;
                 }
                 takeFree(piece, p, out, max);
                 if (out.size() >= max) {
@@ -387,7 +393,7 @@ public final class PiecePicker {
                 if (i >= pieceCount) {
                     i -= pieceCount;
                 }
-                if (have.get(i) || priority[i] == 0 || partials.containsKey(i) || !(peerIsSeed || peerHas.get(i))
+                if (have.get(i) || priority[i] == 0 || partialOf[i] != null || !(peerIsSeed || peerHas.get(i))
                         || !canAsk.test(i)) {
                     continue;
                 }
@@ -400,6 +406,7 @@ public final class PiecePicker {
             }
             Partial p = new Partial(blockCount(best));
             partials.put(best, p);
+            partialOf[best] = p;
             takeFree(best, p, out, max);
         }
         if (!out.isEmpty() || !inEndgame()) {
@@ -451,7 +458,7 @@ public final class PiecePicker {
             if (priority[i] == 0) {
                 continue;
             }
-            Partial p = partials.get(i);
+            Partial p = partialOf[i];
             if (p == null || p.unrequested > 0) {
                 return false;
             }
