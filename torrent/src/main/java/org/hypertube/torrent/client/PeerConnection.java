@@ -25,7 +25,6 @@ import org.hypertube.torrent.pieces.Block;
  * guarded by the session's lock.
  */
 final class PeerConnection {
-    /** Idle peers are dropped after this long without any message (keep-alives come every 2 min at most). */
     /** More queued outgoing items than this means the peer is not reading: drop it. */
     static final int MAX_QUEUED = 20_000;
     static final int MAX_RECENTLY_ABORTED = 2_000;
@@ -109,14 +108,14 @@ final class PeerConnection {
         return closed;
     }
 
-    /** Time since the last byte came; the session closes a connection idle too long (channel reads have no timeout). */
+    /** How long the reader has waited in a read that brought nothing; the session closes a connection idle too long (channel reads have no timeout). */
     long idleNanos() {
         return raw.idleNanos();
     }
 
     /** Closes a connection on which nothing came for {@code timeout}; the reader reports why. */
     void closeIdle(java.time.Duration timeout) {
-        idleReason = "idle for " + timeout.toSeconds() + " s";
+        idleReason = "idle for " + (timeout.toSeconds() > 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms");
         close();
     }
 
@@ -194,6 +193,9 @@ final class PeerConnection {
             reason = "internal error: " + e;
             session.logUnexpected(this, e);
         } finally {
+            if (idleReason != null) {
+                reason = idleReason;
+            }
             close();
             session.disconnected(this, reason);
         }

@@ -12,13 +12,15 @@ import java.nio.channels.ReadableByteChannel;
  * into the caller's array: one more copy of every byte downloaded.) Unlike
  * {@link java.io.BufferedInputStream}, it never asks the socket {@code available()} (an ioctl).
  *
- * <p>A channel read has no timeout of its own: {@link #idleNanos()} tells the session how long
- * nothing came, and the session closes a connection idle for too long, which ends a blocked read.
- * One reader thread only.
+ * <p>A channel read has no timeout of its own: {@link #idleNanos()} tells the session how long the
+ * reader has been waiting in a read that brought nothing (as a socket timeout would count: time
+ * spent elsewhere, e.g. held back by the rate limiter, does not count), and the session closes a
+ * connection idle for too long, which ends the blocked read. One reader thread only.
  *
- * <p>The buffer starts small and grows once to {@link #MAX_SIZE} when a read fills it: a fast
- * peer (loopback, LAN) then takes a quarter of the system calls, and the many slow ones cost no
- * more memory than before.
+ * <p>The buffer starts small and grows once to {@link #MAX_SIZE} for a sender that fills it again
+ * and again within {@link #FAST_REFILL_NANOS} (a sustained 5 MB/s or more): a fast peer (loopback,
+ * LAN) then takes a quarter of the system calls. A reader that fell behind (rate limit, busy CPU)
+ * also finds the buffer full, but not twice in quick succession, so slow peers keep the small one.
  */
 final class PeerInput extends InputStream {
     private final ReadableByteChannel in;
@@ -29,7 +31,11 @@ final class PeerInput extends InputStream {
     static final int MAX_SIZE = 1 << 20;
     private int pos;
     private int limit;
-    private volatile long lastReadNanos = System.nanoTime();
+    /** When the read in progress started; 0 while not in a read. */
+    private volatile long readingSince;
+    /** When a read last filled the buffer (0: never). */
+    private long lastFullNanos;
+    static final long FAST_REFILL_NANOS = 50_000_000L;
 
     PeerInput(ReadableByteChannel in, int size) {
         this.in = in;
@@ -39,10 +45,17 @@ final class PeerInput extends InputStream {
     /** Reads what the channel has (at least one byte) into the buffer from {@code at}; -1 at end of stream. */
     private int readAt(int at) throws IOException {
         buf.limit(buf.capacity()).position(at);
-        int n = in.read(buf);
-        if (n > 0) {
-            lastReadNanos = System.nanoTime();
-            grow |= at + n == buf.capacity() && buf.capacity() < MAX_SIZE;
+        long start = System.nanoTime();
+        readingSince = start;
+        int n;
+        try {
+            n = in.read(buf);
+        } finally {
+            readingSince = 0;
+        }
+        if (n > 0 && at + n == buf.capacity() && buf.capacity() < MAX_SIZE) {
+            grow = lastFullNanos != 0 && start - lastFullNanos < FAST_REFILL_NANOS;
+            lastFullNanos = start;
         }
         return n;
     }
@@ -77,11 +90,12 @@ final class PeerInput extends InputStream {
         }
         if (pos >= limit) {
             if (len >= buf.capacity()) {
-                int n = in.read(ByteBuffer.wrap(b, off, len));
-                if (n > 0) {
-                    lastReadNanos = System.nanoTime();
+                readingSince = System.nanoTime();
+                try {
+                    return in.read(ByteBuffer.wrap(b, off, len));
+                } finally {
+                    readingSince = 0;
                 }
-                return n;
             }
             if (!fill()) {
                 return -1;
@@ -140,9 +154,10 @@ final class PeerInput extends InputStream {
         return limit;
     }
 
-    /** Nanoseconds since the last byte arrived (or since this input was made). */
+    /** How long the reader has been waiting in a read that brought nothing yet; 0 when it is not in a read. */
     long idleNanos() {
-        return System.nanoTime() - lastReadNanos;
+        long since = readingSince;
+        return since == 0 ? 0 : System.nanoTime() - since;
     }
 
     @Override

@@ -380,8 +380,6 @@ public final class TorrentClient implements AutoCloseable {
                 out.write(new Handshake(Handshake.ourReserved(), s.infoHash(), peerId).encode());
                 out.flush();
                 Handshake theirs = readHandshake(socket);
-                PeerInput raw = new PeerInput(socket.getChannel(), PEER_BUFFER);
-                DataInputStream in = new DataInputStream(raw);
                 if (!theirs.infoHash().equals(s.infoHash())) {
                     throw new IOException("peer answered for another torrent");
                 }
@@ -390,6 +388,8 @@ public final class TorrentClient implements AutoCloseable {
                     socket.close();
                     return;
                 }
+                PeerInput raw = new PeerInput(socket.getChannel(), PEER_BUFFER);
+                DataInputStream in = new DataInputStream(raw);
                 PeerConnection p = new PeerConnection(s, socket, in, raw, theirs, true, clock.millis());
                 s.dialDone(a);
                 if (!s.accepts(p)) {
@@ -443,13 +443,13 @@ public final class TorrentClient implements AutoCloseable {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
             Handshake theirs = readHandshake(socket);
-            PeerInput raw = new PeerInput(socket.getChannel(), PEER_BUFFER);
-            DataInputStream in = new DataInputStream(raw);
             TorrentSession s = torrents.get(theirs.infoHash());
             if (s == null || Arrays.equals(theirs.peerId(), peerId)) {
                 socket.close();
                 return;
             }
+            PeerInput raw = new PeerInput(socket.getChannel(), PEER_BUFFER);
+            DataInputStream in = new DataInputStream(raw);
             PeerConnection p = new PeerConnection(s, socket, in, raw, theirs, false, clock.millis());
             if (!s.accepts(p)) {
                 socket.close();

@@ -759,7 +759,9 @@ final class TorrentSession implements Torrent {
             }
             toClose = new ArrayList<>(peers);
             notifyAll(); // readers waiting for pieces get an IOException
+            java.util.Arrays.fill(buffers, null);
         }
+        dropSpareBuffers();
         toClose.forEach(PeerConnection::close);
         if (scheduler != null) {
             scheduler.interrupt();
@@ -1306,7 +1308,8 @@ final class TorrentSession implements Torrent {
         Block b = new Block(piece, begin, dataLength);
         long now = now();
         p.urgentDue.remove(b);
-        if (!p.outstanding.remove(b) && !p.recentlyAborted.remove(b)) {
+        boolean asked = p.outstanding.remove(b);
+        if (!asked && !p.recentlyAborted.remove(b)) {
             // Data we never asked for: harmless (it is hashed before use) but a sign of a broken or hostile peer.
             if (++p.unrequestedBlocks > MAX_UNREQUESTED) {
                 throw new PeerProtocolException("sent " + p.unrequestedBlocks + " blocks we never requested");
@@ -1341,7 +1344,9 @@ final class TorrentSession implements Torrent {
         pb.data.put(b.begin(), data, offset, len);
         boolean grew = pb.arrived(b.index());
         pb.senders[b.index()] = p.key;
-        if (picker.requestCount(b) > 1) {
+        // Another peer may be asked for it too: in endgame and for late streaming blocks (counted by
+        // the picker), and after this peer's request was given up and the block handed to another.
+        if (!asked || picker.requestCount(b) > 1) {
             cancelElsewhere(p, b);
         }
         boolean complete = picker.received(b);
@@ -1366,6 +1371,13 @@ final class TorrentSession implements Torrent {
     private java.nio.ByteBuffer spareBuffer() {
         synchronized (spareBuffers) {
             return spareBuffers.pollFirst();
+        }
+    }
+
+    /** Lets the pooled piece buffers (direct memory) be collected. */
+    private void dropSpareBuffers() {
+        synchronized (spareBuffers) {
+            spareBuffers.clear();
         }
     }
 
@@ -1540,6 +1552,7 @@ final class TorrentSession implements Torrent {
         log.info("{} complete: {} bytes verified", infoHash, verifiedBytes);
         client.emit(new TorrentEvent.Completed(infoHash));
         completed.countDown();
+        dropSpareBuffers(); // a seed assembles no more pieces: their memory can go
         for (PeerConnection p : new ArrayList<>(peers)) {
             for (Block b : p.outstanding) {
                 p.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length()));

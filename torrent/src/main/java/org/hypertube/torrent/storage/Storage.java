@@ -176,6 +176,20 @@ public final class Storage implements Closeable {
 
     private static final int PAGE = 4096;
 
+    /** Direct writes made from the caller's buffer without staging (under {@link #writeLock}); for tests. */
+    private long unstagedWrites;
+
+    long unstagedWrites() {
+        synchronized (writeLock) {
+            return unstagedWrites;
+        }
+    }
+
+    /** Whether this torrent's file system refused direct I/O (then every write is buffered); for tests. */
+    boolean directRefused() {
+        return directRefused;
+    }
+
     /** Reads {@code len} bytes at {@code begin} of {@code piece}; pad bytes and missing files read as zeros. */
     public void read(int piece, int begin, byte[] dst, int off, int len) throws IOException {
         io(piece, begin, ByteBuffer.wrap(dst), off, len, false);
@@ -247,6 +261,7 @@ public final class Storage implements Closeable {
                 try {
                     if (buf.isDirect() && buf.alignmentOffset(src, align) == 0) {
                         // The piece's own memory is aligned: written as it is, no copy.
+                        unstagedWrites++;
                         ByteBuffer middle = buf.slice(src, (int) (end - start));
                         for (long pos = start; middle.hasRemaining(); ) {
                             pos += d.write(middle, pos);

@@ -69,29 +69,59 @@ class PeerInputTest {
         assertThatThrownBy(() -> in.require(1)).isInstanceOf(EOFException.class);
     }
 
-    /** Reads {@code n} bytes in 16 KiB blocks, as block messages are read. */
-    private static byte[] readInBlocks(PeerInput in, int n) throws Exception {
+    /** Reads {@code n} bytes in 16 KiB blocks, as block messages are read, pausing {@code pauseMillis} after every other block. */
+    private static byte[] readInBlocks(PeerInput in, int n, long pauseMillis) throws Exception {
         byte[] got = new byte[n];
-        for (int at = 0; at < n; at += 16 * 1024) {
+        for (int at = 0, k = 0; at < n; at += 16 * 1024, k++) {
             int len = Math.min(16 * 1024, n - at);
             int off = in.require(len);
             in.buffer().get(off, got, at, len);
             in.skip(len);
+            if (pauseMillis > 0 && k % 2 == 1) {
+                Thread.sleep(pauseMillis);
+            }
         }
         return got;
     }
 
     @Test
-    void theBufferGrowsOnceAReadFillsItAndOnlyThen() throws Exception {
+    void theBufferGrowsForASenderThatKeepsFillingItAndOnlyThen() throws Exception {
         // A pipe holds 64 KiB: a sender far ahead fills a 32 KiB buffer at every read.
         byte[] sent = data(4 << 20, 3);
         PeerInput fast = new PeerInput(feed(sent, 1 << 20), 32 * 1024);
-        assertThat(readInBlocks(fast, sent.length)).isEqualTo(sent);
-        assertThat(fast.capacity()).as("a sender that fills it").isEqualTo(PeerInput.MAX_SIZE);
+        assertThat(readInBlocks(fast, sent.length, 0)).isEqualTo(sent);
+        assertThat(fast.capacity()).as("a sender that fills it again and again").isEqualTo(PeerInput.MAX_SIZE);
+
+        // The same sender, but the reader comes back only every 100 ms (as when the rate limiter holds
+        // it back): each read finds the buffer's worth waiting, yet this is no fast peer.
+        PeerInput heldBack = new PeerInput(feed(sent, 1 << 20), 32 * 1024);
+        assertThat(readInBlocks(heldBack, 512 * 1024, 2 * PeerInput.FAST_REFILL_NANOS / 1_000_000)).isEqualTo(
+                java.util.Arrays.copyOf(sent, 512 * 1024));
+        assertThat(heldBack.capacity()).as("full at every read, but not in quick succession").isEqualTo(32 * 1024);
 
         byte[] trickle = data(200_000, 4);
         PeerInput slow = new PeerInput(feed(trickle, 1_000), 256 * 1024);
-        assertThat(readInBlocks(slow, trickle.length)).isEqualTo(trickle);
+        assertThat(readInBlocks(slow, trickle.length, 0)).isEqualTo(trickle);
         assertThat(slow.capacity()).as("never full: never grows").isEqualTo(256 * 1024);
+    }
+
+    @Test
+    void idleTimeCountsOnlyWhileWaitingInARead() throws Exception {
+        Pipe pipe = Pipe.open();
+        PeerInput in = new PeerInput(pipe.source(), 32 * 1024);
+        assertThat(in.idleNanos()).as("not reading").isZero();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                in.read();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(in.idleNanos()).as("blocked in a read for 300 ms").isGreaterThan(200_000_000L);
+        pipe.sink().write(ByteBuffer.wrap(new byte[] {42}));
+        reader.join(5_000);
+        assertThat(in.idleNanos()).as("the read returned").isZero();
+        pipe.sink().close();
     }
 }

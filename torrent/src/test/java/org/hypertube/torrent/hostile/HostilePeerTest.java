@@ -183,6 +183,33 @@ class HostilePeerTest {
     }
 
     @Test
+    void aPeerThatKeepsSendingIsKeptWhileTheRateLimitHoldsOurReaderBack() throws Exception {
+        byte[] file = Files.readAllBytes(data);
+        int pieceLength = m.info().pieceLength();
+        // An honest scripted seed: answers every request with the real bytes, as fast as it can.
+        ScriptedPeer honest = track(new ScriptedPeer(m.infoHash(), (in, out, peer) -> {
+            fullBitfieldAndUnchoke(out, m.info().pieceCount());
+            while (true) {
+                if (MessageCodec.read(in, 1 << 20) instanceof PeerMessage.Request(int piece, int begin, int length)) {
+                    int at = piece * pieceLength + begin;
+                    ScriptedPeer.send(out, new PeerMessage.Piece(piece, begin, java.util.Arrays.copyOfRange(file, at, at + length)));
+                }
+            }
+        }));
+        // The limiter holds the reader back for seconds at a time (a batch of blocks at 64 KiB/s), far
+        // longer than this idle timeout: that is not silence, the peer is not dropped for it.
+        TorrentClient c = track(TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
+                .bindAddress(InetAddress.getLoopbackAddress()).port(0).downloadRateLimit(64 * 1024)
+                .idleTimeout(Duration.ofMillis(1500)).build());
+        Torrent t = c.add(m);
+        t.connect(honest.address());
+        Thread.sleep(6_000);
+        assertThat(honest.droppedByEngine).as("kept").isFalse();
+        assertThat(honest.connections.get()).isEqualTo(1);
+        assertThat(t.progress()).as("pieces kept coming").isGreaterThan(0.05);
+    }
+
+    @Test
     void requestsBeyondThePieceGetThePeerDropped() throws Exception {
         ScriptedPeer greedy = track(new ScriptedPeer(m.infoHash(), (in, out, peer) -> {
             ScriptedPeer.send(out, new PeerMessage.Interested());

@@ -76,6 +76,11 @@ class StorageTest {
                 }
             }
             target.flush();
+            if (direct && !target.directRefused()) {
+                assertThat(target.unstagedWrites()).as("aligned piece buffers written without staging").isPositive();
+            } else {
+                assertThat(target.unstagedWrites()).isZero();
+            }
             // Read back through the storage too: what a seeder or a stream reader would get.
             for (int piece = 0; piece < info.pieceCount(); piece++) {
                 byte[] expected = new byte[info.pieceSize(piece)];
