@@ -182,7 +182,7 @@ final class PeerConnection {
         } catch (EOFException e) {
             reason = "peer closed the connection";
         } catch (java.nio.channels.ClosedChannelException e) {
-            reason = idleReason != null ? idleReason : "closed";
+            reason = "closed"; // or idle: see below
         } catch (SocketException e) {
             reason = closed ? "closed" : "connection reset: " + e.getMessage();
         } catch (IOException e) {

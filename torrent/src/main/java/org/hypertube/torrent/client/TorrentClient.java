@@ -578,7 +578,10 @@ public final class TorrentClient implements AutoCloseable {
             return this;
         }
 
-        /** A connection on which nothing at all (not even a keep-alive) came for this long is closed. */
+        /**
+         * A connection whose reader has waited this long in a read that brought nothing (not even a
+         * keep-alive) is closed; time the download rate limit holds the reader back does not count.
+         */
         public Builder idleTimeout(Duration value) {
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException("idle timeout must be positive, got " + value);
