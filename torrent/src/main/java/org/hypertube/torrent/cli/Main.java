@@ -394,11 +394,8 @@ public final class Main {
                     java.nio.file.StandardOpenOption.WRITE)) {
                 java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(1 << 20);
                 for (long left = size; left > 0; left -= chunk.limit()) {
-                    chunk.clear();
-                    while (chunk.hasRemaining()) {
-                        chunk.putLong(random.nextLong());
-                    }
-                    chunk.flip().limit((int) Math.min(chunk.capacity(), left));
+                    fill(chunk, random);
+                    chunk.limit((int) Math.min(chunk.capacity(), left));
                     while (chunk.hasRemaining()) {
                         channel.write(chunk);
                     }
@@ -450,6 +447,19 @@ public final class Main {
                 }
             }
         }
+    }
+
+    /**
+     * One chunk of the selftest's data. Its own method: the CLI runs without on-stack replacement,
+     * so a loop over the whole file inside {@link #selftest} would stay interpreted (seconds for
+     * 256 MiB); this one is compiled after a few calls.
+     */
+    private static void fill(java.nio.ByteBuffer chunk, java.util.SplittableRandom random) {
+        chunk.clear();
+        while (chunk.hasRemaining()) {
+            chunk.putLong(random.nextLong());
+        }
+        chunk.flip();
     }
 
     static String percent(double p) {
