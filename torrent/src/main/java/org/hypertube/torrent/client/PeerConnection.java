@@ -184,9 +184,9 @@ final class PeerConnection {
         } catch (java.nio.channels.ClosedChannelException e) {
             reason = "closed"; // or idle: see below
         } catch (SocketException e) {
-            reason = closed ? "closed" : "connection reset: " + e.getMessage();
+            reason = closed ? "closed" : "connection reset: " + TorrentClient.reason(e);
         } catch (IOException e) {
-            reason = e.getMessage();
+            reason = TorrentClient.reason(e);
         } catch (InterruptedException e) {
             reason = "interrupted";
         } catch (RuntimeException e) {

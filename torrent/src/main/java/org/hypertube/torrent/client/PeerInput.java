@@ -28,6 +28,7 @@ final class PeerInput extends InputStream {
     private ByteBuffer buf;
     /** A read filled the whole buffer: the next {@link #fill} or {@link #require} that reads takes a larger one. */
     private boolean grow;
+    private boolean cannotGrow;
     static final int MAX_SIZE = 1 << 20;
     private int pos;
     private int limit;
@@ -37,9 +38,14 @@ final class PeerInput extends InputStream {
     private long lastFullNanos;
     static final long FAST_REFILL_NANOS = 50_000_000L;
 
-    PeerInput(ReadableByteChannel in, int size) {
+    /** Throws IOException when there is no direct memory left for the buffer: the connection is refused, not the thread killed. */
+    PeerInput(ReadableByteChannel in, int size) throws IOException {
         this.in = in;
-        this.buf = ByteBuffer.allocateDirect(size);
+        try {
+            this.buf = ByteBuffer.allocateDirect(size);
+        } catch (OutOfMemoryError e) {
+            throw new IOException("no memory left for the connection's buffer (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Reads what the channel has (at least one byte) into the buffer from {@code at}; -1 at end of stream. */
@@ -53,19 +59,36 @@ final class PeerInput extends InputStream {
         } finally {
             readingSince = 0;
         }
-        if (n > 0 && at + n == buf.capacity() && buf.capacity() < MAX_SIZE) {
+        if (n > 0 && at + n == buf.capacity() && buf.capacity() < MAX_SIZE && !cannotGrow) {
             grow = lastFullNanos != 0 && start - lastFullNanos < FAST_REFILL_NANOS;
             lastFullNanos = start;
         }
         return n;
     }
 
+    /**
+     * The larger buffer when growth is due, else null. Without direct memory for it (the JDK has
+     * already collected and retried) the connection keeps its buffer and never asks again.
+     */
+    private ByteBuffer larger() {
+        if (!grow) {
+            return null;
+        }
+        grow = false;
+        try {
+            return ByteBuffer.allocateDirect(MAX_SIZE);
+        } catch (OutOfMemoryError e) {
+            cannotGrow = true;
+            return null;
+        }
+    }
+
     private boolean fill() throws IOException {
         pos = 0;
         limit = 0;
-        if (grow) {
-            grow = false;
-            buf = ByteBuffer.allocateDirect(MAX_SIZE);
+        ByteBuffer bigger = larger();
+        if (bigger != null) {
+            buf = bigger;
         }
         int n = readAt(0);
         if (n <= 0) {
@@ -118,9 +141,8 @@ final class PeerInput extends InputStream {
         if (n > buf.capacity()) {
             throw new IOException("cannot buffer " + n + " bytes");
         }
-        if (grow) {
-            grow = false;
-            ByteBuffer bigger = ByteBuffer.allocateDirect(MAX_SIZE);
+        ByteBuffer bigger = larger();
+        if (bigger != null) {
             bigger.put(0, buf, pos, limit - pos);
             buf = bigger;
         } else {

@@ -400,7 +400,7 @@ public final class TorrentClient implements AutoCloseable {
                 s.added(p);
             } catch (IOException e) {
                 closeQuietly(socket);
-                s.dialFailed(a, e.getMessage());
+                s.dialFailed(a, reason(e));
             } catch (InterruptedException e) {
                 closeQuietly(socket);
             } finally {
@@ -471,6 +471,14 @@ public final class TorrentClient implements AutoCloseable {
      */
     private static Handshake readHandshake(Socket socket) throws IOException {
         return Handshake.decode(Handshake.readFully(new DataInputStream(socket.getInputStream())));
+    }
+
+    /** For the log: an exception's message, or what it means when it has none (an EOFException's). */
+    static String reason(IOException e) {
+        if (e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e instanceof java.io.EOFException ? "the peer closed the connection" : e.getClass().getSimpleName();
     }
 
     private static void closeQuietly(Socket s) {

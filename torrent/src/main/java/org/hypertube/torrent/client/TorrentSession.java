@@ -1345,7 +1345,18 @@ final class TorrentSession implements Torrent {
             int size = info.pieceSize(b.piece());
             java.nio.ByteBuffer buf = size == info.pieceLength() ? spareBuffer() : null;
             if (buf == null) {
-                buf = Storage.pieceBuffer(size);
+                try {
+                    buf = Storage.pieceBuffer(size);
+                } catch (OutOfMemoryError e) {
+                    // Direct memory is exhausted (the JDK has already collected and retried): the
+                    // block is given back to the picker, so nothing counts as requested that never
+                    // will be, and the torrent stops with a reason; verified pieces stay on disk.
+                    if (asked) {
+                        picker.abort(b);
+                    }
+                    fail("no memory left for piece buffers (" + e.getMessage() + "); raise -XX:MaxDirectMemorySize");
+                    return null;
+                }
                 pieceBuffersAllocated++;
             }
             pb = new PieceBuffer(buf);

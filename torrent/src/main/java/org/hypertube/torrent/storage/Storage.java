@@ -47,6 +47,7 @@ public final class Storage implements Closeable {
     /** Alignment of direct writes (the file store's block size) and the aligned buffer they go through. */
     private int align;
     private ByteBuffer staging;
+    private boolean stagingFailed;
     /** Largest staging buffer; a larger piece is written in several direct writes. */
     static final int MAX_STAGING = 4 << 20;
 
@@ -266,7 +267,7 @@ public final class Storage implements Closeable {
                         for (long pos = start; middle.hasRemaining(); ) {
                             pos += d.write(middle, pos);
                         }
-                    } else {
+                    } else if (staging() != null) {
                         for (long pos = start; pos < end; ) {
                             int chunk = (int) Math.min(end - pos, staging.capacity());
                             staging.clear();
@@ -276,6 +277,8 @@ public final class Storage implements Closeable {
                             }
                             src += chunk;
                         }
+                    } else {
+                        writeBuffered(c, start, buf, src, (int) (end - start));
                     }
                 } catch (IOException e) {
                     // A file system may accept O_DIRECT at open and refuse the writes (alignment it
@@ -289,6 +292,23 @@ public final class Storage implements Closeable {
             }
         }
         writeBuffered(c, at, buf, off, n);
+    }
+
+    /**
+     * The aligned buffer that unaligned data is copied through for a direct write, allocated when
+     * first needed (pieces assembled in {@link #pieceBuffer}s never need it); null when there is no
+     * direct memory left for it, and the caller writes through the page cache instead. Under {@link #writeLock}.
+     */
+    private ByteBuffer staging() {
+        if (staging == null && !stagingFailed) {
+            int size = (int) Math.min(MAX_STAGING, Math.ceilDiv((long) info.pieceLength(), align) * align);
+            try {
+                staging = ByteBuffer.allocateDirect(size + align).alignedSlice(align);
+            } catch (OutOfMemoryError e) {
+                stagingFailed = true;
+            }
+        }
+        return staging;
     }
 
     /** Stops direct writes for this torrent and closes their channels. Under {@link #writeLock}. */
@@ -333,15 +353,14 @@ public final class Storage implements Closeable {
         }
         FileChannel d;
         try {
-            if (staging == null) {
+            if (align == 0) {
                 // The file store's block size, at least a page: a multiple of any device's logical block.
-                align = (int) Math.max(4096, Files.getFileStore(paths[f]).getBlockSize());
-                if (align <= 0 || Integer.bitCount(align) != 1 || align > (1 << 20)) {
+                long block = Math.max(4096, Files.getFileStore(paths[f]).getBlockSize());
+                if (Long.bitCount(block) != 1 || block > (1 << 20)) {
                     directRefused = true;
                     return null;
                 }
-                int size = (int) Math.min(MAX_STAGING, Math.ceilDiv((long) info.pieceLength(), align) * align);
-                staging = ByteBuffer.allocateDirect(size + align).alignedSlice(align);
+                align = (int) block;
             }
             d = FileChannel.open(paths[f], StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
         } catch (IOException | UnsupportedOperationException e) {

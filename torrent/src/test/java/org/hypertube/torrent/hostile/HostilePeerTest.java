@@ -10,9 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.hypertube.torrent.client.Torrent;
 import org.hypertube.torrent.client.TorrentClient;
 import org.hypertube.torrent.client.TorrentEvent;
@@ -223,5 +228,82 @@ class HostilePeerTest {
             Thread.sleep(100);
         }
         assertThat(greedy.droppedByEngine).isTrue();
+    }
+
+    private static final int ENDGAME_PIECE = 32 * 1024;
+    private static final int ENDGAME_BLOCK = 16 * 1024;
+
+    /**
+     * Strict endgame seen from the wire: once every missing block is asked of a peer that sits on
+     * them, a second peer is asked for the same blocks, and each block it delivers is cancelled at
+     * the first one (and only there).
+     */
+    @Test
+    void blocksAskedOfAStalledPeerAreAskedAgainElsewhereAndCancelledAtTheStalledPeerOnceTheyArrive() throws Exception {
+        Path data = TestData.file(tmp.resolve("endgame/film.bin"), 2 * ENDGAME_PIECE, 11);
+        byte[] bytes = Files.readAllBytes(data);
+        Metainfo m = Metainfo.parse(new TorrentCreator().pieceLength(ENDGAME_PIECE).create(data));
+        Set<PeerMessage.Request> askedOfStaller = ConcurrentHashMap.newKeySet();
+        Set<PeerMessage.Cancel> cancelledAtStaller = ConcurrentHashMap.newKeySet();
+        Set<PeerMessage.Request> askedOfHelper = ConcurrentHashMap.newKeySet();
+        Set<PeerMessage.Cancel> cancelledAtHelper = ConcurrentHashMap.newKeySet();
+        CountDownLatch stallerHasEverything = new CountDownLatch(4);
+        CountDownLatch stallerCancelledEverything = new CountDownLatch(4);
+
+        // Has every piece, unchokes, takes every request and never answers one.
+        ScriptedPeer staller = track(new ScriptedPeer(m.infoHash(), "-XX0001-stalledpeer1", (in, out, sp) -> {
+            ScriptedPeer.send(out, new PeerMessage.HaveAll());
+            ScriptedPeer.send(out, new PeerMessage.Unchoke());
+            while (true) {
+                switch (MessageCodec.read(in, 1 << 20)) {
+                    case PeerMessage.Request r -> {
+                        if (askedOfStaller.add(r)) {
+                            stallerHasEverything.countDown();
+                        }
+                    }
+                    case PeerMessage.Cancel c -> {
+                        if (cancelledAtStaller.add(c)) {
+                            stallerCancelledEverything.countDown();
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }));
+        // Has every piece and answers every request with the right data.
+        ScriptedPeer helper = track(new ScriptedPeer(m.infoHash(), "-XX0001-helpingpeer2", (in, out, sp) -> {
+            ScriptedPeer.send(out, new PeerMessage.HaveAll());
+            ScriptedPeer.send(out, new PeerMessage.Unchoke());
+            while (true) {
+                switch (MessageCodec.read(in, 1 << 20)) {
+                    case PeerMessage.Request r -> {
+                        askedOfHelper.add(r);
+                        int at = r.piece() * ENDGAME_PIECE + r.begin();
+                        ScriptedPeer.send(out, new PeerMessage.Piece(r.piece(), r.begin(), Arrays.copyOfRange(bytes, at, at + r.length())));
+                    }
+                    case PeerMessage.Cancel c -> cancelledAtHelper.add(c);
+                    default -> { }
+                }
+            }
+        }));
+
+        // Re-requests after a timeout would also get the blocks elsewhere: make that path too slow to matter here.
+        TorrentClient leech = track(TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("endgame-leech")))
+                .bindAddress(InetAddress.getLoopbackAddress()).port(0).requestTimeout(Duration.ofMinutes(10)).build());
+        Torrent t = leech.add(m);
+        t.connect(staller.address());
+        assertThat(stallerHasEverything.await(20, TimeUnit.SECONDS)).as("all four blocks asked of the first peer").isTrue();
+        t.connect(helper.address());
+
+        assertThat(t.awaitCompletion(Duration.ofSeconds(30))).as("complete from the second peer").isTrue();
+        assertThat(TestData.difference(data, tmp.resolve("endgame-leech/film.bin"))).isNull();
+        List<PeerMessage.Request> every = List.of(new PeerMessage.Request(0, 0, ENDGAME_BLOCK), new PeerMessage.Request(0, ENDGAME_BLOCK, ENDGAME_BLOCK),
+                new PeerMessage.Request(1, 0, ENDGAME_BLOCK), new PeerMessage.Request(1, ENDGAME_BLOCK, ENDGAME_BLOCK));
+        assertThat(askedOfStaller).containsExactlyInAnyOrderElementsOf(every);
+        assertThat(askedOfHelper).as("the endgame asks the second peer for the same blocks").containsExactlyInAnyOrderElementsOf(every);
+        assertThat(stallerCancelledEverything.await(10, TimeUnit.SECONDS)).as("every delivered block cancelled at the staller").isTrue();
+        assertThat(cancelledAtStaller).containsExactlyInAnyOrderElementsOf(
+                every.stream().map(r -> new PeerMessage.Cancel(r.piece(), r.begin(), r.length())).toList());
+        assertThat(cancelledAtHelper).as("nothing cancelled at the peer that delivered").isEmpty();
     }
 }

@@ -27,15 +27,22 @@ final class ScriptedPeer implements AutoCloseable {
     private final ServerSocket server;
     private final InfoHash infoHash;
     private final Script script;
+    private final byte[] peerId;
     final AtomicBoolean droppedByEngine = new AtomicBoolean();
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requestsSeen = new AtomicInteger();
     private volatile Socket current;
 
     ScriptedPeer(InfoHash infoHash, Script script) throws IOException {
+        this(infoHash, "-XX0001-hostilepeer1", script);
+    }
+
+    /** {@code peerId}: 20 characters; two scripted peers in one swarm need different ones. */
+    ScriptedPeer(InfoHash infoHash, String peerId, Script script) throws IOException {
         this.server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         this.infoHash = infoHash;
         this.script = script;
+        this.peerId = peerId.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         Thread.ofVirtual().start(this::acceptLoop);
     }
 
@@ -61,8 +68,7 @@ final class ScriptedPeer implements AutoCloseable {
             DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             Handshake.decode(Handshake.readFully(in));
-            byte[] id = "-XX0001-hostilepeer1".getBytes();
-            out.write(new Handshake(Handshake.ourReserved(), infoHash, id).encode());
+            out.write(new Handshake(Handshake.ourReserved(), infoHash, peerId).encode());
             script.run(in, out, this);
             // Keep reading until the engine hangs up, to observe whether it drops us.
             while (true) {
