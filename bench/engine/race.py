@@ -4,7 +4,9 @@
 One torrent (1 GiB by default, 1 MiB pieces), 4 libtorrent seeders (TCP only, uTP off), our own
 tracker; each client downloads the same torrent from scratch, several rounds, in turn.
 Reports wall time and CPU seconds (user + sys of the downloader process tree) per GiB, and
-ratios to libtorrent. Run from the repository root:
+ratios to libtorrent; also the CPU seconds the four seeders spent during each download (on a
+2-core machine the downloader and the seeders share the CPU, so what a client costs the seeders
+shows in its wall time). Run from the repository root:
 
     /usr/bin/python3 bench/engine/race.py [--size-mib 1024] [--rounds 3] [--clients ours,libtorrent,aria2]
 
@@ -76,6 +78,20 @@ def run_timed(cmd, cwd, log, timeout):
     return wall, user + system, code
 
 
+def cpu_seconds(pids):
+    """User + system CPU seconds so far of the given processes (all their threads)."""
+    tick = os.sysconf('SC_CLK_TCK')
+    total = 0
+    for pid in pids:
+        try:
+            with open('/proc/%d/stat' % pid) as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / tick
+
+
 def same_file(a, b):
     if not os.path.exists(b) or os.path.getsize(a) != os.path.getsize(b):
         return False
@@ -117,11 +133,13 @@ def main():
         torrent = os.path.join(a.work, 'race.torrent')
         subprocess.run([cli, 'create', '--tracker', 'http://127.0.0.1:%d/announce' % tracker_port,
                         '--piece-length', str(1 << 20), '-o', torrent, data], check=True, stdout=subprocess.DEVNULL)
+        seeders = []
         for i in range(a.seeders):
-            procs.append(subprocess.Popen(['/usr/bin/python3', LT_PEER, 'seed', '--save', seed_dir, '--torrent', torrent,
+            seeders.append(subprocess.Popen(['/usr/bin/python3', LT_PEER, 'seed', '--save', seed_dir, '--torrent', torrent,
                                            '--interval', '5'],
                                           stdout=open(os.path.join(a.work, 'seeder%d.log' % i), 'wb'),
                                           stderr=subprocess.STDOUT, start_new_session=True))
+        procs.extend(seeders)
         time.sleep(3)
         # Warm-up, not counted: libtorrent seeders in seed_mode hash each piece on its first request,
         # which would otherwise slow down whichever client happens to go first.
@@ -149,11 +167,13 @@ def main():
                            '--console-log-level=warn', '--summary-interval=0', '--dir=' + d, torrent]
                 else:
                     raise SystemExit('unknown client ' + c)
+                seeders_before = cpu_seconds(p.pid for p in seeders)
                 wall, cpu, code = run_timed(cmd, a.work, os.path.join(a.work, '%s-%d.log' % (c, r)), a.timeout)
+                seeders_cpu = cpu_seconds(p.pid for p in seeders) - seeders_before
                 ok = code == 0 and same_file(data, os.path.join(d, 'race.bin'))
-                print('round %d %-10s wall %7.2f s  cpu %7.2f s  %s' % (r + 1, c, wall, cpu, 'ok' if ok else 'FAILED (exit %d)' % code),
-                      file=sys.stderr)
-                results[c].append((wall, cpu, ok))
+                print('round %d %-10s wall %7.2f s  cpu %7.2f s  seeders %5.2f s  %s'
+                      % (r + 1, c, wall, cpu, seeders_cpu, 'ok' if ok else 'FAILED (exit %d)' % code), file=sys.stderr)
+                results[c].append((wall, cpu, ok, seeders_cpu))
                 shutil.rmtree(d, ignore_errors=True)
                 time.sleep(2)
     finally:
@@ -173,18 +193,20 @@ def main():
     for c in clients:
         good = [x for x in results[c] if x[2]]
         if good:
-            med[c] = (statistics.median(x[0] for x in good) / gib, statistics.median(x[1] for x in good) / gib, len(good))
+            med[c] = (statistics.median(x[0] for x in good) / gib, statistics.median(x[1] for x in good) / gib, len(good),
+                      statistics.median(x[3] for x in good) / gib)
     base = med.get('libtorrent')
-    print('\n| client | runs ok | wall s/GiB (median) | CPU s/GiB (median) | wall vs libtorrent | CPU vs libtorrent |')
-    print('|---|---|---|---|---|---|')
+    print('\n| client | runs ok | wall s/GiB (median) | CPU s/GiB (median) | wall vs libtorrent | CPU vs libtorrent '
+          '| seeders\' CPU s/GiB (median) |')
+    print('|---|---|---|---|---|---|---|')
     for c in clients:
         if c not in med:
-            print('| %s | 0/%d | - | - | - | - |' % (c, a.rounds))
+            print('| %s | 0/%d | - | - | - | - | - |' % (c, a.rounds))
             continue
-        w, cpu, n = med[c]
+        w, cpu, n, sc = med[c]
         rw = '%.2f' % (w / base[0]) if base else '-'
         rc = '%.2f' % (cpu / base[1]) if base else '-'
-        print('| %s | %d/%d | %.2f | %.2f | %s | %s |' % (c, n, a.rounds, w, cpu, rw, rc))
+        print('| %s | %d/%d | %.2f | %.2f | %s | %s | %.2f |' % (c, n, a.rounds, w, cpu, rw, rc, sc))
 
 
 if __name__ == '__main__':
