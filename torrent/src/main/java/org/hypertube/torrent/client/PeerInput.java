@@ -38,13 +38,20 @@ final class PeerInput extends InputStream {
     private long lastFullNanos;
     static final long FAST_REFILL_NANOS = 50_000_000L;
 
-    /** Throws IOException when there is no direct memory left for the buffer: the connection is refused, not the thread killed. */
-    PeerInput(ReadableByteChannel in, int size) throws IOException {
+    /** No direct memory for a connection's buffer: our shortage, not the peer's fault. */
+    static final class NoMemoryException extends IOException {
+        NoMemoryException(OutOfMemoryError cause) {
+            super("no memory left for the connection's buffer (" + cause.getMessage() + ")", cause);
+        }
+    }
+
+    /** Throws {@link NoMemoryException} when there is no direct memory left for the buffer: the connection is refused, not the thread killed. */
+    PeerInput(ReadableByteChannel in, int size) throws NoMemoryException {
         this.in = in;
         try {
             this.buf = ByteBuffer.allocateDirect(size);
         } catch (OutOfMemoryError e) {
-            throw new IOException("no memory left for the connection's buffer (" + e.getMessage() + ")", e);
+            throw new NoMemoryException(e);
         }
     }
 

@@ -75,6 +75,7 @@ public final class TorrentClient implements AutoCloseable {
     private final Consumer<TorrentEvent> listener;
     private final ServerSocket server;
     private final Map<InfoHash, TorrentSession> torrents = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean memoryWarned = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicInteger connections = new AtomicInteger();
     private final ExecutorService hashPool;
     private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
@@ -398,6 +399,10 @@ public final class TorrentClient implements AutoCloseable {
                 }
                 track(p);
                 s.added(p);
+            } catch (PeerInput.NoMemoryException e) {
+                closeQuietly(socket);
+                noMemoryForConnection(a, e);
+                s.dialPostponed(a);
             } catch (IOException e) {
                 closeQuietly(socket);
                 s.dialFailed(a, reason(e));
@@ -460,8 +465,20 @@ public final class TorrentClient implements AutoCloseable {
             out.flush();
             track(p);
             s.added(p);
+        } catch (PeerInput.NoMemoryException e) {
+            noMemoryForConnection(socket.getRemoteSocketAddress(), e);
+            closeQuietly(socket);
         } catch (IOException e) {
             closeQuietly(socket);
+        }
+    }
+
+    /** Once at warning level (it would repeat for every peer while memory is short), then at debug. */
+    private void noMemoryForConnection(java.net.SocketAddress peer, IOException e) {
+        if (memoryWarned.compareAndSet(false, true)) {
+            log.warn("refusing connections while direct memory is short ({}): {}", peer, e.getMessage());
+        } else {
+            log.debug("refusing {}: {}", peer, e.getMessage());
         }
     }
 
@@ -471,6 +488,11 @@ public final class TorrentClient implements AutoCloseable {
      */
     private static Handshake readHandshake(Socket socket) throws IOException {
         return Handshake.decode(Handshake.readFully(new DataInputStream(socket.getInputStream())));
+    }
+
+    /** Lets every torrent's idle pooled piece buffers go, when direct memory runs out (takes no session lock). */
+    void dropSpareBuffers() {
+        torrents.values().forEach(TorrentSession::dropSpareBuffers);
     }
 
     /** For the log: an exception's message, or what it means when it has none (an EOFException's). */

@@ -1066,6 +1066,12 @@ final class TorrentSession implements Torrent {
         }
     }
 
+    /** The dial was given up for want of memory on our side: tried again later, not counted against the peer. */
+    synchronized void dialPostponed(InetSocketAddress a) {
+        connectingTo.remove(a);
+        candidates.put(a, now() + 30_000L);
+    }
+
     synchronized void dialFailed(InetSocketAddress a, String reason) {
         connectingTo.remove(a);
         int n = failures.merge(a, 1, Integer::sum);
@@ -1343,21 +1349,22 @@ final class TorrentSession implements Torrent {
         PieceBuffer pb = buffers[b.piece()];
         if (pb == null) {
             int size = info.pieceSize(b.piece());
-            java.nio.ByteBuffer buf = size == info.pieceLength() ? spareBuffer() : null;
+            java.nio.ByteBuffer buf = spareBuffer();
+            if (buf != null && size < info.pieceLength()) {
+                buf = buf.slice(0, size); // the short last piece (not pooled again)
+            }
             if (buf == null) {
-                try {
-                    buf = Storage.pieceBuffer(size);
-                } catch (OutOfMemoryError e) {
-                    // Direct memory is exhausted (the JDK has already collected and retried): the
-                    // block is given back to the picker, so nothing counts as requested that never
-                    // will be, and the torrent stops with a reason; verified pieces stay on disk.
+                buf = newPieceBuffer(size);
+                if (buf == null) {
+                    // No direct memory even after every torrent's idle buffers were let go: the
+                    // block goes back to the picker, so nothing counts as requested that never will
+                    // be, and the torrent stops with a reason; verified pieces stay on disk.
                     if (asked) {
                         picker.abort(b);
                     }
-                    fail("no memory left for piece buffers (" + e.getMessage() + "); raise -XX:MaxDirectMemorySize");
+                    fail("no memory left for piece buffers; raise -XX:MaxDirectMemorySize");
                     return null;
                 }
-                pieceBuffersAllocated++;
             }
             pb = new PieceBuffer(buf);
             buffers[b.piece()] = pb;
@@ -1379,6 +1386,28 @@ final class TorrentSession implements Torrent {
         return grew && !complete ? pb : null; // a complete piece is finished by the hashing pool
     }
 
+    /**
+     * A new piece buffer, or null when there is no direct memory for one. {@code allocateDirect}
+     * has already collected garbage and retried when it gives up; before giving up here, every
+     * torrent's idle pooled buffers are let go (they are freed by the next collection, which the
+     * second attempt triggers), so one torrent's pool does not starve another.
+     */
+    private java.nio.ByteBuffer newPieceBuffer(int size) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                java.nio.ByteBuffer buf = Storage.pieceBuffer(size);
+                pieceBuffersAllocated++;
+                return buf;
+            } catch (OutOfMemoryError e) {
+                if (attempt > 0) {
+                    log.warn("{} no direct memory for a {}-byte piece buffer: {}", infoHash, size, e.getMessage());
+                    return null;
+                }
+                client.dropSpareBuffers();
+            }
+        }
+    }
+
     /** Endgame or a late streaming block: others were asked for the block {@code p} just sent; they need not send it. */
     private void cancelElsewhere(PeerConnection p, Block b) {
         for (PeerConnection other : peers) {
@@ -1396,7 +1425,7 @@ final class TorrentSession implements Torrent {
     }
 
     /** Lets the pooled piece buffers (direct memory) be collected. */
-    private void dropSpareBuffers() {
+    void dropSpareBuffers() {
         synchronized (spareBuffers) {
             spareBuffers.clear();
         }
@@ -1453,7 +1482,17 @@ final class TorrentSession implements Torrent {
         Checked c;
         boolean verified = false;
         while ((c = checkedQueue.poll()) != null) {
-            if (closed || state == TorrentState.FAILED) {
+            if (closed) {
+                continue;
+            }
+            if (state == TorrentState.FAILED) {
+                // Failed after this piece was verified and written: it still counts, in the picker
+                // and in the resume data, so a restart does not fetch it again.
+                if (c.ok()) {
+                    picker.pieceVerified(c.piece());
+                    verifiedBytes += info.pieceSize(c.piece());
+                    resumeDirty = true;
+                }
                 continue;
             }
             try {
