@@ -1489,9 +1489,7 @@ final class TorrentSession implements Torrent {
                 // Failed after this piece was verified and written: it still counts, in the picker
                 // and in the resume data, so a restart does not fetch it again.
                 if (c.ok()) {
-                    picker.pieceVerified(c.piece());
-                    verifiedBytes += info.pieceSize(c.piece());
-                    resumeDirty = true;
+                    countVerified(c.piece());
                 }
                 continue;
             }
@@ -1514,11 +1512,16 @@ final class TorrentSession implements Torrent {
         }
     }
 
+    /** A piece verified and written: it counts for the picker, the progress and the resume data. */
+    private void countVerified(int piece) {
+        picker.pieceVerified(piece);
+        verifiedBytes += info.pieceSize(piece);
+        resumeDirty = true;
+    }
+
     private void pieceCheckedLocked(int piece, boolean ok, java.nio.ByteBuffer data, String[] who) {
         if (ok) {
-            picker.pieceVerified(piece);
-            verifiedBytes += info.pieceSize(piece);
-            resumeDirty = true;
+            countVerified(piece);
             smartBan(piece, data);
             boolean partialSeed = !picker.isComplete();
             for (PeerConnection p : peers) {
