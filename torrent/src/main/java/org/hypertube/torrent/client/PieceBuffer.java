@@ -1,7 +1,7 @@
 package org.hypertube.torrent.client;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
+import org.hypertube.torrent.metainfo.Sha1;
 import org.hypertube.torrent.pieces.Block;
 import org.hypertube.torrent.storage.Storage;
 
@@ -27,7 +27,7 @@ final class PieceBuffer {
     private volatile int ready;
     /** Guarded by this: leading blocks hashed. */
     private int hashed;
-    private final MessageDigest sha1;
+    private final Sha1 sha1;
     /** Session lock: the key of the peer each block came from, for smart banning when the piece fails. */
     final String[] senders;
 
@@ -35,7 +35,7 @@ final class PieceBuffer {
         this.data = data;
         this.arrived = new boolean[(data.capacity() + Block.SIZE - 1) / Block.SIZE];
         this.senders = new String[arrived.length];
-        this.sha1 = Storage.sha1();
+        this.sha1 = Sha1.create();
     }
 
     /** Session lock: block {@code index} is in {@link #data}; true when the hashable prefix grew. */

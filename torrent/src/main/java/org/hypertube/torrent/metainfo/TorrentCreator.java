@@ -1,11 +1,11 @@
 package org.hypertube.torrent.metainfo;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,32 +128,30 @@ public final class TorrentCreator {
     }
 
     private static byte[] hash(List<Path> files, long total, int pieceLength) throws IOException {
-        MessageDigest sha1;
-        try {
-            sha1 = MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        Sha1 sha1 = Sha1.create();
         int count = (int) ((total + pieceLength - 1) / pieceLength);
         byte[] out = new byte[count * 20];
-        byte[] buf = new byte[pieceLength];
-        int filled = 0;
+        ByteBuffer buf = Sha1.buffer(pieceLength);
         int n = 0;
         for (Path p : files) {
-            try (InputStream in = Files.newInputStream(p)) {
-                int r;
-                while ((r = in.read(buf, filled, pieceLength - filled)) > 0) {
-                    filled += r;
-                    if (filled == pieceLength) {
-                        sha1.update(buf, 0, filled);
+            try (FileChannel in = FileChannel.open(p, StandardOpenOption.READ)) {
+                while (in.read(buf) >= 0) {
+                    if (!buf.hasRemaining()) {
+                        if (n == count) {
+                            throw new IOException("files changed while hashing: more than " + count + " pieces");
+                        }
+                        sha1.update(buf.flip());
                         System.arraycopy(sha1.digest(), 0, out, 20 * n++, 20);
-                        filled = 0;
+                        buf.clear();
                     }
                 }
             }
         }
-        if (filled > 0) {
-            sha1.update(buf, 0, filled);
+        if (buf.position() > 0) {
+            if (n == count) {
+                throw new IOException("files changed while hashing: more than " + count + " pieces");
+            }
+            sha1.update(buf.flip());
             System.arraycopy(sha1.digest(), 0, out, 20 * n++, 20);
         }
         if (n != count) {

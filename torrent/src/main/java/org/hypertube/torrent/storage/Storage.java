@@ -2,6 +2,7 @@ package org.hypertube.torrent.storage;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -9,12 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import com.sun.nio.file.ExtendedOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.function.IntConsumer;
+import org.hypertube.torrent.metainfo.Sha1;
 import org.hypertube.torrent.metainfo.TorrentFile;
 import org.hypertube.torrent.metainfo.TorrentInfo;
 
@@ -241,13 +241,7 @@ public final class Storage implements Closeable {
     }
 
     private static void zero(ByteBuffer buf, int from, int n) {
-        if (buf.hasArray()) {
-            java.util.Arrays.fill(buf.array(), buf.arrayOffset() + from, buf.arrayOffset() + from + n, (byte) 0);
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            buf.put(from + i, (byte) 0);
-        }
+        MemorySegment.ofBuffer(buf.slice(from, n)).fill((byte) 0);
     }
 
     /** Writes {@code n} bytes at {@code at} of file {@code f}: the aligned middle direct when possible. Under {@link #writeLock}. */
@@ -401,14 +395,14 @@ public final class Storage implements Closeable {
 
     /** Hashes the given pieces from disk; returns those that match. */
     public BitSet check(BitSet candidates, IntConsumer progress) throws IOException {
-        MessageDigest sha1 = sha1();
-        byte[] buf = new byte[info.pieceLength()];
+        Sha1 sha1 = Sha1.create();
+        ByteBuffer buf = Sha1.buffer(info.pieceLength());
         BitSet ok = new BitSet(info.pieceCount());
         for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
             if (pieceOnDisk(i)) {
                 int size = info.pieceSize(i);
-                read(i, 0, buf, 0, size);
-                sha1.update(buf, 0, size);
+                io(i, 0, buf, 0, size, false);
+                sha1.update(buf.slice(0, size));
                 if (info.pieceHashMatches(i, sha1.digest())) {
                     ok.set(i);
                 }
@@ -459,15 +453,6 @@ public final class Storage implements Closeable {
             if (c != null && c.isOpen()) {
                 c.force(false);
             }
-        }
-    }
-
-    /** A SHA-1 digest (every Java platform has one). */
-    public static MessageDigest sha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
