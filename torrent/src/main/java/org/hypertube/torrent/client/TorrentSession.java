@@ -110,6 +110,8 @@ final class TorrentSession implements Torrent {
     private final CountDownLatch metadataLatch = new CountDownLatch(1);
     /** Wakes the announcer early (completion, closing) without interrupting a tracker exchange. */
     private final java.util.concurrent.Semaphore announceWake = new java.util.concurrent.Semaphore(0);
+    /** Set once the announcer stopped waiting for the first check (a later check must not wake it early). */
+    private volatile boolean announcing;
 
     private TorrentInfo info;
     private Storage storage;
@@ -877,6 +879,9 @@ final class TorrentSession implements Torrent {
                 }
                 updateWishes();
                 notifyAll();
+            }
+            if (!announcing) {
+                announceWake.release(); // the announcer waits for the check: announce now, not at its next poll
             }
             saveResume();
         } catch (IOException | RuntimeException e) {
@@ -2022,6 +2027,7 @@ final class TorrentSession implements Torrent {
                 while (!closed && !isReadyOrFetching()) {
                     announceWake.tryAcquire(200, TimeUnit.MILLISECONDS);
                 }
+                announcing = true;
                 if (closed) {
                     break;
                 }
