@@ -326,16 +326,37 @@ final class TorrentSession implements Torrent {
         if (info == null) {
             throw new IllegalStateException("metadata not known yet");
         }
-        List<Integer> real = new ArrayList<>();
-        for (int f = 0; f < info.files().size(); f++) {
-            if (!info.files().get(f).pad()) {
-                real.add(f);
-            }
+        List<Integer> real = realFiles();
+        if (fileIndex < 0 || fileIndex >= real.size()) {
+            throw new IndexOutOfBoundsException("file " + fileIndex + " of " + real.size());
         }
+        if (priority < 0 || priority > PiecePicker.MAX_PRIORITY) {
+            throw new IllegalArgumentException("priority " + priority + " is not in 0.." + PiecePicker.MAX_PRIORITY);
+        }
+        ensurePriorities(); // also before the files were checked: the check keeps what was set
         filePriorities[real.get(fileIndex)] = priority;
         applyFilePriorities();
         peers.forEach(this::updateInterest);
         peers.forEach(this::fillRequests);
+    }
+
+    /** Once the metadata is known: every file at the default priority, or only those a magnet's {@code so} selects. */
+    private void ensurePriorities() {
+        if (filePriorities != null) {
+            return;
+        }
+        filePriorities = new int[info.files().size()];
+        java.util.Arrays.fill(filePriorities, PiecePicker.DEFAULT_PRIORITY);
+        magnet.filter(m -> !m.selectOnly().isEmpty()).ifPresent(m -> {
+            // BEP 53 indices count real files only.
+            int realIndex = 0;
+            for (int f = 0; f < info.files().size(); f++) {
+                if (!info.files().get(f).pad()) {
+                    filePriorities[f] = m.selectOnly().contains(realIndex) ? PiecePicker.DEFAULT_PRIORITY : 0;
+                    realIndex++;
+                }
+            }
+        });
     }
 
     private void applyFilePriorities() {
@@ -846,18 +867,7 @@ final class TorrentSession implements Torrent {
                 picker = new PiecePicker(ti.pieceCount(), ti.pieceLength(), ti.totalLength(), random);
                 buffers = new PieceBuffer[ti.pieceCount()];
                 maxSpareBuffers = (int) Math.max(4, UNVERIFIED_BUDGET / ti.pieceLength()) + 16;
-                filePriorities = new int[ti.files().size()];
-                java.util.Arrays.fill(filePriorities, PiecePicker.DEFAULT_PRIORITY);
-                magnet.filter(m -> !m.selectOnly().isEmpty()).ifPresent(m -> {
-                    // BEP 53 indices count real files only.
-                    int realIndex = 0;
-                    for (int f = 0; f < ti.files().size(); f++) {
-                        if (!ti.files().get(f).pad()) {
-                            filePriorities[f] = m.selectOnly().contains(realIndex) ? PiecePicker.DEFAULT_PRIORITY : 0;
-                            realIndex++;
-                        }
-                    }
-                });
+                ensurePriorities();
                 raiseStreamedFiles();
                 for (int i = verified.nextSetBit(0); i >= 0; i = verified.nextSetBit(i + 1)) {
                     picker.pieceVerified(i);

@@ -157,4 +157,45 @@ class SwarmTest {
         }
         assertThat(events).anyMatch(e -> e instanceof TorrentEvent.Failed);
     }
+
+    @Test
+    void piecesVerifiedBeforeAWriteFailureAreKeptAndNotFetchedAgain() throws Exception {
+        Path data = tmp.resolve("seed/pack");
+        TestData.file(data.resolve("a.bin"), 10 * 16 * 1024, 5);
+        TestData.file(data.resolve("b.bin"), 6 * 16 * 1024, 6);
+        Metainfo m = Metainfo.parse(new TorrentCreator().pieceLength(16 * 1024).create(data));
+        TorrentClient seeder = client("seed", null);
+        seeder.add(m);
+        InetSocketAddress seed = new InetSocketAddress(InetAddress.getLoopbackAddress(), seeder.port());
+        // A folder where b.bin should go: its writes fail, as on a full or read-only disk.
+        Path blocked = Files.createDirectories(tmp.resolve("leech/pack/b.bin"));
+        TorrentClient first = client("leech", null);
+        Torrent t = first.add(m);
+        t.setFilePriority(1, 0); // at once, before the files were checked: it must hold
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.setFilePriority(2, 4))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("file 2 of 2");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.setFilePriority(0, 8))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..7");
+        t.connect(seed);
+        assertThat(t.awaitCompletion(Duration.ofSeconds(60))).as("a.bin alone").isTrue();
+        t.setFilePriority(1, 4);
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (t.state() != TorrentState.FAILED && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(t.state()).isEqualTo(TorrentState.FAILED);
+        assertThat(t.error()).hasValueSatisfying(e -> assertThat(e).contains("b.bin"));
+        assertThat(t.verifiedPieces().cardinality()).as("a.bin's pieces still count").isEqualTo(10);
+        first.close();
+
+        // The disk has room again: a new client resumes with a.bin and fetches b.bin only.
+        Files.delete(blocked);
+        Torrent again = client("leech", null).add(m);
+        again.connect(seed);
+        assertThat(again.awaitCompletion(Duration.ofSeconds(60))).isTrue();
+        assertThat(again.downloadedBytes()).as("b.bin's bytes, give or take a duplicate block")
+                .isLessThan(8 * 16 * 1024);
+        assertThat(TestData.difference(data.resolve("a.bin"), tmp.resolve("leech/pack/a.bin"))).isNull();
+        assertThat(TestData.difference(data.resolve("b.bin"), tmp.resolve("leech/pack/b.bin"))).isNull();
+    }
 }
