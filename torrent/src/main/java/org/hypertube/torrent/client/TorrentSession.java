@@ -888,10 +888,10 @@ final class TorrentSession implements Torrent {
                     becameReady(p);
                 }
                 updateWishes();
+                if (!announcing) {
+                    announceWake.release(); // the announcer waits for the check: announce now, not at its next poll
+                }
                 notifyAll();
-            }
-            if (!announcing) {
-                announceWake.release(); // the announcer waits for the check: announce now, not at its next poll
             }
             saveResume();
         } catch (IOException | RuntimeException e) {
@@ -2037,6 +2037,10 @@ final class TorrentSession implements Torrent {
                 while (!closed && !isReadyOrFetching()) {
                     announceWake.tryAcquire(200, TimeUnit.MILLISECONDS);
                 }
+                // The check's wake-up (and onComplete's, for a complete torrent) were released under
+                // the session lock before ready was seen: drop them, or the first announce would be
+                // followed by another at once. Closing, pausing and completion are read again below.
+                announceWake.drainPermits();
                 announcing = true;
                 if (closed) {
                     break;

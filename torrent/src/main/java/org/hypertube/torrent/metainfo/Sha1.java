@@ -23,9 +23,10 @@ import java.security.NoSuchAlgorithmException;
  * good in a JVM limited to C1 (the CLI's {@code -XX:TieredStopAtLevel=1}), it runs as Java code,
  * several times slower (a 1 GiB download took 8 CPU seconds instead of 2.5 that way). libcrypto's is
  * machine code (SHA extensions where the CPU has them) from the first byte. Native access is used
- * only where it was granted (the CLI jar's manifest {@code Enable-Native-Access}, the tests'
- * {@code --enable-native-access}), so a JVM that did not grant it never prints the JDK's warning.
- * The system property {@code hypertube.torrent.jdkSha1=true} forces the JDK's (for comparisons).
+ * only where it was granted (the CLI jar's manifest {@code Enable-Native-Access}, the server's and
+ * the tests' {@code --enable-native-access}), so a JVM that did not grant it never prints the JDK's
+ * warning. The system property {@code hypertube.torrent.jdkSha1=true} forces the JDK's (for
+ * comparisons). Falling back to the JDK's in a JVM limited to C1 logs one warning with the reason.
  */
 public abstract sealed class Sha1 permits Sha1.Jdk, Sha1.Native {
     /** Adds the buffer's remaining bytes; its position is left where it was. */
@@ -94,11 +95,18 @@ public abstract sealed class Sha1 permits Sha1.Jdk, Sha1.Native {
             MethodHandle init = null;
             MethodHandle update = null;
             MethodHandle fin = null;
-            if (Sha1.class.getModule().isNativeAccessEnabled()
-                    && !Boolean.getBoolean("hypertube.torrent.jdkSha1")) {
+            String without = null;
+            if (!Sha1.class.getModule().isNativeAccessEnabled()) {
+                without = "native access not granted";
+            } else if (Boolean.getBoolean("hypertube.torrent.jdkSha1")) {
+                without = "-Dhypertube.torrent.jdkSha1=true";
+            } else {
                 try {
-                    SymbolLookup lib = SymbolLookup.libraryLookup("libcrypto.so.3", Arena.global());
                     Linker linker = Linker.nativeLinker();
+                    if (linker.canonicalLayouts().get("size_t").byteSize() != Long.BYTES) {
+                        throw new UnsupportedOperationException("size_t is not 64 bits");
+                    }
+                    SymbolLookup lib = SymbolLookup.libraryLookup("libcrypto.so.3", Arena.global());
                     init = linker.downcallHandle(lib.findOrThrow("SHA1_Init"),
                             FunctionDescriptor.of(JAVA_INT, ADDRESS));
                     update = linker.downcallHandle(lib.findOrThrow("SHA1_Update"),
@@ -107,12 +115,29 @@ public abstract sealed class Sha1 permits Sha1.Jdk, Sha1.Native {
                             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
                 } catch (RuntimeException | LinkageError e) {
                     init = null;
+                    without = "libcrypto.so.3: " + e.getMessage();
                 }
             }
             INIT = init;
             UPDATE = update;
             FINAL = fin;
             AVAILABLE = init != null;
+            if (!AVAILABLE && limitedToC1()) {
+                org.slf4j.LoggerFactory.getLogger(Sha1.class).warn("SHA-1 by the JDK ({}) runs several times slower in a JVM"
+                        + " limited to C1: run it without -XX:TieredStopAtLevel=1", without);
+            }
+        }
+
+        /** True when this JVM was started with -XX:TieredStopAtLevel below 4 (only asked when falling back). */
+        private static boolean limitedToC1() {
+            try {
+                String level = java.lang.management.ManagementFactory
+                        .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                        .getVMOption("TieredStopAtLevel").getValue();
+                return Integer.parseInt(level) < 4;
+            } catch (RuntimeException | LinkageError e) {
+                return false;
+            }
         }
 
         /** SHA_CTX followed by the 20-byte digest; freed by the collector with this object. */
@@ -142,8 +167,13 @@ public abstract sealed class Sha1 permits Sha1.Jdk, Sha1.Native {
             try {
                 if (data.isDirect()) {
                     MemorySegment src = MemorySegment.ofBuffer(data);
-                    if ((int) UPDATE.invokeExact(ctx, src, (long) n) != 1) {
-                        throw new IllegalStateException("SHA1_Update failed");
+                    try {
+                        if ((int) UPDATE.invokeExact(ctx, src, (long) n) != 1) {
+                            throw new IllegalStateException("SHA1_Update failed");
+                        }
+                    } finally {
+                        // A direct buffer's segment does not keep the buffer (and its memory) alive during the call.
+                        java.lang.ref.Reference.reachabilityFence(data);
                     }
                 } else {
                     try (Arena arena = Arena.ofConfined()) {

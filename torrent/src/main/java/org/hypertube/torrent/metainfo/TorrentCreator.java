@@ -84,23 +84,26 @@ public final class TorrentCreator {
         } else {
             files.add(base);
         }
+        // Sizes are read once: the info dictionary and the hashing use the same ones.
+        long[] sizes = new long[files.size()];
         long total = 0;
-        for (Path p : files) {
-            total += Files.size(p);
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = Files.size(files.get(i));
+            total += sizes[i];
         }
         if (total == 0) {
             throw new MetainfoException("nothing to share: total size is 0 bytes");
         }
         int pl = pieceLength > 0 ? pieceLength : defaultPieceLength(total);
-        byte[] pieces = hash(files, total, pl);
+        byte[] pieces = hash(files, sizes, total, pl);
 
         List<BValue> fileList = new ArrayList<>();
-        for (Path p : multi ? files : List.<Path>of()) {
+        for (int i = 0; multi && i < files.size(); i++) {
             List<BValue> comps = new ArrayList<>();
-            for (Path c : base.relativize(p)) {
+            for (Path c : base.relativize(files.get(i))) {
                 comps.add(Bencode.string(PathSanitizer.component(c.toString(), "file")));
             }
-            fileList.add(Bencode.dict("length", Files.size(p), "path", Bencode.list(comps)));
+            fileList.add(Bencode.dict("length", sizes[i], "path", Bencode.list(comps)));
         }
         BValue.BDict info = multi
                 ? Bencode.dict("files", Bencode.list(fileList), "name", name, "piece length", pl, "pieces", pieces,
@@ -127,35 +130,40 @@ public final class TorrentCreator {
         return pl;
     }
 
-    private static byte[] hash(List<Path> files, long total, int pieceLength) throws IOException {
+    /** The pieces' SHA-1s over exactly {@code sizes[i]} bytes of each file; a file that changed size meanwhile is an error. */
+    private static byte[] hash(List<Path> files, long[] sizes, long total, int pieceLength) throws IOException {
         Sha1 sha1 = Sha1.create();
         int count = (int) ((total + pieceLength - 1) / pieceLength);
         byte[] out = new byte[count * 20];
         ByteBuffer buf = Sha1.buffer(pieceLength);
         int n = 0;
-        for (Path p : files) {
-            try (FileChannel in = FileChannel.open(p, StandardOpenOption.READ)) {
-                while (in.read(buf) >= 0) {
+        for (int i = 0; i < sizes.length; i++) {
+            try (FileChannel in = FileChannel.open(files.get(i), StandardOpenOption.READ)) {
+                long left = sizes[i];
+                while (left > 0) {
+                    int want = (int) Math.min(buf.remaining(), left);
+                    int r = in.read(buf.limit(buf.position() + want));
+                    buf.limit(buf.capacity());
+                    if (r < 0) {
+                        throw new IOException("files changed while hashing: " + files.get(i) + " is shorter than "
+                                + sizes[i] + " bytes");
+                    }
+                    left -= r;
                     if (!buf.hasRemaining()) {
-                        if (n == count) {
-                            throw new IOException("files changed while hashing: more than " + count + " pieces");
-                        }
                         sha1.update(buf.flip());
                         System.arraycopy(sha1.digest(), 0, out, 20 * n++, 20);
                         buf.clear();
                     }
                 }
+                if (in.size() != sizes[i]) {
+                    throw new IOException("files changed while hashing: " + files.get(i) + " is now " + in.size()
+                            + " bytes, not " + sizes[i]);
+                }
             }
         }
         if (buf.position() > 0) {
-            if (n == count) {
-                throw new IOException("files changed while hashing: more than " + count + " pieces");
-            }
             sha1.update(buf.flip());
             System.arraycopy(sha1.digest(), 0, out, 20 * n++, 20);
-        }
-        if (n != count) {
-            throw new IOException("files changed while hashing: expected " + count + " pieces, hashed " + n);
         }
         return out;
     }

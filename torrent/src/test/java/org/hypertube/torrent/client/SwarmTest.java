@@ -198,4 +198,41 @@ class SwarmTest {
         assertThat(TestData.difference(data.resolve("a.bin"), tmp.resolve("leech/pack/a.bin"))).isNull();
         assertThat(TestData.difference(data.resolve("b.bin"), tmp.resolve("leech/pack/b.bin"))).isNull();
     }
+
+    @Test
+    void aTrackerHearsOneAnnounceWhenATorrentStartsNotTwo() throws Exception {
+        // A tracker that asks for announces a minute apart and counts them.
+        java.util.concurrent.atomic.AtomicInteger announces = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/announce", ex -> {
+            announces.incrementAndGet();
+            byte[] reply = "d8:intervali60e5:peers0:e".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            ex.sendResponseHeaders(200, reply.length);
+            ex.getResponseBody().write(reply);
+            ex.close();
+        });
+        http.start();
+        toClose.add(() -> http.stop(0));
+        String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/announce";
+        Path data = TestData.file(tmp.resolve("seed/clip.bin"), 200_000, 7);
+        Metainfo m = Metainfo.parse(new TorrentCreator().tracker(url).pieceLength(16 * 1024).create(data));
+        // A complete torrent (its check finds every piece, so it completes during the check) and
+        // an empty one: each announces "started" once, then waits for the interval.
+        Torrent seeding = client("seed", null).add(m);
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (announces.get() < 1 && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(seeding.state()).isEqualTo(TorrentState.SEEDING);
+        Thread.sleep(1_500);
+        assertThat(announces.get()).as("announces of the seeding torrent").isEqualTo(1);
+        client("leech", null).add(m);
+        until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (announces.get() < 2 && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(1_500);
+        assertThat(announces.get()).as("and of the empty one").isEqualTo(2);
+    }
 }
