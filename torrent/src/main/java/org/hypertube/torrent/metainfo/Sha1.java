@@ -164,25 +164,26 @@ public abstract sealed class Sha1 permits Sha1.Jdk, Sha1.Native {
             if (n == 0) {
                 return;
             }
+            if (data.isDirect()) {
+                try {
+                    hash(MemorySegment.ofBuffer(data), n);
+                } finally {
+                    // A direct buffer's segment does not keep the buffer (and its memory) alive during the call.
+                    java.lang.ref.Reference.reachabilityFence(data);
+                }
+            } else {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment copy = arena.allocate(n);
+                    copy.copyFrom(MemorySegment.ofBuffer(data));
+                    hash(copy, n);
+                }
+            }
+        }
+
+        private void hash(MemorySegment src, long n) {
             try {
-                if (data.isDirect()) {
-                    MemorySegment src = MemorySegment.ofBuffer(data);
-                    try {
-                        if ((int) UPDATE.invokeExact(ctx, src, (long) n) != 1) {
-                            throw new IllegalStateException("SHA1_Update failed");
-                        }
-                    } finally {
-                        // A direct buffer's segment does not keep the buffer (and its memory) alive during the call.
-                        java.lang.ref.Reference.reachabilityFence(data);
-                    }
-                } else {
-                    try (Arena arena = Arena.ofConfined()) {
-                        MemorySegment src = arena.allocate(n);
-                        src.copyFrom(MemorySegment.ofBuffer(data));
-                        if ((int) UPDATE.invokeExact(ctx, src, (long) n) != 1) {
-                            throw new IllegalStateException("SHA1_Update failed");
-                        }
-                    }
+                if ((int) UPDATE.invokeExact(ctx, src, n) != 1) {
+                    throw new IllegalStateException("SHA1_Update failed");
                 }
             } catch (Throwable t) {
                 throw rethrow(t);
