@@ -396,10 +396,13 @@ public final class Storage implements Closeable {
     /** Hashes the given pieces from disk; returns those that match. */
     public BitSet check(BitSet candidates, IntConsumer progress) throws IOException {
         Sha1 sha1 = Sha1.create();
-        ByteBuffer buf = Sha1.buffer(info.pieceLength());
+        ByteBuffer buf = null; // a piece's worth, once a piece is on disk (a new download has none)
         BitSet ok = new BitSet(info.pieceCount());
         for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
             if (pieceOnDisk(i)) {
+                if (buf == null) {
+                    buf = Sha1.buffer(info.pieceLength());
+                }
                 int size = info.pieceSize(i);
                 io(i, 0, buf, 0, size, false);
                 sha1.update(buf.slice(0, size));
