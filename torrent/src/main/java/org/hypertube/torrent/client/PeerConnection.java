@@ -8,10 +8,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.util.BitSet;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingDeque;
 import org.hypertube.torrent.peer.Handshake;
@@ -24,10 +22,9 @@ import org.hypertube.torrent.pieces.Block;
  * message to the session; the writer thread drains {@link #queue}. Fields marked "session" are
  * guarded by the session's lock.
  */
-final class PeerConnection {
+final class PeerConnection extends Peer implements ExtensionPeer {
     /** More queued outgoing items than this means the peer is not reading: drop it. */
     static final int MAX_QUEUED = 20_000;
-    static final int MAX_RECENTLY_ABORTED = 2_000;
 
     final TorrentSession session;
     final Socket socket;
@@ -36,8 +33,6 @@ final class PeerConnection {
     final byte[] peerId;
     final boolean fast;
     final boolean extensions;
-    /** Identity for bans: address plus peer id, since many peers may share one IP (loopback, NAT). */
-    final String key;
     private final DataInputStream in;
     /** The buffer under {@link #in}; DataInputStream itself buffers nothing, so reads on either stay in step. */
     private final PeerInput raw;
@@ -47,36 +42,20 @@ final class PeerConnection {
     /** Set when the session closed the connection for idleness. */
     private volatile String idleReason;
 
-    // session state
+    // session state (see Peer for the requesting and availability state)
     boolean amChoking = true;
-    boolean amInterested;
-    boolean peerChoking = true;
     boolean peerInterested;
-    boolean seed;
-    boolean registered;
-    BitSet has = new BitSet();
-    final LinkedHashSet<Block> outstanding = new LinkedHashSet<>();
-    final LinkedHashSet<Block> recentlyAborted = new LinkedHashSet<>();
-    final Set<Integer> allowedFast = new HashSet<>();
     /** BEP 6: our canonical Allowed Fast set for this peer (null until the metadata is known) and what we sent of it. */
     java.util.List<Integer> fastSet;
     final Set<Integer> fastGranted = new HashSet<>();
-    /** Requests for blocks of deadline pieces and when each is late (then it is asked of another peer too). */
-    final java.util.HashMap<Block, Long> urgentDue = new java.util.HashMap<>();
-    int peerRequestQueue = 250;
-    int utMetadataId;
-    int metadataSizeClaim;
+    /** The peer's ids for the BEP 10 extensions it supports, by name. */
+    final java.util.Map<String, Integer> theirExtensions = new java.util.HashMap<>();
     String client = "";
-    final RateMeter down = new RateMeter();
     final RateMeter up = new RateMeter();
-    long lastBlockAt;
-    long lastRequestAt;
     long lastSentAt;
     long unchokedAt;
     long chokedAt;
-    boolean snubbed;
     boolean droppedAsSeed;
-    int unrequestedBlocks;
     int uploadsQueued;
 
     /** An upload to do on the writer thread: read from storage and send. */
@@ -84,6 +63,7 @@ final class PeerConnection {
 
     PeerConnection(TorrentSession session, Socket socket, DataInputStream in, PeerInput rawInput, Handshake theirs,
             boolean outgoing, long now) throws IOException {
+        super(banKey((InetSocketAddress) socket.getRemoteSocketAddress(), theirs.peerId()));
         this.session = session;
         this.socket = socket;
         this.address = (InetSocketAddress) socket.getRemoteSocketAddress();
@@ -91,7 +71,6 @@ final class PeerConnection {
         this.peerId = theirs.peerId();
         this.fast = theirs.supportsFast() && Handshake.ourReserved()[7] != 0;
         this.extensions = theirs.supportsExtensions();
-        this.key = address.getAddress().getHostAddress() + "/" + HexFormat.of().formatHex(peerId);
         this.in = in;
         this.raw = rawInput;
         this.out = new BufferedOutputStream(socket.getOutputStream(), 256 * 1024);
@@ -99,12 +78,33 @@ final class PeerConnection {
         this.chokedAt = now;
     }
 
+    /** Many peers may share one IP (loopback, NAT): a ban is for the address and the peer id together. */
+    static String banKey(InetSocketAddress address, byte[] peerId) {
+        return address.getAddress().getHostAddress() + "/" + HexFormat.of().formatHex(peerId);
+    }
+
+    @Override
+    public int extensionId(String name) {
+        return theirExtensions.getOrDefault(name, 0);
+    }
+
+    @Override
+    public void sendExtended(int theirId, byte[] payload) {
+        send(new PeerMessage.Extended(theirId, payload));
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return address;
+    }
+
     void start() {
         Thread.ofVirtual().name("peer-read-" + address).start(this::readLoop);
         Thread.ofVirtual().name("peer-write-" + address).start(this::writeLoop);
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed;
     }
 
@@ -125,6 +125,7 @@ final class PeerConnection {
     }
 
     /** Queues a batch of requests as one item: one wake-up of the writer and one write for all of them. */
+    @Override
     void sendRequests(java.util.List<Block> blocks) {
         enqueue(encodeRequests(blocks));
     }
@@ -165,11 +166,14 @@ final class PeerConnection {
         queue.add(item);
     }
 
-    void rememberAborted(Block b) {
-        recentlyAborted.add(b);
-        if (recentlyAborted.size() > MAX_RECENTLY_ABORTED) {
-            recentlyAborted.removeFirst();
-        }
+    @Override
+    void sendCancel(Block b) {
+        send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length()));
+    }
+
+    @Override
+    void interestChanged() {
+        send(amInterested ? new PeerMessage.Interested() : new PeerMessage.NotInterested());
     }
 
     private void readLoop() {
@@ -325,6 +329,7 @@ final class PeerConnection {
         }
     }
 
+    @Override
     synchronized void close() {
         if (closed) {
             return;

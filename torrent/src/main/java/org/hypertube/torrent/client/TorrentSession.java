@@ -2,16 +2,13 @@ package org.hypertube.torrent.client;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +17,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.hypertube.torrent.metainfo.InfoHash;
 import org.hypertube.torrent.metainfo.Magnet;
 import org.hypertube.torrent.metainfo.Metainfo;
@@ -29,7 +26,6 @@ import org.hypertube.torrent.metainfo.TorrentFile;
 import org.hypertube.torrent.metainfo.TorrentInfo;
 import org.hypertube.torrent.peer.ExtensionHandshake;
 import org.hypertube.torrent.peer.MessageCodec;
-import org.hypertube.torrent.peer.MetadataMessage;
 import org.hypertube.torrent.peer.PeerMessage;
 import org.hypertube.torrent.peer.PeerProtocolException;
 import org.hypertube.torrent.pieces.Block;
@@ -37,19 +33,20 @@ import org.hypertube.torrent.pieces.PiecePicker;
 import org.hypertube.torrent.storage.ResumeData;
 import org.hypertube.torrent.storage.SavedMetadata;
 import org.hypertube.torrent.storage.Storage;
-import org.hypertube.torrent.stream.StreamTimeoutException;
 import org.hypertube.torrent.stream.TorrentStream;
 import org.hypertube.torrent.tracker.AnnounceRequest;
-import org.hypertube.torrent.tracker.TrackerException;
 import org.hypertube.torrent.tracker.TrackerTiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One torrent's state and decisions. All mutable state is guarded by {@code this}; nothing under
- * the lock blocks on I/O (sends are queued, hashing and disk writes run on the client's pool).
+ * One torrent: a thin coordinator over parts that each own their state — the {@link PeerList} fed
+ * by {@link PeerSource}s, the {@link Requester}, {@link ReaderWishes}, the {@link PieceAssembly},
+ * the {@link SmartBan}, {@link UploadSlots}, {@link FilePriorities} and the BEP 10
+ * {@link Extensions}. All mutable state is guarded by {@code this}; nothing under the lock blocks
+ * on I/O (sends are queued, hashing and disk writes run on the client's pool).
  */
-final class TorrentSession implements Torrent {
+final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAssembly.Host, Announcer.Torrent {
     private static final Logger log = LoggerFactory.getLogger(TorrentSession.class);
 
     static {
@@ -77,25 +74,12 @@ final class TorrentSession implements Torrent {
             }
         }
     }
-    static final int OUR_UT_METADATA_ID = 2;
+    /** Our BEP 10 message ids (libtorrent uses the same). */
+    static final int UT_PEX_ID = 1;
+    static final int UT_METADATA_ID = 2;
     static final int OUR_REQUEST_QUEUE = 500;
-    /** Unverified piece data held in memory at most (anacrolix uses 64 MiB). */
-    static final long UNVERIFIED_BUDGET = 128L << 20;
-    static final int REQUEST_QUEUE_SECONDS = 3;
-    static final int MIN_PIPELINE = 32;
-    static final int ENDGAME_REQUESTS = 4;
-    static final int MAX_PIPELINE = 500;
-    static final int CHOKE_INTERVAL_MS = 10_000;
-    static final int BAN_STRIKES = 2;
     static final int MAX_UNREQUESTED = 64;
     private static final String BOTH_SEEDS = "both sides are seeds";
-    /** Streaming: deadlines up to this (ms of media from a reader's position; head and tail are 0) go to the fastest peers. */
-    static final long CRITICAL_DEADLINE = 2_000;
-    /** A request for a deadline block is re-sent to another peer this long after it was due at the latest. */
-    static final long LATE_REQUEST_MS = 3_000;
-    /** ... or this long past the peer's expected delivery time, whichever is later. */
-    static final long LATE_GRACE_MS = 2_000;
-    static final int MAX_REREQUESTS_PER_TICK = 64;
 
     private final TorrentClient client;
     private final InfoHash infoHash;
@@ -104,70 +88,40 @@ final class TorrentSession implements Torrent {
     /** Where the torrent's files go: {@code dir}, or {@code dir/<info-hash>} in folder-per-torrent mode. */
     private final Path dataDir;
     private final Optional<Magnet> magnet;
-    private final TrackerTiers trackers;
     private final Random random = new Random();
     private volatile CountDownLatch completed = new CountDownLatch(1);
     private final CountDownLatch metadataLatch = new CountDownLatch(1);
-    /** Wakes the announcer early (completion, closing) without interrupting a tracker exchange. */
-    private final java.util.concurrent.Semaphore announceWake = new java.util.concurrent.Semaphore(0);
-    /** Set once the announcer stopped waiting for the first check (a later check must not wake it early). */
-    private volatile boolean announcing;
 
     private TorrentInfo info;
     private Storage storage;
     private PiecePicker picker;
+    private Requester requester;
+    private volatile PieceAssembly assembly;
+    private FilePriorities priorities;
     private boolean ready;
     private TorrentState state;
     private String error;
     private final List<PeerConnection> peers = new ArrayList<>();
-    private final Map<InetSocketAddress, Long> candidates = new LinkedHashMap<>();
-    private final Map<InetSocketAddress, Integer> failures = new HashMap<>();
-    private final Set<InetSocketAddress> connectingTo = new HashSet<>();
-    private final Set<InetSocketAddress> selfAddresses = new HashSet<>();
+    private final PeerList peerList = new PeerList();
+    private final List<PeerSource> sources = new ArrayList<>();
+    private final Announcer announcer;
+    private final Extensions extensions = new Extensions();
+    private final SmartBan smartBan = new SmartBan();
+    private final UploadSlots uploadSlots;
+    private final ReaderWishes wishes = new ReaderWishes();
     private final Set<String> banned = new HashSet<>();
-    private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
-    private final Map<String, Integer> strikes = new HashMap<>();
-    /** Pieces being assembled, by index (allocated with the metadata). */
-    private PieceBuffer[] buffers = new PieceBuffer[0];
-    /**
-     * Piece buffers back from verification, reused: a piece-sized array is costly to allocate and zero.
-     * Guarded by itself, not by the session: the hashing threads return buffers without the session lock.
-     */
-    private final java.util.ArrayDeque<java.nio.ByteBuffer> spareBuffers = new java.util.ArrayDeque<>();
-    /** Hash results waiting for the session lock; hashing threads never wait for it (see {@link #verifyAndWrite}). */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Checked> checkedQueue = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
-    /** Pieces with a failed attempt on record: their good data is kept until the smart ban has compared it. */
-    private final Set<Integer> smartBanPending = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Spare buffers kept at most (set once the metadata is known). */
-    private volatile int maxSpareBuffers = 16;
-    private int pieceBuffersAllocated;
-
-    /** One hash result; {@code data} is null for a good piece whose buffer already went back to the pool. */
-    private record Checked(int piece, boolean ok, java.nio.ByteBuffer data, String[] who) {}
-    /** Blocks of failed attempts: piece → block → (peer key, CRC of what it sent), for smart banning. */
-    private final Map<Integer, Map<Integer, Map.Entry<String, Long>>> failedBlocks = new HashMap<>();
-    private int[] filePriorities;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private long downloaded;
     private long uploaded;
     private long verifiedBytes;
     private final RateMeter downRate = new RateMeter();
     private final RateMeter upRate = new RateMeter();
-    private long lastChoke;
-    private final Choker choker = new Choker(random);
     private boolean resumeDirty;
-    private boolean announcedComplete;
     private volatile boolean closed;
     private volatile boolean paused;
-    /** Open readers and the deadlines their wishes set (piece → deadline). */
+    /** Open readers; their wishes set the pieces' deadlines. */
     private final List<SessionStream> streams = new ArrayList<>();
-    private final Map<Integer, Long> wishes = new HashMap<>();
     private Thread scheduler;
-    private Thread announcer;
-    // BEP 9 state while fetching metadata
-    private byte[] metadata;
-    private BitSet metadataHave;
-    private long[] metadataRequestedAt;
 
     TorrentSession(TorrentClient client, InfoHash infoHash, Optional<Metainfo> metainfo, Optional<Magnet> magnet, Path dir,
             Path dataDir) {
@@ -179,13 +133,18 @@ final class TorrentSession implements Torrent {
         List<List<String>> tiers = new ArrayList<>();
         metainfo.ifPresent(m -> tiers.addAll(m.trackerTiers()));
         magnet.ifPresent(m -> m.trackers().forEach(t -> tiers.add(List.of(t))));
-        this.trackers = new TrackerTiers(tiers, client.trackerTimeout(), client.clock(), random);
+        this.announcer = new Announcer(this, new TrackerTiers(tiers, client.trackerTimeout(), client.clock(), random),
+                client.minAnnounceInterval());
+        this.uploadSlots = new UploadSlots(infoHash, random, client.uploadSlots());
         this.state = metainfo.isPresent() ? TorrentState.CHECKING : TorrentState.FETCHING_METADATA;
-        magnet.ifPresent(m -> m.peers().forEach(p -> candidates.put(new InetSocketAddress(p.getHostString(), p.getPort()), 0L)));
+        magnet.ifPresent(m -> peerList.offer(
+                m.peers().stream().map(p -> new InetSocketAddress(p.getHostString(), p.getPort())).toList(), "magnet"));
         metainfo.ifPresent(m -> this.info = m.info());
         if (info != null) {
             metadataLatch.countDown();
         }
+        extensions.register(UT_METADATA_ID, new MetadataExchange(this, random, this::now));
+        sources.add(announcer);
     }
 
     Path dataDirectory() {
@@ -199,11 +158,24 @@ final class TorrentSession implements Torrent {
             log.info("{} fetching metadata from peers", infoHash);
         }
         scheduler = Thread.ofVirtual().name("scheduler-" + infoHash.shortHex()).start(this::schedulerLoop);
-        announcer = Thread.ofVirtual().name("announce-" + infoHash.shortHex()).start(this::announceLoop);
+        PeerSource.Sink sink = this::offerPeers;
+        sources.forEach(s -> s.start(sink));
     }
 
     long now() {
         return client.clock().millis();
+    }
+
+    /** Candidates from any {@link PeerSource}, on any thread. */
+    private synchronized void offerPeers(Collection<InetSocketAddress> found, String source) {
+        if (closed) {
+            return;
+        }
+        int added = peerList.offer(found, source);
+        if (added > 0) {
+            log.debug("{} {} new peers from {}", infoHash, added, source);
+        }
+        connectMore();
     }
 
     // ---------------------------------------------------------------- public API
@@ -315,10 +287,18 @@ final class TorrentSession implements Torrent {
                 }
             }
             out.add(new FileInfo(tf.displayPath(), real < paths.size() ? paths.get(real) : null, tf.length(), verified,
-                    filePriorities == null ? PiecePicker.DEFAULT_PRIORITY : filePriorities[f]));
+                    priorities().ofFile(f)));
             real++;
         }
         return out;
+    }
+
+    /** Once the metadata is known: every file at the default priority, or only those a magnet's {@code so} selects. */
+    private FilePriorities priorities() {
+        if (priorities == null) {
+            priorities = new FilePriorities(info, magnet.map(Magnet::selectOnly).orElse(List.of()));
+        }
+        return priorities;
     }
 
     @Override
@@ -326,56 +306,21 @@ final class TorrentSession implements Torrent {
         if (info == null) {
             throw new IllegalStateException("metadata not known yet");
         }
-        List<Integer> real = realFiles();
-        if (fileIndex < 0 || fileIndex >= real.size()) {
-            throw new IndexOutOfBoundsException("file " + fileIndex + " of " + real.size());
-        }
+        int f = priorities().fileIndex(fileIndex); // also before the files were checked: the check keeps what was set
         if (priority < 0 || priority > PiecePicker.MAX_PRIORITY) {
             throw new IllegalArgumentException("priority " + priority + " is not in 0.." + PiecePicker.MAX_PRIORITY);
         }
-        ensurePriorities(); // also before the files were checked: the check keeps what was set
-        filePriorities[real.get(fileIndex)] = priority;
+        priorities.set(f, priority);
         applyFilePriorities();
         peers.forEach(this::updateInterest);
         peers.forEach(this::fillRequests);
-    }
-
-    /** Once the metadata is known: every file at the default priority, or only those a magnet's {@code so} selects. */
-    private void ensurePriorities() {
-        if (filePriorities != null) {
-            return;
-        }
-        filePriorities = new int[info.files().size()];
-        java.util.Arrays.fill(filePriorities, PiecePicker.DEFAULT_PRIORITY);
-        magnet.filter(m -> !m.selectOnly().isEmpty()).ifPresent(m -> {
-            // BEP 53 indices count real files only.
-            int realIndex = 0;
-            for (int f = 0; f < info.files().size(); f++) {
-                if (!info.files().get(f).pad()) {
-                    filePriorities[f] = m.selectOnly().contains(realIndex) ? PiecePicker.DEFAULT_PRIORITY : 0;
-                    realIndex++;
-                }
-            }
-        });
     }
 
     private void applyFilePriorities() {
         if (picker == null) {
             return;
         }
-        // A piece gets the highest priority of the files it touches (a shared boundary piece is needed by both).
-        int[] prio = new int[info.pieceCount()];
-        for (int f = 0; f < info.files().size(); f++) {
-            TorrentFile tf = info.files().get(f);
-            if (tf.pad() || tf.length() == 0) {
-                continue;
-            }
-            int first = (int) (tf.offset() / info.pieceLength());
-            int last = (int) ((tf.offset() + tf.length() - 1) / info.pieceLength());
-            for (int p = first; p <= last; p++) {
-                prio[p] = Math.max(prio[p], filePriorities[f]);
-            }
-        }
+        int[] prio = priorities().pieces();
         for (int p = 0; p < prio.length; p++) {
             picker.setPriority(p, prio[p]);
         }
@@ -385,22 +330,11 @@ final class TorrentSession implements Torrent {
             // A skipped file was selected again (by a reader, say): back to downloading.
             state = TorrentState.DOWNLOADING;
             completed = new CountDownLatch(1);
-            announcedComplete = false;
+            announcer.downloadingAgain();
             resumeDirty = true;
-            candidates.replaceAll((a, t) -> 0L);
-            failures.clear();
+            peerList.retryAll();
             log.info("{} downloading again: a file was selected", infoHash);
         }
-    }
-
-    private List<Integer> realFiles() {
-        List<Integer> real = new ArrayList<>();
-        for (int f = 0; f < info.files().size(); f++) {
-            if (!info.files().get(f).pad()) {
-                real.add(f);
-            }
-        }
-        return real;
     }
 
     // ---------------------------------------------------------------- streaming
@@ -413,32 +347,16 @@ final class TorrentSession implements Torrent {
         if (info == null) {
             throw new IllegalStateException("metadata of " + infoHash + " not known yet");
         }
-        List<Integer> real = realFiles();
-        if (fileIndex < 0 || fileIndex >= real.size()) {
-            throw new IndexOutOfBoundsException("file " + fileIndex + " of " + real.size());
-        }
-        int f = real.get(fileIndex);
+        int f = priorities().fileIndex(fileIndex);
         TorrentFile tf = info.files().get(f);
         SessionStream s = new SessionStream(this, fileIndex, tf.offset(), tf.length());
         streams.add(s);
-        if (filePriorities != null && filePriorities[f] == 0) {
-            filePriorities[f] = PiecePicker.DEFAULT_PRIORITY;
+        if (priorities.raiseForReader(f) && picker != null) {
             applyFilePriorities();
             peers.forEach(this::updateInterest);
         }
         updateWishes();
         return s;
-    }
-
-    /** Raises the priority of skipped files that a reader opened before the torrent was checked. */
-    private void raiseStreamedFiles() {
-        List<Integer> real = realFiles();
-        for (SessionStream s : streams) {
-            int f = real.get(s.fileIndex());
-            if (filePriorities[f] == 0) {
-                filePriorities[f] = PiecePicker.DEFAULT_PRIORITY;
-            }
-        }
     }
 
     synchronized boolean streamOpen(SessionStream s) {
@@ -520,8 +438,9 @@ final class TorrentSession implements Torrent {
                 }
                 long left = until - System.nanoTime();
                 if (left <= 0) {
-                    throw new StreamTimeoutException("no verified data at offset " + (at - s.fileOffset) + " of file "
-                            + s.fileIndex() + " of " + infoHash + " within " + Duration.ofNanos(timeoutNanos));
+                    throw new org.hypertube.torrent.stream.StreamTimeoutException("no verified data at offset "
+                            + (at - s.fileOffset) + " of file " + s.fileIndex() + " of " + infoHash + " within "
+                            + Duration.ofNanos(timeoutNanos));
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -547,179 +466,28 @@ final class TorrentSession implements Torrent {
         s.read((int) (at / pl), (int) (at % pl), dst, off, len);
     }
 
-    /**
-     * Recomputes the deadlines from every open reader: head and tail at 0 until verified, then the
-     * window from each reader's position, nearer pieces sooner (a deadline is the time in ms at which
-     * the media reaches the piece, at the rate the window was sized for). A piece keeps the most
-     * urgent deadline any reader gives it. Then peers are asked at once.
-     */
+    /** The readers' deadlines set in the picker, then sources asked at once. */
     private void updateWishes() {
         if (picker == null) {
             return;
         }
-        Map<Integer, Long> next = new HashMap<>();
+        List<ReaderWishes.Reader> readers = new ArrayList<>();
         if (state != TorrentState.SEEDING) {
-            long pl = info.pieceLength();
             for (SessionStream s : streams) {
-                if (s.length == 0) {
-                    continue;
-                }
-                wishRange(next, s.fileOffset, s.fileOffset + Math.min(s.length, TorrentStream.HEAD_TAIL_BYTES), 0);
-                wishRange(next, s.fileOffset + Math.max(0, s.length - TorrentStream.HEAD_TAIL_BYTES), s.fileOffset + s.length, 0);
-                if (s.wishPosition < s.length) {
-                    long from = s.fileOffset + s.wishPosition;
-                    long to = s.fileOffset + Math.min(s.length, s.wishPosition + s.window);
-                    for (int p = (int) (from / pl); p <= (int) ((to - 1) / pl); p++) {
-                        if (picker.have(p)) {
-                            continue;
-                        }
-                        long distance = Math.max(0, p * pl - from);
-                        long d = 1 + distance * (TorrentStream.READAHEAD_SECONDS * 1000L) / s.window;
-                        next.merge(p, d, Math::min);
-                    }
-                }
+                readers.add(new ReaderWishes.Reader(s.fileOffset, s.length, s.wishPosition, s.window));
             }
         }
-        for (int p : wishes.keySet()) {
-            if (!next.containsKey(p)) {
-                picker.clearDeadline(p);
-            }
-        }
-        wishes.clear();
-        wishes.putAll(next);
-        next.forEach(picker::setDeadline);
-        if (ready && !closed && !paused && state == TorrentState.DOWNLOADING) {
-            rebalance();
+        wishes.apply(readers, picker, info.pieceLength());
+        if (downloadingNow()) {
+            requester.rebalance(sources(), now());
         }
     }
 
-    private void wishRange(Map<Integer, Long> next, long from, long to, long deadline) {
-        long pl = info.pieceLength();
-        for (int p = (int) (from / pl); p <= (int) ((to - 1) / pl); p++) {
-            if (!picker.have(p)) {
-                next.merge(p, deadline, Math::min);
-            }
-        }
+    private boolean downloadingNow() {
+        return ready && !closed && !paused && state == TorrentState.DOWNLOADING;
     }
 
-    /**
-     * Serves readers now: fastest peers first, each gives up its newest requests for pieces without
-     * a deadline while deadline blocks it could fetch are not asked of anyone, then asks for more.
-     */
-    private void rebalance() {
-        long now = now();
-        List<PeerConnection> byRate = new ArrayList<>(peers);
-        byRate.sort(Comparator.comparingLong((PeerConnection p) -> p.down.rate(now)).reversed());
-        for (PeerConnection p : byRate) {
-            cancelForDeadlines(p);
-            fillRequests(p, true);
-        }
-    }
-
-    private void cancelForDeadlines(PeerConnection p) {
-        if (!picker.hasDeadlines() || p.isClosed() || !p.amInterested || p.peerChoking || p.outstanding.isEmpty()) {
-            return;
-        }
-        int plain = 0;
-        for (Block b : p.outstanding) {
-            if (!picker.hasDeadline(b.piece())) {
-                plain++;
-            }
-        }
-        if (plain == 0) {
-            return;
-        }
-        int starving = picker.unrequestedDeadlineBlocks(p.has, p.seed, Long.MAX_VALUE, plain);
-        if (starving == 0) {
-            return;
-        }
-        List<Block> victims = new ArrayList<>(starving);
-        for (Block b : p.outstanding.reversed()) {
-            if (victims.size() >= starving) {
-                break;
-            }
-            if (!picker.hasDeadline(b.piece())) {
-                victims.add(b);
-            }
-        }
-        for (Block b : victims) {
-            p.outstanding.remove(b);
-            picker.abort(b);
-            p.rememberAborted(b);
-            p.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length()));
-        }
-        log.debug("{} cancelled {} background requests to {} for streaming", infoHash, victims.size(), p);
-    }
-
-    /**
-     * A deadline block asked of a peer that has not delivered it in time is asked of the fastest
-     * other peer that has the piece (at most two peers per block); the loser is cancelled on arrival.
-     */
-    private void reRequestLate(long now) {
-        int budget = MAX_REREQUESTS_PER_TICK;
-        for (PeerConnection p : new ArrayList<>(peers)) {
-            if (!picker.hasDeadlines()) {
-                p.urgentDue.clear();
-                continue;
-            }
-            for (var it = p.urgentDue.entrySet().iterator(); it.hasNext() && budget > 0;) {
-                var e = it.next();
-                Block b = e.getKey();
-                if (!p.outstanding.contains(b) || picker.isReceived(b) || !picker.hasDeadline(b.piece())) {
-                    it.remove();
-                    continue;
-                }
-                if (now < e.getValue()) {
-                    continue;
-                }
-                PeerConnection q = fastestOtherFor(p, b, now);
-                if (q == null) {
-                    continue; // nobody else has it now: look again next tick
-                }
-                it.remove();
-                if (!picker.requestAgain(b)) {
-                    continue;
-                }
-                budget--;
-                log.debug("{} block {} late from {}: asking {} too", infoHash, b, p, q);
-                if (q.outstanding.isEmpty()) {
-                    q.lastRequestAt = now;
-                }
-                q.urgentDue.put(b, dueAt(q, now));
-                q.outstanding.add(b);
-                q.send(new PeerMessage.Request(b.piece(), b.begin(), b.length()));
-            }
-        }
-    }
-
-    private PeerConnection fastestOtherFor(PeerConnection late, Block b, long now) {
-        PeerConnection best = null;
-        long bestRate = -1;
-        for (PeerConnection q : peers) {
-            if (q == late || q.isClosed() || q.snubbed || !q.amInterested || !(q.seed || q.has.get(b.piece()))
-                    || (q.peerChoking && !q.allowedFast.contains(b.piece())) || q.outstanding.contains(b)) {
-                continue;
-            }
-            long r = q.down.rate(now);
-            if (r > bestRate) {
-                best = q;
-                bestRate = r;
-            }
-        }
-        return best;
-    }
-
-    /**
-     * When a deadline block asked of {@code p} now is late: after 3 s, or 2 s past its expected
-     * delivery behind the requests already queued at that peer's measured rate, whichever is later.
-     */
-    private long dueAt(PeerConnection p, long now) {
-        long rate = p.down.rate(now);
-        long expected = rate <= 0 ? 0 : (p.outstanding.size() + 1L) * Block.SIZE * 1000 / rate;
-        return now + Math.max(LATE_REQUEST_MS, expected + LATE_GRACE_MS);
-    }
-
-    // ---------------------------------------------------------------- pause
+    // ---------------------------------------------------------------- pause, close
 
     @Override
     public void pause() {
@@ -733,7 +501,7 @@ final class TorrentSession implements Torrent {
             log.info("{} paused", infoHash);
         }
         toClose.forEach(PeerConnection::close);
-        announceWake.release();
+        announcer.wake();
     }
 
     @Override
@@ -743,12 +511,10 @@ final class TorrentSession implements Torrent {
                 return;
             }
             paused = false;
-            // Every peer we knew is worth a try again at once.
-            candidates.replaceAll((a, t) -> 0L);
-            failures.clear();
+            peerList.retryAll(); // every peer we knew is worth a try again at once
             log.info("{} resumed", infoHash);
         }
-        announceWake.release();
+        announcer.wake();
     }
 
     @Override
@@ -757,9 +523,13 @@ final class TorrentSession implements Torrent {
     }
 
     @Override
+    public boolean closed() {
+        return closed;
+    }
+
+    @Override
     public synchronized void connect(InetSocketAddress peer) {
-        candidates.put(peer, 0L);
-        failures.remove(peer);
+        peerList.connectNow(peer);
     }
 
     @Override
@@ -792,7 +562,9 @@ final class TorrentSession implements Torrent {
             }
             toClose = new ArrayList<>(peers);
             notifyAll(); // readers waiting for pieces get an IOException
-            java.util.Arrays.fill(buffers, null);
+            if (assembly != null) {
+                assembly.clearAll();
+            }
         }
         dropSpareBuffers();
         toClose.forEach(PeerConnection::close);
@@ -805,17 +577,7 @@ final class TorrentSession implements Torrent {
                 Thread.currentThread().interrupt();
             }
         }
-        if (announcer != null) {
-            announceWake.release();
-            try {
-                if (!announcer.join(Duration.ofSeconds(2))) {
-                    announcer.interrupt();
-                    announcer.join(Duration.ofSeconds(2));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        sources.forEach(PeerSource::stop);
         saveResume();
         synchronized (this) {
             try {
@@ -830,7 +592,7 @@ final class TorrentSession implements Torrent {
         completed.countDown();
         metadataLatch.countDown();
         log.info("{} closed: downloaded {} bytes, uploaded {} bytes, {} piece buffers allocated", infoHash, downloaded, uploaded,
-                pieceBuffersAllocated);
+                assembly == null ? 0 : assembly.allocated());
     }
 
     @Override
@@ -865,10 +627,12 @@ final class TorrentSession implements Torrent {
                 }
                 storage = s;
                 picker = new PiecePicker(ti.pieceCount(), ti.pieceLength(), ti.totalLength(), random);
-                buffers = new PieceBuffer[ti.pieceCount()];
-                maxSpareBuffers = (int) Math.max(4, UNVERIFIED_BUDGET / ti.pieceLength()) + 16;
-                ensurePriorities();
-                raiseStreamedFiles();
+                requester = new Requester(picker, ti.pieceLength(), infoHash);
+                assembly = new PieceAssembly(infoHash, ti, s, this);
+                for (SessionStream st : streams) {
+                    // Readers opened before the check raise the files they read.
+                    priorities().raiseForReader(priorities.fileIndex(st.fileIndex()));
+                }
                 for (int i = verified.nextSetBit(0); i >= 0; i = verified.nextSetBit(i + 1)) {
                     picker.pieceVerified(i);
                     verifiedBytes += ti.pieceSize(i);
@@ -888,9 +652,7 @@ final class TorrentSession implements Torrent {
                     becameReady(p);
                 }
                 updateWishes();
-                if (!announcing) {
-                    announceWake.release(); // the announcer waits for the check: announce now, not at its next poll
-                }
+                announcer.checked();
                 notifyAll();
             }
             saveResume();
@@ -918,7 +680,7 @@ final class TorrentSession implements Torrent {
         fillRequests(p);
     }
 
-    private void register(PeerConnection p) {
+    private void register(Peer p) {
         if (p.registered) {
             return;
         }
@@ -927,6 +689,17 @@ final class TorrentSession implements Torrent {
             picker.seedJoined();
         } else {
             picker.peerBitfield(p.has);
+        }
+    }
+
+    private void unregister(Peer p) {
+        if (p.registered) {
+            if (p.seed) {
+                picker.seedLeft();
+            } else {
+                picker.peerLost(p.has);
+            }
+            p.registered = false;
         }
     }
 
@@ -967,10 +740,10 @@ final class TorrentSession implements Torrent {
     synchronized void added(PeerConnection p) {
         peers.add(p);
         if (p.outgoing) {
-            failures.remove(p.address);
+            peerList.connected(p.address);
         }
         if (p.extensions) {
-            p.send(new PeerMessage.Extended(0, new ExtensionHandshake(Map.of(ExtensionHandshake.UT_METADATA, OUR_UT_METADATA_ID),
+            p.send(new PeerMessage.Extended(0, new ExtensionHandshake(extensions.ourIds(),
                     info == null ? OptionalInt.empty() : OptionalInt.of(info.rawLength()), Optional.of(TorrentClient.CLIENT_NAME),
                     OptionalInt.of(OUR_REQUEST_QUEUE), OptionalInt.of(client.port())).encode()));
         }
@@ -1002,28 +775,17 @@ final class TorrentSession implements Torrent {
         if (!peers.remove(p)) {
             return;
         }
-        for (Block b : p.outstanding) {
-            if (picker != null) {
+        if (picker != null) {
+            for (Block b : p.outstanding) {
                 picker.abort(b);
             }
+            unregister(p);
         }
         p.outstanding.clear();
-        if (p.registered) {
-            if (p.seed) {
-                picker.seedLeft();
-            } else {
-                picker.peerLost(p.has);
-            }
-        }
+        extensions.onClosed(p);
         if (p.outgoing && !banned.contains(p.key)) {
-            if (paused || (p.droppedAsSeed && state == TorrentState.DOWNLOADING)) {
-                // Closed by pause(), or dropped as a fellow seed before a file was selected: no fault of the peer's.
-                failures.remove(p.address);
-                candidates.put(p.address, 0L);
-            } else {
-                failures.merge(p.address, 1, Integer::sum);
-                candidates.put(p.address, now() + 30_000L * failures.get(p.address));
-            }
+            // Closed by pause(), or dropped as a fellow seed before a file was selected: no fault of the peer's.
+            peerList.disconnected(p.address, paused || (p.droppedAsSeed && state == TorrentState.DOWNLOADING), now());
         }
         log.debug("{} peer {} disconnected: {}", infoHash, p, reason);
         // Its blocks are free again: give them to the others.
@@ -1054,54 +816,32 @@ final class TorrentSession implements Torrent {
         if (closed || paused || (!ready && info != null)) {
             return;
         }
-        boolean seeding = state == TorrentState.SEEDING;
-        long now = now();
-        int room = client.maxConnectionsPerTorrent() - peers.size() - connectingTo.size();
-        for (var it = candidates.entrySet().iterator(); it.hasNext() && room > 0;) {
-            var e = it.next();
-            InetSocketAddress a = e.getKey();
-            if (e.getValue() > now || connectingTo.contains(a)) {
-                continue;
-            }
-            if (selfAddresses.contains(a) || bannedAddresses.contains(a) || client.isOwnAddress(a)
-                    || failures.getOrDefault(a, 0) > 5) {
-                it.remove();
-                continue;
-            }
-            if (peers.stream().anyMatch(p -> p.address.equals(a))) {
-                continue;
-            }
-            if (seeding && failures.getOrDefault(a, 0) > 0) {
-                continue;
-            }
-            e.setValue(Long.MAX_VALUE); // not again until this attempt ends
-            connectingTo.add(a);
-            room--;
+        int room = client.maxConnectionsPerTorrent() - peers.size() - peerList.connectingCount();
+        if (room <= 0) {
+            return;
+        }
+        for (InetSocketAddress a : peerList.toDial(room, now(), state == TorrentState.SEEDING,
+                a -> peers.stream().anyMatch(p -> p.address.equals(a)), client::isOwnAddress)) {
             client.dial(this, a);
         }
     }
 
     /** The dial was given up for want of memory on our side: tried again later, not counted against the peer. */
     synchronized void dialPostponed(InetSocketAddress a) {
-        connectingTo.remove(a);
-        candidates.put(a, now() + 30_000L);
+        peerList.dialPostponed(a, now());
     }
 
     synchronized void dialFailed(InetSocketAddress a, String reason) {
-        connectingTo.remove(a);
-        int n = failures.merge(a, 1, Integer::sum);
-        candidates.put(a, now() + Math.min(300_000L, 5_000L << Math.min(n, 6)));
+        peerList.dialFailed(a, now());
         log.debug("{} cannot connect to {}: {}", infoHash, a, reason);
     }
 
     synchronized void dialDone(InetSocketAddress a) {
-        connectingTo.remove(a);
+        peerList.dialDone(a);
     }
 
     synchronized void connectedToSelf(InetSocketAddress a) {
-        connectingTo.remove(a);
-        selfAddresses.add(a);
-        candidates.remove(a);
+        peerList.connectedToSelf(a);
     }
 
     int maxMessageLength() {
@@ -1131,12 +871,10 @@ final class TorrentSession implements Torrent {
                 p.peerChoking = false;
                 fillRequests(p);
             }
-            case PeerMessage.Interested i -> onInterested(p, true);
-            case PeerMessage.NotInterested n -> onInterested(p, false);
+            case PeerMessage.Interested i -> uploadSlots.onInterested(p, true, peers, now(), ourPieces());
+            case PeerMessage.NotInterested n -> uploadSlots.onInterested(p, false, peers, now(), ourPieces());
             case PeerMessage.Have(int piece) -> onHave(p, piece);
-            case PeerMessage.Bitfield(byte[] bits) -> {
-                onBitfield(p, bits);
-            }
+            case PeerMessage.Bitfield(byte[] bits) -> onBitfield(p, bits);
             case PeerMessage.HaveAll h -> {
                 requireFast(p, "have all");
                 setAvailability(p, new BitSet(), true);
@@ -1149,7 +887,7 @@ final class TorrentSession implements Torrent {
                 grantAllowedFast(p);
             }
             case PeerMessage.Request r -> onRequest(p, r);
-            case PeerMessage.Piece(int piece, int begin, byte[] data) -> onBlockLocked(p, piece, begin, java.nio.ByteBuffer.wrap(data), 0, data.length);
+            case PeerMessage.Piece(int piece, int begin, byte[] data) -> onBlockLocked(p, piece, begin, ByteBuffer.wrap(data), 0, data.length);
             case PeerMessage.Cancel(int piece, int begin, int length) -> p.cancelUpload(new PeerConnection.Upload(piece, begin, length));
             case PeerMessage.Reject(int piece, int begin, int length) -> {
                 requireFast(p, "reject");
@@ -1179,22 +917,9 @@ final class TorrentSession implements Torrent {
 
     private void onChoke(PeerConnection p) {
         p.peerChoking = true;
-        if (!p.fast) {
+        if (!p.fast && requester != null) {
             // Without BEP 6 a choke drops every pending request; a late answer is still welcome.
-            for (Block b : p.outstanding) {
-                picker.abort(b);
-                p.rememberAborted(b);
-            }
-            p.outstanding.clear();
-        }
-    }
-
-    private void onInterested(PeerConnection p, boolean interested) {
-        p.peerInterested = interested;
-        if (interested && p.amChoking && unchokedCount() < client.uploadSlots()) {
-            unchoke(p);
-        } else if (!interested && !p.amChoking) {
-            choke(p);
+            requester.giveBack(p);
         }
     }
 
@@ -1219,13 +944,8 @@ final class TorrentSession implements Torrent {
     }
 
     private void setAvailability(PeerConnection p, BitSet has, boolean seed) {
-        if (p.registered) {
-            if (p.seed) {
-                picker.seedLeft();
-            } else {
-                picker.peerLost(p.has);
-            }
-            p.registered = false;
+        if (picker != null) {
+            unregister(p);
         }
         p.has = has;
         p.seed = seed;
@@ -1316,13 +1036,16 @@ final class TorrentSession implements Torrent {
         uploaded += bytes;
     }
 
+    // ---------------------------------------------------------------- blocks and pieces
+
     /**
      * A block from a reader thread that holds the session lock (a batch of blocks from one read);
      * {@code data} is the reader's buffer, valid only during the call. Returns the piece whose
      * hashable prefix grew, for the caller to hash after leaving the lock ({@link PieceBuffer#hashReady}).
      */
-    PieceBuffer onBlockHeld(PeerConnection p, int piece, int begin, java.nio.ByteBuffer data, int offset, int len) throws PeerProtocolException {
-        if (!checkedQueue.isEmpty()) {
+    PieceBuffer onBlockHeld(Peer p, int piece, int begin, ByteBuffer data, int offset, int len) throws PeerProtocolException {
+        PieceAssembly a = assembly;
+        if (a != null && a.hasResults()) {
             drainChecked();
         }
         if (p.isClosed() || closed) {
@@ -1331,7 +1054,7 @@ final class TorrentSession implements Torrent {
         return onBlockLocked(p, piece, begin, data, offset, len);
     }
 
-    private PieceBuffer onBlockLocked(PeerConnection p, int piece, int begin, java.nio.ByteBuffer data, int offset, int dataLength)
+    private PieceBuffer onBlockLocked(Peer p, int piece, int begin, ByteBuffer data, int offset, int dataLength)
             throws PeerProtocolException {
         if (!ready) {
             throw new PeerProtocolException("piece data before we asked for anything");
@@ -1353,36 +1076,20 @@ final class TorrentSession implements Torrent {
         downloaded += len;
         p.lastBlockAt = now;
         p.snubbed = false;
-        if (picker.isReceived(b) || !picker.wanted(b.piece())) {
+        if (picker.isReceived(b) || !picker.wanted(b.piece()) || !picker.inProgress(b.piece())) {
             fillRequests(p);
             return null;
         }
-        if (!picker.inProgress(b.piece())) {
-            fillRequests(p);
-            return null;
-        }
-        PieceBuffer pb = buffers[b.piece()];
+        PieceBuffer pb = assembly.bufferFor(b.piece(), client::dropSpareBuffers);
         if (pb == null) {
-            int size = info.pieceSize(b.piece());
-            java.nio.ByteBuffer buf = spareBuffer();
-            if (buf != null && size < info.pieceLength()) {
-                buf = buf.slice(0, size); // the short last piece (not pooled again)
+            // No direct memory even after every torrent's idle buffers were let go: the block goes
+            // back to the picker, so nothing counts as requested that never will be, and the torrent
+            // stops with a reason; verified pieces stay on disk.
+            if (asked) {
+                picker.abort(b);
             }
-            if (buf == null) {
-                buf = newPieceBuffer(size);
-                if (buf == null) {
-                    // No direct memory even after every torrent's idle buffers were let go: the
-                    // block goes back to the picker, so nothing counts as requested that never will
-                    // be, and the torrent stops with a reason; verified pieces stay on disk.
-                    if (asked) {
-                        picker.abort(b);
-                    }
-                    fail("no memory left for piece buffers; raise -XX:MaxDirectMemorySize");
-                    return null;
-                }
-            }
-            pb = new PieceBuffer(buf);
-            buffers[b.piece()] = pb;
+            fail("no memory left for piece buffers; raise -XX:MaxDirectMemorySize");
+            return null;
         }
         pb.data.put(b.begin(), data, offset, len);
         boolean grew = pb.arrived(b.index());
@@ -1390,97 +1097,37 @@ final class TorrentSession implements Torrent {
         // Another peer may be asked for it too: in endgame and for late streaming blocks (counted by
         // the picker), and after this peer's request was given up and the block handed to another.
         if (!asked || picker.requestCount(b) > 1) {
-            cancelElsewhere(p, b);
+            Requester.cancelElsewhere(p, b, sources());
         }
         boolean complete = picker.received(b);
         if (complete) {
-            buffers[b.piece()] = null;
+            assembly.clear(b.piece());
             client.verify(this, b.piece(), pb, pb.senders);
         }
         fillRequests(p);
         return grew && !complete ? pb : null; // a complete piece is finished by the hashing pool
     }
 
-    /**
-     * A new piece buffer, or null when there is no direct memory for one. {@code allocateDirect}
-     * has already collected garbage and retried when it gives up; before giving up here, every
-     * torrent's idle pooled buffers are let go (they are freed by the next collection, which the
-     * second attempt triggers), so one torrent's pool does not starve another.
-     */
-    private java.nio.ByteBuffer newPieceBuffer(int size) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                java.nio.ByteBuffer buf = Storage.pieceBuffer(size);
-                pieceBuffersAllocated++;
-                return buf;
-            } catch (OutOfMemoryError e) {
-                if (attempt > 0) {
-                    log.warn("{} no direct memory for a {}-byte piece buffer: {}", infoHash, size, e.getMessage());
-                    return null;
-                }
-                client.dropSpareBuffers();
-            }
-        }
-    }
-
-    /** Endgame or a late streaming block: others were asked for the block {@code p} just sent; they need not send it. */
-    private void cancelElsewhere(PeerConnection p, Block b) {
-        for (PeerConnection other : peers) {
-            if (other != p && other.outstanding.remove(b)) {
-                other.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length()));
-                other.rememberAborted(b);
-            }
-        }
-    }
-
-    private java.nio.ByteBuffer spareBuffer() {
-        synchronized (spareBuffers) {
-            return spareBuffers.pollFirst();
-        }
-    }
-
     /** Lets the pooled piece buffers (direct memory) be collected. */
     void dropSpareBuffers() {
-        synchronized (spareBuffers) {
-            spareBuffers.clear();
+        PieceAssembly a = assembly;
+        if (a != null) {
+            a.dropSpare();
         }
     }
 
-    /** Keeps every full-size buffer up to the budget: after warm-up no piece buffer is allocated (and zeroed) again. */
-    private void returnBuffer(java.nio.ByteBuffer data) {
-        if (data.capacity() != info.pieceLength()) {
-            return;
-        }
-        synchronized (spareBuffers) {
-            if (spareBuffers.size() < maxSpareBuffers) {
-                spareBuffers.push(data);
-            }
-        }
-    }
-
-    /**
-     * Runs on the hash pool: SHA-1, then write if good. The result is queued for the session rather
-     * than applied under its lock here: the peers' reader threads take that lock for every block, and
-     * a hashing thread waiting for it (tens of ms on a busy machine) held its piece buffer and the
-     * next piece's hash back.
-     */
+    /** On the hash pool. */
     void verifyAndWrite(int piece, PieceBuffer pb, String[] who) {
-        java.nio.ByteBuffer data = pb.data;
-        boolean ok = info.pieceHashMatches(piece, pb.digest());
-        if (ok) {
-            try {
-                storage.writePiece(piece, data);
-            } catch (IOException e) {
-                fail("cannot write to " + dataDir + ": " + e.getMessage());
-                return;
-            }
-        }
-        java.nio.ByteBuffer keep = data;
-        if (ok && !smartBanPending.contains(piece)) {
-            returnBuffer(data);
-            keep = null;
-        }
-        checkedQueue.add(new Checked(piece, ok, keep, who));
+        assembly.verifyAndWrite(piece, pb, who);
+    }
+
+    @Override
+    public void writeFailed(String message) {
+        fail("cannot write to " + dataDir + ": " + message);
+    }
+
+    @Override
+    public void resultQueued() {
         if (drainScheduled.compareAndSet(false, true)) {
             // Readers drain the queue too, whenever they hold the lock; this covers a quiet session.
             Thread.ofVirtual().name("checked-" + infoHash.shortHex()).start(() -> {
@@ -1494,9 +1141,12 @@ final class TorrentSession implements Torrent {
 
     /** Applies queued hash results; under the session lock. */
     private void drainChecked() {
-        Checked c;
+        if (assembly == null) {
+            return;
+        }
+        PieceAssembly.Checked c;
         boolean verified = false;
-        while ((c = checkedQueue.poll()) != null) {
+        while ((c = assembly.nextResult()) != null) {
             if (closed) {
                 continue;
             }
@@ -1509,11 +1159,11 @@ final class TorrentSession implements Torrent {
                 continue;
             }
             try {
-                pieceCheckedLocked(c.piece(), c.ok(), c.data(), c.who());
+                pieceChecked(c.piece(), c.ok(), c.data(), c.who());
                 verified |= c.ok();
             } finally {
                 if (c.data() != null) {
-                    returnBuffer(c.data());
+                    assembly.giveBack(c.data());
                 }
             }
         }
@@ -1521,7 +1171,7 @@ final class TorrentSession implements Torrent {
             // A verified piece frees a place among the pieces in progress. When hashing fell behind,
             // that bound stopped every peer's requests, and with nothing outstanding no block would
             // arrive to ask again: without this the swarm idled until the next tick (up to 500 ms).
-            for (PeerConnection p : peers) {
+            for (Peer p : sources()) {
                 fillRequests(p);
             }
         }
@@ -1534,75 +1184,57 @@ final class TorrentSession implements Torrent {
         resumeDirty = true;
     }
 
-    private void pieceCheckedLocked(int piece, boolean ok, java.nio.ByteBuffer data, String[] who) {
-        if (ok) {
-            countVerified(piece);
-            smartBan(piece, data);
-            boolean partialSeed = !picker.isComplete();
-            for (PeerConnection p : peers) {
-                if (!p.seed && !p.has.get(piece)) {
-                    p.send(new PeerMessage.Have(piece));
-                    if (p.fast) {
-                        if (p.amChoking) {
-                            grantAllowedFast(p);
-                        } else if (partialSeed && p.peerInterested) {
-                            // BEP 6 Suggest: the piece was just written, so it is still in the page cache and
-                            // cheap to serve; a peer that wants pieces from us may as well take this one.
-                            p.send(new PeerMessage.Suggest(piece));
-                        }
-                    }
-                }
-                if (p.amInterested && !picker.interesting(p.has, p.seed)) {
-                    updateInterest(p);
-                }
-            }
-            if (picker.isComplete()) {
-                onComplete();
-            }
-            notifyAll(); // readers waiting for this piece
-        } else {
-            picker.pieceFailed(piece);
-            smartBanPending.add(piece);
-            Map<Integer, Map.Entry<String, Long>> record = failedBlocks.computeIfAbsent(piece, k -> new HashMap<>());
-            Set<String> senders = new HashSet<>();
-            for (int i = 0; i < who.length; i++) {
-                if (who[i] != null) {
-                    senders.add(who[i]);
-                    Block b = picker.block(piece, i);
-                    record.put(i, Map.entry(who[i], crc(data, b.begin(), b.length())));
-                }
-            }
-            log.warn("{} piece {} failed its hash check (from {})", infoHash, piece, senders);
-            for (String s : senders) {
-                // A peer that sent the whole piece alone is certainly at fault; strike harder.
-                int n = strikes.merge(s, senders.size() == 1 ? 2 : 1, Integer::sum);
-                if (n >= BAN_STRIKES && senders.size() == 1) {
-                    ban(s, "sent a piece that failed its hash check");
-                }
-            }
-            peers.forEach(this::fillRequests);
-        }
-    }
-
-    /** After a piece passes, blame exactly the peers whose blocks in an earlier failed attempt differ. */
-    private void smartBan(int piece, java.nio.ByteBuffer good) {
-        Map<Integer, Map.Entry<String, Long>> record = failedBlocks.remove(piece);
-        smartBanPending.remove(piece);
-        if (record == null || good == null) {
+    private void pieceChecked(int piece, boolean ok, ByteBuffer data, String[] who) {
+        if (!ok) {
+            pieceFailed(piece, data, who);
             return;
         }
-        for (var e : record.entrySet()) {
-            Block b = picker.block(piece, e.getKey());
-            if (crc(good, b.begin(), b.length()) != e.getValue().getValue()) {
-                ban(e.getValue().getKey(), "sent corrupt data in piece " + piece);
+        countVerified(piece);
+        assembly.goodDataCompared(piece);
+        for (String culprit : smartBan.piecePassed(piece, data)) {
+            ban(culprit, "sent corrupt data in piece " + piece);
+        }
+        boolean partialSeed = !picker.isComplete();
+        for (PeerConnection p : peers) {
+            if (!p.seed && !p.has.get(piece)) {
+                p.send(new PeerMessage.Have(piece));
+                if (p.fast) {
+                    if (p.amChoking) {
+                        grantAllowedFast(p);
+                    } else if (partialSeed && p.peerInterested) {
+                        // BEP 6 Suggest: the piece was just written, so it is still in the page cache and
+                        // cheap to serve; a peer that wants pieces from us may as well take this one.
+                        p.send(new PeerMessage.Suggest(piece));
+                    }
+                }
+            }
+            if (p.amInterested && !picker.interesting(p.has, p.seed)) {
+                updateInterest(p);
             }
         }
+        if (picker.isComplete()) {
+            onComplete();
+        }
+        notifyAll(); // readers waiting for this piece
     }
 
-    private static long crc(java.nio.ByteBuffer data, int off, int len) {
-        CRC32C c = new CRC32C();
-        c.update(data.slice(off, len));
-        return c.getValue();
+    private void pieceFailed(int piece, ByteBuffer data, String[] who) {
+        picker.pieceFailed(piece);
+        assembly.keepGoodData(piece);
+        SmartBan.Span[] spans = new SmartBan.Span[who.length];
+        Set<String> senders = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < who.length; i++) {
+            Block b = picker.block(piece, i);
+            spans[i] = new SmartBan.Span(b.begin(), b.length());
+            if (who[i] != null) {
+                senders.add(who[i]);
+            }
+        }
+        log.warn("{} piece {} failed its hash check (from {})", infoHash, piece, senders);
+        for (String culprit : smartBan.pieceFailed(piece, data, who, spans)) {
+            ban(culprit, "sent a piece that failed its hash check");
+        }
+        peers.forEach(this::fillRequests);
     }
 
     private void ban(String key, String reason) {
@@ -1614,7 +1246,7 @@ final class TorrentSession implements Torrent {
         for (PeerConnection p : new ArrayList<>(peers)) {
             if (p.key.equals(key)) {
                 if (p.outgoing) {
-                    bannedAddresses.add(p.address);
+                    peerList.ban(p.address);
                 }
                 p.close();
             }
@@ -1633,7 +1265,7 @@ final class TorrentSession implements Torrent {
         dropSpareBuffers(); // a seed assembles no more pieces: their memory can go
         for (PeerConnection p : new ArrayList<>(peers)) {
             for (Block b : p.outstanding) {
-                p.send(new PeerMessage.Cancel(b.piece(), b.begin(), b.length()));
+                p.sendCancel(b);
             }
             p.outstanding.clear();
             p.urgentDue.clear();
@@ -1643,206 +1275,65 @@ final class TorrentSession implements Torrent {
             }
         }
         updateWishes(); // nothing left to wish for
-        announceWake.release();
+        announcer.wake();
     }
 
     // ---------------------------------------------------------------- requesting
 
-    private void updateInterest(PeerConnection p) {
+    /** Everything that is asked for blocks. */
+    private List<? extends Peer> sources() {
+        return peers;
+    }
+
+    private void updateInterest(Peer p) {
         if (!ready || p.isClosed()) {
             return;
         }
         boolean want = state != TorrentState.SEEDING && picker.interesting(p.has, p.seed);
         if (want != p.amInterested) {
             p.amInterested = want;
-            p.send(want ? new PeerMessage.Interested() : new PeerMessage.NotInterested());
+            p.interestChanged();
         }
     }
 
-    private int pipelineTarget(PeerConnection p, long now) {
-        if (p.snubbed) {
-            return 1;
+    private void fillRequests(Peer p) {
+        if (ready && state == TorrentState.DOWNLOADING) {
+            requester.fill(p, false, sources(), now());
         }
-        long rate = p.down.rate(now);
-        long target = rate * REQUEST_QUEUE_SECONDS / Block.SIZE;
-        return (int) Math.max(MIN_PIPELINE, Math.min(target, Math.min(p.peerRequestQueue, MAX_PIPELINE)));
     }
 
-    private int maxPartials() {
-        int byBudget = (int) Math.max(4, UNVERIFIED_BUDGET / info.pieceLength());
-        return Math.max(byBudget, peers.size() + 2);
-    }
-
-    private void fillRequests(PeerConnection p) {
-        fillRequests(p, false);
-    }
-
-    /** {@code urgently}: skip the batching, for a reader that waits. */
-    private void fillRequests(PeerConnection p, boolean urgently) {
-        if (!ready || p.isClosed() || !p.amInterested || state != TorrentState.DOWNLOADING) {
-            return;
-        }
-        boolean choked = p.peerChoking;
-        if (choked && p.allowedFast.isEmpty()) {
-            return;
-        }
-        long nowMs = now();
-        int target = pipelineTarget(p, nowMs);
-        int need = target - p.outstanding.size();
-        // Ask in batches so the picker is not consulted for every single block.
-        if (need <= 0 || (!urgently && need < Math.max(1, target / 8) && !p.outstanding.isEmpty())) {
-            return;
-        }
-        if (picker.inEndgame()) {
-            // Endgame duplicates cost bandwidth: only an idle peer asks, and only for a few blocks.
-            if (!p.outstanding.isEmpty()) {
-                return;
-            }
-            need = Math.min(need, ENDGAME_REQUESTS);
-        }
-        java.util.function.Predicate<Integer> canAsk = choked ? p.allowedFast::contains : i -> true;
-        if (picker.hasDeadlines()) {
-            // The most urgent pieces go to the fastest peers: a much slower peer leaves them to a faster one that has them.
-            List<PeerConnection> faster = new ArrayList<>();
-            long mine = p.down.rate(nowMs);
-            for (PeerConnection q : peers) {
-                if (q != p && !q.isClosed() && !q.peerChoking && !q.snubbed && q.amInterested
-                        && q.down.rate(nowMs) > 2 * mine + 16 * 1024) {
-                    faster.add(q);
-                }
-            }
-            if (!faster.isEmpty()) {
-                java.util.function.Predicate<Integer> base = canAsk;
-                canAsk = i -> base.test(i) && (picker.deadline(i) > CRITICAL_DEADLINE
-                        || faster.stream().noneMatch(q -> q.seed || q.has.get(i)));
-            }
-        }
-        List<Block> blocks = picker.pick(p.has, p.seed, need, maxPartials(), canAsk, p.outstanding::contains);
-        if (blocks.isEmpty()) {
-            return;
-        }
-        if (p.outstanding.isEmpty()) {
-            p.lastRequestAt = nowMs;
-        }
-        for (Block b : blocks) {
-            if (picker.hasDeadline(b.piece())) {
-                p.urgentDue.put(b, dueAt(p, nowMs));
-            }
-            p.outstanding.add(b);
-        }
-        p.sendRequests(blocks);
-    }
-
-    // ---------------------------------------------------------------- extensions / metadata
+    // ---------------------------------------------------------------- extensions
 
     private void onExtended(PeerConnection p, int id, byte[] payload) throws PeerProtocolException {
-        if (id == 0) {
-            ExtensionHandshake h = ExtensionHandshake.decode(payload);
-            p.utMetadataId = h.extensions().getOrDefault(ExtensionHandshake.UT_METADATA, 0);
-            h.requestQueue().ifPresent(q -> p.peerRequestQueue = q);
-            h.client().ifPresent(c -> p.client = c.length() > 64 ? c.substring(0, 64) : c);
-            p.metadataSizeClaim = h.metadataSize().orElse(0);
-            if (h.listenPort().isPresent() && !p.outgoing) {
-                // Remember where the peer listens so we can reach it again later.
-                candidates.putIfAbsent(new InetSocketAddress(p.address.getAddress(), h.listenPort().getAsInt()), Long.MAX_VALUE);
-            }
-            if (info == null) {
-                startMetadata(p);
-            }
+        if (id != 0) {
+            extensions.onMessage(p, id, payload);
             return;
         }
-        if (id == OUR_UT_METADATA_ID) {
-            MetadataMessage mm = MetadataMessage.decode(payload);
-            switch (mm) {
-                case MetadataMessage.Request(int piece) -> {
-                    if (p.utMetadataId == 0) {
-                        return;
-                    }
-                    if (info == null || (long) piece * MetadataMessage.PIECE_SIZE >= info.rawLength()) {
-                        p.send(new PeerMessage.Extended(p.utMetadataId, MetadataMessage.encode(new MetadataMessage.Reject(piece))));
-                    } else {
-                        byte[] raw = info.rawBytes();
-                        int from = piece * MetadataMessage.PIECE_SIZE;
-                        byte[] slice = java.util.Arrays.copyOfRange(raw, from, Math.min(raw.length, from + MetadataMessage.PIECE_SIZE));
-                        p.send(new PeerMessage.Extended(p.utMetadataId,
-                                MetadataMessage.encode(new MetadataMessage.Data(piece, raw.length, slice))));
-                    }
-                }
-                case MetadataMessage.Data d -> onMetadataData(p, d);
-                case MetadataMessage.Reject r -> {
-                    if (metadataRequestedAt != null && r.piece() < metadataRequestedAt.length) {
-                        metadataRequestedAt[r.piece()] = 0;
-                    }
-                }
-            }
+        ExtensionHandshake h = ExtensionHandshake.decode(payload);
+        p.theirExtensions.clear();
+        p.theirExtensions.putAll(h.extensions());
+        h.requestQueue().ifPresent(q -> p.peerRequestQueue = q);
+        h.client().ifPresent(c -> p.client = c.length() > 64 ? c.substring(0, 64) : c);
+        if (h.listenPort().isPresent() && !p.outgoing) {
+            // Remember where the peer listens so we can reach it again later.
+            peerList.rememberListenAddress(new InetSocketAddress(p.address.getAddress(), h.listenPort().getAsInt()));
         }
-        // Unknown extension ids are ignored, as BEP 10 asks.
+        extensions.onHandshake(p, h);
     }
 
-    private void startMetadata(PeerConnection p) {
-        if (p.utMetadataId == 0 || p.metadataSizeClaim <= 0) {
-            return;
-        }
-        if (metadata == null) {
-            metadata = new byte[p.metadataSizeClaim];
-            int pieces = (metadata.length + MetadataMessage.PIECE_SIZE - 1) / MetadataMessage.PIECE_SIZE;
-            metadataHave = new BitSet(pieces);
-            metadataRequestedAt = new long[pieces];
-        }
-        requestMetadata();
+    @Override
+    public synchronized TorrentInfo knownInfo() {
+        return info;
     }
 
-    private void requestMetadata() {
-        if (metadata == null || info != null) {
-            return;
-        }
-        long now = now();
-        List<PeerConnection> able = peers.stream()
-                .filter(p -> p.utMetadataId != 0 && p.metadataSizeClaim == metadata.length && !p.isClosed()).toList();
-        if (able.isEmpty()) {
-            return;
-        }
-        int n = 0;
-        for (int i = 0; i < metadataRequestedAt.length; i++) {
-            if (!metadataHave.get(i) && now - metadataRequestedAt[i] > 5_000) {
-                PeerConnection p = able.get((n++ + random.nextInt(able.size())) % able.size());
-                metadataRequestedAt[i] = now;
-                p.send(new PeerMessage.Extended(p.utMetadataId, MetadataMessage.encode(new MetadataMessage.Request(i))));
-            }
-        }
-    }
-
-    private void onMetadataData(PeerConnection p, MetadataMessage.Data d) throws PeerProtocolException {
-        if (info != null || metadata == null) {
-            return;
-        }
-        if (d.totalSize() != metadata.length || d.piece() >= metadataRequestedAt.length) {
-            throw new PeerProtocolException("ut_metadata data does not match the announced metadata size");
-        }
-        int from = d.piece() * MetadataMessage.PIECE_SIZE;
-        int expected = Math.min(MetadataMessage.PIECE_SIZE, metadata.length - from);
-        if (d.data().length != expected) {
-            throw new PeerProtocolException("ut_metadata piece " + d.piece() + " has " + d.data().length + " bytes, expected " + expected);
-        }
-        System.arraycopy(d.data(), 0, metadata, from, expected);
-        metadataHave.set(d.piece());
-        if (metadataHave.cardinality() < metadataRequestedAt.length) {
-            return;
-        }
-        if (!InfoHash.ofInfo(metadata).equals(infoHash)) {
-            log.warn("{} metadata from peers does not match the info-hash; asking again", infoHash);
-            metadataHave.clear();
-            java.util.Arrays.fill(metadataRequestedAt, 0);
-            requestMetadata();
-            return;
-        }
+    @Override
+    public void metadataReceived(byte[] raw) {
         try {
-            info = TorrentInfo.parse(metadata);
+            info = TorrentInfo.parse(raw);
         } catch (MetainfoException e) {
             fail("metadata is invalid: " + e.getMessage());
             return;
         }
-        metadata = null;
         log.info("{} metadata received: '{}', {} bytes in {} pieces", infoHash, info.name(), info.totalLength(), info.pieceCount());
         client.emit(new TorrentEvent.MetadataReceived(infoHash, info.name()));
         metadataLatch.countDown();
@@ -1851,63 +1342,13 @@ final class TorrentSession implements Torrent {
 
     // ---------------------------------------------------------------- choking
 
-    private int unchokedCount() {
-        int n = 0;
-        for (PeerConnection p : peers) {
-            if (!p.amChoking) {
-                n++;
-            }
-        }
-        return n;
+    /** Our pieces for the upload slots; null before the check. */
+    private UploadSlots.Pieces ourPieces() {
+        return ready ? new UploadSlots.Pieces(info.pieceCount(), picker::have) : null;
     }
 
-    private void unchoke(PeerConnection p) {
-        p.amChoking = false;
-        p.unchokedAt = now();
-        p.send(new PeerMessage.Unchoke());
-    }
-
-    private void choke(PeerConnection p) {
-        p.amChoking = true;
-        p.chokedAt = now();
-        p.send(new PeerMessage.Choke());
-        grantAllowedFast(p);
-    }
-
-    /**
-     * BEP 6: tells a choked fast peer which pieces of its canonical Allowed Fast set (k = 10) we have,
-     * so it may request them while choked. Each piece is granted once per connection, when we have it.
-     */
     private void grantAllowedFast(PeerConnection p) {
-        if (!p.fast || !ready || p.seed || !p.amChoking || p.isClosed()) {
-            return;
-        }
-        if (p.fastSet == null) {
-            p.fastSet = org.hypertube.torrent.peer.AllowedFastSet.generate(p.address.getAddress(), infoHash, info.pieceCount(),
-                    org.hypertube.torrent.peer.AllowedFastSet.DEFAULT_SIZE);
-        }
-        for (int piece : p.fastSet) {
-            if (picker.have(piece) && !p.has.get(piece) && p.fastGranted.add(piece)) {
-                p.send(new PeerMessage.AllowedFast(piece));
-            }
-        }
-    }
-
-    private void rechoke(long now) {
-        List<Choker.View> views = new ArrayList<>();
-        for (PeerConnection p : peers) {
-            if (!p.isClosed()) {
-                views.add(new Choker.View(p, p.peerInterested, p.amChoking, p.down.rate(now), p.unchokedAt, p.chokedAt));
-            }
-        }
-        Set<Object> keep = choker.decide(views, state == TorrentState.SEEDING, client.uploadSlots(), now);
-        for (PeerConnection p : peers) {
-            if (keep.contains(p) && p.amChoking) {
-                unchoke(p);
-            } else if (!keep.contains(p) && !p.amChoking) {
-                choke(p);
-            }
-        }
+        uploadSlots.grantAllowedFast(p, ourPieces());
     }
 
     // ---------------------------------------------------------------- scheduler
@@ -1940,18 +1381,15 @@ final class TorrentSession implements Torrent {
         if (state == TorrentState.FAILED) {
             return;
         }
-        java.time.Duration idle = client.idleTimeout();
+        Duration idle = client.idleTimeout();
         for (PeerConnection p : new ArrayList<>(peers)) {
             if (p.idleNanos() > idle.toNanos()) {
                 p.closeIdle(idle);
             }
         }
         connectMore();
-        if (info == null) {
-            requestMetadata();
-            return;
-        }
-        if (!ready) {
+        extensions.tick(now);
+        if (info == null || !ready) {
             return;
         }
         for (PeerConnection p : new ArrayList<>(peers)) {
@@ -1959,32 +1397,21 @@ final class TorrentSession implements Torrent {
                 p.send(new PeerMessage.KeepAlive());
                 p.lastSentAt = now;
             }
-            // Snubbed: requests outstanding and nothing received for a while. Its blocks go to others.
-            if (!p.outstanding.isEmpty() && now - Math.max(p.lastBlockAt, p.lastRequestAt) > client.requestTimeout().toMillis()) {
-                if (!p.snubbed) {
-                    log.debug("{} peer {} snubbed us", infoHash, p);
-                }
-                p.snubbed = true;
-                for (Block b : p.outstanding) {
-                    picker.abort(b);
-                    p.rememberAborted(b);
-                }
-                p.outstanding.clear();
-                p.lastRequestAt = now;
+        }
+        for (Peer p : new ArrayList<>(sources())) {
+            if (requester.snubIfSilent(p, now, client.requestTimeout().toMillis())) {
+                log.debug("{} peer {} snubbed us", infoHash, p);
             }
         }
-        if (now - lastChoke >= CHOKE_INTERVAL_MS) {
-            lastChoke = now;
-            rechoke(now);
-        }
-        for (PeerConnection p : new ArrayList<>(peers)) {
+        uploadSlots.rechokeIfDue(peers, state == TorrentState.SEEDING, now, ourPieces());
+        for (Peer p : new ArrayList<>(sources())) {
             updateInterest(p);
         }
         if (picker.hasDeadlines() && state == TorrentState.DOWNLOADING) {
-            reRequestLate(now);
-            rebalance();
+            requester.reRequestLate(sources(), now);
+            requester.rebalance(sources(), now);
         } else {
-            for (PeerConnection p : new ArrayList<>(peers)) {
+            for (Peer p : new ArrayList<>(sources())) {
                 p.urgentDue.clear();
                 fillRequests(p);
             }
@@ -2013,7 +1440,8 @@ final class TorrentSession implements Torrent {
 
     // ---------------------------------------------------------------- trackers
 
-    private AnnounceRequest announceRequest(AnnounceRequest.Event e) {
+    @Override
+    public AnnounceRequest request(AnnounceRequest.Event e) {
         synchronized (this) {
             long left = picker != null ? picker.bytesLeft() : info != null ? info.totalLength() : 1;
             return new AnnounceRequest(infoHash, client.peerId(), client.port(), uploaded, downloaded, left, e, 50,
@@ -2021,100 +1449,13 @@ final class TorrentSession implements Torrent {
         }
     }
 
-    private synchronized boolean isReadyOrFetching() {
+    @Override
+    public synchronized boolean readyOrFetching() {
         return info == null || ready;
     }
 
-    private void announceLoop() {
-        if (trackers.isEmpty()) {
-            return;
-        }
-        AnnounceRequest.Event event = AnnounceRequest.Event.STARTED;
-        long waitMs = 0;
-        boolean lastFailed = false;
-        try {
-            while (!closed) {
-                while (!closed && !isReadyOrFetching()) {
-                    announceWake.tryAcquire(200, TimeUnit.MILLISECONDS);
-                }
-                // The check's wake-up (and onComplete's, for a complete torrent) were released under
-                // the session lock before ready was seen: drop them, or the first announce would be
-                // followed by another at once. Closing, pausing and completion are read again below.
-                announceWake.drainPermits();
-                announcing = true;
-                if (closed) {
-                    break;
-                }
-                if (paused) {
-                    if (event != AnnounceRequest.Event.STARTED) {
-                        // Tell the tracker we left; announce "started" again on resume.
-                        try {
-                            trackers.announce(announceRequest(AnnounceRequest.Event.STOPPED));
-                        } catch (TrackerException e) {
-                            log.debug("{} stopped announce failed: {}", infoHash, e.getMessage());
-                        } catch (InterruptedException e) {
-                            // woken: look at the state again
-                        }
-                        event = AnnounceRequest.Event.STARTED;
-                    }
-                    while (paused && !closed) {
-                        announceWake.tryAcquire(200, TimeUnit.MILLISECONDS);
-                    }
-                    lastFailed = false;
-                    continue;
-                }
-                boolean completeNow;
-                synchronized (this) {
-                    completeNow = state == TorrentState.SEEDING && !announcedComplete;
-                }
-                if (completeNow && event != AnnounceRequest.Event.STARTED) {
-                    event = AnnounceRequest.Event.COMPLETED;
-                }
-                try {
-                    TrackerTiers.Answer a;
-                    try {
-                        a = trackers.announce(announceRequest(event));
-                    } catch (InterruptedException e) {
-                        if (closed) {
-                            break;
-                        }
-                        continue; // woken for completion: announce again with the new event
-                    }
-                    synchronized (this) {
-                        if (completeNow || state == TorrentState.SEEDING) {
-                            announcedComplete = true;
-                        }
-                        for (InetSocketAddress peer : a.response().peers()) {
-                            candidates.putIfAbsent(peer, 0L);
-                        }
-                        connectMore();
-                    }
-                    if (lastFailed) {
-                        log.info("{} tracker {} answers again", infoHash, a.tracker().url());
-                    }
-                    lastFailed = false;
-                    log.debug("{} announce to {}: {} peers", infoHash, a.tracker().url(), a.response().peers().size());
-                    event = AnnounceRequest.Event.NONE;
-                    int interval = Math.max(a.response().interval(), a.response().minInterval().orElse(0));
-                    waitMs = Math.min(1_800_000L, Math.max(client.minAnnounceInterval().toMillis(), interval * 1000L));
-                } catch (TrackerException e) {
-                    if (!lastFailed) {
-                        log.warn("{} announce failed: {}", infoHash, e.getMessage());
-                    }
-                    lastFailed = true;
-                    waitMs = Math.min(300_000L, Math.max(waitMs * 2, client.minAnnounceInterval().toMillis() * 5));
-                }
-                // Woken early by completion (to announce it) or by closing.
-                announceWake.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
-                announceWake.drainPermits();
-            }
-        } catch (InterruptedException e) {
-            // closing
-        }
-        try {
-            trackers.announce(announceRequest(AnnounceRequest.Event.STOPPED));
-        } catch (TrackerException | InterruptedException e) {
-            // best effort on the way out
-        }
+    @Override
+    public synchronized boolean seeding() {
+        return state == TorrentState.SEEDING;
     }
 }
