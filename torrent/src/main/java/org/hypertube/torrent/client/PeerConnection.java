@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketException;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -27,7 +26,7 @@ final class PeerConnection extends Peer implements ExtensionPeer {
     static final int MAX_QUEUED = 20_000;
 
     final TorrentSession session;
-    final Socket socket;
+    final PeerTransport transport;
     final InetSocketAddress address;
     final boolean outgoing;
     final byte[] peerId;
@@ -61,19 +60,19 @@ final class PeerConnection extends Peer implements ExtensionPeer {
     /** An upload to do on the writer thread: read from storage and send. */
     record Upload(int piece, int begin, int length) {}
 
-    PeerConnection(TorrentSession session, Socket socket, DataInputStream in, PeerInput rawInput, Handshake theirs,
+    PeerConnection(TorrentSession session, PeerTransport transport, DataInputStream in, PeerInput rawInput, Handshake theirs,
             boolean outgoing, long now) throws IOException {
-        super(banKey((InetSocketAddress) socket.getRemoteSocketAddress(), theirs.peerId()));
+        super(banKey(transport.remote(), theirs.peerId()));
         this.session = session;
-        this.socket = socket;
-        this.address = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.transport = transport;
+        this.address = transport.remote();
         this.outgoing = outgoing;
         this.peerId = theirs.peerId();
         this.fast = theirs.supportsFast() && Handshake.ourReserved()[7] != 0;
         this.extensions = theirs.supportsExtensions();
         this.in = in;
         this.raw = rawInput;
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 256 * 1024);
+        this.out = new BufferedOutputStream(transport.output(), 256 * 1024);
         this.lastSentAt = now;
         this.chokedAt = now;
     }
@@ -339,7 +338,7 @@ final class PeerConnection extends Peer implements ExtensionPeer {
         queue.clear();
         queue.add(new byte[0]);
         try {
-            socket.close();
+            transport.close();
         } catch (IOException e) {
             // already closed
         }

@@ -389,9 +389,10 @@ public final class TorrentClient implements AutoCloseable {
                     socket.close();
                     return;
                 }
-                PeerInput raw = new PeerInput(socket.getChannel(), PEER_BUFFER);
+                PeerTransport transport = new TcpTransport(socket);
+                PeerInput raw = new PeerInput(transport.input(), PEER_BUFFER);
                 DataInputStream in = new DataInputStream(raw);
-                PeerConnection p = new PeerConnection(s, socket, in, raw, theirs, true, clock.millis());
+                PeerConnection p = new PeerConnection(s, transport, in, raw, theirs, true, clock.millis());
                 s.dialDone(a);
                 if (!s.accepts(p)) {
                     socket.close();
@@ -453,9 +454,10 @@ public final class TorrentClient implements AutoCloseable {
                 socket.close();
                 return;
             }
-            PeerInput raw = new PeerInput(socket.getChannel(), PEER_BUFFER);
+            PeerTransport transport = new TcpTransport(socket);
+            PeerInput raw = new PeerInput(transport.input(), PEER_BUFFER);
             DataInputStream in = new DataInputStream(raw);
-            PeerConnection p = new PeerConnection(s, socket, in, raw, theirs, false, clock.millis());
+            PeerConnection p = new PeerConnection(s, transport, in, raw, theirs, false, clock.millis());
             if (!s.accepts(p)) {
                 socket.close();
                 return;
