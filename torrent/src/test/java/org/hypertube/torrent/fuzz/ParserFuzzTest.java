@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.hypertube.torrent.bencode.BValue;
 import org.hypertube.torrent.bencode.Bencode;
 import org.hypertube.torrent.bencode.BencodeException;
@@ -16,6 +17,8 @@ import org.hypertube.torrent.peer.ExtensionHandshake;
 import org.hypertube.torrent.peer.MessageCodec;
 import org.hypertube.torrent.peer.PeerMessage;
 import org.hypertube.torrent.peer.PeerProtocolException;
+import org.hypertube.torrent.pex.PexCodec;
+import org.hypertube.torrent.pex.PexMessage;
 import org.hypertube.torrent.tracker.TrackerException;
 import org.hypertube.torrent.tracker.TrackerReplies;
 
@@ -74,6 +77,20 @@ class ParserFuzzTest {
         }
         try {
             ExtensionHandshake.decode(input);
+        } catch (PeerProtocolException expected) {
+            // refused
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void pexMessage(byte[] input) {
+        try {
+            PexMessage m = PexCodec.decode(input);
+            for (List<?> list : List.of(m.added(), m.dropped(), m.added6(), m.dropped6())) {
+                assertThat(list).hasSizeLessThanOrEqualTo(PexCodec.MAX_ENTRIES);
+            }
+            // What was kept re-encodes to a message that decodes to the same peers and flags.
+            assertThat(PexCodec.decode(PexCodec.encode(m))).isEqualTo(m);
         } catch (PeerProtocolException expected) {
             // refused
         }

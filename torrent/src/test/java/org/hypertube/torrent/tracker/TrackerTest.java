@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import org.hypertube.torrent.bencode.Bencode;
 import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -207,26 +208,6 @@ class TrackerTest {
         @Override
         public void close() {
             socket.close();
-        }
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        volatile java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return now;
         }
     }
 
