@@ -12,6 +12,11 @@ interface Extension {
     /** The name in the handshake's {@code m} dictionary, e.g. {@code ut_metadata}. */
     String name();
 
+    /** False while the extension must not be spoken (PEX on a private torrent, BEP 27): not advertised, messages ignored. */
+    default boolean enabled() {
+        return true;
+    }
+
     /** The peer's extension handshake arrived (its ids are in {@link ExtensionPeer#extensionId} already). */
     void onHandshake(ExtensionPeer p, ExtensionHandshake theirs) throws PeerProtocolException;
 

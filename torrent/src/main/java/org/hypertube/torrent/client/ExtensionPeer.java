@@ -14,4 +14,7 @@ interface ExtensionPeer {
     InetSocketAddress address();
 
     boolean isClosed();
+
+    /** True when we dialled the peer (so its address is where it listens). */
+    boolean outgoing();
 }

@@ -24,20 +24,26 @@ final class Extensions {
     /** The {@code m} dictionary of our handshake. */
     Map<String, Integer> ourIds() {
         Map<String, Integer> m = new LinkedHashMap<>();
-        byOurId.forEach((id, e) -> m.put(e.name(), id));
+        byOurId.forEach((id, e) -> {
+            if (e.enabled()) {
+                m.put(e.name(), id);
+            }
+        });
         return m;
     }
 
     void onHandshake(ExtensionPeer p, ExtensionHandshake theirs) throws PeerProtocolException {
         for (Extension e : byOurId.values()) {
-            e.onHandshake(p, theirs);
+            if (e.enabled()) {
+                e.onHandshake(p, theirs);
+            }
         }
     }
 
     /** A message to our id {@code id}; ids we never gave out are ignored, as BEP 10 asks. */
     void onMessage(ExtensionPeer p, int id, byte[] payload) throws PeerProtocolException {
         Extension e = byOurId.get(id);
-        if (e != null) {
+        if (e != null && e.enabled()) {
             e.onMessage(p, payload);
         }
     }
@@ -47,6 +53,10 @@ final class Extensions {
     }
 
     void tick(long now) {
-        byOurId.values().forEach(e -> e.tick(now));
+        for (Extension e : byOurId.values()) {
+            if (e.enabled()) {
+                e.tick(now);
+            }
+        }
     }
 }

@@ -50,6 +50,8 @@ final class PeerConnection extends Peer implements ExtensionPeer {
     /** The peer's ids for the BEP 10 extensions it supports, by name. */
     final java.util.Map<String, Integer> theirExtensions = new java.util.HashMap<>();
     String client = "";
+    /** The port an incoming peer listens on, from its extension handshake ({@code p}); 0 if unknown. */
+    int listenPort;
     final RateMeter up = new RateMeter();
     long lastSentAt;
     long unchokedAt;
@@ -90,6 +92,19 @@ final class PeerConnection extends Peer implements ExtensionPeer {
     @Override
     public void sendExtended(int theirId, byte[] payload) {
         send(new PeerMessage.Extended(theirId, payload));
+    }
+
+    @Override
+    public boolean outgoing() {
+        return outgoing;
+    }
+
+    /** Where the peer accepts connections: the address we dialled, or an incoming peer's IP with the port it told us (null if it did not). */
+    InetSocketAddress listenAddress() {
+        if (outgoing) {
+            return address;
+        }
+        return listenPort == 0 ? null : new InetSocketAddress(address.getAddress(), listenPort);
     }
 
     @Override

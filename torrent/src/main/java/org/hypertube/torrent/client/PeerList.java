@@ -47,6 +47,7 @@ final class PeerList {
     /** An address the application asked for: dialled at once, its failures forgiven. */
     void connectNow(InetSocketAddress a) {
         candidates.put(a, 0L);
+        sources.putIfAbsent(a, "added");
         failures.remove(a);
     }
 

@@ -356,6 +356,12 @@ public final class TorrentClient implements AutoCloseable {
         return addr.equals(bindAddress) || (bindAddress.isAnyLocalAddress() && (addr.isLoopbackAddress() || addr.isAnyLocalAddress()));
     }
 
+    /** Where peers reach this client: its listen address (loopback when bound to every address) and port. */
+    java.util.Set<InetSocketAddress> ownAddresses() {
+        InetAddress a = bindAddress.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bindAddress;
+        return java.util.Set.of(new InetSocketAddress(a, port()));
+    }
+
     /** Dials a peer on a virtual thread, bounded by the half-open and total connection limits. */
     void dial(TorrentSession s, InetSocketAddress a) {
         Thread.ofVirtual().name("dial-" + a).start(() -> {

@@ -28,6 +28,7 @@ import org.hypertube.torrent.peer.ExtensionHandshake;
 import org.hypertube.torrent.peer.MessageCodec;
 import org.hypertube.torrent.peer.PeerMessage;
 import org.hypertube.torrent.peer.PeerProtocolException;
+import org.hypertube.torrent.pex.PexPeer;
 import org.hypertube.torrent.pieces.Block;
 import org.hypertube.torrent.pieces.PiecePicker;
 import org.hypertube.torrent.storage.ResumeData;
@@ -144,7 +145,11 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             metadataLatch.countDown();
         }
         extensions.register(UT_METADATA_ID, new MetadataExchange(this, random, this::now));
+        PexExtension pex = new PexExtension(infoHash, () -> info == null || !info.isPrivate(), this::pexPeers,
+                client.ownAddresses(), client.clock());
+        extensions.register(UT_PEX_ID, pex);
         sources.add(announcer);
+        sources.add(pex);
     }
 
     Path dataDirectory() {
@@ -253,7 +258,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         for (PeerConnection p : peers) {
             double progress = p.seed ? 1 : info == null ? 0 : (double) p.has.cardinality() / info.pieceCount();
             out.add(new PeerInfo(p.address, p.client, p.outgoing, progress, p.down.rate(now), p.up.rate(now),
-                    p.peerChoking, p.amChoking, p.snubbed));
+                    p.peerChoking, p.amChoking, p.snubbed, p.outgoing ? peerList.source(p.address) : "incoming"));
         }
         return out;
     }
@@ -1315,10 +1320,23 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         h.requestQueue().ifPresent(q -> p.peerRequestQueue = q);
         h.client().ifPresent(c -> p.client = c.length() > 64 ? c.substring(0, 64) : c);
         if (h.listenPort().isPresent() && !p.outgoing) {
-            // Remember where the peer listens so we can reach it again later.
-            peerList.rememberListenAddress(new InetSocketAddress(p.address.getAddress(), h.listenPort().getAsInt()));
+            // Remember where the peer listens so we can reach it again later (and tell others by PEX).
+            p.listenPort = h.listenPort().getAsInt();
+            peerList.rememberListenAddress(p.listenAddress());
         }
         extensions.onHandshake(p, h);
+    }
+
+    /** For PEX: our handshaken peers where they listen, seeds and those we reached marked. */
+    private List<PexPeer> pexPeers() {
+        List<PexPeer> out = new ArrayList<>(peers.size());
+        for (PeerConnection p : peers) {
+            InetSocketAddress a = p.listenAddress();
+            if (a != null && !p.isClosed()) {
+                out.add(new PexPeer(a, (p.seed ? PexPeer.SEED : 0) | (p.outgoing ? PexPeer.REACHABLE : 0)));
+            }
+        }
+        return out;
     }
 
     @Override

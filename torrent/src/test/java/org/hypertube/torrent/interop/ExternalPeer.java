@@ -73,8 +73,13 @@ public final class ExternalPeer implements AutoCloseable {
 
     /** Copies the libtorrent peer script out of the test resources. */
     public static Path libtorrentScript(Path dir) throws IOException {
-        Path script = dir.resolve("lt_peer.py");
-        try (var in = ExternalPeer.class.getResourceAsStream("/interop/lt_peer.py")) {
+        return script(dir, "lt_peer.py");
+    }
+
+    /** Copies test resource {@code /interop/NAME} into {@code dir}. */
+    public static Path script(Path dir, String name) throws IOException {
+        Path script = dir.resolve(name);
+        try (var in = ExternalPeer.class.getResourceAsStream("/interop/" + name)) {
             Files.write(script, in.readAllBytes());
         }
         return script;
