@@ -6,12 +6,25 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, for code that reads an injected {@link Clock}. */
+/** A clock the test moves by hand, for policies that decide on time without sleeping. */
 public final class ManualClock extends Clock {
-    public volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    public volatile Instant now;
+
+    public ManualClock(Instant start) {
+        this.now = start;
+    }
+
+    public ManualClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z"));
+    }
 
     public void advance(Duration d) {
         now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
     }
 
     @Override
@@ -22,10 +35,5 @@ public final class ManualClock extends Clock {
     @Override
     public Clock withZone(ZoneId zone) {
         return this;
-    }
-
-    @Override
-    public Instant instant() {
-        return now;
     }
 }
