@@ -70,6 +70,7 @@ public final class TorrentClient implements AutoCloseable {
     private final byte[] peerId;
     private final int announceKey;
     private final RateLimiter downloadLimiter;
+    private final org.hypertube.torrent.webseed.OutsideAddressPolicy webSeedPolicy;
     private final RateLimiter uploadLimiter;
     private final Semaphore halfOpen;
     private final Consumer<TorrentEvent> listener;
@@ -100,6 +101,7 @@ public final class TorrentClient implements AutoCloseable {
         this.tickMillis = b.tickMillis;
         this.listener = b.listener;
         this.downloadLimiter = new RateLimiter(b.downloadRateLimit);
+        this.webSeedPolicy = org.hypertube.torrent.webseed.OutsideAddressPolicy.of(b.allowLocalWebSeeds);
         this.uploadLimiter = new RateLimiter(b.uploadRateLimit);
         this.halfOpen = new Semaphore(b.maxHalfOpen);
         SecureRandom random = new SecureRandom();
@@ -310,6 +312,10 @@ public final class TorrentClient implements AutoCloseable {
 
     long tickMillis() {
         return tickMillis;
+    }
+
+    org.hypertube.torrent.webseed.OutsideAddressPolicy webSeedPolicy() {
+        return webSeedPolicy;
     }
 
     RateLimiter downloadLimiter() {
@@ -540,6 +546,7 @@ public final class TorrentClient implements AutoCloseable {
         private Duration trackerTimeout = Duration.ofSeconds(15);
         private Duration minAnnounceInterval = Duration.ofSeconds(1);
         private long tickMillis = 500;
+        private boolean allowLocalWebSeeds;
         private Consumer<TorrentEvent> listener;
 
         private Builder() {
@@ -607,6 +614,15 @@ public final class TorrentClient implements AutoCloseable {
         /** Bytes per second, 0 for unlimited. */
         public Builder uploadRateLimit(long value) {
             this.uploadRateLimit = Math.max(0, value);
+            return this;
+        }
+
+        /**
+         * Web seed URLs come from torrents, outside input: by default one that resolves to a loopback,
+         * private, link-local or other inside address is refused. True allows them (a LAN server, tests).
+         */
+        public Builder allowLocalWebSeeds(boolean value) {
+            this.allowLocalWebSeeds = value;
             return this;
         }
 

@@ -37,6 +37,10 @@ import org.hypertube.torrent.storage.Storage;
 import org.hypertube.torrent.stream.TorrentStream;
 import org.hypertube.torrent.tracker.AnnounceRequest;
 import org.hypertube.torrent.tracker.TrackerTiers;
+import org.hypertube.torrent.webseed.FileSlice;
+import org.hypertube.torrent.webseed.WebSeedException;
+import org.hypertube.torrent.webseed.WebSeedHealth;
+import org.hypertube.torrent.webseed.WebSeedUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +107,11 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     private TorrentState state;
     private String error;
     private final List<PeerConnection> peers = new ArrayList<>();
+    /** Web seed URLs from the torrent's {@code url-list} and the magnet's {@code ws=}; used once the files are checked. */
+    private final List<String> webSeedUrls = new ArrayList<>();
+    private final List<WebSeedPeer> webSeeds = new ArrayList<>();
+    /** Everything that is asked for blocks: the wire peers and the web seeds. */
+    private final List<Peer> requestable = new ArrayList<>();
     private final PeerList peerList = new PeerList();
     private final List<PeerSource> sources = new ArrayList<>();
     private final Announcer announcer;
@@ -141,6 +150,8 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         magnet.ifPresent(m -> peerList.offer(
                 m.peers().stream().map(p -> new InetSocketAddress(p.getHostString(), p.getPort())).toList(), "magnet"));
         metainfo.ifPresent(m -> this.info = m.info());
+        metainfo.ifPresent(m -> webSeedUrls.addAll(m.webSeeds()));
+        magnet.ifPresent(m -> m.webSeeds().stream().filter(u -> !webSeedUrls.contains(u)).forEach(webSeedUrls::add));
         if (info != null) {
             metadataLatch.countDown();
         }
@@ -260,6 +271,11 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             out.add(new PeerInfo(p.address, p.client, p.outgoing, progress, p.down.rate(now), p.up.rate(now),
                     p.peerChoking, p.amChoking, p.snubbed, p.outgoing ? peerList.source(p.address) : "incoming"));
         }
+        for (WebSeedPeer w : webSeeds) {
+            double progress = info == null || w.seed ? 1 : (double) w.has.cardinality() / info.pieceCount();
+            out.add(new PeerInfo(w.address(), "web seed " + w.key, true, progress, w.down.rate(now), 0, w.peerChoking, true,
+                    w.snubbed, "web seed"));
+        }
         return out;
     }
 
@@ -317,8 +333,8 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         }
         priorities.set(f, priority);
         applyFilePriorities();
-        peers.forEach(this::updateInterest);
-        peers.forEach(this::fillRequests);
+        sources().forEach(this::updateInterest);
+        sources().forEach(this::fillRequests);
     }
 
     private void applyFilePriorities() {
@@ -503,6 +519,9 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             }
             paused = true;
             toClose = new ArrayList<>(peers);
+            for (WebSeedPeer w : webSeeds) {
+                restWebSeed(w);
+            }
             log.info("{} paused", infoHash);
         }
         toClose.forEach(PeerConnection::close);
@@ -517,6 +536,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             }
             paused = false;
             peerList.retryAll(); // every peer we knew is worth a try again at once
+            // Web seeds wake at the next tick once their back-off allows.
             log.info("{} resumed", infoHash);
         }
         announcer.wake();
@@ -573,6 +593,9 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         }
         dropSpareBuffers();
         toClose.forEach(PeerConnection::close);
+        synchronized (this) {
+            webSeeds.forEach(WebSeedPeer::close);
+        }
         if (scheduler != null) {
             scheduler.interrupt();
             try {
@@ -656,6 +679,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                 for (PeerConnection p : new ArrayList<>(peers)) {
                     becameReady(p);
                 }
+                startWebSeeds();
                 updateWishes();
                 announcer.checked();
                 notifyAll();
@@ -744,6 +768,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     /** Called after both handshakes; sends our opening messages and starts the peer's threads. */
     synchronized void added(PeerConnection p) {
         peers.add(p);
+        requestable.add(p);
         if (p.outgoing) {
             peerList.connected(p.address);
         }
@@ -780,6 +805,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         if (!peers.remove(p)) {
             return;
         }
+        requestable.remove(p);
         if (picker != null) {
             for (Block b : p.outstanding) {
                 picker.abort(b);
@@ -795,7 +821,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         log.debug("{} peer {} disconnected: {}", infoHash, p, reason);
         // Its blocks are free again: give them to the others.
         if (picker != null && !closed) {
-            peers.forEach(this::fillRequests);
+            sources().forEach(this::fillRequests);
         }
     }
 
@@ -1196,6 +1222,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         }
         countVerified(piece);
         assembly.goodDataCompared(piece);
+        webSeedsJudge(piece, who, true);
         for (String culprit : smartBan.piecePassed(piece, data)) {
             ban(culprit, "sent corrupt data in piece " + piece);
         }
@@ -1236,10 +1263,12 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             }
         }
         log.warn("{} piece {} failed its hash check (from {})", infoHash, piece, senders);
-        for (String culprit : smartBan.pieceFailed(piece, data, who, spans)) {
+        // A web seed's data is judged by its own health (a file changed on the server), not by the smart ban.
+        String[] wirePeers = webSeedsJudge(piece, who, false);
+        for (String culprit : smartBan.pieceFailed(piece, data, wirePeers, spans)) {
             ban(culprit, "sent a piece that failed its hash check");
         }
-        peers.forEach(this::fillRequests);
+        sources().forEach(this::fillRequests);
     }
 
     private void ban(String key, String reason) {
@@ -1279,6 +1308,12 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                 dropPeer(p, BOTH_SEEDS);
             }
         }
+        for (WebSeedPeer w : webSeeds) {
+            w.clearQueue();
+            w.outstanding.clear();
+            w.urgentDue.clear();
+            updateInterest(w);
+        }
         updateWishes(); // nothing left to wish for
         announcer.wake();
     }
@@ -1286,8 +1321,8 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     // ---------------------------------------------------------------- requesting
 
     /** Everything that is asked for blocks. */
-    private List<? extends Peer> sources() {
-        return peers;
+    private List<Peer> sources() {
+        return requestable;
     }
 
     private void updateInterest(Peer p) {
@@ -1302,9 +1337,167 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     }
 
     private void fillRequests(Peer p) {
-        if (ready && state == TorrentState.DOWNLOADING) {
+        if (ready && state == TorrentState.DOWNLOADING && !paused) {
             requester.fill(p, false, sources(), now());
         }
+    }
+
+    // ---------------------------------------------------------------- web seeds
+
+    /** Once the files are checked: every web seed URL the torrent or the magnet gave, as one more source. */
+    private void startWebSeeds() {
+        for (String url : webSeedUrls) {
+            WebSeedUrls urls;
+            try {
+                urls = WebSeedUrls.of(info, url);
+            } catch (WebSeedException e) {
+                log.warn("{} web seed {} ignored: {}", infoHash, url, e.getMessage());
+                continue;
+            }
+            WebSeedPeer w = new WebSeedPeer(this, info, urls, new WebSeedHealth(info, client.clock()), client.webSeedPolicy());
+            w.seed = true;
+            register(w);
+            webSeeds.add(w);
+            requestable.add(w);
+            updateInterest(w);
+            w.start();
+            fillRequests(w);
+        }
+        if (!webSeeds.isEmpty()) {
+            log.info("{} {} web seeds: {}", infoHash, webSeeds.size(), webSeeds.stream().map(w -> w.key).toList());
+        }
+    }
+
+    /** A worker fetched {@code span} (consecutive blocks) into {@code data}: the blocks go the way a peer's go. */
+    void webSeedDelivered(WebSeedPeer w, List<Block> span, ByteBuffer data) {
+        PieceBuffer[] grew = new PieceBuffer[span.size()];
+        int count = 0;
+        synchronized (this) {
+            if (w.isClosed() || closed) {
+                return;
+            }
+            w.health.fetched();
+            int offset = 0;
+            for (Block b : span) {
+                PieceBuffer pb;
+                try {
+                    pb = onBlockHeld(w, b.piece(), b.begin(), data, offset, b.length());
+                } catch (PeerProtocolException e) {
+                    dropWebSeed(w, e.getMessage());
+                    return;
+                }
+                if (pb != null && (count == 0 || grew[count - 1] != pb)) {
+                    grew[count++] = pb;
+                }
+                offset += b.length();
+            }
+        }
+        for (int k = 0; k < count; k++) {
+            grew[k].hashReady();
+        }
+    }
+
+    /** A fetch failed: its requests go back to the picker; the seed rests, loses a file, or is dropped. */
+    synchronized void webSeedFailed(WebSeedPeer w, WebSeedException e) {
+        if (w.isClosed() || closed) {
+            return;
+        }
+        boolean wasUsable = !w.peerChoking;
+        int unavailable = w.health.unavailableFiles().size();
+        w.health.failed(e);
+        if (w.health.dropped().isPresent()) {
+            dropWebSeed(w, w.health.dropped().get());
+            return;
+        }
+        restWebSeed(w);
+        if (wasUsable) {
+            log.info("{} web seed {} failed ({}); next try at {}", infoHash, w.key, e.getMessage(), w.health.nextTry());
+        }
+        if (w.health.unavailableFiles().size() != unavailable) {
+            webSeedFilesChanged(w);
+        }
+        sources().forEach(this::fillRequests);
+    }
+
+    /** No more requests to {@code w} until its health allows: what it was asked goes back to the picker. */
+    private void restWebSeed(WebSeedPeer w) {
+        if (requester != null) {
+            requester.giveBack(w);
+        }
+        w.clearQueue();
+        w.urgentDue.clear();
+        w.peerChoking = true;
+    }
+
+    private void dropWebSeed(WebSeedPeer w, String reason) {
+        log.warn("{} web seed {} dropped: {}", infoHash, w.key, reason);
+        restWebSeed(w);
+        unregister(w);
+        w.close();
+        webSeeds.remove(w);
+        requestable.remove(w);
+        sources().forEach(this::fillRequests);
+    }
+
+    /** Pieces of files the seed cannot serve (missing, outdated on the server) are not asked of it. */
+    private void webSeedFilesChanged(WebSeedPeer w) {
+        unregister(w);
+        BitSet has = new BitSet(info.pieceCount());
+        has.set(0, info.pieceCount());
+        for (int f : w.health.unavailableFiles().keySet()) {
+            TorrentFile tf = info.files().get(f);
+            if (tf.length() > 0) {
+                has.clear((int) (tf.offset() / info.pieceLength()), (int) ((tf.offset() + tf.length() - 1) / info.pieceLength()) + 1);
+            }
+        }
+        w.seed = false;
+        w.has = has;
+        for (Block b : new ArrayList<>(w.outstanding)) {
+            if (!has.get(b.piece())) {
+                w.outstanding.remove(b);
+                picker.abort(b);
+                w.rememberAborted(b);
+            }
+        }
+        register(w);
+        updateInterest(w);
+        log.info("{} web seed {}: files it cannot serve: {}", infoHash, w.key, w.health.unavailableFiles());
+    }
+
+    /**
+     * Tells each web seed that sent blocks of {@code piece} whether the piece passed, and returns
+     * {@code who} without the web seeds (for the smart ban, which judges wire peers only).
+     */
+    private String[] webSeedsJudge(int piece, String[] who, boolean passed) {
+        if (webSeeds.isEmpty()) {
+            return who;
+        }
+        String[] wire = who.clone();
+        for (WebSeedPeer w : new ArrayList<>(webSeeds)) {
+            boolean sent = false;
+            for (int i = 0; i < wire.length; i++) {
+                if (w.key.equals(wire[i])) {
+                    wire[i] = null;
+                    sent = true;
+                }
+            }
+            if (!sent) {
+                continue;
+            }
+            List<FileSlice> slices = FileSlice.plan(info, (long) piece * info.pieceLength(), info.pieceSize(piece));
+            if (passed) {
+                w.health.hashPassed(slices);
+                continue;
+            }
+            int unavailable = w.health.unavailableFiles().size();
+            w.health.hashFailed(slices);
+            if (w.health.dropped().isPresent()) {
+                dropWebSeed(w, w.health.dropped().get());
+            } else if (w.health.unavailableFiles().size() != unavailable) {
+                webSeedFilesChanged(w);
+            }
+        }
+        return wire;
     }
 
     // ---------------------------------------------------------------- extensions
@@ -1422,6 +1615,11 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             }
         }
         uploadSlots.rechokeIfDue(peers, state == TorrentState.SEEDING, now, ourPieces());
+        for (WebSeedPeer w : webSeeds) {
+            if (w.peerChoking && !paused && w.health.usableNow()) {
+                w.peerChoking = false; // its back-off is over
+            }
+        }
         for (Peer p : new ArrayList<>(sources())) {
             updateInterest(p);
         }
