@@ -71,6 +71,7 @@ class Engine {
                         .port(properties.torrentPort())
                         .downloadRateLimit(properties.downloadRateLimit())
                         .uploadRateLimit(properties.uploadRateLimit())
+                        .allowLocalWebSeeds(properties.allowLocalWebSeeds())
                         .clock(clock)
                         .listener(event -> listener.accept(event))
                         .build();
