@@ -31,7 +31,8 @@ public final class Main {
     static final String USAGE = """
             usage: torrent create [--tracker URL]... [--piece-length BYTES] [--web-seed URL]... [--private] -o OUT PATH
                    torrent info (FILE.torrent | MAGNET)
-                   torrent download [--dir DIR] [--port N] [--bind ADDR] [--timeout SECONDS] [--seed-after] (FILE.torrent | MAGNET)
+                   torrent download [--dir DIR] [--port N] [--bind ADDR] [--timeout SECONDS] [--seed-after]
+                                    [--allow-local-web-seeds] (FILE.torrent | MAGNET)
                    torrent seed [--dir DIR] [--port N] [--bind ADDR] FILE.torrent
                    torrent tracker [--port N] [--bind ADDR] [--interval SECONDS]
                    torrent selftest [--size-mib N] [--seeders N]""";
@@ -257,11 +258,12 @@ public final class Main {
         if (!Files.isWritable(dir)) {
             throw new UsageException("download folder is not writable: " + dir);
         }
-        return TorrentClient.builder().downloadDirectory(dir).bindAddress(bind).port(a.integer("--port", 6881, 0, 65535)).build();
+        return TorrentClient.builder().downloadDirectory(dir).bindAddress(bind).port(a.integer("--port", 6881, 0, 65535))
+                .allowLocalWebSeeds(a.flags().contains("--allow-local-web-seeds")).build();
     }
 
     private int download(List<String> raw) throws UsageException, IOException, InterruptedException {
-        Args a = Args.parse(raw, Set.of("--dir", "--port", "--bind", "--timeout"), Set.of("--seed-after"));
+        Args a = Args.parse(raw, Set.of("--dir", "--port", "--bind", "--timeout"), Set.of("--seed-after", "--allow-local-web-seeds"));
         String arg = a.single("torrent file or magnet link");
         Metainfo metainfo = Magnet.looksLikeMagnet(arg) ? null : readTorrent(arg);
         Magnet magnet = metainfo == null ? Magnet.parse(arg) : null;
