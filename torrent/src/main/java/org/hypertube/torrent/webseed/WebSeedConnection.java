@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * A redirect is remembered for its file while this object lives, so that each later request for it
  * goes straight to the node serving it (otherwise an Internet Archive download would connect to
  * archive.org and then to the node for every request); it is forgotten when the redirected URL fails,
- * and never outlives the connection, so a 302 is never taken as permanent. Confined to one thread.
+ * and never outlives the connection, so a 302 is never taken as permanent. Fetches are confined to
+ * one thread; {@link #close()} may come from another.
  */
 public final class WebSeedConnection implements Closeable {
     public static final String USER_AGENT = "Hypertube/0.1";
@@ -39,7 +40,8 @@ public final class WebSeedConnection implements Closeable {
     private final Duration timeout;
     private final Clock clock;
     private final Map<Integer, URI> redirected = new HashMap<>();
-    private HttpSocket socket;
+    private volatile HttpSocket socket;
+    private volatile boolean closed;
     private int connectionsOpened;
 
     /** A connection with the JDK's default trust store, a 30 s time-out and the system clock. */
@@ -113,46 +115,57 @@ public final class WebSeedConnection implements Closeable {
     /** One request and its response on the current connection, opened or renewed as needed. */
     private RangeResponse.Outcome exchange(URI url, FileSlice slice, ByteBuffer target) throws WebSeedException {
         HttpSocket.Endpoint endpoint = HttpSocket.Endpoint.of(url);
-        if (socket != null && !socket.endpoint().equals(endpoint)) {
+        HttpSocket s = socket;
+        if (s != null && !s.endpoint().equals(endpoint)) {
             closeSocket();
+            s = null;
         }
-        boolean fresh = socket == null;
+        boolean fresh = s == null;
         if (fresh) {
-            openSocket(endpoint);
+            s = openSocket(endpoint);
         }
-        if (!send(url, slice) || !fresh && !socket.answering()) {
+        if (!send(s, url, slice) || !fresh && !s.answering()) {
             if (fresh) {
                 throw new WebSeedException(Kind.IO, "cannot send the request to " + endpoint.host());
             }
             // The server closed the idle connection (its keep-alive time-out): once more on a new one.
             closeSocket();
-            openSocket(endpoint);
-            if (!send(url, slice)) {
-                throw new WebSeedException(Kind.IO, "cannot send to " + endpoint.host());
+            s = openSocket(endpoint);
+            if (!send(s, url, slice)) {
+                throw new WebSeedException(Kind.IO, "cannot send the request to " + endpoint.host());
             }
         }
         long fileLength = info.files().get(slice.fileIndex()).length();
-        return RangeResponse.read(socket.in(), slice, fileLength, target, clock);
+        return RangeResponse.read(s.in(), slice, fileLength, target, clock);
     }
 
-    private boolean send(URI url, FileSlice slice) {
+    private static boolean send(HttpSocket s, URI url, FileSlice slice) {
         try {
-            socket.sendRange(url, slice.range());
+            s.sendRange(url, slice.range());
             return true;
         } catch (IOException e) {
             return false;
         }
     }
 
-    private void openSocket(HttpSocket.Endpoint endpoint) throws WebSeedException {
-        socket = HttpSocket.open(endpoint, policy, tls, timeout);
+    private HttpSocket openSocket(HttpSocket.Endpoint endpoint) throws WebSeedException {
+        if (closed) {
+            throw new WebSeedException(Kind.IO, "the web seed connection was closed");
+        }
+        HttpSocket s = HttpSocket.open(endpoint, policy, tls, timeout);
         connectionsOpened++;
+        socket = s;
+        if (closed) {
+            s.close();
+        }
+        return s;
     }
 
     private void closeSocket() {
-        if (socket != null) {
-            socket.close();
-            socket = null;
+        HttpSocket s = socket;
+        socket = null;
+        if (s != null) {
+            s.close();
         }
     }
 
@@ -161,9 +174,14 @@ public final class WebSeedConnection implements Closeable {
         return connectionsOpened;
     }
 
+    /** Ends the connection; from another thread, this aborts a fetch in progress (it fails with {@code IO}). */
     @Override
     public void close() {
-        closeSocket();
+        closed = true;
+        HttpSocket s = socket;
+        if (s != null) {
+            s.close();
+        }
     }
 
     @Override

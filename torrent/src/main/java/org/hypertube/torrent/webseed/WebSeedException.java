@@ -29,7 +29,7 @@ public final class WebSeedException extends IOException {
 
     private final Kind kind;
     private final int status;
-    private final transient Duration retryAfter;
+    private final Duration retryAfter;
     private final int fileIndex;
 
     WebSeedException(Kind kind, String message) {

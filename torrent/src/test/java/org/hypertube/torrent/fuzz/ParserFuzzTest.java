@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.hypertube.torrent.bencode.BValue;
 import org.hypertube.torrent.bencode.Bencode;
@@ -21,6 +25,9 @@ import org.hypertube.torrent.pex.PexCodec;
 import org.hypertube.torrent.pex.PexMessage;
 import org.hypertube.torrent.tracker.TrackerException;
 import org.hypertube.torrent.tracker.TrackerReplies;
+import org.hypertube.torrent.webseed.FileSlice;
+import org.hypertube.torrent.webseed.RangeResponse;
+import org.hypertube.torrent.webseed.WebSeedException;
 
 /**
  * Jazzer fuzz targets for every parser of outside data. Without JAZZER_FUZZ=1 they run as regression
@@ -107,6 +114,25 @@ class ParserFuzzTest {
             TrackerReplies.parseScrape(input);
         } catch (TrackerException expected) {
             // refused
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void webSeedResponse(byte[] input) {
+        Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        // The same bytes as the answer to part of a file, then to a whole (short) file.
+        for (FileSlice slice : new FileSlice[] {new FileSlice(0, 100, 10, 0, false), new FileSlice(0, 0, 10, 0, false)}) {
+            ByteBuffer dst = ByteBuffer.allocate(slice.length());
+            ByteArrayInputStream in = new ByteArrayInputStream(input);
+            try {
+                RangeResponse.Outcome outcome = RangeResponse.read(in, slice, slice.fileOffset() == 0 ? 10 : 1000, dst, clock);
+                if (outcome instanceof RangeResponse.Filled) {
+                    assertThat(dst.hasRemaining()).isFalse();
+                }
+            } catch (WebSeedException expected) {
+                // refused, with the kind of fault
+                assertThat(expected.kind()).isNotNull();
+            }
         }
     }
 }
