@@ -44,6 +44,8 @@ final class MetadataExchange implements Extension {
     private byte[] metadata;
     private BitSet have;
     private long[] requestedAt;
+    /** Where the round robin over able peers goes on; negative until the first request. */
+    private int next = -1;
 
     MetadataExchange(Torrent torrent, Random random, LongSupplier clock) {
         this.torrent = torrent;
@@ -68,12 +70,36 @@ final class MetadataExchange implements Extension {
             return;
         }
         if (metadata == null) {
-            metadata = new byte[size];
-            int pieces = (size + MetadataMessage.PIECE_SIZE - 1) / MetadataMessage.PIECE_SIZE;
-            have = new BitSet(pieces);
-            requestedAt = new long[pieces];
+            startBuffer(size);
         }
         request();
+    }
+
+    private void startBuffer(int size) {
+        metadata = new byte[size];
+        int pieces = (size + MetadataMessage.PIECE_SIZE - 1) / MetadataMessage.PIECE_SIZE;
+        have = new BitSet(pieces);
+        requestedAt = new long[pieces];
+        Arrays.fill(requestedAt, Long.MIN_VALUE / 2); // never asked
+    }
+
+    /**
+     * The size most live peers claim. A first peer that claimed a wrong size (or has another torrent
+     * under this hash) would otherwise stall the magnet: only peers claiming the buffer's size are asked.
+     */
+    private void followTheMajority() {
+        Map<Integer, Integer> votes = new java.util.HashMap<>();
+        claims.forEach((p, size) -> {
+            if (!p.isClosed()) {
+                votes.merge(size, 1, Integer::sum);
+            }
+        });
+        int current = votes.getOrDefault(metadata.length, 0);
+        votes.entrySet().stream().filter(e -> e.getValue() > current).max(Map.Entry.comparingByValue()).ifPresent(e -> {
+            log.info("{} metadata size {} claimed by {} peers, {} by {}: following the majority", torrent.infoHash(),
+                    e.getKey(), e.getValue(), metadata.length, current);
+            startBuffer(e.getKey());
+        });
     }
 
     @Override
@@ -92,8 +118,8 @@ final class MetadataExchange implements Extension {
             case MetadataMessage.Request(int piece) -> serve(p, piece);
             case MetadataMessage.Data d -> onData(d);
             case MetadataMessage.Reject r -> {
-                if (requestedAt != null && r.piece() < requestedAt.length) {
-                    requestedAt[r.piece()] = 0;
+                if (requestedAt != null && r.piece() >= 0 && r.piece() < requestedAt.length) {
+                    requestedAt[r.piece()] = Long.MIN_VALUE / 2;
                 }
             }
         }
@@ -120,6 +146,7 @@ final class MetadataExchange implements Extension {
         if (metadata == null || torrent.knownInfo() != null) {
             return;
         }
+        followTheMajority();
         long now = clock.getAsLong();
         List<ExtensionPeer> able = new ArrayList<>();
         claims.forEach((p, size) -> {
@@ -130,10 +157,13 @@ final class MetadataExchange implements Extension {
         if (able.isEmpty()) {
             return;
         }
-        int n = 0;
         for (int i = 0; i < requestedAt.length; i++) {
             if (!have.get(i) && now - requestedAt[i] > REASK_MS) {
-                ExtensionPeer p = able.get((n++ + random.nextInt(able.size())) % able.size());
+                // Round robin from a random start: each peer gets its share, none is asked for everything.
+                if (next < 0) {
+                    next = random.nextInt(able.size());
+                }
+                ExtensionPeer p = able.get(next++ % able.size());
                 requestedAt[i] = now;
                 p.sendExtended(p.extensionId(name()), MetadataMessage.encode(new MetadataMessage.Request(i)));
             }
@@ -160,7 +190,7 @@ final class MetadataExchange implements Extension {
         if (!InfoHash.ofInfo(metadata).equals(torrent.infoHash())) {
             log.warn("{} metadata from peers does not match the info-hash; asking again", torrent.infoHash());
             have.clear();
-            Arrays.fill(requestedAt, 0);
+            Arrays.fill(requestedAt, Long.MIN_VALUE / 2);
             request();
             return;
         }

@@ -12,8 +12,8 @@ import java.util.function.Predicate;
 
 /**
  * The peers a torrent knows of and when each may be dialled again (libtorrent's {@code peer_list}):
- * candidates from every {@link PeerSource}, failures counted with a growing back-off, ourselves and
- * banned addresses forgotten. A pure object guarded by the session's lock.
+ * candidates from every {@link PeerSource}, failures counted with a growing back-off (10 s doubling to
+ * 5 min; given up after more than {@link #MAX_FAILURES}), ourselves and banned addresses forgotten. A pure object guarded by the session's lock.
  */
 final class PeerList {
     /** Candidates kept at most: a flood of addresses (a hostile tracker or PEX peer) cannot grow it without bound. */
@@ -28,6 +28,8 @@ final class PeerList {
     private final Set<InetSocketAddress> connecting = new HashSet<>();
     private final Set<InetSocketAddress> self = new HashSet<>();
     private final Set<InetSocketAddress> banned = new HashSet<>();
+    /** Addresses given up after {@link #MAX_FAILURES}, most recent last; bounded, so a stream of dead addresses cannot grow it. */
+    private final java.util.LinkedHashSet<InetSocketAddress> gaveUp = new java.util.LinkedHashSet<>();
 
     /** New candidates, dialable at once; known ones keep their state. Returns how many were new. */
     int offer(Iterable<InetSocketAddress> peers, String source) {
@@ -36,7 +38,7 @@ final class PeerList {
             if (candidates.size() >= MAX_CANDIDATES) {
                 break;
             }
-            if (!self.contains(a) && !banned.contains(a) && candidates.putIfAbsent(a, 0L) == null) {
+            if (!self.contains(a) && !banned.contains(a) && !gaveUp.contains(a) && candidates.putIfAbsent(a, 0L) == null) {
                 sources.put(a, source);
                 added++;
             }
@@ -46,6 +48,7 @@ final class PeerList {
 
     /** An address the application asked for: dialled at once, its failures forgiven. */
     void connectNow(InetSocketAddress a) {
+        gaveUp.remove(a);
         candidates.put(a, 0L);
         sources.putIfAbsent(a, "added");
         failures.remove(a);
@@ -80,6 +83,12 @@ final class PeerList {
             if (self.contains(a) || banned.contains(a) || own.test(a) || failures.getOrDefault(a, 0) > MAX_FAILURES) {
                 it.remove();
                 sources.remove(a);
+                if (failures.remove(a) != null) {
+                    gaveUp.add(a);
+                    if (gaveUp.size() > 5 * MAX_CANDIDATES) {
+                        gaveUp.removeFirst();
+                    }
+                }
                 continue;
             }
             if (connected.test(a) || (seeding && failures.getOrDefault(a, 0) > 0)) {
@@ -142,6 +151,7 @@ final class PeerList {
     void retryAll() {
         candidates.replaceAll((a, t) -> 0L);
         failures.clear();
+        gaveUp.clear();
     }
 
     int size() {

@@ -49,7 +49,8 @@ final class Requester {
         }
         long rate = p.down.rate(now);
         long target = rate * REQUEST_QUEUE_SECONDS / Block.SIZE;
-        return (int) Math.max(MIN_PIPELINE, Math.min(target, Math.min(p.peerRequestQueue, MAX_PIPELINE)));
+        // The peer's reqq caps everything (BEP 10: requests beyond it may be dropped), the minimum included.
+        return (int) Math.min(Math.max(MIN_PIPELINE, target), Math.min(p.peerRequestQueue, MAX_PIPELINE));
     }
 
     private int maxPartials(int peerCount) {

@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
  * object: no I/O, no threads, no clock; guarded by the session's lock.
  */
 final class SmartBan {
-    /** Strikes after which a peer that sent a failed piece alone is banned. */
+    /** Failed pieces a peer sent alone after which it is banned. */
     static final int BAN_STRIKES = 2;
 
     /** One block of a piece: where it starts and how long it is. */
@@ -38,15 +38,13 @@ final class SmartBan {
                 record.put(i, new Sent(who[i], spans[i], crc(data, spans[i])));
             }
         }
-        Set<String> ban = new LinkedHashSet<>();
-        for (String s : senders) {
-            // A peer that sent the whole piece alone is certainly at fault; strike harder.
-            int n = strikes.merge(s, senders.size() == 1 ? 2 : 1, Integer::sum);
-            if (n >= BAN_STRIKES && senders.size() == 1) {
-                ban.add(s);
-            }
+        if (senders.size() != 1) {
+            return Set.of(); // shared: the comparison once the piece passes tells who was wrong
         }
-        return ban;
+        // A peer that sent a whole failed piece alone is at fault; a second time, it is banned even
+        // if no good copy of either piece ever comes to compare with.
+        String sole = senders.iterator().next();
+        return strikes.merge(sole, 1, Integer::sum) >= BAN_STRIKES ? Set.of(sole) : Set.of();
     }
 
     /** True while a failed attempt of {@code piece} waits for the good data to be compared. */

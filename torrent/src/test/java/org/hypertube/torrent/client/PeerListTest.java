@@ -53,7 +53,8 @@ class PeerListTest {
 
     /*
      * The back-off is 5 s << failures: the first wait is 10 s, not 5 s. The 5-minute cap only
-     * applies at the sixth failure, and that address is forgotten once that wait ends.
+     * applies at the sixth failure, and that address is given up once that wait ends (a bounded set,
+     * not a failure count kept for ever).
      */
     @Test
     void eachFailedDialDoublesTheWaitFromTenSecondsAndTheSixthForgetsThePeer() {
@@ -76,8 +77,10 @@ class PeerListTest {
         assertThat(dial(now + 300_000)).as("the sixth failure").isEmpty();
         assertThat(list.size()).isZero();
 
-        assertThat(list.offer(List.of(a), "tracker")).as("offered again by a tracker").isEqualTo(1);
+        assertThat(list.offer(List.of(a), "tracker")).as("offered again by a tracker: given up").isZero();
         assertThat(dial(now + 400_000)).as("still forgotten").isEmpty();
+        list.connectNow(a);
+        assertThat(dial(now + 400_000)).as("unless the application asks for it").containsExactly(a);
     }
 
     @Test

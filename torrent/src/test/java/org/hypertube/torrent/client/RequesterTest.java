@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Random;
 import org.hypertube.torrent.pieces.Block;
 import org.hypertube.torrent.pieces.PiecePicker;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -151,7 +150,6 @@ class RequesterTest {
      * dropping any". pipelineTarget applies MIN_PIPELINE (32) after the reqq cap, so a peer that
      * announces reqq 8 is sent 32 requests. Enable once the reqq bound wins over the minimum.
      */
-    @Disabled("bug: the 32-request minimum overrides a smaller reqq; see the parttests report")
     @Test
     void aPeerThatTakesFewRequestsIsNeverSentMore() {
         torrent(256);
