@@ -74,7 +74,7 @@ public final class Storage implements Closeable {
                 p = p.resolve(c);
             }
             p = p.normalize();
-            // The metainfo parser already refused '..' and absolute parts; this is the last line of defence.
+            // The metainfo parser made each element a plain name; this is the last line of defence.
             if (!p.startsWith(this.downloadDir) || p.equals(this.downloadDir)) {
                 throw new IOException("file path escapes the download folder: " + f.displayPath());
             }
