@@ -11,11 +11,12 @@ import java.util.TreeMap;
 /**
  * Bencode decoding with explicit bounds and canonical encoding.
  *
- * <p>The decoder is iterative over nesting only through bounded recursion ({@link Limits#maxDepth}),
- * refuses leading zeros, {@code -0}, integers outside 64 bits, duplicate dictionary keys, non-string
- * keys, trailing data and strings longer than the input or than {@link Limits#maxStringLength}.
- * Unsorted keys are accepted (many real torrents have them) but the raw bytes are kept, so the
- * info-hash is still right.
+ * <p>The decoder recurses only to a bounded depth ({@link Limits#maxDepth}) and refuses non-string
+ * keys and strings longer than the input or than {@link Limits#maxStringLength}. In {@link
+ * Syntax#STRICT} it also refuses leading zeros, {@code -0}, integers outside 64 bits, duplicate
+ * dictionary keys and trailing data; {@link Syntax#LIBTORRENT} accepts what libtorrent's decoder
+ * accepts, for .torrent files. Unsorted keys are accepted (many real torrents have them) but the raw
+ * bytes are kept, so the info-hash is still right.
  */
 public final class Bencode {
 
@@ -23,6 +24,24 @@ public final class Bencode {
     public record Limits(int maxDepth, int maxStringLength, int maxTokens) {
         /** Defaults sized for .torrent files and tracker replies (cf. libtorrent's bdecode limits). */
         public static final Limits DEFAULT = new Limits(64, 64 << 20, 2_500_000);
+    }
+
+    /** How forgiving the decoder is beyond the bounds of {@link Limits}. */
+    public enum Syntax {
+        /** Refuses leading zeros, {@code -0}, integers outside 64 bits and duplicate keys: for protocol messages. */
+        STRICT,
+        /**
+         * What libtorrent 2.0's decoder accepts, for .torrent files: leading zeros, {@code -0}, the first
+         * of duplicate keys, an integer of up to 20 digits outside 64 bits read as 0 (as libtorrent
+         * reads it); tokens (keys and ends included) counted as libtorrent counts them.
+         */
+        LIBTORRENT,
+        /** {@link #LIBTORRENT} without its "soft errors" (leading zeros, unsorted or duplicate keys), as it requires of v2 info dictionaries. */
+        LIBTORRENT_CANONICAL;
+
+        boolean lenient() {
+            return this != STRICT;
+        }
     }
 
     private Bencode() {}
@@ -37,7 +56,12 @@ public final class Bencode {
 
     /** Decodes exactly one value occupying {@code input[from, to)}. */
     public static BValue decode(byte[] input, int from, int to, Limits limits) {
-        Decoder d = new Decoder(input, from, to, limits);
+        return decode(input, from, to, limits, Syntax.STRICT);
+    }
+
+    /** Decodes exactly one value occupying {@code input[from, to)} in the given syntax. */
+    public static BValue decode(byte[] input, int from, int to, Limits limits, Syntax syntax) {
+        Decoder d = new Decoder(input, from, to, limits, syntax);
         BValue v = d.value(0);
         if (d.pos != to) {
             throw new BencodeException("trailing data after value", d.pos);
@@ -50,7 +74,12 @@ public final class Bencode {
      * after it; used where a bencoded header is followed by raw bytes (BEP 9 metadata pieces).
      */
     public static Prefix decodePrefix(byte[] input, int from, int to, Limits limits) {
-        Decoder d = new Decoder(input, from, to, limits);
+        return decodePrefix(input, from, to, limits, Syntax.STRICT);
+    }
+
+    /** {@link #decodePrefix(byte[], int, int, Limits)} in the given syntax; libtorrent ignores what follows a .torrent's value too. */
+    public static Prefix decodePrefix(byte[] input, int from, int to, Limits limits, Syntax syntax) {
+        Decoder d = new Decoder(input, from, to, limits, syntax);
         BValue v = d.value(0);
         return new Prefix(v, d.pos);
     }
@@ -135,10 +164,11 @@ public final class Bencode {
         private final byte[] in;
         private final int end;
         private final Limits limits;
+        private final Syntax syntax;
         private int pos;
         private int tokens;
 
-        Decoder(byte[] in, int from, int to, Limits limits) {
+        Decoder(byte[] in, int from, int to, Limits limits, Syntax syntax) {
             if (from < 0 || to > in.length || from > to) {
                 throw new IllegalArgumentException("bad range");
             }
@@ -146,6 +176,14 @@ public final class Bencode {
             this.pos = from;
             this.end = to;
             this.limits = limits;
+            this.syntax = syntax;
+        }
+
+        /** Keys and ends of lists and dictionaries, which libtorrent counts as tokens too. */
+        private void countToken() {
+            if (syntax.lenient() && ++tokens > limits.maxTokens()) {
+                throw new BencodeException("too many values (limit " + limits.maxTokens() + ")", pos);
+            }
         }
 
         BValue value(int depth) {
@@ -184,6 +222,7 @@ public final class Bencode {
                     throw new BencodeException("truncated input: unterminated list", pos);
                 }
                 if (in[pos] == 'e') {
+                    countToken();
                     pos++;
                     return new BValue.BList(values);
                 }
@@ -196,11 +235,13 @@ public final class Bencode {
             int start = pos;
             pos++;
             Map<String, BValue> entries = new LinkedHashMap<>();
+            String previous = null;
             while (true) {
                 if (pos >= end) {
                     throw new BencodeException("truncated input: unterminated dictionary", pos);
                 }
                 if (in[pos] == 'e') {
+                    countToken();
                     pos++;
                     byte[] raw = java.util.Arrays.copyOfRange(in, start, pos);
                     return new BValue.BDict(entries, raw);
@@ -210,11 +251,17 @@ public final class Bencode {
                 if (c < '0' || c > '9') {
                     throw new BencodeException("dictionary key is not a byte string", pos);
                 }
+                countToken();
                 String key = new String(stringValue(), StandardCharsets.ISO_8859_1);
-                if (entries.containsKey(key)) {
+                if (syntax == Syntax.LIBTORRENT_CANONICAL && previous != null && previous.compareTo(key) > 0) {
+                    throw new BencodeException("unsorted dictionary key '" + key + "'", keyAt);
+                }
+                previous = key;
+                if (entries.containsKey(key) && syntax != Syntax.LIBTORRENT) {
                     throw new BencodeException("duplicate dictionary key '" + key + "'", keyAt);
                 }
-                entries.put(key, value(depth));
+                // libtorrent looks keys up from the front: the first of duplicates is the one that counts.
+                entries.putIfAbsent(key, value(depth));
             }
         }
 
@@ -228,6 +275,7 @@ public final class Bencode {
             }
             int digitsAt = pos;
             long v = 0;
+            boolean outside = false;
             while (pos < end && in[pos] != 'e') {
                 byte c = in[pos];
                 if (c < '0' || c > '9') {
@@ -235,10 +283,11 @@ public final class Bencode {
                 }
                 int d = c - '0';
                 // Accumulate negatively so Long.MIN_VALUE is representable; overflow means out of range.
-                if (v < (Long.MIN_VALUE + d) / 10) {
-                    throw new BencodeException("integer outside 64 bits", start);
+                if (outside || v < (Long.MIN_VALUE + d) / 10) {
+                    outside = true;
+                } else {
+                    v = v * 10 - d;
                 }
-                v = v * 10 - d;
                 pos++;
             }
             if (pos >= end) {
@@ -248,10 +297,23 @@ public final class Bencode {
             if (digits == 0) {
                 throw new BencodeException("integer without digits", start);
             }
+            pos++;
+            if (syntax.lenient()) {
+                if (digits > 20) {
+                    throw new BencodeException("integer outside 64 bits", start);
+                }
+                if (syntax == Syntax.LIBTORRENT_CANONICAL && !negative && digits > 1 && in[digitsAt] == '0') {
+                    throw new BencodeException("integer with leading zero", start);
+                }
+                // libtorrent reads a value beyond +-(2^63 - 1) as 0.
+                return new BValue.BInt(outside || v == Long.MIN_VALUE ? 0 : negative ? v : -v);
+            }
+            if (outside) {
+                throw new BencodeException("integer outside 64 bits", start);
+            }
             if (in[digitsAt] == '0' && (digits > 1 || negative)) {
                 throw new BencodeException(negative ? "negative zero" : "integer with leading zero", start);
             }
-            pos++;
             if (!negative) {
                 if (v == Long.MIN_VALUE) {
                     throw new BencodeException("integer outside 64 bits", start);
@@ -278,8 +340,12 @@ public final class Bencode {
             if (pos >= end) {
                 throw new BencodeException("truncated input: string length without ':'", start);
             }
-            if (pos - start > 1 && in[start] == '0') {
+            if (pos - start > 1 && in[start] == '0' && syntax != Syntax.LIBTORRENT) {
                 throw new BencodeException("string length with leading zero", start);
+            }
+            if (pos - start > 16 && syntax.lenient()) {
+                // libtorrent keeps a string's header (length and ':') in 17 bytes at most.
+                throw new BencodeException("string length of more than 16 digits", start);
             }
             pos++;
             if (len > limits.maxStringLength()) {

@@ -1,53 +1,33 @@
 package org.hypertube.torrent.metainfo;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.hypertube.torrent.bencode.BValue;
 
-/** Typed access to a dictionary's fields with errors that name the field. */
-final class Fields {
-    private final BValue.BDict dict;
-    private final String where;
+/**
+ * Typed look-ups in a dictionary as libtorrent makes them: a value of the wrong type counts as
+ * absent, so an odd optional field never costs a torrent; required fields are checked by the caller.
+ */
+record Fields(BValue.BDict dict) {
 
-    Fields(BValue.BDict dict, String where) {
-        this.dict = dict;
-        this.where = where;
+    Optional<Long> integer(String key) {
+        return dict.get(key).filter(v -> v instanceof BValue.BInt).map(v -> ((BValue.BInt) v).value());
     }
 
-    private BValue required(String key) {
-        return dict.get(key).orElseThrow(() -> new MetainfoException(where + "." + key + " is missing"));
+    Optional<byte[]> bytes(String key) {
+        return dict.get(key).filter(v -> v instanceof BValue.BBytes).map(v -> ((BValue.BBytes) v).unsafeBytes());
     }
 
-    long integer(String key) {
-        if (required(key) instanceof BValue.BInt(long v)) {
-            return v;
-        }
-        throw new MetainfoException(where + "." + key + " is not an integer");
+    Optional<String> text(String key) {
+        return bytes(key).map(b -> new String(b, StandardCharsets.UTF_8));
     }
 
-    Optional<Long> optionalInteger(String key) {
-        return dict.has(key) ? Optional.of(integer(key)) : Optional.empty();
+    Optional<List<BValue>> list(String key) {
+        return dict.get(key).filter(v -> v instanceof BValue.BList).map(v -> ((BValue.BList) v).values());
     }
 
-    byte[] bytes(String key) {
-        if (required(key) instanceof BValue.BBytes b) {
-            return b.unsafeBytes();
-        }
-        throw new MetainfoException(where + "." + key + " is not a string");
-    }
-
-    String text(String key) {
-        return new String(bytes(key), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    Optional<String> optionalText(String key) {
-        return dict.get(key).filter(v -> v instanceof BValue.BBytes).map(v -> ((BValue.BBytes) v).utf8());
-    }
-
-    List<BValue> list(String key) {
-        if (required(key) instanceof BValue.BList(List<BValue> values)) {
-            return values;
-        }
-        throw new MetainfoException(where + "." + key + " is not a list");
+    Optional<BValue.BDict> dictionary(String key) {
+        return dict.get(key).filter(v -> v instanceof BValue.BDict).map(v -> (BValue.BDict) v);
     }
 }

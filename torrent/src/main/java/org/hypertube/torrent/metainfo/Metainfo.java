@@ -16,8 +16,10 @@ import org.hypertube.torrent.bencode.BencodeException;
 public record Metainfo(TorrentInfo info, List<List<String>> trackerTiers, List<String> webSeeds,
         Optional<String> comment, Optional<String> createdBy, Optional<Long> creationDate) {
 
-    /** .torrent files larger than this are refused before decoding. */
+    /** .torrent files larger than this are refused before decoding (ours; libtorrent's is 10 MB). */
     public static final int MAX_FILE_SIZE = 64 << 20;
+    /** libtorrent's {@code load_torrent_limits}: 100 levels (so 99 nested containers), 3 000 000 tokens. */
+    static final Bencode.Limits LIMITS = new Bencode.Limits(99, MAX_FILE_SIZE, 3_000_000);
 
     public Metainfo {
         trackerTiers = trackerTiers.stream().map(List::copyOf).toList();
@@ -34,7 +36,8 @@ public record Metainfo(TorrentInfo info, List<List<String>> trackerTiers, List<S
         }
         BValue v;
         try {
-            v = Bencode.decode(torrentFile);
+            // What follows the torrent's dictionary (often a line end) is ignored, as libtorrent does.
+            v = Bencode.decodePrefix(torrentFile, 0, torrentFile.length, LIMITS, Bencode.Syntax.LIBTORRENT).value();
         } catch (BencodeException e) {
             throw new MetainfoException("torrent file is not valid bencoding: " + e.getMessage(), e);
         }
@@ -46,7 +49,7 @@ public record Metainfo(TorrentInfo info, List<List<String>> trackerTiers, List<S
             throw new MetainfoException("torrent file's 'info' is not a dictionary");
         }
         TorrentInfo ti = TorrentInfo.from(info);
-        Fields f = new Fields(root, "torrent");
+        Fields f = new Fields(root);
 
         List<List<String>> tiers = new ArrayList<>();
         if (root.get("announce-list").orElse(null) instanceof BValue.BList(List<BValue> tierValues)) {
@@ -62,7 +65,7 @@ public record Metainfo(TorrentInfo info, List<List<String>> trackerTiers, List<S
         }
         // BEP 12: when announce-list is present, announce is ignored.
         if (tiers.isEmpty()) {
-            f.optionalText("announce").map(String::trim).filter(Metainfo::isTrackerUrl).ifPresent(a -> tiers.add(List.of(a)));
+            f.text("announce").map(String::trim).filter(Metainfo::isTrackerUrl).ifPresent(a -> tiers.add(List.of(a)));
         }
 
         LinkedHashSet<String> seeds = new LinkedHashSet<>();
@@ -76,8 +79,8 @@ public record Metainfo(TorrentInfo info, List<List<String>> trackerTiers, List<S
                     .map(u -> ((BValue.BBytes) u).utf8()).filter(s -> !s.isBlank()).forEach(seeds::add);
             case null, default -> { }
         }
-        return new Metainfo(ti, tiers, new ArrayList<>(seeds), f.optionalText("comment"), f.optionalText("created by"),
-                f.optionalInteger("creation date"));
+        return new Metainfo(ti, tiers, new ArrayList<>(seeds), f.text("comment"), f.text("created by"),
+                f.integer("creation date"));
     }
 
     static boolean isTrackerUrl(String url) {

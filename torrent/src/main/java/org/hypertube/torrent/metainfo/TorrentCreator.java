@@ -67,7 +67,7 @@ public final class TorrentCreator {
             throw new MetainfoException("no such file or folder: " + path);
         }
         Path base = path.toAbsolutePath().normalize();
-        String name = PathSanitizer.component(base.getFileName().toString(), "name");
+        String name = base.getFileName().toString();
         List<Path> files = new ArrayList<>();
         boolean multi = Files.isDirectory(base);
         if (multi) {
@@ -95,21 +95,25 @@ public final class TorrentCreator {
             throw new MetainfoException("nothing to share: total size is 0 bytes");
         }
         int pl = pieceLength > 0 ? pieceLength : defaultPieceLength(total);
-        byte[] pieces = hash(files, sizes, total, pl);
-
-        List<BValue> fileList = new ArrayList<>();
-        for (int i = 0; multi && i < files.size(); i++) {
-            List<BValue> comps = new ArrayList<>();
-            for (Path c : base.relativize(files.get(i))) {
-                comps.add(Bencode.string(PathSanitizer.component(c.toString(), "file")));
-            }
-            fileList.add(Bencode.dict("length", sizes[i], "path", Bencode.list(comps)));
+        List<List<String>> paths = new ArrayList<>();
+        for (Path f : files) {
+            List<String> p = new ArrayList<>();
+            base.relativize(f).forEach(c -> p.add(c.toString()));
+            paths.add(multi ? p : List.of(name));
         }
-        BValue.BDict info = multi
-                ? Bencode.dict("files", Bencode.list(fileList), "name", name, "piece length", pl, "pieces", pieces,
-                        "private", isPrivate ? 1 : null)
-                : Bencode.dict("length", total, "name", name, "piece length", pl, "pieces", pieces,
-                        "private", isPrivate ? 1 : null);
+        // Before hashing: a name that readers sanitise or rename would not be found where it is, so
+        // seeding from here would fail.
+        TorrentInfo read = TorrentInfo.from(info(name, multi, paths, sizes, pl, new byte[(int) (20 * ((total + pl - 1) / pl))]));
+        if (!read.name().equals(name)) {
+            throw new MetainfoException("name '" + name + "' would be read as '" + read.name() + "'");
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            if (!read.files().get(i).path().equals(paths.get(i))) {
+                throw new MetainfoException("file '" + String.join("/", paths.get(i)) + "' would be read as '"
+                        + read.files().get(i).displayPath() + "'");
+            }
+        }
+        BValue.BDict info = info(name, multi, paths, sizes, pl, hash(files, sizes, total, pl));
         List<BValue> tiers = trackers.stream().<BValue>map(t -> Bencode.list(List.of(Bencode.string(t)))).toList();
         BValue.BDict root = Bencode.dict(
                 "announce", trackers.isEmpty() ? null : trackers.getFirst(),
@@ -120,6 +124,19 @@ public final class TorrentCreator {
                 "url-list", webSeeds.isEmpty() ? null
                         : Bencode.list(webSeeds.stream().map(Bencode::string).toList()));
         return Bencode.encode(root);
+    }
+
+    private BValue.BDict info(String name, boolean multi, List<List<String>> paths, long[] sizes, int pl, byte[] pieces) {
+        if (!multi) {
+            return Bencode.dict("length", sizes[0], "name", name, "piece length", pl, "pieces", pieces,
+                    "private", isPrivate ? 1 : null);
+        }
+        List<BValue> fileList = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            fileList.add(Bencode.dict("length", sizes[i], "path", Bencode.list(paths.get(i).stream().map(Bencode::string).toList())));
+        }
+        return Bencode.dict("files", Bencode.list(fileList), "name", name, "piece length", pl, "pieces", pieces,
+                "private", isPrivate ? 1 : null);
     }
 
     static int defaultPieceLength(long total) {

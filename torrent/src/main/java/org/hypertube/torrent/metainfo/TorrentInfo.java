@@ -3,24 +3,32 @@ package org.hypertube.torrent.metainfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import org.hypertube.torrent.bencode.BValue;
 import org.hypertube.torrent.bencode.Bencode;
 import org.hypertube.torrent.bencode.BencodeException;
 
 /**
  * A parsed, validated v1 info dictionary (BEP 3): what pieces make up the torrent and which files
- * they fill. Hybrid v1+v2 dictionaries are read through their v1 keys. Immutable.
+ * they fill. Hybrid v1+v2 dictionaries are read through their v1 keys. Accepts what libtorrent 2.0
+ * accepts, with its file names (see {@link PathSanitizer}, {@link FileNames}). Immutable.
  */
 public final class TorrentInfo {
     /** libtorrent's default {@code max_piece_count}; bounds memory for bitfields and hashes. */
     public static final int MAX_PIECES = 1 << 21;
-    public static final long MAX_PIECE_LENGTH = 128L << 20;
+    /** libtorrent's bound (INT_MAX / 2). Nothing piece-sized is allocated while parsing. */
+    public static final long MAX_PIECE_LENGTH = Integer.MAX_VALUE / 2;
+    /** Ours: libtorrent has none, but every file costs memory here and in storage. */
     public static final int MAX_FILES = 100_000;
-    /** 2^50 bytes (1 PiB): beyond any real torrent, far below overflow. */
-    public static final long MAX_TOTAL_LENGTH = 1L << 50;
+    /** libtorrent's {@code max_file_offset}, 2^48 - 1 bytes (256 TiB). */
+    public static final long MAX_TOTAL_LENGTH = (1L << 48) - 1;
+    /** libtorrent refuses a file of (INT_MAX / 2) 16 KiB blocks or more (16 TiB). */
+    static final long MAX_FILE_LENGTH = (long) (Integer.MAX_VALUE / 2) * 16384 - 1;
+    /** libtorrent's {@code filename_too_long}: a file name (after sanitising) of 4096 bytes or more. */
+    private static final int MAX_FILE_NAME_BYTES = 4095;
+    /** BitComet marks its pad files by name only. */
+    private static final String BITCOMET_PAD = "_____padding_file_";
 
     private final InfoHash infoHash;
     private final byte[] raw;
@@ -49,7 +57,7 @@ public final class TorrentInfo {
     public static TorrentInfo parse(byte[] rawInfo) {
         BValue v;
         try {
-            v = Bencode.decode(rawInfo);
+            v = Bencode.decode(rawInfo, 0, rawInfo.length, Metainfo.LIMITS, Bencode.Syntax.LIBTORRENT);
         } catch (BencodeException e) {
             throw new MetainfoException("info dictionary is not valid bencoding: " + e.getMessage(), e);
         }
@@ -61,124 +69,162 @@ public final class TorrentInfo {
 
     static TorrentInfo from(BValue.BDict info) {
         byte[] raw = info.raw();
-        Fields f = new Fields(info, "info");
-        if (!info.has("pieces")) {
-            if (info.has("file tree")) {
-                throw new MetainfoException("v2-only torrents are not supported (no v1 'pieces')");
-            }
-            throw new MetainfoException("info.pieces is missing");
-        }
-        String name = PathSanitizer.component(f.text(info.has("name.utf-8") ? "name.utf-8" : "name"), "info.name");
-        long pieceLength = f.integer("piece length");
+        InfoHash infoHash = InfoHash.ofInfo(raw);
+        Fields f = new Fields(info);
+        long version = metaVersion(f, raw);
+        long pieceLength = f.integer("piece length").orElse(-1L);
         if (pieceLength <= 0 || pieceLength > MAX_PIECE_LENGTH) {
-            throw new MetainfoException("info.piece length " + pieceLength + " is outside 1.." + MAX_PIECE_LENGTH);
+            throw new MetainfoException("info.piece length " + pieceLength + " is missing or outside 1.." + MAX_PIECE_LENGTH);
         }
-        byte[] pieces = f.bytes("pieces");
+        if (version > 1 && (pieceLength < 16384 || (pieceLength & (pieceLength - 1)) != 0)) {
+            throw new MetainfoException("info.piece length " + pieceLength + " of a v2 torrent is not a power of two of 16 KiB or more");
+        }
+        byte[] rawName = f.bytes("name.utf-8").or(() -> f.bytes("name"))
+                .orElseThrow(() -> new MetainfoException("info.name is missing"));
+        Optional<List<BValue>> fileList = f.list("files");
+        if (fileList.isEmpty() && version >= 2 && !info.has("length")) {
+            throw new MetainfoException("v2-only torrents are not supported (no v1 'files' or 'length')");
+        }
+
+        String name = PathSanitizer.element(rawName);
+        List<TorrentFile> files;
+        boolean multi = fileList.isPresent();
+        if (multi) {
+            // libtorrent names a torrent whose name is nothing but dots by its info-hash.
+            name = PathSanitizer.fitName(name.isEmpty() ? infoHash.hex() : name);
+            files = files(fileList.get(), name);
+        } else {
+            if (rawName.length == 0 || name.isEmpty()) {
+                throw new MetainfoException("info.name '" + new String(rawName, StandardCharsets.UTF_8) + "' leaves no file name");
+            }
+            checkFileName(name, "info.name");
+            name = PathSanitizer.fitName(name);
+            String attr = f.text("attr").orElse("");
+            files = List.of(new TorrentFile(List.of(name), fileLength(f, attr, "info"), 0,
+                    attr.indexOf('p') >= 0 || name.contains(BITCOMET_PAD)));
+        }
+        long total = files.getLast().offset() + files.getLast().length();
+        long expectedPieces = (total + pieceLength - 1) / pieceLength;
+        if (expectedPieces > MAX_PIECES) {
+            throw new MetainfoException("info: " + total + " bytes in pieces of " + pieceLength + " make more than " + MAX_PIECES + " pieces");
+        }
+        byte[] pieces = f.bytes("pieces").orElseThrow(() -> new MetainfoException("info.pieces is missing"));
         if (pieces.length % 20 != 0) {
             throw new MetainfoException("info.pieces length " + pieces.length + " is not a multiple of 20");
         }
-        if (pieces.length / 20 > MAX_PIECES) {
-            throw new MetainfoException("info.pieces names " + pieces.length / 20 + " pieces, more than " + MAX_PIECES);
-        }
-        boolean isPrivate = f.optionalInteger("private").orElse(0L) == 1L;
-
-        List<TorrentFile> files = new ArrayList<>();
-        long total;
-        boolean multi = info.has("files");
-        if (multi && info.has("length")) {
-            throw new MetainfoException("info has both 'length' and 'files'");
-        }
-        if (multi) {
-            List<BValue> list = f.list("files");
-            if (list.isEmpty()) {
-                throw new MetainfoException("info.files is empty");
-            }
-            if (list.size() > MAX_FILES) {
-                throw new MetainfoException("info.files has " + list.size() + " entries, more than " + MAX_FILES);
-            }
-            total = 0;
-            Set<String> seen = new HashSet<>();
-            Set<String> dirs = new HashSet<>();
-            for (int i = 0; i < list.size(); i++) {
-                String what = "info.files[" + i + "]";
-                if (!(list.get(i) instanceof BValue.BDict fd)) {
-                    throw new MetainfoException(what + " is not a dictionary");
-                }
-                Fields ff = new Fields(fd, what);
-                long length = ff.integer("length");
-                if (length < 0) {
-                    throw new MetainfoException(what + ".length is negative: " + length);
-                }
-                List<BValue> pathList = ff.list(fd.has("path.utf-8") ? "path.utf-8" : "path");
-                if (pathList.isEmpty()) {
-                    throw new MetainfoException(what + ".path is empty");
-                }
-                if (pathList.size() > PathSanitizer.MAX_PATH_COMPONENTS) {
-                    throw new MetainfoException(what + ".path has more than " + PathSanitizer.MAX_PATH_COMPONENTS + " components");
-                }
-                String attr = fd.get("attr").filter(a -> a instanceof BValue.BBytes)
-                        .map(a -> ((BValue.BBytes) a).utf8()).orElse("");
-                List<String> path = new ArrayList<>();
-                for (BValue c : pathList) {
-                    if (!(c instanceof BValue.BBytes b)) {
-                        throw new MetainfoException(what + ".path has a component that is not a string");
-                    }
-                    path.add(PathSanitizer.component(utf8Strict(b.unsafeBytes(), what + ".path"), what + ".path"));
-                }
-                boolean pad = attr.contains("p") || path.getFirst().equals(".pad");
-                if (!pad) {
-                    String key = String.join("/", path);
-                    if (!seen.add(key) || dirs.contains(key)) {
-                        throw new MetainfoException(what + ".path duplicates another file: " + key);
-                    }
-                    StringBuilder prefix = new StringBuilder();
-                    for (int c = 0; c < path.size() - 1; c++) {
-                        if (c > 0) {
-                            prefix.append('/');
-                        }
-                        prefix.append(path.get(c));
-                        if (seen.contains(prefix.toString())) {
-                            throw new MetainfoException(what + ".path is inside another file: " + key);
-                        }
-                        dirs.add(prefix.toString());
-                    }
-                }
-                if (length > MAX_TOTAL_LENGTH - total) {
-                    throw new MetainfoException("info: total length exceeds " + MAX_TOTAL_LENGTH + " bytes");
-                }
-                files.add(new TorrentFile(path, length, total, pad));
-                total += length;
-            }
-        } else {
-            long length = f.integer("length");
-            if (length < 0) {
-                throw new MetainfoException("info.length is negative: " + length);
-            }
-            if (length > MAX_TOTAL_LENGTH) {
-                throw new MetainfoException("info.length " + length + " exceeds " + MAX_TOTAL_LENGTH + " bytes");
-            }
-            files.add(new TorrentFile(List.of(name), length, 0, false));
-            total = length;
-        }
-        if (total == 0) {
-            throw new MetainfoException("info: torrent has no data (total length 0)");
-        }
-        long expectedPieces = (total + pieceLength - 1) / pieceLength;
         if (expectedPieces != pieces.length / 20) {
             throw new MetainfoException("info.pieces has " + pieces.length / 20 + " hashes but "
                     + total + " bytes in pieces of " + pieceLength + " need " + expectedPieces);
         }
-        return new TorrentInfo(InfoHash.ofInfo(raw), raw, name, (int) pieceLength, pieces, List.copyOf(files),
-                total, isPrivate, multi);
+        if (total == 0) {
+            throw new MetainfoException("info: torrent has no data (total length 0)");
+        }
+        boolean isPrivate = f.integer("private").orElse(0L) != 0;
+        return new TorrentInfo(infoHash, raw, name, (int) pieceLength, pieces, files, total, isPrivate, multi);
     }
 
-    private static String utf8Strict(byte[] b, String what) {
-        var decoder = StandardCharsets.UTF_8.newDecoder();
-        try {
-            return decoder.decode(java.nio.ByteBuffer.wrap(b)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            // Old torrents use legacy encodings; keep the bytes readable rather than refuse the torrent.
-            return new String(b, StandardCharsets.ISO_8859_1);
+    /** The meta version (-1 when absent); libtorrent holds a versioned info dictionary to canonical bencoding. */
+    private static long metaVersion(Fields f, byte[] raw) {
+        long version = f.integer("meta version").orElse(-1L);
+        if (version > 0) {
+            try {
+                Bencode.decode(raw, 0, raw.length, Metainfo.LIMITS, Bencode.Syntax.LIBTORRENT_CANONICAL);
+            } catch (BencodeException e) {
+                throw new MetainfoException("info of meta version " + version + " is not canonical bencoding: " + e.getMessage(), e);
+            }
+            if (version > 2) {
+                throw new MetainfoException("info.meta version " + version + " is unknown");
+            }
+        }
+        boolean fileTree = f.dictionary("file tree").isPresent();
+        if (version >= 2 && !fileTree) {
+            throw new MetainfoException("info of meta version 2 has no 'file tree'");
+        }
+        if (version < 2 && fileTree) {
+            throw new MetainfoException("info has a v2 'file tree' but no meta version 2");
+        }
+        return version;
+    }
+
+    /** The files of a multi-file torrent named {@code name}, their paths sanitised and made distinct. */
+    private static List<TorrentFile> files(List<BValue> list, String name) {
+        if (list.isEmpty()) {
+            throw new MetainfoException("info.files is empty");
+        }
+        if (list.size() > MAX_FILES) {
+            throw new MetainfoException("info.files has " + list.size() + " entries, more than " + MAX_FILES);
+        }
+        FileNames names = new FileNames();
+        List<TorrentFile> files = new ArrayList<>(list.size());
+        long total = 0;
+        for (int i = 0; i < list.size(); i++) {
+            String what = "info.files[" + i + "]";
+            if (!(list.get(i) instanceof BValue.BDict fd)) {
+                throw new MetainfoException(what + " is not a dictionary");
+            }
+            Fields ff = new Fields(fd);
+            String attr = ff.text("attr").orElse("");
+            long length = fileLength(ff, attr, what);
+            boolean pad = attr.indexOf('p') >= 0;
+            List<BValue> elements = ff.list("path.utf-8").or(() -> ff.list("path")).orElse(List.of());
+            boolean rooted = !elements.isEmpty();
+            List<String> path;
+            if (rooted) {
+                path = path(elements, what);
+            } else if (pad) {
+                path = List.of(".pad", Long.toString(length)); // libtorrent keeps these outside the torrent's folder
+            } else {
+                throw new MetainfoException(what + ".path is missing or empty");
+            }
+            pad |= (name + "/" + String.join("/", path)).contains(BITCOMET_PAD);
+            if (length > MAX_TOTAL_LENGTH - total) {
+                throw new MetainfoException("info: total length exceeds " + MAX_TOTAL_LENGTH + " bytes");
+            }
+            names.add(path, length, pad, rooted);
+            files.add(new TorrentFile(path, length, total, pad));
+            total += length;
+        }
+        List<List<String>> paths = names.resolveDuplicates();
+        for (int i = 0; i < files.size(); i++) {
+            TorrentFile tf = files.get(i);
+            files.set(i, new TorrentFile(paths.get(i), tf.length(), tf.offset(), tf.pad()));
+        }
+        return List.copyOf(files);
+    }
+
+    private static List<String> path(List<BValue> elements, String what) {
+        List<String> path = new ArrayList<>();
+        for (BValue e : elements) {
+            if (!(e instanceof BValue.BBytes)) {
+                throw new MetainfoException(what + ".path has an element that is not a string");
+            }
+        }
+        for (BValue e : elements) {
+            String element = PathSanitizer.element(((BValue.BBytes) e).unsafeBytes());
+            if (!element.isEmpty()) {
+                path.add(element);
+            }
+        }
+        if (path.isEmpty()) {
+            path.add("_"); // every element was dropped
+        }
+        checkFileName(path.getLast(), what + ".path");
+        return path.stream().map(PathSanitizer::fitName).toList();
+    }
+
+    /** A symlink ('l') takes no bytes whatever its length says; libtorrent bounds a file to 16 TiB. */
+    private static long fileLength(Fields f, String attr, String what) {
+        long length = attr.indexOf('l') >= 0 ? 0 : f.integer("length").orElse(-1L);
+        if (length < 0 || length > MAX_FILE_LENGTH) {
+            throw new MetainfoException(what + ".length " + length + " is missing or outside 0.." + MAX_FILE_LENGTH);
+        }
+        return length;
+    }
+
+    private static void checkFileName(String fileName, String what) {
+        int bytes = fileName.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_FILE_NAME_BYTES) {
+            throw new MetainfoException(what + ": file name of " + bytes + " bytes is too long");
         }
     }
 

@@ -50,6 +50,8 @@ public final class Storage implements Closeable {
     private boolean stagingFailed;
     /** Largest staging buffer; a larger piece is written in several direct writes. */
     static final int MAX_STAGING = 4 << 20;
+    /** Pieces of up to 1 GiB are legal: a check reads and hashes them in parts of this size. */
+    static final int CHECK_CHUNK = 16 << 20;
 
     /** What resume data remembers about a file to notice it changed: size and modification time. */
     public record FileStamp(long size, long modifiedMillis) {}
@@ -74,7 +76,7 @@ public final class Storage implements Closeable {
                 p = p.resolve(c);
             }
             p = p.normalize();
-            // The metainfo parser already refused '..' and absolute parts; this is the last line of defence.
+            // The metainfo parser made each element a plain name; this is the last line of defence.
             if (!p.startsWith(this.downloadDir) || p.equals(this.downloadDir)) {
                 throw new IOException("file path escapes the download folder: " + f.displayPath());
             }
@@ -396,16 +398,20 @@ public final class Storage implements Closeable {
     /** Hashes the given pieces from disk; returns those that match. */
     public BitSet check(BitSet candidates, IntConsumer progress) throws IOException {
         Sha1 sha1 = Sha1.create();
-        ByteBuffer buf = null; // a piece's worth, once a piece is on disk (a new download has none)
+        // A piece's worth (at most CHECK_CHUNK), once a piece is on disk (a new download has none).
+        ByteBuffer buf = null;
         BitSet ok = new BitSet(info.pieceCount());
         for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
             if (pieceOnDisk(i)) {
                 if (buf == null) {
-                    buf = Sha1.buffer(info.pieceLength());
+                    buf = Sha1.buffer(Math.min(info.pieceLength(), CHECK_CHUNK));
                 }
                 int size = info.pieceSize(i);
-                io(i, 0, buf, 0, size, false);
-                sha1.update(buf.slice(0, size));
+                for (int at = 0; at < size; at += buf.capacity()) {
+                    int n = Math.min(buf.capacity(), size - at);
+                    io(i, at, buf, 0, n, false);
+                    sha1.update(buf.slice(0, n));
+                }
                 if (info.pieceHashMatches(i, sha1.digest())) {
                     ok.set(i);
                 }

@@ -120,4 +120,51 @@ class BencodeTest {
         Bencode.Prefix p = Bencode.decodePrefix(in, 0, in.length, Bencode.Limits.DEFAULT);
         assertThat(p.end()).isEqualTo(in.length - 3);
     }
+
+    private static BValue lenient(String s, Bencode.Syntax syntax) {
+        byte[] b = s.getBytes(ISO_8859_1);
+        return Bencode.decode(b, 0, b.length, Bencode.Limits.DEFAULT, syntax);
+    }
+
+    @Test
+    void theLibtorrentSyntaxForgivesWhatLibtorrentForgives() {
+        var lt = Bencode.Syntax.LIBTORRENT;
+        assertThat(lenient("i03e", lt)).isEqualTo(new BValue.BInt(3));
+        assertThat(lenient("i-0e", lt)).isEqualTo(new BValue.BInt(0));
+        assertThat(lenient("03:abc", lt)).isEqualTo(BValue.BBytes.of("abc"));
+        BValue.BDict d = (BValue.BDict) lenient("d1:ai1e1:ai2ee", lt);
+        assertThat(d.get("a")).as("the first of duplicate keys counts").contains(new BValue.BInt(1));
+        assertThat(new String(d.raw(), ISO_8859_1)).isEqualTo("d1:ai1e1:ai2ee");
+        // libtorrent reads an integer of up to 20 digits outside +-(2^63 - 1) as 0, refuses 21 digits.
+        assertThat(lenient("i99999999999999999999e", lt)).isEqualTo(new BValue.BInt(0));
+        assertThat(lenient("i-9223372036854775808e", lt)).isEqualTo(new BValue.BInt(0));
+        assertThat(lenient("i9223372036854775807e", lt)).isEqualTo(new BValue.BInt(Long.MAX_VALUE));
+        assertThatThrownBy(() -> lenient("i999999999999999999999e", lt)).hasMessageContaining("outside 64 bits");
+        assertThatThrownBy(() -> lenient("00000000000000001:a", lt)).hasMessageContaining("more than 16 digits");
+        for (String bad : new String[] {"ie", "i-e", "i1x2e", "5:abc", "di1e3:fooe", "x", ""}) {
+            assertThatThrownBy(() -> lenient(bad, lt)).as(bad).isInstanceOf(BencodeException.class);
+        }
+        byte[] trailing = "i1e\n".getBytes(ISO_8859_1);
+        assertThat(Bencode.decodePrefix(trailing, 0, trailing.length, Bencode.Limits.DEFAULT, lt).value()).isEqualTo(new BValue.BInt(1));
+    }
+
+    @Test
+    void theCanonicalSyntaxRefusesLibtorrentsSoftErrors() {
+        var canonical = Bencode.Syntax.LIBTORRENT_CANONICAL;
+        assertThat(lenient("d1:ai1e1:bi0ee", canonical)).isInstanceOf(BValue.BDict.class);
+        assertThat(lenient("i-0e", canonical)).isEqualTo(new BValue.BInt(0));
+        assertThatThrownBy(() -> lenient("d1:bi1e1:ai2ee", canonical)).hasMessageContaining("unsorted dictionary key 'a'");
+        assertThatThrownBy(() -> lenient("d1:ai1e1:ai2ee", canonical)).hasMessageContaining("duplicate dictionary key 'a'");
+        assertThatThrownBy(() -> lenient("i03e", canonical)).hasMessageContaining("leading zero");
+        assertThatThrownBy(() -> lenient("03:abc", canonical)).hasMessageContaining("leading zero");
+    }
+
+    @Test
+    void libtorrentCountsKeysAndEndsAsTokens() {
+        var limits = new Bencode.Limits(8, 10, 4);
+        byte[] fourValues = "d1:ai1ee".getBytes(ISO_8859_1); // d, key, i1e, e
+        assertThat(Bencode.decode(fourValues, 0, fourValues.length, limits, Bencode.Syntax.LIBTORRENT)).isInstanceOf(BValue.BDict.class);
+        byte[] five = "d1:ali1eee".getBytes(ISO_8859_1);
+        assertThatThrownBy(() -> Bencode.decode(five, 0, five.length, limits, Bencode.Syntax.LIBTORRENT)).hasMessageContaining("too many");
+    }
 }

@@ -7,7 +7,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.hypertube.torrent.bencode.BValue;
+import org.hypertube.torrent.bencode.Bencode;
 import org.hypertube.torrent.metainfo.Metainfo;
+import org.hypertube.torrent.testing.OddTorrent;
 import org.hypertube.torrent.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +48,19 @@ class MainTest {
         out.reset();
         assertThat(run("info", m.toMagnet().toUri())).isZero();
         assertThat(out.toString()).contains("info-hash:  " + m.infoHash().hex());
+    }
+
+    @Test
+    void infoShowsTheNamesThatWillBeWritten() throws Exception {
+        BValue info = Bencode.dict("files", Bencode.list(List.of(
+                        OddTorrent.file(5, "..", "..", "etc", "passwd"), OddTorrent.file(5, "a/b"), OddTorrent.file(5, "A\\B"),
+                        OddTorrent.file(5, "x".repeat(300) + ".mkv"), OddTorrent.file(5, "ctl\u0007"))),
+                "name", "Film\u202e", "piece length", 16384, "pieces", new byte[20]);
+        Path t = Files.write(tmp.resolve("odd.torrent"), (new String(Bencode.encode(Bencode.dict("info", info)), StandardCharsets.ISO_8859_1) + "\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(run("info", t.toString())).as(err()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("  ")))
+                .containsExactly("  5  Film/etc/passwd", "  5  Film/ab", "  5  Film/AB.1", "  5  Film/" + "x".repeat(240) + ".mkv", "  5  Film/ctl_");
     }
 
     @Test

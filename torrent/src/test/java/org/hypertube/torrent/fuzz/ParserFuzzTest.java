@@ -51,16 +51,21 @@ class ParserFuzzTest {
     void metainfo(byte[] input) {
         try {
             Metainfo m = Metainfo.parse(input);
+            assertPlainName(m.info().name());
             for (TorrentFile f : m.info().files()) {
-                for (String c : f.path()) {
-                    assertThat(c).isNotEmpty().isNotEqualTo("..").isNotEqualTo(".").doesNotContain("/").doesNotContain("\\");
-                }
+                f.path().forEach(ParserFuzzTest::assertPlainName);
                 assertThat(f.length()).isNotNegative();
             }
             assertThat(m.info().pieceCount()).isPositive();
         } catch (MetainfoException expected) {
             // malformed or unsafe torrents are refused
         }
+    }
+
+    /** A name that resolves to an entry of the folder it is resolved in, and that Linux can create. */
+    private static void assertPlainName(String c) {
+        assertThat(c).isNotEmpty().isNotEqualTo("..").isNotEqualTo(".").doesNotContain("/", "\\", "\0");
+        assertThat(c.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
     }
 
     @FuzzTest(maxDuration = "30s")

@@ -1,6 +1,7 @@
 package org.hypertube.torrent.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.hypertube.torrent.bencode.BValue;
+import org.hypertube.torrent.bencode.Bencode;
 import org.hypertube.torrent.metainfo.Metainfo;
 import org.hypertube.torrent.metainfo.TorrentCreator;
 import org.hypertube.torrent.metainfo.TorrentInfo;
@@ -51,6 +54,52 @@ class StorageTest {
             assertThat(b.isDirect()).isTrue();
             assertThat(b.capacity()).isEqualTo(size);
             assertThat(b.alignmentOffset(0, 4096)).isZero();
+        }
+    }
+
+    @Test
+    void hostileNamesAreWrittenInsideTheDownloadFolder() throws Exception {
+        List<BValue> files = new ArrayList<>();
+        String[][] paths = {{"..", "..", "escaped"}, {"/tmp", "abs"}, {"..\\..\\win"}, {"a/../../b"}, {"..", ""},
+            {"C:", "drive"}, {"link"}, {"."}, {"", ".."}};
+        for (String[] p : paths) {
+            files.add(Bencode.dict("length", 3, "path", Bencode.list(java.util.Arrays.stream(p).map(Bencode::string).toList())));
+        }
+        files.add(Bencode.dict("attr", "l", "length", 3, "path", Bencode.list(List.of(Bencode.string("symlink"))),
+                "symlink path", Bencode.list(List.of(Bencode.string(".."), Bencode.string(".."), Bencode.string("etc")))));
+        int total = 3 * paths.length;
+        TorrentInfo info = Metainfo.parse(Bencode.encode(Bencode.dict("info", Bencode.dict("files", Bencode.list(files),
+                "name", "..", "piece length", 16384, "pieces", new byte[20])))).info();
+        Path dl = Files.createDirectories(tmp.resolve("deep/down/dl"));
+        try (Storage storage = new Storage(info, dl)) {
+            storage.writePiece(0, new byte[total]);
+            storage.flush();
+            assertThat(storage.root().getFileName().toString()).as("the folder of a torrent named '..'").isEqualTo(info.infoHash().hex());
+            for (Path p : storage.filePaths()) {
+                assertThat(p.normalize()).startsWith(storage.root());
+                assertThat(p.toRealPath()).startsWith(dl.toRealPath());
+            }
+        }
+        try (var walk = Files.walk(tmp)) {
+            assertThat(walk.filter(p -> !Files.isDirectory(p)).toList()).as("nothing outside the download folder")
+                    .allMatch(p -> p.startsWith(dl)).hasSize(paths.length + 1).noneMatch(Files::isSymbolicLink);
+        }
+    }
+
+    @Test
+    void aSymlinkAlreadyInTheDownloadFolderDoesNotLeadWritesOutOfIt() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Path dl = Files.createDirectories(tmp.resolve("dl/show"));
+        Files.createSymbolicLink(dl.resolve("sub"), outside);
+        TorrentInfo info = Metainfo.parse(Bencode.encode(Bencode.dict("info", Bencode.dict("files",
+                Bencode.list(List.of(Bencode.dict("length", 3, "path", Bencode.list(List.of(Bencode.string("sub"), Bencode.string("x")))))),
+                "name", "show", "piece length", 16384, "pieces", new byte[20])))).info();
+        try (Storage storage = new Storage(info, dl.getParent())) {
+            assertThatThrownBy(() -> storage.writePiece(0, new byte[3])).isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining("outside the download folder");
+        }
+        try (var list = Files.list(outside)) {
+            assertThat(list).isEmpty();
         }
     }
 
