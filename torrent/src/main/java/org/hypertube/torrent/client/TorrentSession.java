@@ -1391,6 +1391,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                 }
                 offset += b.length();
             }
+            w.measured(w.down.rate(now()));
         }
         for (int k = 0; k < count; k++) {
             grew[k].hashReady();

@@ -25,6 +25,8 @@ import org.hypertube.torrent.webseed.WebSeedUrls;
 final class WebSeedPeer extends Peer {
     static final int WORKERS = 4;
     static final int MAX_SPAN = 4 << 20;
+    /** A request's bytes reach the session only when it is complete: on a slow seed, short requests keep a waiting reader's wait short. */
+    static final int MIN_SPAN = 64 << 10;
 
     private final TorrentSession session;
     final WebSeedUrls urls;
@@ -35,6 +37,8 @@ final class WebSeedPeer extends Peer {
     private final LinkedBlockingDeque<Block> queue = new LinkedBlockingDeque<>();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
+    /** Bytes one request may ask for: about half a second of this seed's rate per worker, set by the session. */
+    private volatile int spanLimit = MIN_SPAN;
 
     WebSeedPeer(TorrentSession session, TorrentInfo info, WebSeedUrls urls, WebSeedHealth health, OutsideAddressPolicy policy) {
         super(urls.seedUrl());
@@ -115,14 +119,20 @@ final class WebSeedPeer extends Peer {
         }
     }
 
-    /** The next requested block and those right after it in the torrent, up to {@link #MAX_SPAN} bytes. */
+    /** Under the session's lock, after each delivery: requests of about half a second at {@code rate} bytes/s shared by the workers. */
+    void measured(long rate) {
+        spanLimit = (int) Math.max(MIN_SPAN, Math.min(MAX_SPAN, rate / (2 * WORKERS)));
+    }
+
+    /** The next requested block and those right after it in the torrent, up to {@link #spanLimit} bytes. */
     private List<Block> takeSpan() throws InterruptedException {
         List<Block> span = new ArrayList<>();
         Block first = queue.take();
         span.add(first);
         long end = offset(first) + first.length();
         long length = first.length();
-        while (length < MAX_SPAN) {
+        int limit = spanLimit;
+        while (length < limit) {
             Block next = queue.peekFirst();
             if (next == null || offset(next) != end || !queue.remove(next)) {
                 break;

@@ -27,7 +27,7 @@ public final class WebSeedUrls {
     private final String seedUrl;
     private final TorrentInfo info;
     private final String base;
-    /** Files whose components in the torrent are not their UTF-8 text (legacy encodings): the raw bytes. */
+    /** Files whose components in the torrent differ from their sanitised names (legacy encodings, dropped or replaced characters): the torrent's own bytes. */
     private final Map<Integer, List<byte[]>> rawPaths;
 
     private WebSeedUrls(String seedUrl, TorrentInfo info, String base, Map<Integer, List<byte[]>> rawPaths) {
@@ -69,11 +69,13 @@ public final class WebSeedUrls {
         }
         StringBuilder sb = new StringBuilder(base);
         List<byte[]> raw = rawPaths.get(index);
-        for (int c = 0; c < f.path().size(); c++) {
+        List<byte[]> components = raw != null ? raw
+                : f.path().stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toList();
+        for (int c = 0; c < components.size(); c++) {
             if (c > 0) {
                 sb.append('/');
             }
-            sb.append(encodeSegment(raw != null ? raw.get(c) : f.path().get(c).getBytes(StandardCharsets.UTF_8)));
+            sb.append(encodeSegment(components.get(c)));
         }
         return URI.create(sb.toString());
     }
@@ -142,11 +144,12 @@ public final class WebSeedUrls {
         return sb.toString();
     }
 
+    /**
+     * The torrent's own name: the server lays files out as the torrent names them, while
+     * {@code TorrentInfo} holds names sanitised for our disk (bad UTF-8 replaced, separators removed).
+     */
     private static byte[] rawName(TorrentInfo info) {
         byte[] text = info.name().getBytes(StandardCharsets.UTF_8);
-        if (!hasNonAscii(info.name())) {
-            return text;
-        }
         BValue.BDict dict = rawInfo(info);
         if (dict == null) {
             return text;
@@ -157,9 +160,6 @@ public final class WebSeedUrls {
 
     private static Map<Integer, List<byte[]>> legacyPaths(TorrentInfo info) {
         List<TorrentFile> files = info.files();
-        if (files.stream().noneMatch(f -> f.path().stream().anyMatch(WebSeedUrls::hasNonAscii))) {
-            return Map.of();
-        }
         BValue.BDict dict = rawInfo(info);
         if (dict == null || !(dict.get("files").orElse(null) instanceof BValue.BList list)) {
             return Map.of();
@@ -169,13 +169,14 @@ public final class WebSeedUrls {
             if (list.values().get(i) instanceof BValue.BDict fd
                     && fd.get(fd.has("path.utf-8") ? "path.utf-8" : "path").orElse(null) instanceof BValue.BList p) {
                 List<byte[]> components = new ArrayList<>();
-                boolean differs = false;
-                for (int c = 0; c < p.values().size() && c < files.get(i).path().size(); c++) {
+                List<String> mine = files.get(i).path();
+                boolean differs = p.values().size() != mine.size();
+                for (int c = 0; c < p.values().size(); c++) {
                     byte[] b = p.values().get(c) instanceof BValue.BBytes bb ? bb.bytes() : new byte[0];
-                    differs |= !Arrays.equals(b, files.get(i).path().get(c).getBytes(StandardCharsets.UTF_8));
+                    differs |= c >= mine.size() || !Arrays.equals(b, mine.get(c).getBytes(StandardCharsets.UTF_8));
                     components.add(b);
                 }
-                if (differs && components.size() == files.get(i).path().size()) {
+                if (differs) {
                     raw.put(i, List.copyOf(components));
                 }
             }
@@ -183,14 +184,10 @@ public final class WebSeedUrls {
         return Map.copyOf(raw);
     }
 
-    /** Only a name with non-ASCII text can have been decoded from bytes that were not UTF-8. */
-    private static boolean hasNonAscii(String s) {
-        return s.chars().anyMatch(ch -> ch >= 0x80);
-    }
-
     private static BValue.BDict rawInfo(TorrentInfo info) {
         try {
-            return Bencode.decode(info.rawBytes()) instanceof BValue.BDict d ? d : null;
+            byte[] raw = info.rawBytes();
+            return Bencode.decode(raw, 0, raw.length, Bencode.Limits.DEFAULT, Bencode.Syntax.LIBTORRENT) instanceof BValue.BDict d ? d : null;
         } catch (BencodeException e) {
             return null;
         }
