@@ -122,6 +122,9 @@ public abstract class AppTestBase {
         // Our engine talks to loopback peers only, on a free port.
         registry.add("hypertube.playback.bind-address", () -> "127.0.0.1");
         registry.add("hypertube.playback.torrent-port", () -> "0");
+        // ... and so its web seeds are on loopback too (nginx standing in for the Internet Archive), which the
+        // engine refuses unless the operator allows it (HYPERTUBE_ALLOW_LOCAL_WEB_SEEDS).
+        registry.add("hypertube.playback.allow-local-web-seeds", () -> "true");
         // A conversion nobody asks anything of stops sooner than the default minute, so a test can see a
         // viewer's leaving.
         registry.add("hypertube.media.idle-timeout", () -> "8s");
