@@ -4,10 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.hypertube.torrent.client.Torrent;
-import org.hypertube.torrent.client.TorrentClient;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.stream.TorrentStream;
+import org.hypertube.torrent.Torrent;
+import org.hypertube.torrent.TorrentClient;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.TorrentStream;
 
 /**
  * The streaming side of bench/engine/stream.py for our engine: opens a TorrentStream on file 0,

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
-import org.hypertube.torrent.client.Torrent;
-import org.hypertube.torrent.stream.TorrentStream;
+import org.hypertube.torrent.Torrent;
+import org.hypertube.torrent.TorrentStream;
 
 /**
  * The film file of a download, readable at any offset: from the torrent while it downloads (reads wait

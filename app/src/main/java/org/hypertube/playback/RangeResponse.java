@@ -11,7 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.hypertube.torrent.stream.StreamTimeoutException;
+import org.hypertube.torrent.StreamTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

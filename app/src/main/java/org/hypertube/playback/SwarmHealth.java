@@ -12,10 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.hypertube.catalog.FilmTorrent;
-import org.hypertube.torrent.metainfo.Magnet;
-import org.hypertube.torrent.metainfo.InfoHash;
-import org.hypertube.torrent.tracker.ScrapeResult;
-import org.hypertube.torrent.tracker.Tracker;
+import org.hypertube.torrent.Magnet;
+import org.hypertube.torrent.InfoHash;
+import org.hypertube.torrent.TrackerScrape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -64,9 +63,8 @@ class SwarmHealth {
                 List<Future<Integer>> futures = new ArrayList<>();
                 for (String url : magnet.trackers().stream().limit(TRACKERS_EACH).toList()) {
                     futures.add(pool.submit(() -> {
-                        Tracker tracker = Tracker.forUrl(url, BUDGET, clock);
-                        ScrapeResult r = tracker.scrape(List.of(hash)).get(hash);
-                        return r == null ? null : r.seeders();
+                        var seeders = TrackerScrape.seeders(url, hash, BUDGET, clock);
+                        return seeders.isPresent() ? seeders.getAsInt() : null;
                     }));
                 }
                 asked.put(hash.hex(), futures);

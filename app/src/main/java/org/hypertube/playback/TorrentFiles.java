@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
-import org.hypertube.torrent.metainfo.InfoHash;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.MetainfoException;
+import org.hypertube.torrent.InfoHash;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.MetainfoException;
 import org.springframework.stereotype.Component;
 
 /**

@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hypertube.catalog.source.ProviderFakes;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.TorrentCreator;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.TorrentCreator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.hypertube.AppTestBase;
-import org.hypertube.torrent.client.Torrent;
-import org.hypertube.torrent.client.TorrentState;
+import org.hypertube.torrent.Torrent;
+import org.hypertube.torrent.TorrentState;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.hypertube.browser.BrowserTestBase;
 import org.hypertube.catalog.Catalog;
-import org.hypertube.torrent.client.Torrent;
+import org.hypertube.torrent.Torrent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -102,7 +102,7 @@ class PlaybackBrowserTest extends BrowserTestBase {
         byte[] hash = new byte[20];
         new java.util.Random().nextBytes(hash);
         String hex = java.util.HexFormat.of().formatHex(hash);
-        var file = engine.folder(org.hypertube.torrent.metainfo.InfoHash.parse(hex)).resolve("Long/long.mkv");
+        var file = engine.folder(org.hypertube.torrent.InfoHash.parse(hex)).resolve("Long/long.mkv");
         java.nio.file.Files.createDirectories(file.getParent());
         java.nio.file.Files.copy(source, file);
         Download d = new Download(hex, filmId, "magnet:?xt=urn:btih:" + hex, "Long", null, java.time.Instant.now());

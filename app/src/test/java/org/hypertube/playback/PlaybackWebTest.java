@@ -18,7 +18,7 @@ import java.util.HexFormat;
 import java.util.Random;
 import org.hypertube.AppTestBase;
 import org.hypertube.catalog.Catalog;
-import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.InfoHash;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -132,8 +132,8 @@ class PlaybackWebTest extends AppTestBase {
 
         Path content = Files.createTempDirectory("op").resolve("Short Film (1920).mp4");
         Files.write(content, new byte[100_000]);
-        byte[] torrent = new org.hypertube.torrent.metainfo.TorrentCreator().create(content);
-        String hash = org.hypertube.torrent.metainfo.Metainfo.parse(torrent).infoHash().hex();
+        byte[] torrent = new org.hypertube.torrent.TorrentCreator().create(content);
+        String hash = org.hypertube.torrent.Metainfo.parse(torrent).infoHash().hex();
         long film = freeFilm();
         var file = new org.springframework.mock.web.MockMultipartFile("torrent", "film.torrent", "application/x-bittorrent", torrent);
         mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart("/admin/downloads")
@@ -157,7 +157,7 @@ class PlaybackWebTest extends AppTestBase {
         mvc.perform(post("/admin/downloads/" + d.getId() + "/remove").session(operator).with(csrf()));
         assertThat(repository.findByInfoHash(hash)).isEmpty();
         assertThat(engine.torrent(hash)).isEmpty();
-        assertThat(engine.folder(org.hypertube.torrent.metainfo.InfoHash.parse(hash))).doesNotExist();
+        assertThat(engine.folder(org.hypertube.torrent.InfoHash.parse(hash))).doesNotExist();
     }
 
     @Test

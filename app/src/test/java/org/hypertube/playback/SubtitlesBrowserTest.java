@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.hypertube.browser.BrowserTestBase;
 import org.hypertube.catalog.Catalog;
-import org.hypertube.torrent.client.Torrent;
+import org.hypertube.torrent.Torrent;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.TorrentCreator;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.TorrentCreator;
 import org.hypertube.torrent.tracker.TrackerServer;
 
 /**

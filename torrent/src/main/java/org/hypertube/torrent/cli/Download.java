@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.hypertube.torrent.client.Torrent;
-import org.hypertube.torrent.client.TorrentClient;
-import org.hypertube.torrent.client.TorrentState;
-import org.hypertube.torrent.metainfo.Magnet;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.Torrent;
+import org.hypertube.torrent.TorrentClient;
+import org.hypertube.torrent.TorrentState;
+import org.hypertube.torrent.Magnet;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.TorrentInfo;
 
 /** {@code torrent download}: fetches a torrent or magnet, then exits or (with --seed-after) seeds. */
 record Download(PrintStream out, PrintStream err) implements Verb {

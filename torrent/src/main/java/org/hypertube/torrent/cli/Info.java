@@ -3,10 +3,10 @@ package org.hypertube.torrent.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Set;
-import org.hypertube.torrent.metainfo.Magnet;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.TorrentFile;
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.Magnet;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.TorrentFile;
+import org.hypertube.torrent.TorrentInfo;
 
 /** {@code torrent info}: what a .torrent or magnet holds, with the file names that will be written. */
 record Info(PrintStream out) implements Verb {

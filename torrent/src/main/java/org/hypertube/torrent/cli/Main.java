@@ -3,7 +3,7 @@ package org.hypertube.torrent.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
-import org.hypertube.torrent.metainfo.MetainfoException;
+import org.hypertube.torrent.MetainfoException;
 
 /** {@code torrent VERB [OPTIONS] ARG}: see {@link #USAGE}; each verb is a class of this package. */
 public final class Main {

@@ -11,10 +11,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hypertube.torrent.client.TorrentClient;
-import org.hypertube.torrent.metainfo.Magnet;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.MetainfoException;
+import org.hypertube.torrent.TorrentClient;
+import org.hypertube.torrent.Magnet;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.MetainfoException;
 
 /** A verb's arguments: options with values (repeatable), flags and positional arguments. */
 record Options(Map<String, List<String>> options, Set<String> flags, List<String> positional) {

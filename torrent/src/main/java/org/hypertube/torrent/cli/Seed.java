@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.hypertube.torrent.client.Torrent;
-import org.hypertube.torrent.client.TorrentClient;
-import org.hypertube.torrent.client.TorrentState;
-import org.hypertube.torrent.metainfo.Metainfo;
+import org.hypertube.torrent.Torrent;
+import org.hypertube.torrent.TorrentClient;
+import org.hypertube.torrent.TorrentState;
+import org.hypertube.torrent.Metainfo;
 
 /** {@code torrent seed}: checks the data in --dir and seeds it until stopped. */
 record Seed(PrintStream out, PrintStream err) implements Verb {

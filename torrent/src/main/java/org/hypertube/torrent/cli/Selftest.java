@@ -11,11 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.hypertube.torrent.client.Torrent;
-import org.hypertube.torrent.client.TorrentClient;
-import org.hypertube.torrent.client.TorrentState;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.TorrentCreator;
+import org.hypertube.torrent.Torrent;
+import org.hypertube.torrent.TorrentClient;
+import org.hypertube.torrent.TorrentState;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.TorrentCreator;
 import org.hypertube.torrent.tracker.TrackerServer;
 
 /**

@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.InfoHash;
 
 /**
  * BEP 6's canonical Allowed Fast set: the pieces a peer may request from us while we choke it,

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.InfoHash;
 
 /** The 68-byte BEP 3 handshake: protocol string, 8 reserved bytes (feature bits), info-hash, peer id. */
 public record Handshake(byte[] reserved, InfoHash infoHash, byte[] peerId) {

@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.hypertube.torrent.bencode.BValue;
 import org.hypertube.torrent.bencode.Bencode;
 import org.hypertube.torrent.bencode.BencodeException;
-import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.InfoHash;
 
 /**
  * Verified pieces and the file stamps they were verified against, bencoded in

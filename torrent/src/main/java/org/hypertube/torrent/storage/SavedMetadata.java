@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-import org.hypertube.torrent.metainfo.InfoHash;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.MetainfoException;
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.InfoHash;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.MetainfoException;
+import org.hypertube.torrent.TorrentInfo;
 
 /**
  * The info dictionary of a magnet download once received and verified, kept as a minimal .torrent

@@ -15,8 +15,8 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.hypertube.torrent.metainfo.Sha1;
-import org.hypertube.torrent.metainfo.TorrentFile;
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.TorrentFile;
+import org.hypertube.torrent.TorrentInfo;
 
 /**
  * Maps pieces onto the torrent's files under {@code downloadDir}. Files are created on first

@@ -1,6 +1,6 @@
 package org.hypertube.torrent.tracker;
 
-import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.InfoHash;
 
 /** What we tell a tracker on each announce. */
 public record AnnounceRequest(InfoHash infoHash, byte[] peerId, int port, long uploaded, long downloaded, long left,

@@ -7,7 +7,7 @@ import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.InfoHash;
 
 /** HTTP(S) tracker (BEP 3, compact BEP 23). Replies are read up to {@link TrackerReplies#MAX_REPLY} bytes. */
 public final class HttpTracker implements Tracker {

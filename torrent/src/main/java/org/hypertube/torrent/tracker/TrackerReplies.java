@@ -12,7 +12,7 @@ import java.util.OptionalInt;
 import org.hypertube.torrent.bencode.BValue;
 import org.hypertube.torrent.bencode.Bencode;
 import org.hypertube.torrent.bencode.BencodeException;
-import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.InfoHash;
 
 /** Parses HTTP tracker replies (bencoded). Bounded: a reply can name at most {@link #MAX_PEERS} peers. */
 public final class TrackerReplies {

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import org.hypertube.torrent.bencode.BValue;
 import org.hypertube.torrent.bencode.Bencode;
-import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.InfoHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

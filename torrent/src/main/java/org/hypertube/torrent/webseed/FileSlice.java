@@ -2,8 +2,8 @@ package org.hypertube.torrent.webseed;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.hypertube.torrent.metainfo.TorrentFile;
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.TorrentFile;
+import org.hypertube.torrent.TorrentInfo;
 
 /**
  * The part of a span of the torrent that lies in one file: bytes {@code [fileOffset, fileOffset +

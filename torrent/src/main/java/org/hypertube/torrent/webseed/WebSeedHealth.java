@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.hypertube.torrent.metainfo.TorrentFile;
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.TorrentFile;
+import org.hypertube.torrent.TorrentInfo;
 
 /**
  * How one web seed of a torrent is doing, and so whether to use it: a pure policy on an injected

@@ -12,8 +12,8 @@ import java.util.Map;
 import org.hypertube.torrent.bencode.BValue;
 import org.hypertube.torrent.bencode.Bencode;
 import org.hypertube.torrent.bencode.BencodeException;
-import org.hypertube.torrent.metainfo.TorrentFile;
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.TorrentFile;
+import org.hypertube.torrent.TorrentInfo;
 
 /**
  * The URL of each file of a torrent on one web seed (BEP 19). Single-file: the seed URL as it is,

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.hypertube.torrent.bencode.BValue;
 import org.hypertube.torrent.bencode.Bencode;
-import org.hypertube.torrent.metainfo.Metainfo;
+import org.hypertube.torrent.Metainfo;
 import org.hypertube.torrent.testing.OddTorrent;
 import org.hypertube.torrent.testing.TestData;
 import org.junit.jupiter.api.Test;

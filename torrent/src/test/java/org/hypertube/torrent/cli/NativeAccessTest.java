@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.hypertube.torrent.metainfo.Metainfo;
+import org.hypertube.torrent.Metainfo;
 import org.hypertube.torrent.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

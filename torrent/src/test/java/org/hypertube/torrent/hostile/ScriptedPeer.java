@@ -10,7 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.InfoHash;
 import org.hypertube.torrent.peer.Handshake;
 import org.hypertube.torrent.peer.MessageCodec;
 import org.hypertube.torrent.peer.PeerMessage;

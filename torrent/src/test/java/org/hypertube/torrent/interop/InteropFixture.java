@@ -9,9 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.hypertube.torrent.client.TorrentClient;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.TorrentCreator;
+import org.hypertube.torrent.TorrentClient;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.TorrentCreator;
 import org.hypertube.torrent.testing.TestData;
 import org.hypertube.torrent.tracker.TrackerServer;
 

@@ -1,5 +1,6 @@
 package org.hypertube.torrent.stream;
 
+import org.hypertube.torrent.TorrentStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hypertube.torrent.stream.StreamFixture.PIECE;
 import static org.hypertube.torrent.stream.StreamFixture.expected;
@@ -11,10 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
-import org.hypertube.torrent.client.Torrent;
+import org.hypertube.torrent.Torrent;
 import org.hypertube.torrent.interop.ExternalPeer;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.TorrentCreator;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.TorrentCreator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

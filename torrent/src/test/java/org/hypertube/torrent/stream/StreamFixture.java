@@ -1,5 +1,6 @@
 package org.hypertube.torrent.stream;
 
+import org.hypertube.torrent.TorrentStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,9 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
-import org.hypertube.torrent.client.TorrentClient;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.TorrentCreator;
+import org.hypertube.torrent.TorrentClient;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.TorrentCreator;
 import org.hypertube.torrent.testing.TestData;
 
 /** Clients on 127.0.0.1 in a temporary folder, test files, and reading helpers. */

@@ -1,5 +1,6 @@
 package org.hypertube.torrent.stream;
 
+import org.hypertube.torrent.TorrentStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hypertube.torrent.stream.StreamFixture.PIECE;
@@ -18,13 +19,13 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.hypertube.torrent.client.Torrent;
-import org.hypertube.torrent.client.TorrentClient;
-import org.hypertube.torrent.client.TorrentEvent;
-import org.hypertube.torrent.client.TorrentState;
-import org.hypertube.torrent.metainfo.Magnet;
-import org.hypertube.torrent.metainfo.Metainfo;
-import org.hypertube.torrent.metainfo.TorrentCreator;
+import org.hypertube.torrent.Torrent;
+import org.hypertube.torrent.TorrentClient;
+import org.hypertube.torrent.TorrentEvent;
+import org.hypertube.torrent.TorrentState;
+import org.hypertube.torrent.Magnet;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.TorrentCreator;
 import org.hypertube.torrent.testing.TestData;
 import org.hypertube.torrent.tracker.TrackerServer;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,7 @@
 package org.hypertube.torrent.stream;
 
+import org.hypertube.torrent.StreamTimeoutException;
+import org.hypertube.torrent.TorrentStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hypertube.torrent.stream.StreamFixture.PIECE;
@@ -25,11 +27,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.hypertube.torrent.client.Torrent;
-import org.hypertube.torrent.client.TorrentClient;
-import org.hypertube.torrent.metainfo.InfoHash;
-import org.hypertube.torrent.metainfo.Magnet;
-import org.hypertube.torrent.metainfo.Metainfo;
+import org.hypertube.torrent.Torrent;
+import org.hypertube.torrent.TorrentClient;
+import org.hypertube.torrent.InfoHash;
+import org.hypertube.torrent.Magnet;
+import org.hypertube.torrent.Metainfo;
 import org.hypertube.torrent.peer.Handshake;
 import org.hypertube.torrent.peer.MessageCodec;
 import org.hypertube.torrent.peer.PeerMessage;

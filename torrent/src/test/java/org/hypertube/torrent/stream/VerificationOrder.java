@@ -2,7 +2,7 @@ package org.hypertube.torrent.stream;
 
 import java.util.BitSet;
 import java.util.function.IntPredicate;
-import org.hypertube.torrent.client.Torrent;
+import org.hypertube.torrent.Torrent;
 
 /**
  * Watches a torrent's verified pieces every few milliseconds and remembers, for each piece, the

@@ -11,7 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.hypertube.torrent.bencode.BValue;
 import org.hypertube.torrent.bencode.Bencode;
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.TorrentInfo;
 
 /**
  * Malformed and odd .torrent files with what libtorrent 2.0.8 makes of them (checked against it by

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.hypertube.torrent.bencode.Bencode;
-import org.hypertube.torrent.metainfo.InfoHash;
+import org.hypertube.torrent.InfoHash;
 import org.hypertube.torrent.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

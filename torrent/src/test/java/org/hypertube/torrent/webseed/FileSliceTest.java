@@ -3,7 +3,7 @@ package org.hypertube.torrent.webseed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.TorrentInfo;
 import org.hypertube.torrent.webseed.TestTorrents.Entry;
 import org.junit.jupiter.api.Test;
 

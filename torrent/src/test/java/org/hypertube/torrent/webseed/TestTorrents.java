@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hypertube.torrent.bencode.BValue;
 import org.hypertube.torrent.bencode.Bencode;
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.TorrentInfo;
 
 /** Info dictionaries built by hand: any names, pad files, zero-length files; piece hashes are zeros. */
 final class TestTorrents {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.TorrentInfo;
 import org.hypertube.torrent.testing.ManualClock;
 import org.hypertube.torrent.webseed.TestTorrents.Entry;
 import org.hypertube.torrent.webseed.WebSeedException.Kind;

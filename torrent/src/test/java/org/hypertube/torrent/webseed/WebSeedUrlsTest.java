@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.hypertube.torrent.metainfo.TorrentInfo;
+import org.hypertube.torrent.TorrentInfo;
 import org.hypertube.torrent.webseed.TestTorrents.Entry;
 import org.hypertube.torrent.webseed.WebSeedException.Kind;
 import org.junit.jupiter.api.Test;

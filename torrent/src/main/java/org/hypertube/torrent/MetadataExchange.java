@@ -1,0 +1,199 @@
+package org.hypertube.torrent;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.LongSupplier;
+import org.hypertube.torrent.peer.ExtensionHandshake;
+import org.hypertube.torrent.peer.MetadataMessage;
+import org.hypertube.torrent.peer.PeerProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ut_metadata} (BEP 9): serves our info dictionary to anyone who asks and, for a magnet,
+ * fetches it in 16 KiB pieces from the peers that claim the same size, asking again after 5 s,
+ * bounded to {@link ExtensionHandshake#MAX_METADATA_SIZE}, checked against the info-hash before use.
+ */
+final class MetadataExchange implements Extension {
+    private static final Logger log = LoggerFactory.getLogger(MetadataExchange.class);
+    static final long REASK_MS = 5_000;
+
+    /** What the exchange needs of its torrent. */
+    interface Torrent {
+        InfoHash infoHash();
+
+        /** The info dictionary once known, else null. */
+        TorrentInfo knownInfo();
+
+        /** The whole dictionary arrived and matches the info-hash. */
+        void metadataReceived(byte[] raw);
+    }
+
+    private final Torrent torrent;
+    private final Random random;
+    private final LongSupplier clock;
+    /** Peers that speak ut_metadata and the size they claim. */
+    private final Map<ExtensionPeer, Integer> claims = new LinkedHashMap<>();
+    private byte[] metadata;
+    private BitSet have;
+    private long[] requestedAt;
+    /** Where the round robin over able peers goes on; negative until the first request. */
+    private int next = -1;
+
+    MetadataExchange(Torrent torrent, Random random, LongSupplier clock) {
+        this.torrent = torrent;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return ExtensionHandshake.UT_METADATA;
+    }
+
+    @Override
+    public void onHandshake(ExtensionPeer p, ExtensionHandshake theirs) {
+        int size = theirs.metadataSize().orElse(0);
+        if (p.extensionId(name()) == 0 || size <= 0) {
+            claims.remove(p);
+            return;
+        }
+        claims.put(p, size);
+        if (torrent.knownInfo() != null) {
+            return;
+        }
+        if (metadata == null) {
+            startBuffer(size);
+        }
+        request();
+    }
+
+    private void startBuffer(int size) {
+        metadata = new byte[size];
+        int pieces = (size + MetadataMessage.PIECE_SIZE - 1) / MetadataMessage.PIECE_SIZE;
+        have = new BitSet(pieces);
+        requestedAt = new long[pieces];
+        Arrays.fill(requestedAt, Long.MIN_VALUE / 2); // never asked
+    }
+
+    /**
+     * The size most live peers claim. A first peer that claimed a wrong size (or has another torrent
+     * under this hash) would otherwise stall the magnet: only peers claiming the buffer's size are asked.
+     */
+    private void followTheMajority() {
+        Map<Integer, Integer> votes = new java.util.HashMap<>();
+        claims.forEach((p, size) -> {
+            if (!p.isClosed()) {
+                votes.merge(size, 1, Integer::sum);
+            }
+        });
+        int current = votes.getOrDefault(metadata.length, 0);
+        votes.entrySet().stream().filter(e -> e.getValue() > current).max(Map.Entry.comparingByValue()).ifPresent(e -> {
+            log.info("{} metadata size {} claimed by {} peers, {} by {}: following the majority", torrent.infoHash(),
+                    e.getKey(), e.getValue(), metadata.length, current);
+            startBuffer(e.getKey());
+        });
+    }
+
+    @Override
+    public void onClosed(ExtensionPeer p) {
+        claims.remove(p);
+    }
+
+    @Override
+    public void tick(long now) {
+        request();
+    }
+
+    @Override
+    public void onMessage(ExtensionPeer p, byte[] payload) throws PeerProtocolException {
+        switch (MetadataMessage.decode(payload)) {
+            case MetadataMessage.Request(int piece) -> serve(p, piece);
+            case MetadataMessage.Data d -> onData(d);
+            case MetadataMessage.Reject r -> {
+                if (requestedAt != null && r.piece() >= 0 && r.piece() < requestedAt.length) {
+                    requestedAt[r.piece()] = Long.MIN_VALUE / 2;
+                }
+            }
+        }
+    }
+
+    private void serve(ExtensionPeer p, int piece) {
+        int theirId = p.extensionId(name());
+        if (theirId == 0) {
+            return;
+        }
+        TorrentInfo info = torrent.knownInfo();
+        if (info == null || (long) piece * MetadataMessage.PIECE_SIZE >= info.rawLength()) {
+            p.sendExtended(theirId, MetadataMessage.encode(new MetadataMessage.Reject(piece)));
+            return;
+        }
+        byte[] raw = info.rawBytes();
+        int from = piece * MetadataMessage.PIECE_SIZE;
+        byte[] slice = Arrays.copyOfRange(raw, from, Math.min(raw.length, from + MetadataMessage.PIECE_SIZE));
+        p.sendExtended(theirId, MetadataMessage.encode(new MetadataMessage.Data(piece, raw.length, slice)));
+    }
+
+    /** Asks for every piece not asked in the last {@link #REASK_MS}, spread over the able peers. */
+    private void request() {
+        if (metadata == null || torrent.knownInfo() != null) {
+            return;
+        }
+        followTheMajority();
+        long now = clock.getAsLong();
+        List<ExtensionPeer> able = new ArrayList<>();
+        claims.forEach((p, size) -> {
+            if (size == metadata.length && !p.isClosed()) {
+                able.add(p);
+            }
+        });
+        if (able.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < requestedAt.length; i++) {
+            if (!have.get(i) && now - requestedAt[i] > REASK_MS) {
+                // Round robin from a random start: each peer gets its share, none is asked for everything.
+                if (next < 0) {
+                    next = random.nextInt(able.size());
+                }
+                ExtensionPeer p = able.get(next++ % able.size());
+                requestedAt[i] = now;
+                p.sendExtended(p.extensionId(name()), MetadataMessage.encode(new MetadataMessage.Request(i)));
+            }
+        }
+    }
+
+    private void onData(MetadataMessage.Data d) throws PeerProtocolException {
+        if (torrent.knownInfo() != null || metadata == null) {
+            return;
+        }
+        if (d.totalSize() != metadata.length || d.piece() >= requestedAt.length) {
+            throw new PeerProtocolException("ut_metadata data does not match the announced metadata size");
+        }
+        int from = d.piece() * MetadataMessage.PIECE_SIZE;
+        int expected = Math.min(MetadataMessage.PIECE_SIZE, metadata.length - from);
+        if (d.data().length != expected) {
+            throw new PeerProtocolException("ut_metadata piece " + d.piece() + " has " + d.data().length + " bytes, expected " + expected);
+        }
+        System.arraycopy(d.data(), 0, metadata, from, expected);
+        have.set(d.piece());
+        if (have.cardinality() < requestedAt.length) {
+            return;
+        }
+        if (!InfoHash.ofInfo(metadata).equals(torrent.infoHash())) {
+            log.warn("{} metadata from peers does not match the info-hash; asking again", torrent.infoHash());
+            have.clear();
+            Arrays.fill(requestedAt, Long.MIN_VALUE / 2);
+            request();
+            return;
+        }
+        byte[] done = metadata;
+        metadata = null;
+        torrent.metadataReceived(done);
+    }
+}

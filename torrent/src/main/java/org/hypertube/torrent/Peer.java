@@ -1,0 +1,67 @@
+package org.hypertube.torrent;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.hypertube.torrent.pieces.Block;
+
+/**
+ * What the requester and the piece assembly see of a source of blocks: a wire peer
+ * ({@link PeerConnection}) or a web seed ({@link WebSeedPeer}). Its fields are the session's
+ * bookkeeping of that source and are guarded by the session's lock; the {@link Requester} writes the
+ * request state, the session the availability.
+ */
+abstract class Peer {
+    static final int MAX_RECENTLY_ABORTED = 2_000;
+
+    /** Identity for bans: a wire peer's address plus peer id, a web seed's URL. */
+    final String key;
+
+    // availability
+    boolean seed;
+    boolean registered;
+    BitSet has = new BitSet();
+
+    // requesting
+    boolean amInterested;
+    boolean peerChoking = true;
+    final Set<Integer> allowedFast = new HashSet<>();
+    final LinkedHashSet<Block> outstanding = new LinkedHashSet<>();
+    final LinkedHashSet<Block> recentlyAborted = new LinkedHashSet<>();
+    /** Requests for blocks of deadline pieces and when each is late (then it is asked of another peer too). */
+    final HashMap<Block, Long> urgentDue = new HashMap<>();
+    /** The most requests the source takes at once (a wire peer's {@code reqq}). */
+    int peerRequestQueue = 250;
+    final RateMeter down = new RateMeter();
+    long lastBlockAt;
+    long lastRequestAt;
+    boolean snubbed;
+    int unrequestedBlocks;
+
+    Peer(String key) {
+        this.key = key;
+    }
+
+    abstract boolean isClosed();
+
+    abstract void close();
+
+    /** Asks for {@code blocks}; never blocks (the session calls it under its lock). */
+    abstract void sendRequests(List<Block> blocks);
+
+    /** Tells the source a request is no longer wanted. */
+    abstract void sendCancel(Block b);
+
+    /** Our interest changed ({@link #amInterested} already set). */
+    abstract void interestChanged();
+
+    void rememberAborted(Block b) {
+        recentlyAborted.add(b);
+        if (recentlyAborted.size() > MAX_RECENTLY_ABORTED) {
+            recentlyAborted.removeFirst();
+        }
+    }
+}

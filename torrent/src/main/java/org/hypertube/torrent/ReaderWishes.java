@@ -1,0 +1,68 @@
+package org.hypertube.torrent;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+import org.hypertube.torrent.pieces.PiecePicker;
+
+/**
+ * Streaming deadlines (anacrolix's {@code reader.go}): what open readers want, as a deadline per
+ * piece. Head and tail of each read file at 0 until verified (the container's index lives there),
+ * then the window from each reader's position, nearer pieces sooner: a deadline is the time in ms
+ * at which the media reaches the piece at the rate the window was sized for. A piece keeps the most
+ * urgent deadline any reader gives it. Guarded by the session's lock.
+ */
+final class ReaderWishes {
+    /** What the deadlines need of one open reader: its file's place in the torrent, its position and window. */
+    record Reader(long fileOffset, long length, long position, long window) {}
+
+    private final Map<Integer, Long> wishes = new HashMap<>();
+
+    /** Recomputes every deadline and sets them in the picker (clearing those no reader wants any more). */
+    void apply(List<Reader> readers, PiecePicker picker, long pieceLength) {
+        Map<Integer, Long> next = deadlines(readers, picker::have, pieceLength);
+        for (int p : wishes.keySet()) {
+            if (!next.containsKey(p)) {
+                picker.clearDeadline(p);
+            }
+        }
+        wishes.clear();
+        wishes.putAll(next);
+        next.forEach(picker::setDeadline);
+    }
+
+    /** Piece → deadline (ms) for {@code readers}; pieces already verified ({@code have}) want nothing. */
+    static Map<Integer, Long> deadlines(List<Reader> readers, IntPredicate have, long pieceLength) {
+        Map<Integer, Long> next = new HashMap<>();
+        for (Reader s : readers) {
+            if (s.length() == 0) {
+                continue;
+            }
+            long edge = Math.min(s.length(), TorrentStream.HEAD_TAIL_BYTES);
+            wishRange(next, have, pieceLength, s.fileOffset(), s.fileOffset() + edge);
+            wishRange(next, have, pieceLength, s.fileOffset() + s.length() - edge, s.fileOffset() + s.length());
+            if (s.position() < s.length()) {
+                long from = s.fileOffset() + s.position();
+                long to = s.fileOffset() + Math.min(s.length(), s.position() + s.window());
+                for (int p = (int) (from / pieceLength); p <= (int) ((to - 1) / pieceLength); p++) {
+                    if (have.test(p)) {
+                        continue;
+                    }
+                    long distance = Math.max(0, p * pieceLength - from);
+                    long d = 1 + distance * (TorrentStream.READAHEAD_SECONDS * 1000L) / s.window();
+                    next.merge(p, d, Math::min);
+                }
+            }
+        }
+        return next;
+    }
+
+    private static void wishRange(Map<Integer, Long> next, IntPredicate have, long pieceLength, long from, long to) {
+        for (int p = (int) (from / pieceLength); p <= (int) ((to - 1) / pieceLength); p++) {
+            if (!have.test(p)) {
+                next.merge(p, 0L, Math::min);
+            }
+        }
+    }
+}

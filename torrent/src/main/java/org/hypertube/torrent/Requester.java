@@ -1,0 +1,262 @@
+package org.hypertube.torrent;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import org.hypertube.torrent.pieces.Block;
+import org.hypertube.torrent.pieces.PiecePicker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which blocks each source is asked for (libtorrent's {@code request_blocks}, anacrolix's
+ * {@code requesting.go}): pipeline depth from the measured rate, batching, strict endgame, the most
+ * urgent streaming pieces to the fastest sources, background requests given up for starving
+ * readers, and late streaming blocks asked of a second source. Works on {@link Peer}s, so wire peers
+ * and web seeds are asked alike. Guarded by the session's lock; the caller decides whether the
+ * torrent is downloading at all.
+ */
+final class Requester {
+    private static final Logger log = LoggerFactory.getLogger(Requester.class);
+    /** Unverified piece data held in memory at most (anacrolix uses 64 MiB). */
+    static final long UNVERIFIED_BUDGET = 128L << 20;
+    static final int REQUEST_QUEUE_SECONDS = 3;
+    static final int MIN_PIPELINE = 32;
+    static final int ENDGAME_REQUESTS = 4;
+    static final int MAX_PIPELINE = 500;
+    /** Streaming: deadlines up to this (ms of media from a reader's position; head and tail are 0) go to the fastest peers. */
+    static final long CRITICAL_DEADLINE = 2_000;
+    /** A request for a deadline block is re-sent to another peer this long after it was due at the latest. */
+    static final long LATE_REQUEST_MS = 3_000;
+    /** ... or this long past the peer's expected delivery time, whichever is later. */
+    static final long LATE_GRACE_MS = 2_000;
+    static final int MAX_REREQUESTS_PER_TICK = 64;
+
+    private final PiecePicker picker;
+    private final int pieceLength;
+    private final Object torrent;
+
+    Requester(PiecePicker picker, int pieceLength, Object torrent) {
+        this.picker = picker;
+        this.pieceLength = pieceLength;
+        this.torrent = torrent;
+    }
+
+    int pipelineTarget(Peer p, long now) {
+        if (p.snubbed) {
+            return 1;
+        }
+        long rate = p.down.rate(now);
+        long target = rate * REQUEST_QUEUE_SECONDS / Block.SIZE;
+        // The peer's reqq caps everything (BEP 10: requests beyond it may be dropped), the minimum included.
+        return (int) Math.min(Math.max(MIN_PIPELINE, target), Math.min(p.peerRequestQueue, MAX_PIPELINE));
+    }
+
+    private int maxPartials(int peerCount) {
+        int byBudget = (int) Math.max(4, UNVERIFIED_BUDGET / pieceLength);
+        return Math.max(byBudget, peerCount + 2);
+    }
+
+    /** Tops up {@code p}'s requests; {@code urgently}: skip the batching, for a reader that waits. */
+    void fill(Peer p, boolean urgently, List<? extends Peer> all, long nowMs) {
+        if (p.isClosed() || !p.amInterested) {
+            return;
+        }
+        boolean choked = p.peerChoking;
+        if (choked && p.allowedFast.isEmpty()) {
+            return;
+        }
+        int target = pipelineTarget(p, nowMs);
+        int need = target - p.outstanding.size();
+        // Ask in batches so the picker is not consulted for every single block.
+        if (need <= 0 || (!urgently && need < Math.max(1, target / 8) && !p.outstanding.isEmpty())) {
+            return;
+        }
+        if (picker.inEndgame()) {
+            // Endgame duplicates cost bandwidth: only an idle peer asks, and only for a few blocks.
+            if (!p.outstanding.isEmpty()) {
+                return;
+            }
+            need = Math.min(need, ENDGAME_REQUESTS);
+        }
+        Predicate<Integer> canAsk = choked ? p.allowedFast::contains : i -> true;
+        if (picker.hasDeadlines()) {
+            // The most urgent pieces go to the fastest peers: a much slower peer leaves them to a faster one that has them.
+            List<Peer> faster = new ArrayList<>();
+            long mine = p.down.rate(nowMs);
+            for (Peer q : all) {
+                if (q != p && !q.isClosed() && !q.peerChoking && !q.snubbed && q.amInterested
+                        && q.down.rate(nowMs) > 2 * mine + 16 * 1024) {
+                    faster.add(q);
+                }
+            }
+            if (!faster.isEmpty()) {
+                Predicate<Integer> base = canAsk;
+                canAsk = i -> base.test(i) && (picker.deadline(i) > CRITICAL_DEADLINE
+                        || faster.stream().noneMatch(q -> q.seed || q.has.get(i)));
+            }
+        }
+        List<Block> blocks = picker.pick(p.has, p.seed, need, maxPartials(all.size()), canAsk, p.outstanding::contains);
+        if (blocks.isEmpty()) {
+            return;
+        }
+        if (p.outstanding.isEmpty()) {
+            p.lastRequestAt = nowMs;
+        }
+        for (Block b : blocks) {
+            if (picker.hasDeadline(b.piece())) {
+                p.urgentDue.put(b, dueAt(p, nowMs));
+            }
+            p.outstanding.add(b);
+        }
+        p.sendRequests(blocks);
+    }
+
+    /**
+     * Serves readers now: fastest peers first, each gives up its newest requests for pieces without
+     * a deadline while deadline blocks it could fetch are not asked of anyone, then asks for more.
+     */
+    void rebalance(List<? extends Peer> all, long now) {
+        List<Peer> byRate = new ArrayList<>(all);
+        byRate.sort(Comparator.comparingLong((Peer p) -> p.down.rate(now)).reversed());
+        for (Peer p : byRate) {
+            cancelForDeadlines(p);
+            fill(p, true, all, now);
+        }
+    }
+
+    private void cancelForDeadlines(Peer p) {
+        if (!picker.hasDeadlines() || p.isClosed() || !p.amInterested || p.peerChoking || p.outstanding.isEmpty()) {
+            return;
+        }
+        int plain = 0;
+        for (Block b : p.outstanding) {
+            if (!picker.hasDeadline(b.piece())) {
+                plain++;
+            }
+        }
+        if (plain == 0) {
+            return;
+        }
+        int starving = picker.unrequestedDeadlineBlocks(p.has, p.seed, Long.MAX_VALUE, plain);
+        if (starving == 0) {
+            return;
+        }
+        List<Block> victims = new ArrayList<>(starving);
+        for (Block b : p.outstanding.reversed()) {
+            if (victims.size() >= starving) {
+                break;
+            }
+            if (!picker.hasDeadline(b.piece())) {
+                victims.add(b);
+            }
+        }
+        for (Block b : victims) {
+            p.outstanding.remove(b);
+            picker.abort(b);
+            p.rememberAborted(b);
+            p.sendCancel(b);
+        }
+        log.debug("{} cancelled {} background requests to {} for streaming", torrent, victims.size(), p);
+    }
+
+    /**
+     * A deadline block asked of a peer that has not delivered it in time is asked of the fastest
+     * other peer that has the piece (at most two peers per block); the loser is cancelled on arrival.
+     */
+    void reRequestLate(List<? extends Peer> all, long now) {
+        int budget = MAX_REREQUESTS_PER_TICK;
+        for (Peer p : new ArrayList<>(all)) {
+            if (!picker.hasDeadlines()) {
+                p.urgentDue.clear();
+                continue;
+            }
+            for (var it = p.urgentDue.entrySet().iterator(); it.hasNext() && budget > 0;) {
+                var e = it.next();
+                Block b = e.getKey();
+                if (!p.outstanding.contains(b) || picker.isReceived(b) || !picker.hasDeadline(b.piece())) {
+                    it.remove();
+                    continue;
+                }
+                if (now < e.getValue()) {
+                    continue;
+                }
+                Peer q = fastestOtherFor(p, b, all, now);
+                if (q == null) {
+                    continue; // nobody else has it now: look again next tick
+                }
+                it.remove();
+                if (!picker.requestAgain(b)) {
+                    continue;
+                }
+                budget--;
+                log.debug("{} block {} late from {}: asking {} too", torrent, b, p, q);
+                if (q.outstanding.isEmpty()) {
+                    q.lastRequestAt = now;
+                }
+                q.urgentDue.put(b, dueAt(q, now));
+                q.outstanding.add(b);
+                q.sendRequests(List.of(b));
+            }
+        }
+    }
+
+    private static Peer fastestOtherFor(Peer late, Block b, List<? extends Peer> all, long now) {
+        Peer best = null;
+        long bestRate = -1;
+        for (Peer q : all) {
+            if (q == late || q.isClosed() || q.snubbed || !q.amInterested || !(q.seed || q.has.get(b.piece()))
+                    || (q.peerChoking && !q.allowedFast.contains(b.piece())) || q.outstanding.contains(b)) {
+                continue;
+            }
+            long r = q.down.rate(now);
+            if (r > bestRate) {
+                best = q;
+                bestRate = r;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * When a deadline block asked of {@code p} now is late: after 3 s, or 2 s past its expected
+     * delivery behind the requests already queued at that peer's measured rate, whichever is later.
+     */
+    private static long dueAt(Peer p, long now) {
+        long rate = p.down.rate(now);
+        long expected = rate <= 0 ? 0 : (p.outstanding.size() + 1L) * Block.SIZE * 1000 / rate;
+        return now + Math.max(LATE_REQUEST_MS, expected + LATE_GRACE_MS);
+    }
+
+    /** Endgame or a late streaming block: others were asked for the block {@code p} just sent; they need not send it. */
+    static void cancelElsewhere(Peer p, Block b, List<? extends Peer> all) {
+        for (Peer other : all) {
+            if (other != p && other.outstanding.remove(b)) {
+                other.sendCancel(b);
+                other.rememberAborted(b);
+            }
+        }
+    }
+
+    /** Snubbed: requests outstanding and nothing received for {@code timeoutMs}. Its blocks go to others. */
+    boolean snubIfSilent(Peer p, long now, long timeoutMs) {
+        if (p.outstanding.isEmpty() || now - Math.max(p.lastBlockAt, p.lastRequestAt) <= timeoutMs) {
+            return false;
+        }
+        boolean first = !p.snubbed;
+        p.snubbed = true;
+        giveBack(p);
+        p.lastRequestAt = now;
+        return first;
+    }
+
+    /** Every request of {@code p} back to the picker; a late answer is still welcome. */
+    void giveBack(Peer p) {
+        for (Block b : p.outstanding) {
+            picker.abort(b);
+            p.rememberAborted(b);
+        }
+        p.outstanding.clear();
+    }
+}

@@ -1,0 +1,402 @@
+package org.hypertube.torrent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.hypertube.torrent.pieces.Block;
+import org.hypertube.torrent.pieces.PiecePicker;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The requester over fake peers that record what they are asked, and a real picker. Time is the
+ * {@code now} argument; a peer's rate is fed to its meter as bytes in the second before {@code T}.
+ * Pieces are four blocks (64 KiB).
+ */
+class RequesterTest {
+    private static final int BLOCKS = 4;
+    private static final int PIECE = BLOCKS * Block.SIZE;
+    private static final long T = 1_000_000;
+    private static final long KIB = 1024;
+
+    /** A source that records requests (one entry per batch), cancels and interest changes. */
+    static final class FakePeer extends Peer {
+        final List<List<Block>> batches = new ArrayList<>();
+        final List<Block> cancelled = new ArrayList<>();
+        int interestChanges;
+        boolean closed;
+
+        FakePeer(String key) {
+            super(key);
+            amInterested = true;
+            peerChoking = false;
+        }
+
+        @Override
+        boolean isClosed() {
+            return closed;
+        }
+
+        @Override
+        void close() {
+            closed = true;
+        }
+
+        @Override
+        void sendRequests(List<Block> blocks) {
+            batches.add(List.copyOf(blocks));
+        }
+
+        @Override
+        void sendCancel(Block b) {
+            cancelled.add(b);
+        }
+
+        @Override
+        void interestChanged() {
+            interestChanges++;
+        }
+
+        @Override
+        public String toString() {
+            return key;
+        }
+
+        List<Block> requested() {
+            return batches.stream().flatMap(List::stream).toList();
+        }
+
+        /** The peer delivered {@code b}: what the session does before asking for more. */
+        void delivered(Block b, PiecePicker picker, long now) {
+            outstanding.remove(b);
+            picker.received(b);
+            lastBlockAt = now;
+        }
+    }
+
+    private final List<FakePeer> peers = new ArrayList<>();
+    private PiecePicker picker;
+    private Requester requester;
+
+    private void torrent(int pieces) {
+        picker = new PiecePicker(pieces, PIECE, (long) pieces * PIECE, new Random(1));
+        requester = new Requester(picker, PIECE, "test torrent");
+    }
+
+    /** A seed measured at {@code bytesPerSecond} at time {@link #T}. */
+    private FakePeer seed(String key, long bytesPerSecond) {
+        FakePeer p = new FakePeer(key);
+        p.seed = true;
+        picker.seedJoined();
+        if (bytesPerSecond > 0) {
+            p.down.add(bytesPerSecond, T);
+        }
+        peers.add(p);
+        return p;
+    }
+
+    private FakePeer peerWith(String key, long bytesPerSecond, int... pieces) {
+        FakePeer p = new FakePeer(key);
+        for (int i : pieces) {
+            p.has.set(i);
+        }
+        picker.peerBitfield(p.has);
+        if (bytesPerSecond > 0) {
+            p.down.add(bytesPerSecond, T);
+        }
+        peers.add(p);
+        return p;
+    }
+
+    private static int[] range(int from, int to) {
+        return java.util.stream.IntStream.range(from, to).toArray();
+    }
+
+    // ---- pipeline depth
+
+    @Test
+    void thePipelineGrowsWithTheMeasuredRateWithinThePeersQueueAndFiveHundred() {
+        torrent(256);
+        assertThat(requester.pipelineTarget(seed("new", 0), T)).as("nothing measured yet").isEqualTo(32);
+        assertThat(requester.pipelineTarget(seed("slow", 50 * KIB), T)).as("3 s of 50 KiB/s is 9 blocks").isEqualTo(32);
+        assertThat(requester.pipelineTarget(seed("1MiB", 1024 * KIB), T)).as("3 s of 1 MiB/s").isEqualTo(192);
+        FakePeer fast = seed("fast", 100 * 1024 * KIB);
+        assertThat(requester.pipelineTarget(fast, T)).as("the default reqq").isEqualTo(250);
+        fast.peerRequestQueue = 2_000;
+        assertThat(requester.pipelineTarget(fast, T)).as("our own bound").isEqualTo(500);
+        fast.peerRequestQueue = 100;
+        assertThat(requester.pipelineTarget(fast, T)).as("the peer's reqq").isEqualTo(100);
+        fast.snubbed = true;
+        assertThat(requester.pipelineTarget(fast, T)).isEqualTo(1);
+    }
+
+    @Test
+    void aPeerIsAskedForAsManyBlocksAsItsPipelineAndASnubbedPeerForOne() {
+        torrent(256);
+        FakePeer p = seed("1MiB", 1024 * KIB);
+        FakePeer snubbed = seed("snubbed", 1024 * KIB);
+        snubbed.snubbed = true;
+        requester.fill(p, false, peers, T);
+        requester.fill(snubbed, false, peers, T);
+        assertThat(p.batches).hasSize(1);
+        assertThat(p.requested()).hasSize(192).doesNotHaveDuplicates();
+        assertThat(p.outstanding).containsExactlyElementsOf(p.requested());
+        assertThat(snubbed.requested()).hasSize(1).doesNotContainAnyElementsOf(p.requested());
+    }
+
+    /*
+     * BEP 10's reqq is "the number of outstanding request messages this client supports without
+     * dropping any". pipelineTarget applies MIN_PIPELINE (32) after the reqq cap, so a peer that
+     * announces reqq 8 is sent 32 requests. Enable once the reqq bound wins over the minimum.
+     */
+    @Test
+    void aPeerThatTakesFewRequestsIsNeverSentMore() {
+        torrent(256);
+        FakePeer small = seed("reqq8", 0);
+        small.peerRequestQueue = 8;
+        requester.fill(small, false, peers, T);
+        assertThat(small.outstanding).hasSizeLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void requestsAreToppedUpInBatchesOfAnEighthOfThePipeline() {
+        torrent(256);
+        FakePeer p = seed("p", 0); // pipeline 32: batches of at least 4
+        requester.fill(p, false, peers, T);
+        List<Block> first = p.requested();
+        for (int i = 0; i < 3; i++) {
+            p.delivered(first.get(i), picker, T + i);
+            requester.fill(p, false, peers, T + i);
+        }
+        assertThat(p.batches).as("three missing of 32: no top-up").hasSize(1);
+
+        p.delivered(first.get(3), picker, T + 3);
+        requester.fill(p, false, peers, T + 3);
+        assertThat(p.batches).hasSize(2);
+        assertThat(p.batches.get(1)).hasSize(4);
+        assertThat(p.outstanding).hasSize(32);
+
+        p.delivered(first.get(4), picker, T + 4);
+        requester.fill(p, true, peers, T + 4);
+        assertThat(p.batches.getLast()).as("a waiting reader skips the batching").hasSize(1);
+    }
+
+    @Test
+    void aChokedPeerIsAskedOnlyForItsAllowedFastPiecesAndAnUninterestingOneForNothing() {
+        torrent(16);
+        FakePeer choked = seed("choked", 0);
+        choked.peerChoking = true;
+        requester.fill(choked, false, peers, T);
+        assertThat(choked.batches).as("choked, nothing allowed fast").isEmpty();
+        choked.allowedFast.add(9);
+        requester.fill(choked, false, peers, T);
+        assertThat(choked.requested()).extracting(Block::piece).containsOnly(9).hasSize(BLOCKS);
+
+        FakePeer notInterested = seed("not interested", 0);
+        notInterested.amInterested = false;
+        requester.fill(notInterested, false, peers, T);
+        assertThat(notInterested.batches).isEmpty();
+    }
+
+    // ---- strict endgame
+
+    @Test
+    void inEndgameOnlyIdlePeersAskForAtMostFourBlocksEachAskedOfAtMostTwoPeers() {
+        torrent(2); // eight blocks
+        FakePeer a = seed("a", 0);
+        FakePeer b = seed("b", 0);
+        FakePeer c = seed("c", 0);
+        FakePeer d = seed("d", 0);
+        requester.fill(a, false, peers, T);
+        assertThat(a.requested()).hasSize(8);
+        assertThat(picker.inEndgame()).isTrue();
+
+        requester.fill(b, false, peers, T);
+        requester.fill(b, false, peers, T + 1);
+        assertThat(b.batches).as("b has requests out: it does not ask again").hasSize(1);
+        requester.fill(c, false, peers, T);
+        requester.fill(d, false, peers, T);
+        assertThat(b.requested()).hasSize(4);
+        assertThat(c.requested()).hasSize(4).doesNotContainAnyElementsOf(b.requested());
+        assertThat(d.requested()).as("every block is asked of two peers already").isEmpty();
+        for (Block blk : a.requested()) {
+            assertThat(picker.requestCount(blk)).isEqualTo(2);
+        }
+
+        // b delivers one block: b is not idle yet, so it asks for nothing more, and a is told to keep it.
+        Block won = b.requested().getFirst();
+        b.delivered(won, picker, T + 10);
+        Requester.cancelElsewhere(b, won, peers);
+        requester.fill(b, false, peers, T + 10);
+        assertThat(b.batches).hasSize(1);
+        assertThat(a.cancelled).containsExactly(won);
+        assertThat(a.outstanding).doesNotContain(won).hasSize(7);
+        assertThat(b.cancelled).isEmpty();
+        assertThat(c.cancelled).isEmpty();
+    }
+
+    // ---- streaming deadlines
+
+    @Test
+    void aMuchSlowerPeerLeavesCriticalPiecesToAFasterPeerThatHasThem() {
+        torrent(64);
+        picker.setDeadline(0, 0); // the reader waits for it
+        picker.setDeadline(1, 10_000); // ten seconds ahead
+        FakePeer slow = seed("slow", 10 * KIB);
+        FakePeer fast = seed("fast", 1024 * KIB);
+        requester.fill(slow, false, peers, T);
+        assertThat(slow.requested()).extracting(Block::piece).doesNotContain(0);
+        assertThat(slow.requested().subList(0, BLOCKS)).as("the next deadline first").extracting(Block::piece).containsOnly(1);
+
+        requester.fill(fast, false, peers, T);
+        assertThat(fast.requested().subList(0, BLOCKS)).extracting(Block::piece).containsOnly(0);
+    }
+
+    @Test
+    void aCriticalPieceGoesToTheSlowerPeerWhenNoFasterPeerCanServeIt() {
+        torrent(64);
+        picker.setDeadline(0, 0);
+        FakePeer slow = seed("slow", 10 * KIB);
+        peerWith("fast without piece 0", 1024 * KIB, range(1, 64));
+        seed("fast but choking", 1024 * KIB).peerChoking = true;
+        seed("fast but snubbed", 1024 * KIB).snubbed = true;
+        seed("not much faster", 2 * 10 * KIB + 16 * KIB); // "much faster" is more than twice plus 16 KiB/s
+        requester.fill(slow, false, peers, T);
+        assertThat(slow.requested().subList(0, BLOCKS)).extracting(Block::piece).containsOnly(0);
+    }
+
+    @Test
+    void rebalanceCancelsAPeersNewestBackgroundRequestsForStarvingDeadlineBlocks() {
+        torrent(64);
+        FakePeer p = seed("p", 0);
+        requester.fill(p, false, peers, T);
+        List<Block> background = p.requested();
+        int urgent = java.util.stream.IntStream.range(0, 64)
+                .filter(i -> background.stream().noneMatch(b -> b.piece() == i)).findFirst().orElseThrow();
+        picker.setDeadline(urgent, 0); // a reader seeked there
+
+        requester.rebalance(peers, T + 100);
+
+        assertThat(p.cancelled).as("the four newest background requests")
+                .containsExactlyElementsOf(background.subList(28, 32).reversed());
+        assertThat(p.batches.getLast()).extracting(Block::piece).containsOnly(urgent).hasSize(BLOCKS);
+        assertThat(p.outstanding).hasSize(32).containsAll(background.subList(0, 28));
+        for (Block b : p.cancelled) {
+            assertThat(picker.isRequested(b)).as("given back to the picker").isFalse();
+            assertThat(p.recentlyAborted).as("a late answer is still welcome").contains(b);
+        }
+    }
+
+    @Test
+    void rebalanceCancelsNothingWhenThePeerCannotServeTheDeadlineOrAFasterPeerHasRoom() {
+        torrent(64);
+        FakePeer p = peerWith("p", 0, range(0, 32));
+        requester.fill(p, false, peers, T);
+        picker.setDeadline(40, 0); // p does not have it
+        requester.rebalance(peers, T + 100);
+        assertThat(p.cancelled).isEmpty();
+
+        FakePeer fast = seed("fast, idle", 1024 * KIB);
+        int free = java.util.stream.IntStream.range(0, 32)
+                .filter(i -> p.requested().stream().noneMatch(b -> b.piece() == i)).findFirst().orElseThrow();
+        picker.setDeadline(free, 0); // p could serve it, but the faster peer is asked first
+        requester.rebalance(peers, T + 200);
+        assertThat(p.cancelled).isEmpty();
+        assertThat(fast.requested().subList(0, 2 * BLOCKS)).extracting(Block::piece).containsOnly(40, free);
+    }
+
+    @Test
+    void aLateDeadlineBlockIsAskedOfTheFastestOtherPeerOnceDueAndNotBefore() {
+        torrent(64);
+        picker.setDeadline(0, 5_000); // five seconds ahead: not critical, the slow peer may take it
+        FakePeer slow = seed("slow", 16 * KIB);
+        FakePeer fast = seed("fast", 1024 * KIB);
+        FakePeer medium = seed("medium", 512 * KIB);
+        requester.fill(slow, false, peers, T);
+        List<Block> deadline = slow.requested().subList(0, BLOCKS);
+        assertThat(deadline).extracting(Block::piece).containsOnly(0);
+        // At 16 KiB/s block k is expected after (k+1) s; late 2 s after that, and never before 3 s.
+        requester.reRequestLate(peers, T + 2_999);
+        assertThat(fast.batches).isEmpty();
+
+        requester.reRequestLate(peers, T + 3_000);
+        assertThat(fast.requested()).containsExactly(deadline.get(0));
+        assertThat(picker.requestCount(deadline.get(0))).isEqualTo(2);
+
+        requester.reRequestLate(peers, T + 3_999);
+        assertThat(fast.requested()).hasSize(1);
+        requester.reRequestLate(peers, T + 4_000);
+        assertThat(fast.requested()).containsExactly(deadline.get(0), deadline.get(1));
+
+        // The fast peer delivers: the slow one is told to keep it.
+        fast.delivered(deadline.get(0), picker, T + 4_100);
+        Requester.cancelElsewhere(fast, deadline.get(0), peers);
+        assertThat(slow.cancelled).containsExactly(deadline.get(0));
+
+        requester.reRequestLate(peers, T + 30_000);
+        assertThat(fast.requested()).containsExactlyInAnyOrderElementsOf(deadline);
+        assertThat(medium.batches).as("a block is asked of two peers at most").isEmpty();
+        assertThat(slow.requested()).as("only what it was first asked").hasSize(32);
+    }
+
+    @Test
+    void aDeadlineBlockOfAFastPeerIsLateAfterThreeSeconds() {
+        torrent(64);
+        picker.setDeadline(0, 0);
+        FakePeer fast = seed("fast", 1024 * KIB);
+        FakePeer other = seed("other", 1024 * KIB);
+        requester.fill(fast, false, peers, T);
+        assertThat(fast.requested().subList(0, BLOCKS)).extracting(Block::piece).containsOnly(0);
+        requester.reRequestLate(peers, T + 2_999);
+        assertThat(other.batches).isEmpty();
+        requester.reRequestLate(peers, T + 3_000);
+        assertThat(other.requested()).containsExactlyInAnyOrderElementsOf(fast.requested().subList(0, BLOCKS));
+    }
+
+    @Test
+    void aLateBackgroundBlockIsNotAskedAgain() {
+        torrent(64);
+        FakePeer slow = seed("slow", 16 * KIB);
+        FakePeer fast = seed("fast", 1024 * KIB);
+        requester.fill(slow, false, peers, T);
+        picker.setDeadline(63, 0); // deadlines exist, but none of slow's blocks has one
+        requester.reRequestLate(peers, T + 60_000);
+        assertThat(fast.batches).isEmpty();
+    }
+
+    // ---- snubbing
+
+    @Test
+    void aSilentPeerIsSnubbedAfterTheTimeoutAndItsBlocksGoToAnother() {
+        torrent(64);
+        FakePeer silent = seed("silent", 0);
+        FakePeer other = seed("other", 0);
+        requester.fill(silent, false, peers, T);
+        List<Block> asked = silent.requested();
+
+        assertThat(requester.snubIfSilent(silent, T + 60_000, 60_000)).isFalse();
+        assertThat(silent.outstanding).hasSize(32);
+
+        assertThat(requester.snubIfSilent(silent, T + 60_001, 60_000)).as("first snub").isTrue();
+        assertThat(silent.snubbed).isTrue();
+        assertThat(silent.outstanding).isEmpty();
+        assertThat(silent.recentlyAborted).containsExactlyElementsOf(asked);
+        assertThat(requester.pipelineTarget(silent, T + 60_001)).isEqualTo(1);
+
+        requester.fill(other, false, peers, T + 60_002);
+        assertThat(other.requested()).containsExactlyInAnyOrderElementsOf(asked);
+    }
+
+    @Test
+    void aPeerThatDeliveredRecentlyIsNotSnubbed() {
+        torrent(64);
+        FakePeer p = seed("p", 0);
+        requester.fill(p, false, peers, T);
+        p.delivered(p.requested().getFirst(), picker, T + 50_000);
+        assertThat(requester.snubIfSilent(p, T + 100_000, 60_000)).isFalse();
+        assertThat(p.snubbed).isFalse();
+        assertThat(p.outstanding).hasSize(31);
+        assertThat(requester.snubIfSilent(p, T + 110_001, 60_000)).isTrue();
+    }
+}
