@@ -6,10 +6,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.hypertube.catalog.WatchMarks;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Watch progress: saved by the player every few seconds, read for Play (resume), thumbnails and the home page. */
 @Service
@@ -17,29 +19,55 @@ class WatchHistory implements WatchMarks {
 
     private final WatchProgressRepository repository;
     private final DownloadRepository downloads;
+    private final TransactionTemplate transaction;
     private final Clock clock;
 
-    WatchHistory(WatchProgressRepository repository, DownloadRepository downloads, Clock clock) {
+    WatchHistory(WatchProgressRepository repository, DownloadRepository downloads, TransactionTemplate transaction,
+                 Clock clock) {
         this.repository = repository;
         this.downloads = downloads;
+        this.transaction = transaction;
         this.clock = clock;
     }
 
-    /** Records where the member is; marks the film watched near the end and the download as recently used. */
-    @Transactional
+    /**
+     * Records where the member is; marks the film watched near the end and the download as recently used.
+     * Two first saves at once (the player's pause and page-hide as a page closes) both find no row and
+     * both insert it: the primary key lets one through and refuses the other once the first has committed
+     * (PostgreSQL and H2 alike). That one's transaction is over then, so it reads the row afresh in a new
+     * one and updates it, as any later save does.
+     */
     void record(long memberId, long filmId, String infoHash, double position, double duration) {
         if (!Double.isFinite(position) || !Double.isFinite(duration) || position < 0 || duration <= 0
                 || duration > 100 * 3600) {
             throw new IllegalArgumentException("position and duration must be seconds within the film");
         }
         Instant now = clock.instant();
-        WatchProgress progress = repository.findById(new WatchProgress.Key(memberId, filmId))
-                .orElseGet(() -> new WatchProgress(memberId, filmId));
-        progress.update((int) Math.round(Math.min(position, duration)), (int) Math.round(duration), now);
-        repository.save(progress);
+        int seconds = (int) Math.round(Math.min(position, duration));
+        int length = (int) Math.round(duration);
+        try {
+            transaction.executeWithoutResult(status -> save(memberId, filmId, infoHash, seconds, length, now, true));
+        } catch (DataIntegrityViolationException race) {
+            if (!Boolean.TRUE.equals(transaction.execute(status -> save(memberId, filmId, infoHash, seconds, length, now, false)))) {
+                throw race;  // not the key after all (the member or the film went meanwhile)
+            }
+        }
+    }
+
+    /** Finds the row and updates it, or creates it when {@code create}; false if there was none to update. */
+    private boolean save(long memberId, long filmId, String infoHash, int position, int duration, Instant now,
+                         boolean create) {
+        Optional<WatchProgress> found = repository.findById(new WatchProgress.Key(memberId, filmId));
+        if (found.isEmpty() && !create) {
+            return false;
+        }
+        WatchProgress progress = found.orElseGet(() -> new WatchProgress(memberId, filmId));
+        progress.update(position, duration, now);
+        repository.saveAndFlush(progress);
         if (infoHash != null) {
             downloads.touch(infoHash, now);
         }
+        return true;
     }
 
     int resumeAt(long memberId, long filmId) {

@@ -33,6 +33,8 @@ class PlaybackWebTest extends AppTestBase {
 
     @Autowired
     MockMvc mvc;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
     @Autowired
     DownloadRepository repository;
     @Autowired
@@ -266,6 +268,95 @@ class PlaybackWebTest extends AppTestBase {
                 .param("position", "-3").param("duration", "6000")).andExpect(status().isUnprocessableContent());
         mvc.perform(post("/films/" + film + "/progress").session(session)
                 .param("position", "30").param("duration", "6000")).andExpect(status().isForbidden());
+    }
+
+    /**
+     * The player saves twice at once when a page closes (pause and page-hide): concurrent first saves of
+     * one member and film, over Tomcat as a browser sends them, all answer 204 and leave one row.
+     */
+    @Test
+    void concurrentFirstSavesOfProgressAllSucceedAndLeaveOneRow() throws Exception {
+        String username = uniqueName("v");
+        signUp(username);
+        var http = java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        String[] session = browserSignIn(http, username);
+        long member = jdbc.queryForObject("select id from members where username = ?", Long.class, username);
+        java.util.List<Long> films = catalog.popular(1).films().stream().map(f -> f.getId()).limit(8).toList();
+        assertThat(films).hasSizeGreaterThanOrEqualTo(5);
+        int savers = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(savers);
+        try {
+            for (int round = 0; round < films.size(); round++) {
+                long film = films.get(round);
+                int position = 100 + round;
+                var start = new java.util.concurrent.CyclicBarrier(savers);
+                var answers = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+                for (int i = 0; i < savers; i++) {
+                    answers.add(pool.submit(() -> {
+                        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        "http://127.0.0.1:" + port + "/films/" + film + "/progress"))
+                                .header("Cookie", session[0]).header(session[1], session[2])
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "position=" + position + ".0&duration=6000.0")).build();
+                        start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                        return http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                    }));
+                }
+                for (var answer : answers) {
+                    assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("round %d", round).isEqualTo(204);
+                }
+                assertThat(jdbc.queryForObject("select count(*) from watch_progress where member_id = ? and film_id = ?",
+                        Integer.class, member, film)).isEqualTo(1);
+                assertThat(history.resumeAt(member, film)).isEqualTo(position);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // and a later save still moves the one row on
+        long film = films.getFirst();
+        var later = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + port + "/films/" + film + "/progress"))
+                .header("Cookie", session[0]).header(session[1], session[2])
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("position=700&duration=6000")).build();
+        assertThat(http.send(later, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(204);
+        assertThat(history.resumeAt(member, film)).isEqualTo(700);
+    }
+
+    /**
+     * Signs in over HTTP as a browser does; returns the session cookie, then the CSRF header's name and
+     * value that the pages give their scripts.
+     */
+    String[] browserSignIn(java.net.http.HttpClient http, String username) throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        var form = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/login")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String token = find(form.body(), "name=\"_csrf\" value=\"([^\"]+)\"");
+        String body = "username=" + username + "&password=" + password(username) + "&_csrf="
+                + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8);
+        var signedIn = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/login"))
+                .header("Cookie", sessionCookie(form)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/"));
+        String cookie = sessionCookie(signedIn);
+        var home = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/")).header("Cookie", cookie)
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(home.statusCode()).isEqualTo(200);
+        return new String[] {cookie, find(home.body(), "name=\"csrf-header\" content=\"([^\"]+)\""),
+                find(home.body(), "name=\"csrf-token\" content=\"([^\"]+)\"")};
+    }
+
+    private static String sessionCookie(java.net.http.HttpResponse<?> response) {
+        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID="))
+                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+    }
+
+    private static String find(String html, String regex) {
+        var m = java.util.regex.Pattern.compile(regex).matcher(html);
+        assertThat(m.find()).as(regex).isTrue();
+        return m.group(1);
     }
 
     @Test
