@@ -1215,9 +1215,16 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         }
         countVerified(piece);
         assembly.goodDataCompared(piece);
-        webSeedsJudge(piece, who, true);
+        for (WebSeedPeer w : webSeedsAmong(who)) {
+            w.health.hashPassed(slices(piece));
+        }
         for (String culprit : smartBan.piecePassed(piece, data)) {
-            ban(culprit, "sent corrupt data in piece " + piece);
+            WebSeedPeer w = webSeed(culprit);
+            if (w != null) {
+                webSeedSentBadData(w, piece); // a file changed on the server, most likely: not a ban
+            } else {
+                ban(culprit, "sent corrupt data in piece " + piece);
+            }
         }
         boolean partialSeed = !picker.isComplete();
         for (PeerConnection p : peers) {
@@ -1256,10 +1263,16 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             }
         }
         log.warn("{} piece {} failed its hash check (from {})", infoHash, piece, senders);
-        // A web seed's data is judged by its own health (a file changed on the server), not by the smart ban.
-        String[] wirePeers = webSeedsJudge(piece, who, false);
-        for (String culprit : smartBan.pieceFailed(piece, data, wirePeers, spans)) {
-            ban(culprit, "sent a piece that failed its hash check");
+        // The smart ban records every sender's blocks, web seeds' too (compared once the piece passes);
+        // a web seed that sent a failed piece alone is judged by its health (a file changed on the
+        // server), not banned.
+        for (String culprit : smartBan.pieceFailed(piece, data, who, spans)) {
+            if (webSeed(culprit) == null) {
+                ban(culprit, "sent a piece that failed its hash check");
+            }
+        }
+        if (senders.size() == 1 && webSeed(senders.iterator().next()) instanceof WebSeedPeer w) {
+            webSeedSentBadData(w, piece);
         }
         sources().forEach(this::fillRequests);
     }
@@ -1458,40 +1471,41 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         log.info("{} web seed {}: files it cannot serve: {}", infoHash, w.key, w.health.unavailableFiles());
     }
 
-    /**
-     * Tells each web seed that sent blocks of {@code piece} whether the piece passed, and returns
-     * {@code who} without the web seeds (for the smart ban, which judges wire peers only).
-     */
-    private String[] webSeedsJudge(int piece, String[] who, boolean passed) {
+    private WebSeedPeer webSeed(String key) {
+        for (WebSeedPeer w : webSeeds) {
+            if (w.key.equals(key)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    private List<WebSeedPeer> webSeedsAmong(String[] who) {
         if (webSeeds.isEmpty()) {
-            return who;
+            return List.of();
         }
-        String[] wire = who.clone();
-        for (WebSeedPeer w : new ArrayList<>(webSeeds)) {
-            boolean sent = false;
-            for (int i = 0; i < wire.length; i++) {
-                if (w.key.equals(wire[i])) {
-                    wire[i] = null;
-                    sent = true;
-                }
-            }
-            if (!sent) {
-                continue;
-            }
-            List<FileSlice> slices = FileSlice.plan(info, (long) piece * info.pieceLength(), info.pieceSize(piece));
-            if (passed) {
-                w.health.hashPassed(slices);
-                continue;
-            }
-            int unavailable = w.health.unavailableFiles().size();
-            w.health.hashFailed(slices);
-            if (w.health.dropped().isPresent()) {
-                dropWebSeed(w, w.health.dropped().get());
-            } else if (w.health.unavailableFiles().size() != unavailable) {
-                webSeedFilesChanged(w);
+        List<WebSeedPeer> out = new ArrayList<>();
+        for (WebSeedPeer w : webSeeds) {
+            if (java.util.Arrays.asList(who).contains(w.key)) {
+                out.add(w);
             }
         }
-        return wire;
+        return out;
+    }
+
+    private List<FileSlice> slices(int piece) {
+        return FileSlice.plan(info, (long) piece * info.pieceLength(), info.pieceSize(piece));
+    }
+
+    /** Data from {@code w} for {@code piece} was wrong: its files there may be outdated on the server. */
+    private void webSeedSentBadData(WebSeedPeer w, int piece) {
+        int unavailable = w.health.unavailableFiles().size();
+        w.health.hashFailed(slices(piece));
+        if (w.health.dropped().isPresent()) {
+            dropWebSeed(w, w.health.dropped().get());
+        } else if (w.health.unavailableFiles().size() != unavailable) {
+            webSeedFilesChanged(w);
+        }
     }
 
     // ---------------------------------------------------------------- extensions

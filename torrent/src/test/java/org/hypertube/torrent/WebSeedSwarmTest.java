@@ -73,6 +73,31 @@ class WebSeedSwarmTest {
     }
 
     @Test
+    void aReaderSeeksIntoAFilmWhoseOnlySourceIsASlowWebSeedAndGetsItsBytesBeforeTheRest() throws Exception {
+        NginxServer.require();
+        // 500 kB/s per connection: the whole 16 MB film takes about 8 s from the four workers.
+        NginxServer nginx = track(NginxServer.serving(Files.createDirectories(tmp.resolve("www"))).workDir(tmp.resolve("nginx"))
+                .serverConfig("limit_rate 500k;").start());
+        Path data = TestData.file(tmp.resolve("www/download/film.bin"), 16_000_000, 12);
+        byte[] bytes = Files.readAllBytes(data);
+        byte[] t = new TorrentCreator().pieceLength(256 * 1024).webSeed(nginx.url("/download/film.bin")).create(data);
+
+        Torrent torrent = client("ours", true).add(Metainfo.parse(t));
+        try (TorrentStream in = torrent.openStream(0)) {
+            long at = in.size() * 7 / 10;
+            in.position(at);
+            java.nio.ByteBuffer got = java.nio.ByteBuffer.allocate(100_000);
+            while (got.hasRemaining()) {
+                assertThat(in.read(got)).isPositive();
+            }
+            assertThat(got.array()).isEqualTo(java.util.Arrays.copyOfRange(bytes, (int) at, (int) at + 100_000));
+            assertThat(torrent.progress()).as("read before the rest of the film arrived").isLessThan(0.9);
+        }
+        assertThat(torrent.awaitCompletion(WAIT)).isTrue();
+        assertThat(TestData.difference(data, tmp.resolve("ours/film.bin"))).isNull();
+    }
+
+    @Test
     void aMultiFileTorrentInTheInternetArchivesLayoutDownloadsByteIdentical() throws Exception {
         NginxServer nginx = nginx();
         Path item = tmp.resolve("www/download/my_item");
