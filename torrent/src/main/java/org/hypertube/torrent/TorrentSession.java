@@ -30,10 +30,7 @@ import org.hypertube.torrent.storage.SavedMetadata;
 import org.hypertube.torrent.storage.Storage;
 import org.hypertube.torrent.tracker.AnnounceRequest;
 import org.hypertube.torrent.tracker.TrackerTiers;
-import org.hypertube.torrent.webseed.FileSlice;
 import org.hypertube.torrent.webseed.WebSeedException;
-import org.hypertube.torrent.webseed.WebSeedHealth;
-import org.hypertube.torrent.webseed.WebSeedUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,9 +97,8 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     private TorrentState state;
     private String error;
     private final List<PeerConnection> peers = new ArrayList<>();
-    /** Web seed URLs from the torrent's {@code url-list} and the magnet's {@code ws=}; used once the files are checked. */
-    private final List<String> webSeedUrls = new ArrayList<>();
-    private final List<WebSeedPeer> webSeeds = new ArrayList<>();
+    private final WebSeeds webSeeds;
+    private final WebSeeds.Host webSeedHost = new WebSeedHost();
     /** Everything that is asked for blocks: the wire peers and the web seeds. */
     private final List<Peer> requestable = new ArrayList<>();
     private final PeerList peerList = new PeerList();
@@ -143,8 +139,9 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         magnet.ifPresent(m -> peerList.offer(
                 m.peers().stream().map(p -> new InetSocketAddress(p.getHostString(), p.getPort())).toList(), "magnet"));
         metainfo.ifPresent(m -> this.info = m.info());
-        metainfo.ifPresent(m -> webSeedUrls.addAll(m.webSeeds()));
-        magnet.ifPresent(m -> m.webSeeds().stream().filter(u -> !webSeedUrls.contains(u)).forEach(webSeedUrls::add));
+        this.webSeeds = new WebSeeds(infoHash);
+        metainfo.ifPresent(m -> m.webSeeds().forEach(webSeeds::add));
+        magnet.ifPresent(m -> m.webSeeds().forEach(webSeeds::add));
         if (info != null) {
             metadataLatch.countDown();
         }
@@ -264,7 +261,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             out.add(new PeerInfo(p.address, p.client, p.outgoing, progress, p.down.rate(now), p.up.rate(now),
                     p.peerChoking, p.amChoking, p.snubbed, p.outgoing ? peerList.source(p.address) : "incoming"));
         }
-        for (WebSeedPeer w : webSeeds) {
+        for (WebSeedPeer w : webSeeds.all()) {
             double progress = info == null || w.seed ? 1 : (double) w.has.cardinality() / info.pieceCount();
             out.add(new PeerInfo(w.address(), "web seed " + w.key, true, progress, w.down.rate(now), 0, w.peerChoking, true,
                     w.snubbed, "web seed"));
@@ -512,9 +509,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             }
             paused = true;
             toClose = new ArrayList<>(peers);
-            for (WebSeedPeer w : webSeeds) {
-                restWebSeed(w);
-            }
+            webSeeds.all().forEach(webSeedHost::rest);
             log.info("{} paused", infoHash);
         }
         toClose.forEach(PeerConnection::close);
@@ -587,7 +582,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         dropSpareBuffers();
         toClose.forEach(PeerConnection::close);
         synchronized (this) {
-            webSeeds.forEach(WebSeedPeer::close);
+            webSeeds.closeAll();
         }
         if (scheduler != null) {
             scheduler.interrupt();
@@ -672,7 +667,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                 for (PeerConnection p : new ArrayList<>(peers)) {
                     becameReady(p);
                 }
-                startWebSeeds();
+                webSeeds.start(this, ti, client.clock(), client.webSeedPolicy(), webSeedHost);
                 updateWishes();
                 announcer.checked();
                 notifyAll();
@@ -1215,13 +1210,11 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         }
         countVerified(piece);
         assembly.goodDataCompared(piece);
-        for (WebSeedPeer w : webSeedsAmong(who)) {
-            w.health.hashPassed(slices(piece));
-        }
+        webSeeds.piecePassed(piece, who, info);
         for (String culprit : smartBan.piecePassed(piece, data)) {
-            WebSeedPeer w = webSeed(culprit);
+            WebSeedPeer w = webSeeds.find(culprit);
             if (w != null) {
-                webSeedSentBadData(w, piece); // a file changed on the server, most likely: not a ban
+                webSeeds.sentBadData(w, piece, info, webSeedHost); // a file changed on the server, most likely: not a ban
             } else {
                 ban(culprit, "sent corrupt data in piece " + piece);
             }
@@ -1267,12 +1260,12 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         // a web seed that sent a failed piece alone is judged by its health (a file changed on the
         // server), not banned.
         for (String culprit : smartBan.pieceFailed(piece, data, who, spans)) {
-            if (webSeed(culprit) == null) {
+            if (webSeeds.find(culprit) == null) {
                 ban(culprit, "sent a piece that failed its hash check");
             }
         }
-        if (senders.size() == 1 && webSeed(senders.iterator().next()) instanceof WebSeedPeer w) {
-            webSeedSentBadData(w, piece);
+        if (senders.size() == 1 && webSeeds.find(senders.iterator().next()) instanceof WebSeedPeer w) {
+            webSeeds.sentBadData(w, piece, info, webSeedHost);
         }
         sources().forEach(this::fillRequests);
     }
@@ -1314,7 +1307,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                 dropPeer(p, BOTH_SEEDS);
             }
         }
-        for (WebSeedPeer w : webSeeds) {
+        for (WebSeedPeer w : webSeeds.all()) {
             w.clearQueue();
             w.outstanding.clear();
             w.urgentDue.clear();
@@ -1350,30 +1343,6 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
 
     // ---------------------------------------------------------------- web seeds
 
-    /** Once the files are checked: every web seed URL the torrent or the magnet gave, as one more source. */
-    private void startWebSeeds() {
-        for (String url : webSeedUrls) {
-            WebSeedUrls urls;
-            try {
-                urls = WebSeedUrls.of(info, url);
-            } catch (WebSeedException e) {
-                log.warn("{} web seed {} ignored: {}", infoHash, url, e.getMessage());
-                continue;
-            }
-            WebSeedPeer w = new WebSeedPeer(this, info, urls, new WebSeedHealth(info, client.clock()), client.webSeedPolicy());
-            w.seed = true;
-            register(w);
-            webSeeds.add(w);
-            requestable.add(w);
-            updateInterest(w);
-            w.start();
-            fillRequests(w);
-        }
-        if (!webSeeds.isEmpty()) {
-            log.info("{} {} web seeds: {}", infoHash, webSeeds.size(), webSeeds.stream().map(w -> w.key).toList());
-        }
-    }
-
     /** A worker fetched {@code span} (consecutive blocks) into {@code data}: the blocks go the way a peer's go. */
     void webSeedDelivered(WebSeedPeer w, List<Block> span, ByteBuffer data) {
         PieceBuffer[] grew = new PieceBuffer[span.size()];
@@ -1382,14 +1351,13 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             if (w.isClosed() || closed) {
                 return;
             }
-            w.health.fetched();
             int offset = 0;
             for (Block b : span) {
                 PieceBuffer pb;
                 try {
                     pb = onBlockHeld(w, b.piece(), b.begin(), data, offset, b.length());
                 } catch (PeerProtocolException e) {
-                    dropWebSeed(w, e.getMessage());
+                    webSeeds.drop(w, e.getMessage(), webSeedHost);
                     return;
                 }
                 if (pb != null && (count == 0 || grew[count - 1] != pb)) {
@@ -1397,7 +1365,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                 }
                 offset += b.length();
             }
-            w.measured(w.down.rate(now()));
+            webSeeds.fetched(w, w.down.rate(now()));
         }
         for (int k = 0; k < count; k++) {
             grew[k].hashReady();
@@ -1406,105 +1374,53 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
 
     /** A fetch failed: its requests go back to the picker; the seed rests, loses a file, or is dropped. */
     synchronized void webSeedFailed(WebSeedPeer w, WebSeedException e) {
-        if (w.isClosed() || closed) {
-            return;
+        if (!w.isClosed() && !closed) {
+            webSeeds.failed(w, e, info, webSeedHost);
+            sources().forEach(this::fillRequests);
         }
-        boolean wasUsable = !w.peerChoking;
-        int unavailable = w.health.unavailableFiles().size();
-        w.health.failed(e);
-        if (w.health.dropped().isPresent()) {
-            dropWebSeed(w, w.health.dropped().get());
-            return;
-        }
-        restWebSeed(w);
-        if (wasUsable) {
-            log.info("{} web seed {} failed ({}); next try at {}", infoHash, w.key, e.getMessage(), w.health.nextTry());
-        }
-        if (w.health.unavailableFiles().size() != unavailable) {
-            webSeedFilesChanged(w);
-        }
-        sources().forEach(this::fillRequests);
     }
 
-    /** No more requests to {@code w} until its health allows: what it was asked goes back to the picker. */
-    private void restWebSeed(WebSeedPeer w) {
-        if (requester != null) {
-            requester.giveBack(w);
+    /** Carries out what {@link WebSeeds} decides; under the session's lock. */
+    private final class WebSeedHost implements WebSeeds.Host {
+        @Override
+        public void joined(Peer p) {
+            register(p);
+            requestable.add(p);
+            updateInterest(p);
+            fillRequests(p);
         }
-        w.clearQueue();
-        w.urgentDue.clear();
-        w.peerChoking = true;
-    }
 
-    private void dropWebSeed(WebSeedPeer w, String reason) {
-        log.warn("{} web seed {} dropped: {}", infoHash, w.key, reason);
-        restWebSeed(w);
-        unregister(w);
-        w.close();
-        webSeeds.remove(w);
-        requestable.remove(w);
-        sources().forEach(this::fillRequests);
-    }
-
-    /** Pieces of files the seed cannot serve (missing, outdated on the server) are not asked of it. */
-    private void webSeedFilesChanged(WebSeedPeer w) {
-        unregister(w);
-        BitSet has = new BitSet(info.pieceCount());
-        has.set(0, info.pieceCount());
-        for (int f : w.health.unavailableFiles().keySet()) {
-            TorrentFile tf = info.files().get(f);
-            if (tf.length() > 0) {
-                has.clear((int) (tf.offset() / info.pieceLength()), (int) ((tf.offset() + tf.length() - 1) / info.pieceLength()) + 1);
+        @Override
+        public void rest(Peer p) {
+            if (requester != null) {
+                requester.giveBack(p);
             }
+            ((WebSeedPeer) p).clearQueue();
+            p.urgentDue.clear();
+            p.peerChoking = true;
         }
-        w.seed = false;
-        w.has = has;
-        for (Block b : new ArrayList<>(w.outstanding)) {
-            if (!has.get(b.piece())) {
-                w.outstanding.remove(b);
-                picker.abort(b);
-                w.rememberAborted(b);
+
+        @Override
+        public void left(Peer p) {
+            unregister(p);
+            requestable.remove(p);
+            sources().forEach(TorrentSession.this::fillRequests);
+        }
+
+        @Override
+        public void availabilityChanged(Peer p, BitSet has) {
+            unregister(p);
+            p.seed = false;
+            p.has = has;
+            for (Block b : new ArrayList<>(p.outstanding)) {
+                if (!has.get(b.piece())) {
+                    p.outstanding.remove(b);
+                    picker.abort(b);
+                    p.rememberAborted(b);
+                }
             }
-        }
-        register(w);
-        updateInterest(w);
-        log.info("{} web seed {}: files it cannot serve: {}", infoHash, w.key, w.health.unavailableFiles());
-    }
-
-    private WebSeedPeer webSeed(String key) {
-        for (WebSeedPeer w : webSeeds) {
-            if (w.key.equals(key)) {
-                return w;
-            }
-        }
-        return null;
-    }
-
-    private List<WebSeedPeer> webSeedsAmong(String[] who) {
-        if (webSeeds.isEmpty()) {
-            return List.of();
-        }
-        List<WebSeedPeer> out = new ArrayList<>();
-        for (WebSeedPeer w : webSeeds) {
-            if (java.util.Arrays.asList(who).contains(w.key)) {
-                out.add(w);
-            }
-        }
-        return out;
-    }
-
-    private List<FileSlice> slices(int piece) {
-        return FileSlice.plan(info, (long) piece * info.pieceLength(), info.pieceSize(piece));
-    }
-
-    /** Data from {@code w} for {@code piece} was wrong: its files there may be outdated on the server. */
-    private void webSeedSentBadData(WebSeedPeer w, int piece) {
-        int unavailable = w.health.unavailableFiles().size();
-        w.health.hashFailed(slices(piece));
-        if (w.health.dropped().isPresent()) {
-            dropWebSeed(w, w.health.dropped().get());
-        } else if (w.health.unavailableFiles().size() != unavailable) {
-            webSeedFilesChanged(w);
+            register(p);
+            updateInterest(p);
         }
     }
 
@@ -1623,11 +1539,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             }
         }
         uploadSlots.rechokeIfDue(peers, state == TorrentState.SEEDING, now, ourPieces());
-        for (WebSeedPeer w : webSeeds) {
-            if (w.peerChoking && !paused && w.health.usableNow()) {
-                w.peerChoking = false; // its back-off is over
-            }
-        }
+        webSeeds.wake(paused);
         for (Peer p : new ArrayList<>(sources())) {
             updateInterest(p);
         }
