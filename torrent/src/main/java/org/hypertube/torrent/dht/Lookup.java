@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * {@link #next} names whom to query (at most α at a time, closest first), the caller reports each
  * {@link #answered answer} or {@link #failed time-out}, and the lookup is {@link #done} once the k
  * closest nodes it knows of have all answered. Peers ({@code values}) are not its business: the
- * caller hands them on as they come.
+ * caller hands them on as they come. With BEP 42 enforced, nodes whose id does not fit their address
+ * are still asked (they route) but neither count towards the end nor appear in the result
+ * (SWARM.md: enforce ids only there, as libtorrent does).
  */
 final class Lookup {
     static final int ALPHA = 3;
@@ -25,11 +27,13 @@ final class Lookup {
 
     private static final class Candidate {
         final NodeContact contact;
+        final boolean secure;
         State state = State.NEW;
         Token token;
 
         Candidate(NodeContact contact) {
             this.contact = contact;
+            this.secure = contact.id().isSecureFor(contact.address().getAddress());
         }
     }
 
@@ -38,12 +42,23 @@ final class Lookup {
     private final TreeMap<NodeId, Candidate> candidates = new TreeMap<>();
     /** One node per IP per lookup (libtorrent's {@code dht_restrict_search_ips}). */
     private final Set<InetAddress> addresses = new HashSet<>();
+    private final boolean enforceIds;
     private int inFlight;
     private int queries;
 
     Lookup(NodeId target, List<NodeContact> start) {
+        this(target, start, false);
+    }
+
+    /** With {@code enforceIds}, only nodes whose ids follow BEP 42 for their addresses count. */
+    Lookup(NodeId target, List<NodeContact> start, boolean enforceIds) {
         this.target = target;
+        this.enforceIds = enforceIds;
         start.forEach(this::learn);
+    }
+
+    private boolean counts(Candidate c) {
+        return c.state == State.ANSWERED && (c.secure || !enforceIds);
     }
 
     NodeId target() {
@@ -67,7 +82,8 @@ final class Lookup {
                     out.add(c.contact);
                     rank++;
                 }
-                case QUERIED, ANSWERED -> rank++;
+                case QUERIED -> rank++;
+                case ANSWERED -> rank += counts(c) ? 1 : 0;
             }
         }
         return out;
@@ -111,7 +127,7 @@ final class Lookup {
             }
             switch (c.state) {
                 case FAILED -> {}
-                case ANSWERED -> rank++;
+                case ANSWERED -> rank += counts(c) ? 1 : 0;
                 case NEW, QUERIED -> {
                     return false;
                 }
@@ -138,7 +154,7 @@ final class Lookup {
     }
 
     private List<Candidate> answered() {
-        return candidates.values().stream().filter(c -> c.state == State.ANSWERED).toList();
+        return candidates.values().stream().filter(this::counts).toList();
     }
 
     private Candidate queried(NodeContact from) {

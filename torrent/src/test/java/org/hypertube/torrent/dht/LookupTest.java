@@ -88,6 +88,30 @@ class LookupTest {
         assertThat(lookup.announceTargets()).extracting(Lookup.Announce::node).containsExactly(start.get(0), start.get(4));
     }
 
+    @Test
+    void withBep42EnforcedNodesWhoseIdsDoNotFitTheirAddressesRouteButDoNotCount() throws Exception {
+        InetSocketAddress b = at(new byte[] {20, 0, 0, 2});
+        InetSocketAddress c = at(new byte[] {20, 0, 0, 3});
+        NodeContact secureB = new NodeContact(NodeId.secure(b.getAddress(), random), b);
+        NodeContact secureC = new NodeContact(NodeId.secure(c.getAddress(), random), c);
+        NodeId target = secureB.id();
+        // The nearest of all, but its id does not follow BEP 42 for 20.0.0.1.
+        byte[] near = target.bytes();
+        near[18] ^= 1;
+        NodeContact liar = new NodeContact(NodeId.of(near), at(new byte[] {20, 0, 0, 1}));
+        assertThat(liar.id().isSecureFor(liar.address().getAddress())).isFalse();
+        for (boolean enforce : new boolean[] {false, true}) {
+            Lookup lookup = new Lookup(target, List.of(liar, secureB, secureC), enforce);
+            for (NodeContact n : lookup.next()) {
+                lookup.answered(n, response(n.id(), Optional.of(new Token(new byte[] {1}))));
+            }
+            assertThat(lookup.done()).isTrue();
+            assertThat(lookup.closest()).as("enforced: " + enforce)
+                    .containsExactlyElementsOf(enforce ? List.of(secureB, secureC) : List.of(secureB, liar, secureC));
+            assertThat(lookup.announceTargets()).hasSize(enforce ? 2 : 3);
+        }
+    }
+
     /** Runs one lookup to its end, answering queries in random order, as a network would. */
     private Lookup run(NodeContact from, NodeId target, Set<NodeContact> liars, Set<NodeContact> silent, double loss) {
         Lookup lookup = new Lookup(target, network.get(from).closest(target, Lookup.K));
