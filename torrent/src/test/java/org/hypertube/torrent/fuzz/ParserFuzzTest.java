@@ -13,6 +13,9 @@ import java.util.List;
 import org.hypertube.torrent.bencode.BValue;
 import org.hypertube.torrent.bencode.Bencode;
 import org.hypertube.torrent.bencode.BencodeException;
+import org.hypertube.torrent.dht.Krpc;
+import org.hypertube.torrent.dht.KrpcException;
+import org.hypertube.torrent.dht.KrpcMessage;
 import org.hypertube.torrent.Magnet;
 import org.hypertube.torrent.Metainfo;
 import org.hypertube.torrent.MetainfoException;
@@ -138,6 +141,27 @@ class ParserFuzzTest {
                 // refused, with the kind of fault
                 assertThat(expected.kind()).isNotNull();
             }
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void krpc(byte[] input) {
+        try {
+            KrpcMessage m = Krpc.decode(input);
+            if (m instanceof KrpcMessage.Response r) {
+                assertThat(r.nodes().size() + r.nodes6().size()).isLessThanOrEqualTo(2 * Krpc.MAX_NODES);
+                assertThat(r.values()).hasSizeLessThanOrEqualTo(Krpc.MAX_VALUES);
+            }
+            // What was kept fits one datagram again and decodes to the same message (error texts may
+            // have been cut or had bad UTF-8 replaced, so only their code is compared).
+            KrpcMessage again = Krpc.decode(Krpc.encode(m));
+            if (m instanceof KrpcMessage.Error e) {
+                assertThat(((KrpcMessage.Error) again).code()).isEqualTo(e.code());
+            } else {
+                assertThat(again).isEqualTo(m);
+            }
+        } catch (KrpcException expected) {
+            // refused
         }
     }
 }
