@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.hypertube.catalog.source.ProviderFakes;
 import org.hypertube.torrent.Metainfo;
 import org.hypertube.torrent.TorrentCreator;
+import org.hypertube.torrent.testing.NginxServer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -78,7 +79,8 @@ final class ArchiveStandIn implements AutoCloseable {
                 <metadata><identifier>%s</identifier><mediatype>movies</mediatype><collection>feature_films</collection>\
                 <title>Stand-in %s</title></metadata>
                 """.formatted(identifier, token));
-        NginxServer nginx = NginxServer.serve(root, "location " + NODE_ITEMS + " { alias " + root.resolve("download") + "/; }");
+        NginxServer nginx = NginxServer.serving(root)
+                .serverConfig("location " + NODE_ITEMS + " { alias " + root.resolve("download") + "/; }").start();
         try {
             byte[] torrent = new TorrentCreator().createdBy("ia_make_torrent").pieceLength(256 * 1024)
                     .webSeed(nginx.url("/download/")).webSeed(nginx.url(NODE_ITEMS)).create(item);

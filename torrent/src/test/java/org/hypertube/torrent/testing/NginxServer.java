@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Assumptions;
  * Debian's nginx started by a test on 127.0.0.1 with its own config, logs and pid file in a temp
  * folder, serving a folder as it is (e.g. laid out like the Internet Archive: {@code
  * /download/<item>/<path>}). Each access log line is {@code connection-serial requests-on-it "request"
- * status "range" "sni"}, so a test can see keep-alive reuse. Stop it with {@link #close()}.
+ * status "range" bytes-sent "sni"}, so a test can see keep-alive reuse and which ranges were served. Stop it with {@link #close()}.
  *
  * <pre>{@code
  * try (NginxServer nginx = NginxServer.serving(www).workDir(tmp).start()) {
@@ -101,7 +101,7 @@ public final class NginxServer implements AutoCloseable {
                     error_log %1$s/error.log warn;
                     events { worker_connections 64; }
                     http {
-                        log_format hypertube '$connection $connection_requests "$request" $status "$http_range" "$ssl_server_name"';
+                        log_format hypertube '$connection $connection_requests "$request" $status "$http_range" $body_bytes_sent "$ssl_server_name"';
                         access_log %1$s/access.log hypertube;
                         client_body_temp_path %1$s/body;
                         proxy_temp_path %1$s/proxy;
