@@ -189,4 +189,56 @@ class AccountWebTest extends AppTestBase {
         mvc.perform(post("/login").with(csrf()).param("username", hank.username()).param("password", hank.password()))
                 .andExpect(redirectedUrl("/"));
     }
+    @Test
+    void aPasswordLongerThanBcryptsSeventyTwoBytesIsRefusedWithAMessageNotAnError() throws Exception {
+        String tooLong = "quiet-lantern-river-".repeat(3) + "x".repeat(10) + "\u20ac"; // 70 ASCII + 3 bytes = 73 bytes
+        String longest = "quiet-lantern-river-".repeat(3) + "x".repeat(12); // 72 bytes
+        String message = "Use at most 72 bytes";
+        String username = uniqueName("long");
+        String body = mvc.perform(post("/register").with(csrf())
+                        .param("email", username + "@example.org").param("username", username)
+                        .param("firstName", "Lea").param("lastName", "Long").param("password", tooLong))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains(message);
+        mvc.perform(post("/register").with(csrf())
+                        .param("email", username + "@example.org").param("username", username)
+                        .param("firstName", "Lea").param("lastName", "Long").param("password", longest))
+                .andExpect(redirectedUrl("/"));
+        mvc.perform(post("/login").with(csrf()).param("username", username).param("password", longest))
+                .andExpect(redirectedUrl("/"));
+
+        Registered ivy = register("Ivy");
+        body = mvc.perform(post("/users/" + ivy.id() + "/password").session(ivy.session()).with(csrf())
+                        .param("currentPassword", ivy.password()).param("password", tooLong))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains(message);
+        mvc.perform(post("/users/" + ivy.id() + "/password").session(ivy.session()).with(csrf())
+                        .param("currentPassword", ivy.password()).param("password", longest))
+                .andExpect(status().is3xxRedirection());
+        mvc.perform(post("/login").with(csrf()).param("username", ivy.username()).param("password", longest))
+                .andExpect(redirectedUrl("/"));
+
+        // A reset link leads to the same rule.
+        MAIL.purgeEmailFromAllMailboxes();
+        mvc.perform(post("/password/forgot").with(csrf()).param("login", ivy.email())).andExpect(status().is3xxRedirection());
+        String token = resetToken(ivy.email());
+        body = mvc.perform(post("/password/reset").with(csrf()).param("token", token).param("password", tooLong))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains(message);
+    }
+
+    /** The token of the newest reset link mailed to this address. */
+    String resetToken(String email) throws Exception {
+        assertThat(MAIL.waitForIncomingEmail(10_000, 1)).isTrue();
+        MimeMessage mail = Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getAllRecipients()[0].toString().equals(email);
+            } catch (Exception e) {
+                return false;
+            }
+        }).reduce((a, b) -> b).orElseThrow();
+        var link = Pattern.compile("http://\\S+/password/reset\\?token=([A-Za-z0-9_-]+)").matcher((String) mail.getContent());
+        assertThat(link.find()).isTrue();
+        return link.group(1);
+    }
 }

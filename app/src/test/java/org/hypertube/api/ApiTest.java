@@ -262,6 +262,10 @@ class ApiTest extends AppTestBase {
         assertThat(other.statusCode()).isIn(403, 404);
         assertThat(call("PATCH", "/api/users/" + m.id(), token, "{\"email\":\"not-an-email\"}").statusCode()).isEqualTo(422);
         assertThat(call("PATCH", "/api/users/" + m.id(), token, "{\"username\":").statusCode()).isEqualTo(400);
+        // bcrypt takes 72 bytes: 70 letters and a 3-byte euro sign are refused with the reason, not a 500.
+        var overlong = call("PATCH", "/api/users/" + m.id(), token, "{\"password\":\"" + "x".repeat(70) + "\u20ac\"}");
+        assertThat(overlong.statusCode()).as(overlong.body()).isEqualTo(422);
+        assertThat(overlong.body()).contains("password.tooLong");
 
         var posted = call("POST", "/api/movies/" + filmId + "/comments", token, "{\"comment\":\"Great <b>film</b>\"}");
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
