@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -240,5 +241,33 @@ class AccountWebTest extends AppTestBase {
         var link = Pattern.compile("http://\\S+/password/reset\\?token=([A-Za-z0-9_-]+)").matcher((String) mail.getContent());
         assertThat(link.find()).isTrue();
         return link.group(1);
+    }
+    @Test
+    void aFourthResetMailWithinTheHourIsNotSentButTheAnswerIsTheSame() throws Exception {
+        Registered jo = register("Jo");
+        Registered marker = register("Kim");
+        MAIL.purgeEmailFromAllMailboxes();
+        // By e-mail or by username, it is the same account.
+        for (String login : new String[] {jo.email(), jo.username(), jo.email().toUpperCase(), jo.email()}) {
+            mvc.perform(post("/password/forgot").with(csrf()).param("login", login))
+                    .andExpect(redirectedUrl("/password/forgot")).andExpect(flash().attribute("sent", true));
+        }
+        // Another member's mail, asked for last, shows the mails have gone out.
+        mvc.perform(post("/password/forgot").with(csrf()).param("login", marker.email()))
+                .andExpect(redirectedUrl("/password/forgot")).andExpect(flash().attribute("sent", true));
+        assertThat(MAIL.waitForIncomingEmail(10_000, 4)).isTrue();
+        Thread.sleep(1000);
+        assertThat(mailsTo(jo.email())).isEqualTo(3);
+        assertThat(mailsTo(marker.email())).isEqualTo(1);
+    }
+
+    long mailsTo(String email) {
+        return Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getAllRecipients()[0].toString().equals(email);
+            } catch (Exception e) {
+                return false;
+            }
+        }).count();
     }
 }
