@@ -13,7 +13,7 @@ import java.util.zip.GZIPInputStream;
 import org.springframework.stereotype.Component;
 
 /**
- * Which passwords we refuse: short ones, very long ones, common passwords and dictionary words
+ * Which passwords we refuse: short ones, ones over bcrypt's 72 bytes, common passwords and dictionary words
  * (English and French, see tools/common-passwords.sh), and ones made of the username or e-mail.
  * Composition rules (digits, symbols) are not asked for, as NIST SP 800-63B advises.
  */
@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 class PasswordPolicy {
 
     static final int MIN_LENGTH = 8;
-    static final int MAX_LENGTH = 128;
+    /** bcrypt reads only the first 72 bytes (UTF-8) of a password, and our encoder refuses more. */
+    static final int MAX_BYTES = 72;
     private static final String LIST = "/account/common-passwords.txt.gz";
 
     private final Set<String> common;
@@ -53,7 +54,7 @@ class PasswordPolicy {
         if (password == null || password.codePointCount(0, password.length()) < MIN_LENGTH) {
             return Optional.of("password.tooShort");
         }
-        if (password.length() > MAX_LENGTH) {
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
             return Optional.of("password.tooLong");
         }
         String lower = password.toLowerCase(Locale.ROOT);

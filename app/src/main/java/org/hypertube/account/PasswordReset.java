@@ -42,10 +42,12 @@ class PasswordReset {
     private final String smtpHost;
     private final MessageSource messages;
     private final Clock clock;
+    private final ResetMailLimit limit;
 
     PasswordReset(MemberRepository members, PasswordResetTokenRepository tokens, AccountService accounts,
                   AccountProperties properties, SiteLinks site, ObjectProvider<JavaMailSender> mail,
-                  @Value("${spring.mail.host:}") String smtpHost, MessageSource messages, Clock clock) {
+                  @Value("${spring.mail.host:}") String smtpHost, MessageSource messages, Clock clock,
+                  ResetMailLimit limit) {
         this.members = members;
         this.tokens = tokens;
         this.accounts = accounts;
@@ -55,12 +57,20 @@ class PasswordReset {
         this.smtpHost = smtpHost;
         this.messages = messages;
         this.clock = clock;
+        this.limit = limit;
     }
 
-    /** Sends a reset link to the member with this e-mail or username, if there is one. */
+    /**
+     * Sends a reset link to the member with this e-mail or username, if there is one and neither they
+     * nor the client address (may be null) asked too often this hour (see {@link ResetMailLimit}).
+     */
     @Transactional
-    public void request(String emailOrUsername) {
+    public void request(String emailOrUsername, String clientAddress) {
         if (emailOrUsername == null || emailOrUsername.isBlank() || emailOrUsername.length() > 254) {
+            return;
+        }
+        if (!limit.fromAddress(clientAddress)) {
+            log.warn("password reset refused: {} asked too often this hour", clientAddress);
             return;
         }
         String key = Member.key(emailOrUsername);
@@ -70,6 +80,10 @@ class PasswordReset {
             return;
         }
         Member m = member.get();
+        if (!limit.toMember(m.getId())) {
+            log.warn("password reset refused: member {} was sent enough links this hour", m.getId());
+            return;
+        }
         Instant now = clock.instant();
         tokens.deleteForMemberOrExpired(m.getId(), now); // only the newest link works
         byte[] raw = new byte[32];

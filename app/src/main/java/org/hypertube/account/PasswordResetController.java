@@ -1,5 +1,6 @@
 package org.hypertube.account;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,8 +24,8 @@ class PasswordResetController {
     }
 
     @PostMapping("/password/forgot")
-    String forgot(@RequestParam(defaultValue = "") String login, RedirectAttributes redirect) {
-        reset.request(login);
+    String forgot(@RequestParam(defaultValue = "") String login, HttpServletRequest request, RedirectAttributes redirect) {
+        reset.request(login, request.getRemoteAddr());
         redirect.addFlashAttribute("sent", true);
         return "redirect:/password/forgot";
     }

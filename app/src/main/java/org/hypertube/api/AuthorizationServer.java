@@ -17,6 +17,7 @@ import org.hypertube.account.MemberPrincipal;
 import org.hypertube.system.HypertubeProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.hypertube.system.ContentSecurityPolicy;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcOperations;
@@ -60,7 +61,9 @@ class AuthorizationServer {
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
                 // A person who is not signed in is sent to the sign-in page, then back to the consent.
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
-                        new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+                        new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
+                // Its answers are redirects and errors; the consent page, in the site's chain, sets its own.
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(ContentSecurityPolicy.DEFAULT)));
         return http.build();
     }
 

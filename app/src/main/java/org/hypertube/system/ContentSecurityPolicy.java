@@ -3,7 +3,11 @@ package org.hypertube.system;
 import java.util.Collection;
 import java.util.stream.Collectors;
 
-/** Our content security policy: only our own scripts and styles, no inline code anywhere. */
+/**
+ * Our content security policy: only our own scripts and styles, no inline code anywhere. Each of the
+ * three security chains sets it: the site's (SecurityConfig), the API's with Swagger UI (ApiSecurity,
+ * {@link #SWAGGER_UI}) and the authorization server's (AuthorizationServer).
+ */
 public final class ContentSecurityPolicy {
 
     private static final String BASE = "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -11,6 +15,12 @@ public final class ContentSecurityPolicy {
             + "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
 
     public static final String DEFAULT = BASE;
+
+    /**
+     * Swagger UI's: its scripts are our own files too, but it sets one inline style, which is allowed
+     * here (styles cannot run code); scripts stay ours only.
+     */
+    public static final String SWAGGER_UI = BASE.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 
     private ContentSecurityPolicy() {
     }

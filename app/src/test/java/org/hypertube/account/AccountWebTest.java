@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -188,5 +189,85 @@ class AccountWebTest extends AppTestBase {
         assertThat(body).contains("The current password is not right.");
         mvc.perform(post("/login").with(csrf()).param("username", hank.username()).param("password", hank.password()))
                 .andExpect(redirectedUrl("/"));
+    }
+    @Test
+    void aPasswordLongerThanBcryptsSeventyTwoBytesIsRefusedWithAMessageNotAnError() throws Exception {
+        String tooLong = "quiet-lantern-river-".repeat(3) + "x".repeat(10) + "\u20ac"; // 70 ASCII + 3 bytes = 73 bytes
+        String longest = "quiet-lantern-river-".repeat(3) + "x".repeat(12); // 72 bytes
+        String message = "Use at most 72 bytes";
+        String username = uniqueName("long");
+        String body = mvc.perform(post("/register").with(csrf())
+                        .param("email", username + "@example.org").param("username", username)
+                        .param("firstName", "Lea").param("lastName", "Long").param("password", tooLong))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains(message);
+        mvc.perform(post("/register").with(csrf())
+                        .param("email", username + "@example.org").param("username", username)
+                        .param("firstName", "Lea").param("lastName", "Long").param("password", longest))
+                .andExpect(redirectedUrl("/"));
+        mvc.perform(post("/login").with(csrf()).param("username", username).param("password", longest))
+                .andExpect(redirectedUrl("/"));
+
+        Registered ivy = register("Ivy");
+        body = mvc.perform(post("/users/" + ivy.id() + "/password").session(ivy.session()).with(csrf())
+                        .param("currentPassword", ivy.password()).param("password", tooLong))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains(message);
+        mvc.perform(post("/users/" + ivy.id() + "/password").session(ivy.session()).with(csrf())
+                        .param("currentPassword", ivy.password()).param("password", longest))
+                .andExpect(status().is3xxRedirection());
+        mvc.perform(post("/login").with(csrf()).param("username", ivy.username()).param("password", longest))
+                .andExpect(redirectedUrl("/"));
+
+        // A reset link leads to the same rule.
+        MAIL.purgeEmailFromAllMailboxes();
+        mvc.perform(post("/password/forgot").with(csrf()).param("login", ivy.email())).andExpect(status().is3xxRedirection());
+        String token = resetToken(ivy.email());
+        body = mvc.perform(post("/password/reset").with(csrf()).param("token", token).param("password", tooLong))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(body).contains(message);
+    }
+
+    /** The token of the newest reset link mailed to this address. */
+    String resetToken(String email) throws Exception {
+        assertThat(MAIL.waitForIncomingEmail(10_000, 1)).isTrue();
+        MimeMessage mail = Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getAllRecipients()[0].toString().equals(email);
+            } catch (Exception e) {
+                return false;
+            }
+        }).reduce((a, b) -> b).orElseThrow();
+        var link = Pattern.compile("http://\\S+/password/reset\\?token=([A-Za-z0-9_-]+)").matcher((String) mail.getContent());
+        assertThat(link.find()).isTrue();
+        return link.group(1);
+    }
+    @Test
+    void aFourthResetMailWithinTheHourIsNotSentButTheAnswerIsTheSame() throws Exception {
+        Registered jo = register("Jo");
+        Registered marker = register("Kim");
+        MAIL.purgeEmailFromAllMailboxes();
+        // By e-mail or by username, it is the same account.
+        for (String login : new String[] {jo.email(), jo.username(), jo.email().toUpperCase(), jo.email()}) {
+            mvc.perform(post("/password/forgot").with(csrf()).param("login", login))
+                    .andExpect(redirectedUrl("/password/forgot")).andExpect(flash().attribute("sent", true));
+        }
+        // Another member's mail, asked for last, shows the mails have gone out.
+        mvc.perform(post("/password/forgot").with(csrf()).param("login", marker.email()))
+                .andExpect(redirectedUrl("/password/forgot")).andExpect(flash().attribute("sent", true));
+        assertThat(MAIL.waitForIncomingEmail(10_000, 4)).isTrue();
+        Thread.sleep(1000);
+        assertThat(mailsTo(jo.email())).isEqualTo(3);
+        assertThat(mailsTo(marker.email())).isEqualTo(1);
+    }
+
+    long mailsTo(String email) {
+        return Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getAllRecipients()[0].toString().equals(email);
+            } catch (Exception e) {
+                return false;
+            }
+        }).count();
     }
 }

@@ -16,6 +16,9 @@ class PasswordPolicyTest {
     void refusesShortAndOverlongPasswords() {
         assertThat(problem("a1b2c3d")).isEqualTo("password.tooShort");
         assertThat(problem("x".repeat(129))).isEqualTo("password.tooLong");
+        // bcrypt's limit is 72 bytes of UTF-8, not 72 characters.
+        assertThat(problem("quiet-lantern-" + "x".repeat(56) + "\u20ac")).isEqualTo("password.tooLong");
+        assertThat(problem("quiet-lantern-" + "x".repeat(58))).isNull();
     }
 
     @Test

@@ -262,6 +262,10 @@ class ApiTest extends AppTestBase {
         assertThat(other.statusCode()).isIn(403, 404);
         assertThat(call("PATCH", "/api/users/" + m.id(), token, "{\"email\":\"not-an-email\"}").statusCode()).isEqualTo(422);
         assertThat(call("PATCH", "/api/users/" + m.id(), token, "{\"username\":").statusCode()).isEqualTo(400);
+        // bcrypt takes 72 bytes: 70 letters and a 3-byte euro sign are refused with the reason, not a 500.
+        var overlong = call("PATCH", "/api/users/" + m.id(), token, "{\"password\":\"" + "x".repeat(70) + "\u20ac\"}");
+        assertThat(overlong.statusCode()).as(overlong.body()).isEqualTo(422);
+        assertThat(overlong.body()).contains("password.tooLong");
 
         var posted = call("POST", "/api/movies/" + filmId + "/comments", token, "{\"comment\":\"Great <b>film</b>\"}");
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
@@ -382,5 +386,35 @@ class ApiTest extends AppTestBase {
         String stored = jdbc.queryForObject("select client_secret from oauth2_registered_client where client_id = ?", String.class,
                 OPERATOR_CLIENT);
         assertThat(stored).startsWith("{bcrypt}").doesNotContain(OPERATOR_SECRET);
+    }
+    @Test
+    void swaggerUiAndTheAuthorizationEndpointCarryOurContentSecurityPolicyAndTheUiStillWorks() throws Exception {
+        var follow = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        var ui = follow.send(HttpRequest.newBuilder(URI.create(url("/api/docs/ui"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ui.statusCode()).isEqualTo(200);
+        assertThat(ui.body()).contains("<div id=\"swagger-ui\">").contains("swagger-ui-bundle.js");
+        assertThat(ui.headers().firstValue("Content-Security-Policy")).get().asString()
+                .contains("script-src 'self'").contains("object-src 'none'").contains("frame-ancestors 'none'");
+        var script = follow.send(HttpRequest.newBuilder(ui.uri().resolve("swagger-initializer.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Security-Policy")).isPresent();
+        // The authorization endpoint, before anyone signs in, sends to the sign-in page, with the policy too.
+        var authorize = call("GET", "/oauth/authorize?response_type=code&client_id=nobody&scope=read&state=x", null, null);
+        assertThat(authorize.headers().firstValue("Content-Security-Policy")).get().asString().contains("script-src 'self'");
+
+        // In Chromium the UI draws the API's description under that policy, without a complaint.
+        List<String> problems = new ArrayList<>();
+        Page page = browser.newContext().newPage();
+        page.onConsoleMessage(msg -> {
+            if ("error".equals(msg.type()) || "warning".equals(msg.type())) {
+                problems.add(msg.text());
+            }
+        });
+        page.navigate(url("/api/docs/ui"));
+        page.waitForSelector(".swagger-ui .opblock", new Page.WaitForSelectorOptions().setTimeout(20_000));
+        assertThat(page.textContent(".swagger-ui")).contains("/api/movies");
+        page.context().close();
+        assertThat(problems).noneMatch(p -> p.contains("Content Security Policy"));
     }
 }

@@ -55,6 +55,7 @@ final class HlsCommand {
             }
             a.addAll(List.of("-ss", seconds(seek)));
         }
+        a.addAll(MediaInput.protocolWhitelist(input));
         a.addAll(List.of("-i", MediaInput.argument(input), "-map", "0:" + plan.videoStream()));
         if (plan.audioStream() >= 0) {
             a.addAll(List.of("-map", "0:" + plan.audioStream()));

@@ -4,12 +4,14 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
  * What ffmpeg and ffprobe may be asked to read: our own loopback stream endpoint or a file we wrote.
  * Anything else (another host, another protocol, a string that ffmpeg would take for an option or a
- * protocol such as {@code concat:}) is refused, so no request can make the tools read elsewhere.
+ * protocol such as {@code concat:}) is refused, so no request can make the tools read elsewhere; and
+ * what the input itself names is held to the same protocols ({@link #protocolWhitelist}).
  */
 final class MediaInput {
 
@@ -45,6 +47,15 @@ final class MediaInput {
                     + input);
         }
         return false;
+    }
+
+    /**
+     * The protocols ffmpeg may open for this input, nested ones included (an HLS playlist's segments,
+     * for example): http over tcp for our stream endpoint, file for our files. ffmpeg's own default for
+     * an http input also lets https, udp, rtp and data through.
+     */
+    static List<String> protocolWhitelist(String input) {
+        return List.of("-protocol_whitelist", isUrl(input) ? "http,tcp" : "file");
     }
 
     /** The argument ffmpeg gets: the URL, or the path behind {@code file:} so no colon in it reads as a protocol. */

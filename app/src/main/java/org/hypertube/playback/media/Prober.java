@@ -46,6 +46,7 @@ public class Prober {
         if (url) {
             args.addAll(List.of("-rw_timeout", "30000000"));
         }
+        args.addAll(MediaInput.protocolWhitelist(input));
         args.addAll(List.of("-print_format", "json", "-show_format", "-show_streams", "-i", MediaInput.argument(input)));
         FfmpegBinaries.Result result = binaries.run(binaries.ffprobe(), args, properties.probeTimeout(), MAX_OUTPUT);
         if (result.exitCode() != 0) {

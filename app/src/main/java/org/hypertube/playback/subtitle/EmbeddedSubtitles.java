@@ -218,10 +218,17 @@ public final class EmbeddedSubtitles {
         return "file:" + Path.of(input).toAbsolutePath().normalize();
     }
 
-    /** A dead swarm must end a read, not hang it (PLAYBACK.md §2.7). */
+    /**
+     * A dead swarm must end a read, not hang it (PLAYBACK.md §2.7); and the input, nested parts
+     * included (an HLS playlist's segments), is read only by the protocol it was given with.
+     */
     private static void networkOptions(String input, List<String> command) {
-        if (input != null && (input.startsWith("http://") || input.startsWith("https://"))) {
-            command.addAll(List.of("-rw_timeout", "30000000"));
+        if (input != null && input.startsWith("http://")) {
+            command.addAll(List.of("-rw_timeout", "30000000", "-protocol_whitelist", "http,tcp"));
+        } else if (input != null && input.startsWith("https://")) {
+            command.addAll(List.of("-rw_timeout", "30000000", "-protocol_whitelist", "https,tls,tcp"));
+        } else {
+            command.addAll(List.of("-protocol_whitelist", "file"));
         }
     }
 

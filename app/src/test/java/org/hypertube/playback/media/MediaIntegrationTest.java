@@ -109,6 +109,35 @@ class MediaIntegrationTest {
     }
 
     @Test
+    void theToolsReadOnlyTheProtocolsWeUseEvenWhereTheInputNamesAnother() throws Exception {
+        // A "film" on our stream endpoint that is an HLS playlist sending ffprobe to another protocol
+        // (https here; udp, rtp and data: were let through too by ffmpeg's defaults for an http input).
+        try (var elsewhere = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            elsewhere.setSoTimeout(2000);
+            Files.writeString(films.resolve("elsewhere.m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n"
+                    + "#EXTINF:2.0,\nhttps://127.0.0.1:" + elsewhere.getLocalPort() + "/seg.ts\n#EXT-X-ENDLIST\n");
+            assertThatThrownBy(() -> prober.probe(server.url("elsewhere.m3u8"))).isInstanceOf(MediaException.class)
+                    .hasMessageContaining("not on whitelist");
+            assertThatThrownBy(elsewhere::accept).as("ffprobe connected elsewhere").isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+        // A playlist among our files may not lead to a URL either.
+        Path local = Files.writeString(films.resolve("local.m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n"
+                + "#EXTINF:2.0,\n" + server.url("h264_ac3.mkv") + "\n#EXT-X-ENDLIST\n");
+        assertThatThrownBy(() -> prober.probe(local.toString())).isInstanceOf(MediaException.class)
+                .hasMessageContaining("not on whitelist");
+        // ffmpeg's conversion gets the same list, before its input.
+        String url = server.url("h264_ac3.mkv");
+        MediaProbe probe = prober.probe(url);
+        List<String> args = HlsCommand.arguments(url, probe, Decision.decide(probe, -1, Quality.P720), 0, 0, 0,
+                new Rational(24, 1), 4);
+        int whitelist = args.indexOf("-protocol_whitelist");
+        assertThat(whitelist).isNotNegative().isLessThan(args.indexOf("-i"));
+        assertThat(args.get(whitelist + 1)).isEqualTo("http,tcp");
+        assertThat(HlsCommand.arguments(mkv.toString(), prober.probe(mkv.toString()), Decision.decide(probe, -1, Quality.P720),
+                0, 0, 0, new Rational(24, 1), 4)).containsSubsequence("-protocol_whitelist", "file", "-i");
+    }
+
+    @Test
     void decidesPerFilm() {
         assertThat(decide("faststart.mp4").mode()).isEqualTo(Delivery.DIRECT);
         assertThat(decide("moov_end.mp4").mode()).isEqualTo(Delivery.DIRECT);

@@ -120,6 +120,31 @@ class EmbeddedSubtitlesTest {
     }
 
     @Test
+    void aPlaylistOnTheStreamCannotSendFfprobeToAnotherProtocol() throws Exception {
+        var loopback = java.net.InetAddress.getLoopbackAddress();
+        try (var elsewhere = new java.net.ServerSocket(0, 5, loopback)) {
+            elsewhere.setSoTimeout(2000);
+            byte[] playlist = ("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.0,\nhttps://127.0.0.1:"
+                    + elsewhere.getLocalPort() + "/seg.ts\n#EXT-X-ENDLIST\n").getBytes(StandardCharsets.US_ASCII);
+            var stream = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(loopback, 0), 0);
+            stream.createContext("/", exchange -> {
+                exchange.sendResponseHeaders(200, playlist.length);
+                exchange.getResponseBody().write(playlist);
+                exchange.close();
+            });
+            stream.start();
+            try {
+                String input = "http://127.0.0.1:" + stream.getAddress().getPort() + "/film.m3u8";
+                assertThatThrownBy(() -> embedded.probe(FFPROBE, input)).isInstanceOf(SubtitleException.class)
+                        .hasMessageContaining("not on whitelist");
+            } finally {
+                stream.stop(0);
+            }
+            assertThatThrownBy(elsewhere::accept).as("ffprobe connected elsewhere").isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+    }
+
+    @Test
     void aMissingInputFailsWithFfmpegsReason() {
         assertThatThrownBy(() -> embedded.probe(FFPROBE, films.resolve("missing.mkv").toString()))
                 .isInstanceOf(SubtitleException.class).hasMessageContaining("No such file");
