@@ -1,6 +1,5 @@
 package org.hypertube.torrent;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
