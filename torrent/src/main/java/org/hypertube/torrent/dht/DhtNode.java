@@ -1,0 +1,635 @@
+package org.hypertube.torrent.dht;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Our DHT node on one UDP socket (BEP 5, IPv4): a client that sends queries and matches the
+ * answers, a server that answers {@code ping}, {@code find_node}, {@code get_peers} and {@code
+ * announce_peer}, a bounded peer store, and a minimal iterative lookup ({@link #lookup}).
+ *
+ * <p>A response counts only when its transaction id is one we sent, it comes from the address we
+ * sent the query to and, when we knew the node's id, it carries that id; only such responders
+ * enter the routing table (the8472/mldht's sanitising rules). Anything that does not decode is
+ * dropped and counted. Incoming queries are rate-limited per source IP.
+ */
+public final class DhtNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DhtNode.class);
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    /** How long a peer stored by {@code announce_peer} stays. */
+    public static final Duration PEER_TTL = Duration.ofMinutes(30);
+    public static final int MAX_PEERS_PER_HASH = 100;
+    public static final int MAX_PEERS = 10_000;
+    /** Values in one {@code get_peers} response: 50 compact peers keep it well under a datagram. */
+    static final int MAX_VALUES_SENT = 50;
+    static final int MAX_PENDING = 512;
+    static final int MAX_RATE_SOURCES = 4096;
+    static final int ALPHA = 3;
+    static final int K = RoutingTable.K;
+
+    private final DatagramChannel channel;
+    private final NodeId id;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Duration timeout;
+    private final int queriesPerSecond;
+    private final int burst;
+    private final RoutingTable table;
+    private final TokenSecret tokens;
+    private final Map<TransactionId, Pending> pending = new ConcurrentHashMap<>();
+    /** info-hash → peer → when it was announced, oldest first. */
+    private final Map<NodeId, LinkedHashMap<InetSocketAddress, Instant>> peers = new HashMap<>();
+    private int storedPeers;
+    private final Map<InetAddress, RateBucket> rates = new HashMap<>();
+    private final Thread reader;
+    private volatile boolean closed;
+
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong unsolicited = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
+
+    private record Pending(InetSocketAddress to, NodeId expected, CompletableFuture<KrpcMessage> future) {}
+
+    private static final class RateBucket {
+        double tokens;
+        Instant last;
+
+        RateBucket(double tokens, Instant last) {
+            this.tokens = tokens;
+            this.last = last;
+        }
+    }
+
+    /** A node that answered our {@code get_peers} with a token, which {@code announce_peer} needs. */
+    public record TokenHolder(NodeContact node, Token token) {}
+
+    /** What a {@code get_peers} lookup found: peers, and the closest responders with their tokens, closest first. */
+    public record LookupResult(List<InetSocketAddress> peers, List<TokenHolder> closest, int queried) {}
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private Path idFile;
+        private NodeId id;
+        private Clock clock = Clock.systemUTC();
+        private RandomGenerator random = new SecureRandom();
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private int queriesPerSecond = 20;
+        private int burst = 40;
+
+        private Builder() {}
+
+        /** Where to listen; 127.0.0.1 port 0 unless set. */
+        public Builder bind(InetSocketAddress bind) {
+            this.bind = bind;
+            return this;
+        }
+
+        /** A file that keeps our node id across restarts (40 hex digits), created when missing. */
+        public Builder idFile(Path idFile) {
+            this.idFile = idFile;
+            return this;
+        }
+
+        /** A fixed node id (tests); an id file, if any, wins. */
+        public Builder id(NodeId id) {
+            this.id = id;
+            return this;
+        }
+
+        /** The clock of the routing table, the tokens, the peer store and the rate limit. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder random(RandomGenerator random) {
+            this.random = random;
+            return this;
+        }
+
+        public Builder queryTimeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Incoming queries answered per source IP: {@code perSecond} on average, bursts of {@code burst}. */
+        public Builder rateLimit(int perSecond, int burst) {
+            if (perSecond < 0 || burst < 1) {
+                throw new IllegalArgumentException("rate " + perSecond + "/s, burst " + burst);
+            }
+            this.queriesPerSecond = perSecond;
+            this.burst = burst;
+            return this;
+        }
+
+        public DhtNode open() throws IOException {
+            NodeId nodeId = idFile != null ? loadOrCreateId(idFile, random) : id != null ? id : NodeId.random(random);
+            DatagramChannel ch = DatagramChannel.open();
+            try {
+                ch.bind(bind);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            return new DhtNode(ch, nodeId, this);
+        }
+    }
+
+    private DhtNode(DatagramChannel channel, NodeId id, Builder b) {
+        this.channel = channel;
+        this.id = id;
+        this.clock = b.clock;
+        this.random = b.random;
+        this.timeout = b.timeout;
+        this.queriesPerSecond = b.queriesPerSecond;
+        this.burst = b.burst;
+        this.table = new RoutingTable(id, clock, random);
+        this.tokens = new TokenSecret(clock, random);
+        this.reader = Thread.ofVirtual().name("dht-reader-" + localAddress().getPort()).start(this::readLoop);
+    }
+
+    /** Reads the id kept in {@code file}, or makes a random one and writes it there. */
+    static NodeId loadOrCreateId(Path file, RandomGenerator random) throws IOException {
+        if (Files.isRegularFile(file)) {
+            String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            if (text.length() == 2 * NodeId.LENGTH && text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                return NodeId.ofHex(text);
+            }
+            log.warn("DHT id file {} does not hold 40 hex digits; making a new id", file);
+        }
+        NodeId fresh = NodeId.random(random);
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, ".dht-id", ".tmp");
+        Files.writeString(tmp, fresh.toString() + "\n", StandardCharsets.US_ASCII);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return fresh;
+    }
+
+    public NodeId id() {
+        return id;
+    }
+
+    public InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("DHT socket is closed", e);
+        }
+    }
+
+    // ---- client side ----
+
+    /** Sends {@code ping}; the future holds the {@link KrpcMessage.Response} or {@link KrpcMessage.Error}, or fails with a {@link TimeoutException}. */
+    public CompletableFuture<KrpcMessage> ping(InetSocketAddress to) {
+        return query(to, null, t -> new KrpcMessage.Ping(t, id));
+    }
+
+    public CompletableFuture<KrpcMessage> findNode(InetSocketAddress to, NodeId target) {
+        return query(to, null, t -> new KrpcMessage.FindNode(t, id, target));
+    }
+
+    public CompletableFuture<KrpcMessage> getPeers(InetSocketAddress to, NodeId infoHash) {
+        return query(to, null, t -> new KrpcMessage.GetPeers(t, id, infoHash));
+    }
+
+    /** Announces us on {@code port} (or, with {@code impliedPort}, on our DHT socket's port) with {@code to}'s token. */
+    public CompletableFuture<KrpcMessage> announcePeer(
+            InetSocketAddress to, NodeId infoHash, int port, boolean impliedPort, Token token) {
+        return query(to, null, t -> new KrpcMessage.AnnouncePeer(t, id, infoHash, port, impliedPort, token));
+    }
+
+    /**
+     * Sends a query with a fresh transaction id. {@code expected}, when known, is the id the node
+     * must answer with to enter our routing table and to count as failed on a timeout.
+     */
+    CompletableFuture<KrpcMessage> query(InetSocketAddress to, NodeId expected, Function<TransactionId, KrpcMessage.Query> make) {
+        CompletableFuture<KrpcMessage> future = new CompletableFuture<>();
+        if (closed) {
+            future.completeExceptionally(new ClosedChannelException());
+            return future;
+        }
+        if (pending.size() >= MAX_PENDING) {
+            future.completeExceptionally(new IOException("too many DHT queries in flight (" + MAX_PENDING + ")"));
+            return future;
+        }
+        TransactionId t;
+        Pending p = new Pending(to, expected, future);
+        do {
+            byte[] b = new byte[4];
+            random.nextBytes(b);
+            t = new TransactionId(b);
+        } while (pending.putIfAbsent(t, p) != null);
+        TransactionId tid = t;
+        future.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((m, e) -> {
+            pending.remove(tid, p);
+            if (e instanceof TimeoutException && expected != null) {
+                synchronized (table) {
+                    table.failed(new NodeContact(expected, to));
+                }
+            }
+        });
+        try {
+            send(to, make.apply(tid));
+        } catch (IOException | RuntimeException e) {
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    private void send(InetSocketAddress to, KrpcMessage m) throws IOException {
+        channel.send(ByteBuffer.wrap(Krpc.encode(m)), to);
+    }
+
+    // ---- the reader ----
+
+    private void readLoop() {
+        ByteBuffer buf = ByteBuffer.allocate(Krpc.MAX_MESSAGE + 1);
+        while (!closed) {
+            SocketAddress from;
+            buf.clear();
+            try {
+                from = channel.receive(buf);
+            } catch (IOException e) {
+                if (!closed) {
+                    log.warn("DHT socket failed: {}", e.toString());
+                }
+                return;
+            }
+            if (!(from instanceof InetSocketAddress source)) {
+                continue;
+            }
+            buf.flip();
+            byte[] packet = new byte[buf.remaining()];
+            buf.get(packet);
+            try {
+                handle(Krpc.decode(packet), source);
+            } catch (KrpcException e) {
+                malformed.incrementAndGet();
+                log.debug("DHT: dropped a datagram from {}: {}", source, e.getMessage());
+            } catch (RuntimeException e) {
+                malformed.incrementAndGet();
+                log.debug("DHT: datagram from {} not handled", source, e);
+            }
+        }
+    }
+
+    private void handle(KrpcMessage m, InetSocketAddress from) {
+        switch (m) {
+            case KrpcMessage.Query q -> serve(q, from);
+            case KrpcMessage.Response r -> answered(r, from);
+            case KrpcMessage.Error e -> answered(e, from);
+        }
+    }
+
+    private void answered(KrpcMessage m, InetSocketAddress from) {
+        Pending p = pending.get(m.t());
+        if (p == null || !p.to().equals(from)) {
+            unsolicited.incrementAndGet();
+            log.debug("DHT: dropped {} from {}: no such query to that address", m.t(), from);
+            return;
+        }
+        if (m instanceof KrpcMessage.Response r) {
+            if (p.expected() != null && !p.expected().equals(r.sender())) {
+                // Not the node we meant; the answer may still be of use but it stays out of the table.
+                log.debug("DHT: {} answered as {} instead of {}", from, r.sender(), p.expected());
+            } else if (from.getAddress() instanceof Inet4Address && from.getPort() != 0) {
+                admit(new NodeContact(r.sender(), from));
+            }
+        }
+        if (pending.remove(m.t(), p)) {
+            p.future().complete(m);
+        }
+    }
+
+    private void admit(NodeContact node) {
+        RoutingTable.Admission a;
+        synchronized (table) {
+            a = table.responded(node);
+        }
+        if (a instanceof RoutingTable.PingFirst(List<NodeContact> questionable)) {
+            for (NodeContact q : questionable) {
+                query(q.address(), q.id(), t -> new KrpcMessage.Ping(t, id));
+            }
+        }
+    }
+
+    // ---- server side ----
+
+    private void serve(KrpcMessage.Query q, InetSocketAddress from) {
+        if (!allow(from.getAddress())) {
+            rateLimited.incrementAndGet();
+            return;
+        }
+        if (from.getPort() != 0 && !q.sender().equals(id)) {
+            synchronized (table) {
+                table.queried(new NodeContact(q.sender(), from));
+            }
+        }
+        KrpcMessage reply = switch (q) {
+            case KrpcMessage.Ping p -> response(p.t(), from, List.of(), List.of(), null);
+            case KrpcMessage.FindNode f -> response(f.t(), from, closest(f.target()), List.of(), null);
+            case KrpcMessage.GetPeers g -> {
+                List<InetSocketAddress> values = storedPeers(g.infoHash());
+                yield response(g.t(), from, values.isEmpty() ? closest(g.infoHash()) : List.of(), values,
+                        tokens.tokenFor(from.getAddress(), g.infoHash()));
+            }
+            case KrpcMessage.AnnouncePeer a -> {
+                if (!tokens.isValid(a.token(), from.getAddress(), a.infoHash())) {
+                    yield new KrpcMessage.Error(a.t(), KrpcMessage.Error.PROTOCOL, "invalid token");
+                }
+                store(a.infoHash(), new InetSocketAddress(from.getAddress(), a.impliedPort() ? from.getPort() : a.port()));
+                yield response(a.t(), from, List.of(), List.of(), null);
+            }
+            case KrpcMessage.UnknownQuery u -> new KrpcMessage.Error(u.t(), KrpcMessage.Error.METHOD_UNKNOWN, "method unknown");
+        };
+        try {
+            send(from, reply);
+        } catch (IOException | RuntimeException e) {
+            log.debug("DHT: could not answer {}: {}", from, e.toString());
+        }
+    }
+
+    private KrpcMessage.Response response(TransactionId t, InetSocketAddress to, List<NodeContact> nodes,
+            List<InetSocketAddress> values, Token token) {
+        return new KrpcMessage.Response(t, id, nodes, List.of(), values, Optional.ofNullable(token), Optional.of(to));
+    }
+
+    private List<NodeContact> closest(NodeId target) {
+        synchronized (table) {
+            return table.closest(target, K).stream().filter(n -> n.address().getAddress() instanceof Inet4Address).toList();
+        }
+    }
+
+    /** A token bucket per source IP, on the injected clock. */
+    private boolean allow(InetAddress source) {
+        Instant now = clock.instant();
+        synchronized (rates) {
+            RateBucket b = rates.get(source);
+            if (b == null) {
+                if (rates.size() >= MAX_RATE_SOURCES) {
+                    // Forget sources idle long enough to have refilled; if none, forget them all.
+                    Duration refill = Duration.ofMillis(queriesPerSecond == 0 ? Long.MAX_VALUE / 2 : 1000L * burst / queriesPerSecond);
+                    rates.values().removeIf(r -> !now.isBefore(r.last.plus(refill)));
+                    if (rates.size() >= MAX_RATE_SOURCES) {
+                        rates.clear();
+                    }
+                }
+                b = new RateBucket(burst, now);
+                rates.put(source, b);
+            }
+            double elapsed = Math.max(0, Duration.between(b.last, now).toNanos() / 1e9);
+            b.tokens = Math.min(burst, b.tokens + elapsed * queriesPerSecond);
+            b.last = now;
+            if (b.tokens < 1) {
+                return false;
+            }
+            b.tokens -= 1;
+            return true;
+        }
+    }
+
+    // ---- peer store ----
+
+    private void store(NodeId infoHash, InetSocketAddress peer) {
+        synchronized (peers) {
+            expire();
+            LinkedHashMap<InetSocketAddress, Instant> set = peers.computeIfAbsent(infoHash, k -> new LinkedHashMap<>());
+            if (set.remove(peer) != null) {
+                storedPeers--;
+            } else if (set.size() >= MAX_PEERS_PER_HASH) {
+                set.pollFirstEntry();
+                storedPeers--;
+            } else if (storedPeers >= MAX_PEERS) {
+                if (set.isEmpty()) {
+                    peers.remove(infoHash);
+                }
+                log.debug("DHT: peer store full ({}), {} for {} not stored", MAX_PEERS, peer, infoHash);
+                return;
+            }
+            set.put(peer, clock.instant());
+            storedPeers++;
+        }
+    }
+
+    /** Up to {@value #MAX_VALUES_SENT} of the peers stored for {@code infoHash}, newest first. */
+    List<InetSocketAddress> storedPeers(NodeId infoHash) {
+        synchronized (peers) {
+            expire();
+            LinkedHashMap<InetSocketAddress, Instant> set = peers.get(infoHash);
+            if (set == null) {
+                return List.of();
+            }
+            List<InetSocketAddress> all = new ArrayList<>(set.sequencedKeySet().reversed());
+            return all.stream().filter(a -> a.getAddress() instanceof Inet4Address).limit(MAX_VALUES_SENT).toList();
+        }
+    }
+
+    int storedPeerCount() {
+        synchronized (peers) {
+            expire();
+            return storedPeers;
+        }
+    }
+
+    private void expire() {
+        Instant oldest = clock.instant().minus(PEER_TTL);
+        for (var it = peers.values().iterator(); it.hasNext(); ) {
+            LinkedHashMap<InetSocketAddress, Instant> set = it.next();
+            while (!set.isEmpty() && !set.firstEntry().getValue().isAfter(oldest)) {
+                set.pollFirstEntry();
+                storedPeers--;
+            }
+            if (set.isEmpty()) {
+                it.remove();
+            }
+        }
+    }
+
+    // ---- lookups ----
+
+    /**
+     * Joins the DHT through {@code nodes}: a {@code find_node} lookup for our own id, starting from
+     * them and whatever the table holds. Completes with the routing table's size.
+     */
+    public CompletableFuture<Integer> bootstrap(List<InetSocketAddress> nodes) {
+        return CompletableFuture.supplyAsync(() -> {
+            iterate(id, false, nodes);
+            return routingTableSize();
+        }, Thread.ofVirtual().name("dht-bootstrap")::start);
+    }
+
+    /** An iterative {@code get_peers} lookup for {@code infoHash} from our routing table. */
+    public CompletableFuture<LookupResult> lookup(NodeId infoHash) {
+        return CompletableFuture.supplyAsync(() -> iterate(infoHash, true, List.of()),
+                Thread.ofVirtual().name("dht-lookup")::start);
+    }
+
+    /**
+     * A minimal iterative lookup (BEP 5): query the {@value #ALPHA} closest unqueried of the
+     * {@value #K} closest known nodes, wait for them, add the nodes they name, until the {@value #K}
+     * closest have all been queried. Blocks; runs on a virtual thread.
+     */
+    private LookupResult iterate(NodeId target, boolean getPeers, List<InetSocketAddress> seeds) {
+        record Candidate(NodeId id, InetSocketAddress address) {}
+        List<Candidate> known = new ArrayList<>();
+        Set<InetSocketAddress> seen = new HashSet<>();
+        Set<InetSocketAddress> done = new HashSet<>();
+        Map<InetSocketAddress, TokenHolder> holders = new HashMap<>();
+        Set<InetSocketAddress> found = new java.util.LinkedHashSet<>();
+        List<Candidate> unknownIds = new ArrayList<>();
+        for (InetSocketAddress s : seeds) {
+            if (seen.add(s)) {
+                unknownIds.add(new Candidate(null, s));
+            }
+        }
+        for (NodeContact c : closest(target)) {
+            if (seen.add(c.address())) {
+                known.add(new Candidate(c.id(), c.address()));
+            }
+        }
+        int queried = 0;
+        for (int round = 0; round < 64; round++) {
+            known.sort((a, b) -> target.closer(a.id(), b.id()));
+            List<Candidate> batch = new ArrayList<>(unknownIds);
+            unknownIds.clear();
+            int picked = 0;
+            for (Candidate c : known.subList(0, Math.min(K, known.size()))) {
+                if (picked >= ALPHA) {
+                    break;
+                }
+                if (!done.contains(c.address())) {
+                    batch.add(c);
+                    picked++;
+                }
+            }
+            if (batch.isEmpty()) {
+                break;
+            }
+            List<CompletableFuture<KrpcMessage>> futures = new ArrayList<>();
+            for (Candidate c : batch) {
+                done.add(c.address());
+                futures.add(query(c.address(), c.id(), t -> getPeers
+                        ? new KrpcMessage.GetPeers(t, id, target)
+                        : new KrpcMessage.FindNode(t, id, target)));
+            }
+            queried += batch.size();
+            for (int i = 0; i < batch.size(); i++) {
+                KrpcMessage m;
+                try {
+                    m = futures.get(i).join();
+                } catch (RuntimeException e) {
+                    known.remove(batch.get(i));
+                    continue;
+                }
+                if (!(m instanceof KrpcMessage.Response r)) {
+                    known.remove(batch.get(i));
+                    continue;
+                }
+                Candidate c = batch.get(i);
+                if (c.id() == null) {
+                    known.add(new Candidate(r.sender(), c.address()));
+                } else if (!c.id().equals(r.sender())) {
+                    known.remove(c);
+                    continue;
+                }
+                r.token().ifPresent(tok -> holders.put(c.address(), new TokenHolder(new NodeContact(r.sender(), c.address()), tok)));
+                found.addAll(r.values());
+                for (NodeContact n : r.nodes()) {
+                    if (!n.id().equals(id) && !n.address().equals(localAddress()) && seen.add(n.address())) {
+                        known.add(new Candidate(n.id(), n.address()));
+                    }
+                }
+            }
+        }
+        known.sort((a, b) -> target.closer(a.id(), b.id()));
+        List<TokenHolder> closest = known.stream()
+                .map(c -> holders.get(c.address()))
+                .filter(h -> h != null)
+                .limit(K)
+                .toList();
+        return new LookupResult(List.copyOf(found), closest, queried);
+    }
+
+    // ---- state for tests and the session ----
+
+    public int routingTableSize() {
+        synchronized (table) {
+            return table.size();
+        }
+    }
+
+    List<NodeContact> closestKnown(NodeId target) {
+        return closest(target);
+    }
+
+    /** Datagrams that did not decode as KRPC. */
+    public long malformedCount() {
+        return malformed.get();
+    }
+
+    /** Responses and errors to no query of ours (unknown transaction id, or another address). */
+    public long unsolicitedCount() {
+        return unsolicited.get();
+    }
+
+    /** Queries left unanswered by the per-source rate limit. */
+    public long rateLimitedCount() {
+        return rateLimited.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("DHT: closing the socket: {}", e.toString());
+        }
+        reader.interrupt();
+        for (Pending p : List.copyOf(pending.values())) {
+            p.future().completeExceptionally(new ClosedChannelException());
+        }
+        pending.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "DhtNode[" + id + " on " + localAddress() + "]";
+    }
+}
