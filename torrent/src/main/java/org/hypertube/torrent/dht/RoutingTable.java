@@ -36,7 +36,10 @@ final class RoutingTable {
 
     record Replaced(NodeContact evicted) implements Admission {}
 
-    /** Its bucket is full: ping these questionable nodes; one that fails makes room for it. */
+    /**
+     * Its bucket is full: ping these questionable nodes (none when the pings are already out); the
+     * first to fail makes room for the newest node kept waiting.
+     */
     record PingFirst(List<NodeContact> questionable) implements Admission {}
 
     record Refused(String reason) implements Admission {}
