@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Our DHT node on one UDP socket (BEP 5, IPv4): a client that sends queries and matches the
  * answers, a server that answers {@code ping}, {@code find_node}, {@code get_peers} and {@code
- * announce_peer}, a bounded peer store, and a minimal iterative lookup ({@link #lookup}).
+ * announce_peer}, a bounded peer store, and iterative lookups ({@link #lookup}, {@link #bootstrap})
+ * driving a {@link Lookup}.
  *
  * <p>A response counts only when its transaction id is one we sent, it comes from the address we
  * sent the query to and, when we knew the node's id, it carries that id; only such responders
@@ -55,7 +56,6 @@ public final class DhtNode implements AutoCloseable {
     static final int MAX_VALUES_SENT = 50;
     static final int MAX_PENDING = 512;
     static final int MAX_RATE_SOURCES = 4096;
-    static final int ALPHA = 3;
     static final int K = RoutingTable.K;
 
     private final DatagramChannel channel;
@@ -501,89 +501,64 @@ public final class DhtNode implements AutoCloseable {
     }
 
     /**
-     * A minimal iterative lookup (BEP 5): query the {@value #ALPHA} closest unqueried of the
-     * {@value #K} closest known nodes, wait for them, add the nodes they name, until the {@value #K}
-     * closest have all been queried. Blocks; runs on a virtual thread.
+     * Runs one {@link Lookup} for {@code target} with {@code get_peers} or {@code find_node}: the
+     * {@code seeds} (ids unknown) are asked first and what they answer joins the start set, with the
+     * closest nodes of our table. Blocks; runs on a virtual thread.
      */
     private LookupResult iterate(NodeId target, boolean getPeers, List<InetSocketAddress> seeds) {
-        record Candidate(NodeId id, InetSocketAddress address) {}
-        List<Candidate> known = new ArrayList<>();
-        Set<InetSocketAddress> seen = new HashSet<>();
-        Set<InetSocketAddress> done = new HashSet<>();
-        Map<InetSocketAddress, TokenHolder> holders = new HashMap<>();
-        Set<InetSocketAddress> found = new java.util.LinkedHashSet<>();
-        List<Candidate> unknownIds = new ArrayList<>();
+        Function<TransactionId, KrpcMessage.Query> make = t -> getPeers
+                ? new KrpcMessage.GetPeers(t, id, target)
+                : new KrpcMessage.FindNode(t, id, target);
+        Set<InetSocketAddress> found = new LinkedHashSet<>();
+        List<NodeContact> start = new ArrayList<>(closest(target));
+        Map<InetSocketAddress, CompletableFuture<KrpcMessage>> asked = new LinkedHashMap<>();
         for (InetSocketAddress s : seeds) {
-            if (seen.add(s)) {
-                unknownIds.add(new Candidate(null, s));
-            }
+            asked.putIfAbsent(s, query(s, null, make));
         }
-        for (NodeContact c : closest(target)) {
-            if (seen.add(c.address())) {
-                known.add(new Candidate(c.id(), c.address()));
+        asked.forEach((address, future) -> {
+            if (future.exceptionally(e -> null).join() instanceof KrpcMessage.Response r) {
+                found.addAll(r.values());
+                start.add(new NodeContact(r.sender(), address));
+                start.addAll(withoutUs(r).nodes());
             }
-        }
-        int queried = 0;
-        for (int round = 0; round < 64; round++) {
-            known.sort((a, b) -> target.closer(a.id(), b.id()));
-            List<Candidate> batch = new ArrayList<>(unknownIds);
-            unknownIds.clear();
-            int picked = 0;
-            for (Candidate c : known.subList(0, Math.min(K, known.size()))) {
-                if (picked >= ALPHA) {
-                    break;
-                }
-                if (!done.contains(c.address())) {
-                    batch.add(c);
-                    picked++;
-                }
+        });
+        Lookup lookup = new Lookup(target, start.stream().filter(n -> !n.id().equals(id)).toList());
+        Map<NodeContact, CompletableFuture<KrpcMessage>> inFlight = new LinkedHashMap<>();
+        while (!closed) {
+            for (NodeContact c : lookup.next()) {
+                inFlight.put(c, query(c.address(), c.id(), make));
             }
-            if (batch.isEmpty()) {
+            if (inFlight.isEmpty()) {
                 break;
             }
-            List<CompletableFuture<KrpcMessage>> futures = new ArrayList<>();
-            for (Candidate c : batch) {
-                done.add(c.address());
-                futures.add(query(c.address(), c.id(), t -> getPeers
-                        ? new KrpcMessage.GetPeers(t, id, target)
-                        : new KrpcMessage.FindNode(t, id, target)));
+            CompletableFuture.anyOf(inFlight.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+            for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getValue().isDone()) {
+                    continue;
+                }
+                it.remove();
+                if (e.getValue().exceptionally(x -> null).join() instanceof KrpcMessage.Response r) {
+                    found.addAll(r.values());
+                    lookup.answered(e.getKey(), withoutUs(r));
+                } else {
+                    lookup.failed(e.getKey());
+                }
             }
-            queried += batch.size();
-            for (int i = 0; i < batch.size(); i++) {
-                KrpcMessage m;
-                try {
-                    m = futures.get(i).join();
-                } catch (RuntimeException e) {
-                    known.remove(batch.get(i));
-                    continue;
-                }
-                if (!(m instanceof KrpcMessage.Response r)) {
-                    known.remove(batch.get(i));
-                    continue;
-                }
-                Candidate c = batch.get(i);
-                if (c.id() == null) {
-                    known.add(new Candidate(r.sender(), c.address()));
-                } else if (!c.id().equals(r.sender())) {
-                    known.remove(c);
-                    continue;
-                }
-                r.token().ifPresent(tok -> holders.put(c.address(), new TokenHolder(new NodeContact(r.sender(), c.address()), tok)));
-                found.addAll(r.values());
-                for (NodeContact n : r.nodes()) {
-                    if (!n.id().equals(id) && !n.address().equals(localAddress()) && seen.add(n.address())) {
-                        known.add(new Candidate(n.id(), n.address()));
-                    }
-                }
+            if (lookup.done() && inFlight.isEmpty()) {
+                break;
             }
         }
-        known.sort((a, b) -> target.closer(a.id(), b.id()));
-        List<TokenHolder> closest = known.stream()
-                .map(c -> holders.get(c.address()))
-                .filter(h -> h != null)
-                .limit(K)
-                .toList();
-        return new LookupResult(List.copyOf(found), closest, queried);
+        List<TokenHolder> holders = lookup.announceTargets().stream().map(a -> new TokenHolder(a.node(), a.token())).toList();
+        return new LookupResult(List.copyOf(found), holders, lookup.queries() + asked.size());
+    }
+
+    /** {@code r} without ourselves among its nodes, so a lookup never asks us. */
+    private KrpcMessage.Response withoutUs(KrpcMessage.Response r) {
+        return new KrpcMessage.Response(r.t(), r.sender(),
+                r.nodes().stream().filter(n -> !n.id().equals(id)).toList(),
+                r.nodes6().stream().filter(n -> !n.id().equals(id)).toList(),
+                r.values(), r.token(), r.ip());
     }
 
     // ---- state for tests and the session ----
