@@ -3,15 +3,16 @@
 
 usage: lt_dht_swarm.py --torrent FILE --save DIR [--nodes N] [--max-seconds S]
 
-Session R is the router: DHT on, no bootstrap node. N more sessions (default 4) bootstrap from R
-and meet each other through it; the first of them, S, seeds FILE (a tracker-less torrent) from DIR
-and calls force_dht_announce() until a DHT node confirms its announce. Everything listens on
-127.0.0.1 only; dht_bootstrap_nodes names R alone, so nothing leaves the machine.
-dht_restrict_routing_ips/dht_restrict_search_ips are off, else libtorrent keeps one node per IP.
+Session R is the router on 127.0.0.1: DHT on, no bootstrap node. N more sessions (default 4), the
+i-th on 127.0.i.1, bootstrap from R and meet each other through it; the first of them, S, seeds
+FILE (a tracker-less torrent) from DIR and calls force_dht_announce() until a DHT node confirms its
+announce. Everything listens on loopback only; dht_bootstrap_nodes names R alone, so nothing leaves
+the machine. One address per session, since our routing table and lookups (as libtorrent's by
+default) keep one node per IP; dht_restrict_routing_ips/dht_restrict_search_ips are off anyway.
 
 Prints, one line each:
   ANNOUNCED <session> <peer>    a session's DHT node stored <peer> (the seed) for the torrent
-  PORTS {"router": P, "seed": P, "nodes": [P, ...]}   after the first ANNOUNCED (DHT and BitTorrent
+  PORTS {"router": "IP:P", "seed": "IP:P", "nodes": ["IP:P", ...]}   after the first ANNOUNCED (DHT and BitTorrent
                                                       share each session's port)
   NODES {"router": n, "seed": n, ...}                 every --interval seconds: DHT nodes each knows
 The seed re-announces every 2 s until some node stored it. Measured by hand: libtorrent announces
@@ -35,10 +36,10 @@ a = ap.parse_args()
 warnings.simplefilter('ignore', DeprecationWarning)
 
 
-def session(bootstrap):
+def session(ip, bootstrap):
     return lt.session({
-        'listen_interfaces': '127.0.0.1:0',
-        'outgoing_interfaces': '127.0.0.1',
+        'listen_interfaces': ip + ':0',
+        'outgoing_interfaces': ip,
         'enable_dht': True, 'dht_bootstrap_nodes': bootstrap,
         'dht_restrict_routing_ips': False, 'dht_restrict_search_ips': False,
         'enable_lsd': False, 'enable_upnp': False, 'enable_natpmp': False, 'enable_ip_notifier': False,
@@ -49,12 +50,18 @@ def session(bootstrap):
     })
 
 
-router = session('')
+router = session('127.0.0.1', '')
 rport = router.listen_port()
 names = ['seed'] + ['n%d' % i for i in range(1, a.nodes)]
 sessions = {'router': router}
-for n in names:
-    sessions[n] = session('127.0.0.1:%d' % rport)
+ips = {'router': '127.0.0.1'}
+for i, n in enumerate(names):
+    ips[n] = '127.0.%d.1' % (i + 1)
+    sessions[n] = session(ips[n], '127.0.0.1:%d' % rport)
+
+
+def endpoint(n):
+    return '%s:%d' % (ips[n], sessions[n].listen_port())
 
 p = lt.add_torrent_params()
 p.ti = lt.torrent_info(a.torrent)
@@ -77,8 +84,8 @@ while time.time() - start < a.max_seconds:
     sizes = {n: table_size(s) for n, s in sessions.items()}
     if not ready and announced:
         ready = True
-        print('PORTS ' + json.dumps({'router': rport, 'seed': sessions['seed'].listen_port(),
-                                     'nodes': [sessions[n].listen_port() for n in names[1:]]}), flush=True)
+        print('PORTS ' + json.dumps({'router': endpoint('router'), 'seed': endpoint('seed'),
+                                     'nodes': [endpoint(n) for n in names[1:]]}), flush=True)
     if not announced and now - last_announce > 2:
         seed.force_dht_announce()
         last_announce = now

@@ -1,0 +1,50 @@
+package org.hypertube.torrent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.TorrentCreator;
+import org.hypertube.torrent.interop.LibtorrentDht;
+import org.hypertube.torrent.testing.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code torrent download --dht}: a tracker-less magnet fetched from a libtorrent seeder found in a private loopback DHT. */
+@Timeout(120)
+class DhtCliTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void downloadWithDhtFetchesATrackerlessMagnet() throws Exception {
+        Path data = TestData.file(tmp.resolve("seed/clip.bin"), 700_000, 29);
+        byte[] t = new TorrentCreator().pieceLength(64 * 1024).create(data);
+        try (LibtorrentDht swarm = LibtorrentDht.start(tmp, t)) {
+            InetSocketAddress router = swarm.router();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+                    .run(new String[] {"download", "--dir", tmp.resolve("ours").toString(), "--bind", "127.0.99.3", "--port", "0",
+                        "--timeout", "60", "--dht", "--dht-port", "0", "--dht-bootstrap", router.getHostString() + ":" + router.getPort(),
+                        "magnet:?xt=urn:btih:" + Metainfo.parse(t).infoHash().hex()});
+            assertThat(code).as("stdout %s\nstderr %s\n%s", out, err, swarm.tail()).isZero();
+            assertThat(Files.readAllBytes(tmp.resolve("ours/clip.bin"))).isEqualTo(Files.readAllBytes(data));
+        }
+    }
+
+    @Test
+    void aBadBootstrapAddressIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new Main(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(new String[] {"download", "--dht", "--dht-bootstrap", "127.0.0.1", "magnet:?xt=urn:btih:" + "a".repeat(40)});
+        assertThat(code).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dht-bootstrap must be HOST:PORT");
+    }
+}
