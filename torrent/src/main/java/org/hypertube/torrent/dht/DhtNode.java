@@ -57,6 +57,7 @@ public final class DhtNode implements AutoCloseable {
     static final int MAX_PENDING = 512;
     static final int MAX_RATE_SOURCES = 4096;
     static final int K = RoutingTable.K;
+    static final Duration REFRESH_CHECK = Duration.ofMinutes(1);
 
     private final DatagramChannel channel;
     private final NodeId id;
@@ -73,6 +74,7 @@ public final class DhtNode implements AutoCloseable {
     private int storedPeers;
     private final Map<InetAddress, RateBucket> rates = new HashMap<>();
     private final Thread reader;
+    private final Thread maintainer;
     private volatile boolean closed;
 
     private final AtomicLong malformed = new AtomicLong();
@@ -181,6 +183,7 @@ public final class DhtNode implements AutoCloseable {
         this.table = new RoutingTable(id, clock, random);
         this.tokens = new TokenSecret(clock, random);
         this.reader = Thread.ofVirtual().name("dht-reader-" + localAddress().getPort()).start(this::readLoop);
+        this.maintainer = Thread.ofVirtual().name("dht-refresh-" + localAddress().getPort()).start(this::maintainLoop);
     }
 
     /** Reads the id kept in {@code file}, or makes a random one and writes it there. */
@@ -561,6 +564,36 @@ public final class DhtNode implements AutoCloseable {
                 r.values(), r.token(), r.ip());
     }
 
+    /** Every minute, {@link #refresh}. */
+    private void maintainLoop() {
+        try {
+            while (!closed) {
+                Thread.sleep(REFRESH_CHECK);
+                refresh();
+            }
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
+    /**
+     * Refreshes the buckets the routing table names (BEP 5: unchanged for 15 minutes): a {@code
+     * find_node} lookup for a random id in each. Returns how many lookups ran.
+     */
+    int refresh() {
+        List<NodeId> targets;
+        synchronized (table) {
+            targets = table.size() == 0 ? List.of() : table.refreshTargets();
+        }
+        for (NodeId target : targets) {
+            if (closed) {
+                break;
+            }
+            iterate(target, false, List.of());
+        }
+        return targets.size();
+    }
+
     // ---- state for tests and the session ----
 
     public int routingTableSize() {
@@ -597,6 +630,7 @@ public final class DhtNode implements AutoCloseable {
             log.debug("DHT: closing the socket: {}", e.toString());
         }
         reader.interrupt();
+        maintainer.interrupt();
         for (Pending p : List.copyOf(pending.values())) {
             p.future().completeExceptionally(new ClosedChannelException());
         }

@@ -273,6 +273,35 @@ class DhtNodeTest {
     }
 
     @Test
+    void bucketsUnchangedFor15MinutesAreRefreshedWithFindNode() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        DhtNode a = node(1, clock);
+        List<KrpcMessage> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress("127.0.0.8", 0))) {
+            NodeId otherId = NodeId.random(new SplittableRandom(12));
+            Thread responder = Thread.ofVirtual().start(() -> {
+                while (!other.isClosed()) {
+                    try {
+                        KrpcMessage q = receive(other);
+                        seen.add(q);
+                        byte[] r = Krpc.encode(new KrpcMessage.Response(q.t(), otherId));
+                        other.send(new DatagramPacket(r, r.length, a.localAddress()));
+                    } catch (Exception e) {
+                        // closed
+                    }
+                }
+            });
+            response(a.ping((InetSocketAddress) other.getLocalSocketAddress()).get(2, TimeUnit.SECONDS));
+            assertThat(a.refresh()).isZero(); // the bucket just changed
+            clock.advance(Duration.ofMinutes(16));
+            assertThat(a.refresh()).isEqualTo(1);
+            assertThat(seen).hasSize(2).last().isInstanceOf(KrpcMessage.FindNode.class);
+            other.close();
+            responder.join(2000);
+        }
+    }
+
+    @Test
     void nodeIdIsKeptInAFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("state/dht-id");
         NodeId first;
