@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A private loopback DHT of libtorrent 2.0 sessions (SWARM.md §3.1-3.2), for DHT interop tests.
 
-usage: lt_dht_swarm.py --torrent FILE --save DIR [--nodes N] [--max-seconds S]
+usage: lt_dht_swarm.py --torrent FILE --save DIR [--nodes N] [--watch] [--max-seconds S]
 
 Session R is the router on 127.0.0.1: DHT on, no bootstrap node. N more sessions (default 4), the
 i-th on 127.0.i.1, bootstrap from R and meet each other through it; the first of them, S, seeds
@@ -15,6 +15,8 @@ Prints, one line each:
   PORTS {"router": "IP:P", "seed": "IP:P", "nodes": ["IP:P", ...]}   after the first ANNOUNCED (DHT and BitTorrent
                                                       share each session's port)
   NODES {"router": n, "seed": n, ...}                 every --interval seconds: DHT nodes each knows
+  DHT_PEERS ["IP:P", ...]   with --watch: the peers the last session's get_peers lookup (dht_get_peers,
+                            every 2 s after PORTS) found for the torrent, whoever announced them
 The seed re-announces every 2 s until some node stored it. Measured by hand: libtorrent announces
 within a second and the router stores it; the other sessions' tables fill more slowly.
 """
@@ -31,6 +33,7 @@ ap.add_argument('--torrent', required=True)
 ap.add_argument('--save', required=True)
 ap.add_argument('--nodes', type=int, default=4)
 ap.add_argument('--interval', type=float, default=1.0)
+ap.add_argument('--watch', action='store_true')
 ap.add_argument('--max-seconds', type=float, default=300, help='exit after this long, so no session outlives a test')
 a = ap.parse_args()
 warnings.simplefilter('ignore', DeprecationWarning)
@@ -46,7 +49,7 @@ def session(ip, bootstrap):
         'enable_outgoing_utp': False, 'enable_incoming_utp': False,
         'allow_multiple_connections_per_ip': True,
         'user_agent': 'libtorrent-dht-interop',
-        'alert_mask': lt.alert_category.error | lt.alert_category.dht | lt.alert_category.status,
+        'alert_mask': lt.alert_category.error | lt.alert_category.dht | lt.alert_category.dht_operation | lt.alert_category.status,
     })
 
 
@@ -78,6 +81,9 @@ start = time.time()
 ready = False
 announced = False
 last_announce = 0.0
+last_watch = 0.0
+watcher = sessions[names[-1]]
+info_hash = lt.torrent_info(a.torrent).info_hash()
 last_report = 0.0
 while time.time() - start < a.max_seconds:
     now = time.time()
@@ -89,11 +95,16 @@ while time.time() - start < a.max_seconds:
     if not announced and now - last_announce > 2:
         seed.force_dht_announce()
         last_announce = now
+    if a.watch and ready and now - last_watch > 2:
+        watcher.dht_get_peers(info_hash)
+        last_watch = now
     for n, s in sessions.items():
         for al in s.pop_alerts():
             if isinstance(al, lt.dht_announce_alert):
                 announced = True
                 print('ANNOUNCED %s %s:%d' % (n, al.ip, al.port), flush=True)
+            elif isinstance(al, lt.dht_get_peers_reply_alert):
+                print('DHT_PEERS ' + json.dumps(sorted('%s:%d' % p for p in al.peers())), flush=True)
             elif al.category() & lt.alert_category.error:
                 print('ERROR %s %s' % (n, al.message()), file=sys.stderr, flush=True)
     if now - last_report > a.interval:

@@ -22,11 +22,20 @@ public final class LibtorrentDht implements AutoCloseable {
 
     /** Starts the DHT and waits until some node has stored the seeder. */
     public static LibtorrentDht start(Path tmp, byte[] torrent) throws Exception {
+        return start(tmp, torrent, false);
+    }
+
+    /** With {@code watch}, one libtorrent session looks the torrent up every 2 s: see {@link #awaitPeer}. */
+    public static LibtorrentDht start(Path tmp, byte[] torrent, boolean watch) throws Exception {
         ExternalPeer.require("python3-libtorrent (/usr/bin/python3 -c 'import libtorrent')", ExternalPeer.libtorrentPresent());
         Path script = ExternalPeer.script(tmp, "lt_dht_swarm.py");
         Path torrentFile = Files.write(tmp.resolve("dht-swarm.torrent"), torrent);
-        ExternalPeer p = ExternalPeer.start("libtorrent DHT", tmp, List.of("/usr/bin/python3", script.toString(),
+        List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/python3", script.toString(),
                 "--torrent", torrentFile.toString(), "--save", tmp.resolve("seed").toString(), "--max-seconds", "110"));
+        if (watch) {
+            command.add("--watch");
+        }
+        ExternalPeer p = ExternalPeer.start("libtorrent DHT", tmp, command);
         try {
             return new LibtorrentDht(p, p.await("PORTS (.*)", Duration.ofSeconds(60)));
         } catch (Exception | AssertionError e) {
@@ -49,6 +58,11 @@ public final class LibtorrentDht implements AutoCloseable {
         Matcher m = Pattern.compile("\"" + name + "\": \"([0-9.]+):(\\d+)\"").matcher(ports);
         assertThat(m.find()).as("%s in %s", name, ports).isTrue();
         return new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2)));
+    }
+
+    /** Waits until a libtorrent get_peers lookup for the torrent returns {@code peer}; the line. */
+    public String awaitPeer(InetSocketAddress peer, Duration timeout) throws InterruptedException {
+        return process.await("DHT_PEERS (.*\"" + Pattern.quote(peer.getHostString() + ":" + peer.getPort()) + "\".*)", timeout);
     }
 
     public String tail() {
