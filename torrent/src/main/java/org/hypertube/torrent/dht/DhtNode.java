@@ -72,6 +72,8 @@ public final class DhtNode implements AutoCloseable {
     /** info-hash → peer → when it was announced, oldest first. */
     private final Map<NodeId, LinkedHashMap<InetSocketAddress, Instant>> peers = new HashMap<>();
     private int storedPeers;
+    /** When the store was last swept for expired peers: at most once a second, so a query costs little. */
+    private Instant swept = Instant.MIN;
     private final Map<InetAddress, RateBucket> rates = new HashMap<>();
     private final Thread reader;
     private final Thread maintainer;
@@ -407,7 +409,7 @@ public final class DhtNode implements AutoCloseable {
             if (b == null) {
                 if (rates.size() >= MAX_RATE_SOURCES) {
                     // Forget sources idle long enough to have refilled; if none, forget them all.
-                    Duration refill = Duration.ofMillis(queriesPerSecond == 0 ? Long.MAX_VALUE / 2 : 1000L * burst / queriesPerSecond);
+                    Duration refill = queriesPerSecond == 0 ? Duration.ofHours(1) : Duration.ofMillis(1000L * burst / queriesPerSecond);
                     rates.values().removeIf(r -> !now.isBefore(r.last.plus(refill)));
                     if (rates.size() >= MAX_RATE_SOURCES) {
                         rates.clear();
@@ -471,7 +473,12 @@ public final class DhtNode implements AutoCloseable {
     }
 
     private void expire() {
-        Instant oldest = clock.instant().minus(PEER_TTL);
+        Instant now = clock.instant();
+        if (now.isBefore(swept.plusSeconds(1)) && now.isAfter(swept)) {
+            return;
+        }
+        swept = now;
+        Instant oldest = now.minus(PEER_TTL);
         for (var it = peers.values().iterator(); it.hasNext(); ) {
             LinkedHashMap<InetSocketAddress, Instant> set = it.next();
             while (!set.isEmpty() && !set.firstEntry().getValue().isAfter(oldest)) {
