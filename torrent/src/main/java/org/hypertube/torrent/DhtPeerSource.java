@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * and every 15 minutes (every minute while nothing was found), the peers found offered as {@code
  * "dht"}, then {@code announce_peer} with our listen port to the closest nodes that gave a token.
  * Nothing at all while the torrent is known to be private (BEP 27). The client's shared {@link
- * DhtNode} is bootstrapped again first whenever its routing table is empty.
+ * DhtNode} is bootstrapped again first (from the configured and the saved nodes) whenever its
+ * routing table is empty.
  */
 final class DhtPeerSource implements PeerSource {
     private static final Logger log = LoggerFactory.getLogger(DhtPeerSource.class);
@@ -61,7 +62,7 @@ final class DhtPeerSource implements PeerSource {
     /** One lookup and announce; whether any peer was found. */
     private boolean round(NodeId target, Sink sink) throws InterruptedException {
         try {
-            if (node.routingTableSize() == 0 && !bootstrap.isEmpty()) {
+            if (node.routingTableSize() == 0) {
                 node.bootstrap(bootstrap).get(1, TimeUnit.MINUTES);
             }
             DhtNode.LookupResult r = node.lookup(target).get(2, TimeUnit.MINUTES);

@@ -125,20 +125,17 @@ public final class TorrentClient implements AutoCloseable {
         this.dhtBootstrap = b.dhtBootstrap;
         if (b.dhtPort >= 0) {
             try {
-                var dhtBuilder = org.hypertube.torrent.dht.DhtNode.builder()
-                        .bind(new InetSocketAddress(bindAddress, b.dhtPort)).clock(clock);
-                if (b.dhtIdFile != null) {
-                    dhtBuilder.idFile(b.dhtIdFile);
-                }
-                this.dht = dhtBuilder.open();
+                // Kept with the resume data, so a restart keeps its id and rejoins through the nodes it knew.
+                Path state = downloadDirectory.resolve(".hypertube");
+                this.dht = org.hypertube.torrent.dht.DhtNode.builder()
+                        .bind(new InetSocketAddress(bindAddress, b.dhtPort)).clock(clock)
+                        .idFile(state.resolve("dht-id")).nodesFile(state.resolve("dht-nodes")).open();
             } catch (IOException | RuntimeException e) {
                 server.close();
                 throw e;
             }
             log.info("DHT node {} on UDP {}; bootstrapping from {}", dht.id(), dht.localAddress(), dhtBootstrap);
-            if (!dhtBootstrap.isEmpty()) {
-                dht.bootstrap(dhtBootstrap);
-            }
+            dht.bootstrap(dhtBootstrap);
         } else {
             this.dht = null;
         }
@@ -582,7 +579,6 @@ public final class TorrentClient implements AutoCloseable {
         private Consumer<TorrentEvent> listener;
         private int dhtPort = -1;
         private List<InetSocketAddress> dhtBootstrap = List.of();
-        private Path dhtIdFile;
 
         private Builder() {
             try {
@@ -704,7 +700,9 @@ public final class TorrentClient implements AutoCloseable {
         /**
          * Turns the DHT on (off by default): one UDP socket on the bind address and {@code port} (0:
          * any), joined through {@code bootstrap} (literal addresses; no public router is assumed).
-         * Each non-private torrent then looks for peers there and announces itself.
+         * Each non-private torrent then looks for peers there and announces itself. The node's id and
+         * the nodes it knows are kept in the download directory's {@code .hypertube/} ({@code dht-id},
+         * {@code dht-nodes}) for the next run.
          */
         public Builder dht(int port, List<InetSocketAddress> bootstrap) {
             if (port < 0 || port > 65535) {
@@ -712,12 +710,6 @@ public final class TorrentClient implements AutoCloseable {
             }
             this.dhtPort = port;
             this.dhtBootstrap = List.copyOf(bootstrap);
-            return this;
-        }
-
-        /** Where the DHT keeps its node id across runs (created when missing). */
-        public Builder dhtIdFile(Path value) {
-            this.dhtIdFile = value;
             return this;
         }
 

@@ -58,6 +58,7 @@ public final class DhtNode implements AutoCloseable {
     static final int MAX_RATE_SOURCES = 4096;
     static final int K = RoutingTable.K;
     static final Duration REFRESH_CHECK = Duration.ofMinutes(1);
+    static final int MAX_SAVED_NODES = 200;
 
     private final DatagramChannel channel;
     private final NodeId id;
@@ -77,6 +78,8 @@ public final class DhtNode implements AutoCloseable {
     private final Map<InetAddress, RateBucket> rates = new HashMap<>();
     private final Thread reader;
     private final Thread maintainer;
+    private final Path nodesFile;
+    private final List<InetSocketAddress> savedNodes;
     private volatile boolean closed;
 
     private final AtomicLong malformed = new AtomicLong();
@@ -108,6 +111,7 @@ public final class DhtNode implements AutoCloseable {
     public static final class Builder {
         private InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private Path idFile;
+        private Path nodesFile;
         private NodeId id;
         private Clock clock = Clock.systemUTC();
         private RandomGenerator random = new SecureRandom();
@@ -126,6 +130,16 @@ public final class DhtNode implements AutoCloseable {
         /** A file that keeps our node id across restarts (40 hex digits), created when missing. */
         public Builder idFile(Path idFile) {
             this.idFile = idFile;
+            return this;
+        }
+
+        /**
+         * A file that keeps the routing table's nodes across restarts ({@code IP:PORT} a line, at most
+         * {@value #MAX_SAVED_NODES}): read at open, used by every {@link #bootstrap}, written every
+         * minute and at close.
+         */
+        public Builder nodesFile(Path nodesFile) {
+            this.nodesFile = nodesFile;
             return this;
         }
 
@@ -184,6 +198,8 @@ public final class DhtNode implements AutoCloseable {
         this.burst = b.burst;
         this.table = new RoutingTable(id, clock, random);
         this.tokens = new TokenSecret(clock, random);
+        this.nodesFile = b.nodesFile;
+        this.savedNodes = b.nodesFile == null ? List.of() : loadNodes(b.nodesFile);
         this.reader = Thread.ofVirtual().name("dht-reader-" + localAddress().getPort()).start(this::readLoop);
         this.maintainer = Thread.ofVirtual().name("dht-refresh-" + localAddress().getPort()).start(this::maintainLoop);
     }
@@ -204,6 +220,70 @@ public final class DhtNode implements AutoCloseable {
         Files.writeString(tmp, fresh.toString() + "\n", StandardCharsets.US_ASCII);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return fresh;
+    }
+
+    /** The {@code IP:PORT} lines of a nodes file; a missing or unreadable file, or a bad line, is skipped. */
+    static List<InetSocketAddress> loadNodes(Path file) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) > 64 * 1024) {
+                return out;
+            }
+            for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+                int colon = line.lastIndexOf(':');
+                if (out.size() >= MAX_SAVED_NODES || colon < 7) {
+                    continue;
+                }
+                try {
+                    String[] octets = line.substring(0, colon).strip().split("\\.", -1);
+                    int port = Integer.parseInt(line.substring(colon + 1).strip());
+                    if (octets.length != 4 || port <= 0 || port > 65535) {
+                        continue;
+                    }
+                    byte[] ip = new byte[4];
+                    for (int i = 0; i < 4; i++) {
+                        int v = Integer.parseInt(octets[i]);
+                        if (v < 0 || v > 255 || octets[i].length() > 3) {
+                            throw new NumberFormatException(octets[i]);
+                        }
+                        ip[i] = (byte) v;
+                    }
+                    out.add(new InetSocketAddress(InetAddress.getByAddress(ip), port)); // a literal: no DNS
+                } catch (NumberFormatException | IOException e) {
+                    // a bad line
+                }
+            }
+        } catch (IOException e) {
+            log.warn("DHT nodes file {} unreadable: {}", file, e.toString());
+        }
+        return out;
+    }
+
+    /** Writes the routing table's nodes, closest to us first, to the nodes file, if there is one. */
+    void saveNodes() {
+        if (nodesFile == null) {
+            return;
+        }
+        List<NodeContact> nodes;
+        synchronized (table) {
+            nodes = table.closest(id, MAX_SAVED_NODES);
+        }
+        if (nodes.isEmpty()) {
+            return; // keep what an earlier run saved rather than nothing
+        }
+        StringBuilder text = new StringBuilder();
+        for (NodeContact n : nodes) {
+            text.append(n.address().getAddress().getHostAddress()).append(':').append(n.address().getPort()).append('\n');
+        }
+        try {
+            Path parent = nodesFile.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, ".dht-nodes", ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+            Files.move(tmp, nodesFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            log.warn("DHT nodes file {} not written: {}", nodesFile, e.toString());
+        }
     }
 
     public NodeId id() {
@@ -494,12 +574,14 @@ public final class DhtNode implements AutoCloseable {
     // ---- lookups ----
 
     /**
-     * Joins the DHT through {@code nodes}: a {@code find_node} lookup for our own id, starting from
-     * them and whatever the table holds. Completes with the routing table's size.
+     * Joins the DHT through {@code nodes} and the nodes file's: a {@code find_node} lookup for our
+     * own id, starting from them and whatever the table holds. Completes with the routing table's size.
      */
     public CompletableFuture<Integer> bootstrap(List<InetSocketAddress> nodes) {
+        List<InetSocketAddress> seeds = new ArrayList<>(nodes);
+        savedNodes.stream().filter(a -> !seeds.contains(a)).forEach(seeds::add);
         return CompletableFuture.supplyAsync(() -> {
-            iterate(id, false, nodes);
+            iterate(id, false, seeds);
             return routingTableSize();
         }, Thread.ofVirtual().name("dht-bootstrap")::start);
     }
@@ -577,6 +659,7 @@ public final class DhtNode implements AutoCloseable {
             while (!closed) {
                 Thread.sleep(REFRESH_CHECK);
                 refresh();
+                saveNodes();
             }
         } catch (InterruptedException e) {
             // closed
@@ -630,6 +713,10 @@ public final class DhtNode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        saveNodes();
         closed = true;
         try {
             channel.close();

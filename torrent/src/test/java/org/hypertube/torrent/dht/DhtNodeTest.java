@@ -314,6 +314,24 @@ class DhtNodeTest {
         }
     }
 
+    @Test
+    void knownNodesAreSavedAndRejoinedAfterARestart(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("dht-nodes");
+        DhtNode b = node(2);
+        DhtNode c = node(3);
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
+        try (DhtNode a = DhtNode.builder().bind(at).nodesFile(file).open()) {
+            response(a.ping(b.localAddress()).get(2, TimeUnit.SECONDS));
+            response(a.ping(c.localAddress()).get(2, TimeUnit.SECONDS));
+        }
+        assertThat(Files.readAllLines(file)).containsExactlyInAnyOrder(
+                "127.0.0.2:" + b.localAddress().getPort(), "127.0.0.3:" + c.localAddress().getPort());
+        Files.writeString(file, "garbage\n999.1.1.1:5\n127.0.0.9:0\n", java.nio.file.StandardOpenOption.APPEND);
+        try (DhtNode again = DhtNode.builder().bind(at).nodesFile(file).open()) {
+            assertThat(again.bootstrap(List.of()).get(10, TimeUnit.SECONDS)).isEqualTo(2); // no bootstrap node given
+        }
+    }
+
     private static KrpcMessage receive(DatagramSocket socket) throws Exception {
         byte[] buf = new byte[2048];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
