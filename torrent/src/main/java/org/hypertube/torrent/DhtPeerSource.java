@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DHT as a {@link PeerSource}: a {@code get_peers} lookup for the torrent as soon as it starts
- * and every 15 minutes (every minute while nothing was found), the peers found offered as {@code
- * "dht"}, then {@code announce_peer} with our listen port to the closest nodes that gave a token.
+ * and every 15 minutes (every minute while nothing was found), the peers offered as {@code "dht"}
+ * as each node names them, then {@code announce_peer} with our listen port to the closest nodes that gave a token.
  * Nothing at all while the torrent is known to be private (BEP 27). The client's shared {@link
  * DhtNode} is bootstrapped again first (from the configured and the saved nodes) whenever its
  * routing table is empty.
@@ -65,12 +65,10 @@ final class DhtPeerSource implements PeerSource {
             if (node.routingTableSize() == 0) {
                 node.bootstrap(bootstrap).get(1, TimeUnit.MINUTES);
             }
-            DhtNode.LookupResult r = node.lookup(target).get(2, TimeUnit.MINUTES);
+            // Peers go to the session as each node names them, not when the lookup ends.
+            DhtNode.LookupResult r = node.lookup(target, peers -> sink.offer(peers, "dht")).get(2, TimeUnit.MINUTES);
             log.info("{} DHT: {} peers from {} queries, {} nodes to announce to", infoHash, r.peers().size(), r.queried(),
                     r.closest().size());
-            if (!r.peers().isEmpty()) {
-                sink.offer(r.peers(), "dht");
-            }
             if (allowed.getAsBoolean()) {
                 for (DhtNode.TokenHolder h : r.closest()) {
                     node.announcePeer(h.node().address(), target, listenPort, false, h.token()).thenAccept(m -> {

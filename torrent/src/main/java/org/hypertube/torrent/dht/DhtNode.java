@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class DhtNode implements AutoCloseable {
     static final int K = RoutingTable.K;
     static final Duration REFRESH_CHECK = Duration.ofMinutes(1);
     static final int MAX_SAVED_NODES = 200;
+    static final int MAX_PINGED_BACK = 1024;
 
     private final DatagramChannel channel;
     private final NodeId id;
@@ -76,6 +78,13 @@ public final class DhtNode implements AutoCloseable {
     /** When the store was last swept for expired peers: at most once a second, so a query costs little. */
     private Instant swept = Instant.MIN;
     private final Map<InetAddress, RateBucket> rates = new HashMap<>();
+    /** Addresses we pinged back after they queried us, the last {@value #MAX_PINGED_BACK}. */
+    private final Map<InetSocketAddress, Boolean> pingedBack = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Boolean> eldest) {
+            return size() > MAX_PINGED_BACK;
+        }
+    };
     private final Thread reader;
     private final Thread maintainer;
     private final Path nodesFile;
@@ -441,9 +450,12 @@ public final class DhtNode implements AutoCloseable {
             rateLimited.incrementAndGet();
             return;
         }
-        if (from.getPort() != 0 && !q.sender().equals(id)) {
+        NodeContact stranger = null;
+        if (from.getPort() != 0 && !q.sender().equals(id) && from.getAddress() instanceof Inet4Address) {
+            NodeContact querier = new NodeContact(q.sender(), from);
             synchronized (table) {
-                table.queried(new NodeContact(q.sender(), from));
+                table.queried(querier);
+                stranger = isInTable(querier) ? null : querier;
             }
         }
         KrpcMessage reply = switch (q) {
@@ -468,6 +480,33 @@ public final class DhtNode implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.debug("DHT: could not answer {}: {}", from, e.toString());
         }
+        if (stranger != null) {
+            pingBack(stranger);
+        }
+    }
+
+    private boolean isInTable(NodeContact node) {
+        try {
+            table.status(node);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A node we do not know queried us: it may enter the table only by answering a query of ours
+     * (mldht's rule), so ask it a {@code ping}, once per address in a while, and only while our own
+     * queries leave room.
+     */
+    private void pingBack(NodeContact node) {
+        synchronized (pingedBack) {
+            if (pingedBack.containsKey(node.address()) || pending.size() >= MAX_PENDING / 2) {
+                return;
+            }
+            pingedBack.put(node.address(), Boolean.TRUE);
+        }
+        query(node.address(), node.id(), t -> new KrpcMessage.Ping(t, id));
     }
 
     private KrpcMessage.Response response(TransactionId t, InetSocketAddress to, List<NodeContact> nodes,
@@ -581,14 +620,19 @@ public final class DhtNode implements AutoCloseable {
         List<InetSocketAddress> seeds = new ArrayList<>(nodes);
         savedNodes.stream().filter(a -> !seeds.contains(a)).forEach(seeds::add);
         return CompletableFuture.supplyAsync(() -> {
-            iterate(id, false, seeds);
+            iterate(id, false, seeds, peers -> { });
             return routingTableSize();
         }, Thread.ofVirtual().name("dht-bootstrap")::start);
     }
 
     /** An iterative {@code get_peers} lookup for {@code infoHash} from our routing table. */
     public CompletableFuture<LookupResult> lookup(NodeId infoHash) {
-        return CompletableFuture.supplyAsync(() -> iterate(infoHash, true, List.of()),
+        return lookup(infoHash, peers -> { });
+    }
+
+    /** The same, handing each response's peers to {@code onPeers} as they come (on the lookup's thread). */
+    public CompletableFuture<LookupResult> lookup(NodeId infoHash, Consumer<List<InetSocketAddress>> onPeers) {
+        return CompletableFuture.supplyAsync(() -> iterate(infoHash, true, List.of(), onPeers),
                 Thread.ofVirtual().name("dht-lookup")::start);
     }
 
@@ -597,7 +641,8 @@ public final class DhtNode implements AutoCloseable {
      * {@code seeds} (ids unknown) are asked first and what they answer joins the start set, with the
      * closest nodes of our table. Blocks; runs on a virtual thread.
      */
-    private LookupResult iterate(NodeId target, boolean getPeers, List<InetSocketAddress> seeds) {
+    private LookupResult iterate(NodeId target, boolean getPeers, List<InetSocketAddress> seeds,
+            Consumer<List<InetSocketAddress>> onPeers) {
         Function<TransactionId, KrpcMessage.Query> make = t -> getPeers
                 ? new KrpcMessage.GetPeers(t, id, target)
                 : new KrpcMessage.FindNode(t, id, target);
@@ -609,7 +654,7 @@ public final class DhtNode implements AutoCloseable {
         }
         asked.forEach((address, future) -> {
             if (future.exceptionally(e -> null).join() instanceof KrpcMessage.Response r) {
-                found.addAll(r.values());
+                found(r, found, onPeers);
                 start.add(new NodeContact(r.sender(), address));
                 start.addAll(withoutUs(r).nodes());
             }
@@ -631,7 +676,7 @@ public final class DhtNode implements AutoCloseable {
                 }
                 it.remove();
                 if (e.getValue().exceptionally(x -> null).join() instanceof KrpcMessage.Response r) {
-                    found.addAll(r.values());
+                    found(r, found, onPeers);
                     lookup.answered(e.getKey(), withoutUs(r));
                 } else {
                     lookup.failed(e.getKey());
@@ -643,6 +688,18 @@ public final class DhtNode implements AutoCloseable {
         }
         List<TokenHolder> holders = lookup.announceTargets().stream().map(a -> new TokenHolder(a.node(), a.token())).toList();
         return new LookupResult(List.copyOf(found), holders, lookup.queries() + asked.size());
+    }
+
+    /** Peers of {@code r} not seen yet in this lookup go to {@code onPeers} at once. */
+    private static void found(KrpcMessage.Response r, Set<InetSocketAddress> found, Consumer<List<InetSocketAddress>> onPeers) {
+        List<InetSocketAddress> fresh = r.values().stream().filter(found::add).toList();
+        if (!fresh.isEmpty()) {
+            try {
+                onPeers.accept(fresh);
+            } catch (RuntimeException e) {
+                log.warn("DHT: a lookup's peer consumer failed", e);
+            }
+        }
     }
 
     /** {@code r} without ourselves among its nodes, so a lookup never asks us. */
@@ -679,7 +736,7 @@ public final class DhtNode implements AutoCloseable {
             if (closed) {
                 break;
             }
-            iterate(target, false, List.of());
+            iterate(target, false, List.of(), peers -> { });
         }
         return targets.size();
     }
