@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A private loopback DHT of libtorrent 2.0 sessions (SWARM.md §3.1-3.2), for DHT interop tests.
 
-usage: lt_dht_swarm.py --torrent FILE --save DIR [--nodes N] [--watch] [--max-seconds S]
+usage: lt_dht_swarm.py --torrent FILE --save DIR [--nodes N] [--watch] [--fetch HEX] [--max-seconds S]
 
 Session R is the router on 127.0.0.1: DHT on, no bootstrap node. N more sessions (default 4), the
 i-th on 127.0.i.1, bootstrap from R and meet each other through it; the first of them, S, seeds
@@ -17,11 +17,16 @@ Prints, one line each:
   NODES {"router": n, "seed": n, ...}                 every --interval seconds: DHT nodes each knows
   DHT_PEERS ["IP:P", ...]   with --watch: the peers the last session's get_peers lookup (dht_get_peers,
                             every 2 s after PORTS) found for the torrent, whoever announced them
+  FETCHING <hex>            with --fetch: once dht_get_peers for HEX names someone, the last session
+                            adds the magnet "magnet:?xt=urn:btih:HEX" (nothing else: its own DHT
+                            lookup must find the peers) and downloads it into DIR/fetched
+  FETCHED <hex>             that download finished
 The seed re-announces every 2 s until some node stored it. Measured by hand: libtorrent announces
 within a second and the router stores it; the other sessions' tables fill more slowly.
 """
 import argparse
 import json
+import os
 import warnings
 import sys
 import time
@@ -34,6 +39,7 @@ ap.add_argument('--save', required=True)
 ap.add_argument('--nodes', type=int, default=4)
 ap.add_argument('--interval', type=float, default=1.0)
 ap.add_argument('--watch', action='store_true')
+ap.add_argument('--fetch', help='info-hash (hex) of a torrent someone else announces on the DHT')
 ap.add_argument('--max-seconds', type=float, default=300, help='exit after this long, so no session outlives a test')
 a = ap.parse_args()
 warnings.simplefilter('ignore', DeprecationWarning)
@@ -82,6 +88,9 @@ ready = False
 announced = False
 last_announce = 0.0
 last_watch = 0.0
+fetch_hash = lt.sha1_hash(bytes.fromhex(a.fetch)) if a.fetch else None
+fetching = None
+fetched = False
 watcher = sessions[names[-1]]
 info_hash = lt.torrent_info(a.torrent).info_hash()
 last_report = 0.0
@@ -95,16 +104,29 @@ while time.time() - start < a.max_seconds:
     if not announced and now - last_announce > 2:
         seed.force_dht_announce()
         last_announce = now
-    if a.watch and ready and now - last_watch > 2:
-        watcher.dht_get_peers(info_hash)
+    if ready and now - last_watch > 2:
+        if a.watch:
+            watcher.dht_get_peers(info_hash)
+        if fetch_hash is not None and fetching is None:
+            watcher.dht_get_peers(fetch_hash)
         last_watch = now
+    if fetching is not None and not fetched and fetching.status().is_seeding:
+        fetched = True
+        print('FETCHED ' + a.fetch, flush=True)
     for n, s in sessions.items():
         for al in s.pop_alerts():
             if isinstance(al, lt.dht_announce_alert):
                 announced = True
                 print('ANNOUNCED %s %s:%d' % (n, al.ip, al.port), flush=True)
             elif isinstance(al, lt.dht_get_peers_reply_alert):
-                print('DHT_PEERS ' + json.dumps(sorted('%s:%d' % p for p in al.peers())), flush=True)
+                if fetch_hash is not None and al.info_hash == fetch_hash:
+                    if fetching is None and al.num_peers() > 0:
+                        fp = lt.parse_magnet_uri('magnet:?xt=urn:btih:' + a.fetch)
+                        fp.save_path = os.path.join(a.save, 'fetched')
+                        fetching = watcher.add_torrent(fp)
+                        print('FETCHING ' + a.fetch, flush=True)
+                else:
+                    print('DHT_PEERS ' + json.dumps(sorted('%s:%d' % p for p in al.peers())), flush=True)
             elif al.category() & lt.alert_category.error:
                 print('ERROR %s %s' % (n, al.message()), file=sys.stderr, flush=True)
     if now - last_report > a.interval:

@@ -45,7 +45,7 @@ class DhtInteropTest {
         Path data = TestData.file(tmp.resolve("seed/film.bin"), 1_000_000, 17);
         byte[] t = new TorrentCreator().pieceLength(256 * 1024).create(data); // no tracker: only the DHT knows the seed
         NodeId infoHash = NodeId.of(Metainfo.parse(t).infoHash().bytes());
-        try (LibtorrentDht swarm = LibtorrentDht.start(tmp, t, true);
+        try (LibtorrentDht swarm = LibtorrentDht.start(tmp, t, List.of("--watch"));
                 DhtNode ours = DhtNode.builder()
                         .bind(new InetSocketAddress(InetAddress.getByName("127.0.99.1"), 0))
                         .idFile(tmp.resolve("dht-id"))
@@ -85,6 +85,22 @@ class DhtInteropTest {
                 assertThat(Files.readAllBytes(tmp.resolve("ours/film.bin"))).isEqualTo(Files.readAllBytes(data));
                 assertThat(ours.dhtAddress()).isPresent();
             }
+        }
+    }
+
+    @Test
+    void libtorrentGivenOnlyAMagnetDownloadsFromOurSeederFoundThroughTheDht() throws Exception {
+        Path data = TestData.file(tmp.resolve("ours/mine.bin"), 600_000, 41);
+        byte[] mine = new TorrentCreator().pieceLength(64 * 1024).create(data);
+        byte[] theirs = new TorrentCreator().create(TestData.file(tmp.resolve("seed/film.bin"), 100_000, 42));
+        String hex = Metainfo.parse(mine).infoHash().hex();
+        try (LibtorrentDht swarm = LibtorrentDht.start(tmp, theirs, List.of("--fetch", hex));
+                TorrentClient ours = TorrentClient.builder().downloadDirectory(tmp.resolve("ours"))
+                        .bindAddress(InetAddress.getByName("127.0.99.4")).port(0).dht(0, List.of(swarm.router())).build()) {
+            Torrent seeding = ours.add(Metainfo.parse(mine)); // the data is in place: checked, seeded, announced on the DHT
+            swarm.await("FETCHED " + hex, Duration.ofSeconds(60));
+            assertThat(seeding.uploadedBytes()).as("we are the only seeder").isGreaterThanOrEqualTo(600_000);
+            assertThat(Files.readAllBytes(tmp.resolve("seed/fetched/mine.bin"))).isEqualTo(Files.readAllBytes(data));
         }
     }
 

@@ -22,19 +22,20 @@ public final class LibtorrentDht implements AutoCloseable {
 
     /** Starts the DHT and waits until some node has stored the seeder. */
     public static LibtorrentDht start(Path tmp, byte[] torrent) throws Exception {
-        return start(tmp, torrent, false);
+        return start(tmp, torrent, List.of());
     }
 
-    /** With {@code watch}, one libtorrent session looks the torrent up every 2 s: see {@link #awaitPeer}. */
-    public static LibtorrentDht start(Path tmp, byte[] torrent, boolean watch) throws Exception {
+    /**
+     * With {@code --watch}, one libtorrent session looks the torrent up every 2 s (see {@link
+     * #awaitPeer}); with {@code --fetch HEX} it downloads that torrent once the DHT names a peer for it.
+     */
+    public static LibtorrentDht start(Path tmp, byte[] torrent, List<String> options) throws Exception {
         ExternalPeer.require("python3-libtorrent (/usr/bin/python3 -c 'import libtorrent')", ExternalPeer.libtorrentPresent());
         Path script = ExternalPeer.script(tmp, "lt_dht_swarm.py");
         Path torrentFile = Files.write(tmp.resolve("dht-swarm.torrent"), torrent);
         List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/python3", script.toString(),
                 "--torrent", torrentFile.toString(), "--save", tmp.resolve("seed").toString(), "--max-seconds", "110"));
-        if (watch) {
-            command.add("--watch");
-        }
+        command.addAll(options);
         ExternalPeer p = ExternalPeer.start("libtorrent DHT", tmp, command);
         try {
             return new LibtorrentDht(p, p.await("PORTS (.*)", Duration.ofSeconds(60)));
@@ -63,6 +64,10 @@ public final class LibtorrentDht implements AutoCloseable {
     /** Waits until a libtorrent get_peers lookup for the torrent returns {@code peer}; the line. */
     public String awaitPeer(InetSocketAddress peer, Duration timeout) throws InterruptedException {
         return process.await("DHT_PEERS (.*\"" + Pattern.quote(peer.getHostString() + ":" + peer.getPort()) + "\".*)", timeout);
+    }
+
+    public String await(String regex, Duration timeout) throws InterruptedException {
+        return process.await(regex, timeout);
     }
 
     public String tail() {
