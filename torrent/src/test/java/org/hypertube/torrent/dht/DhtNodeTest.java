@@ -39,8 +39,21 @@ class DhtNodeTest {
     }
 
     private DhtNode node(int host, Clock clock) throws Exception {
+        return nodeAt("127.0.0." + host, clock);
+    }
+
+    /** {@code count} nodes on {@code prefix}1, {@code prefix}2, ... */
+    private List<DhtNode> network(String prefix, int count) throws Exception {
+        List<DhtNode> net = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            net.add(nodeAt(prefix + i, Clock.systemUTC()));
+        }
+        return net;
+    }
+
+    private DhtNode nodeAt(String ip, Clock clock) throws Exception {
         DhtNode n = DhtNode.builder()
-                .bind(new InetSocketAddress(InetAddress.getByName("127.0.0." + host), 0))
+                .bind(new InetSocketAddress(InetAddress.getByName(ip), 0))
                 .clock(clock)
                 .queryTimeout(Duration.ofMillis(500))
                 .open();
@@ -125,13 +138,7 @@ class DhtNodeTest {
 
     @Test
     void aDhtOfOnlyOurNodesFormsThroughOneHubAndFindsAnAnnouncedPeer() throws Exception {
-        List<DhtNode> net = new ArrayList<>();
-        for (int i = 1; i <= 24; i++) {
-            DhtNode n = DhtNode.builder().bind(new InetSocketAddress(InetAddress.getByName("127.0.1." + i), 0))
-                    .queryTimeout(Duration.ofMillis(500)).open();
-            nodes.add(n);
-            net.add(n);
-        }
+        List<DhtNode> net = network("127.0.1.", 24);
         DhtNode hub = net.getFirst();
         for (DhtNode n : net.subList(1, net.size())) {
             n.bootstrap(List.of(hub.localAddress())).get(10, TimeUnit.SECONDS); // the hub pings each newcomer back
@@ -151,6 +158,39 @@ class DhtNodeTest {
         InetSocketAddress peer = new InetSocketAddress("127.0.1.6", 7777);
         assertThat(found.peers()).containsExactly(peer);
         assertThat(early).containsExactly(peer); // handed on as it came, once
+    }
+
+    @Test
+    void aLiarNamingMadeUpCloserNodesDoesNotStopALookup() throws Exception {
+        List<DhtNode> honest = network("127.0.2.", 6);
+        NodeId infoHash = NodeId.random(new SplittableRandom(31));
+        DhtNode holder = honest.get(1);
+        Token token = response(honest.get(2).getPeers(holder.localAddress(), infoHash).get(2, TimeUnit.SECONDS)).token().orElseThrow();
+        response(honest.get(2).announcePeer(holder.localAddress(), infoHash, 7777, false, token).get(2, TimeUnit.SECONDS));
+
+        // The liar answers everything with 8 nodes closer to any target than anyone: made up, silent.
+        List<NodeContact> madeUp = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            byte[] id = infoHash.bytes();
+            id[NodeId.LENGTH - 1] ^= (byte) i;
+            madeUp.add(new NodeContact(NodeId.of(id), new InetSocketAddress("127.0.77." + i, 6881)));
+        }
+        DhtNode searcher = honest.getFirst();
+        try (DatagramSocket liar = new DatagramSocket(new InetSocketAddress("127.0.2.100", 0))) {
+            NodeId liarId = NodeId.random(new SplittableRandom(32));
+            Thread t = respond(liar, searcher, q -> new KrpcMessage.Response(q.t(), liarId, madeUp, List.of(), List.of(),
+                    java.util.Optional.of(new Token(new byte[] {9, 9, 9, 9})), java.util.Optional.empty()));
+            response(searcher.ping((InetSocketAddress) liar.getLocalSocketAddress()).get(2, TimeUnit.SECONDS));
+            for (DhtNode n : honest.subList(1, honest.size())) {
+                response(searcher.ping(n.localAddress()).get(2, TimeUnit.SECONDS));
+            }
+            DhtNode.LookupResult found = searcher.lookup(infoHash).get(10, TimeUnit.SECONDS);
+            assertThat(found.peers()).containsExactly(new InetSocketAddress("127.0.2.3", 7777));
+            assertThat(found.closest()).extracting(h -> h.node().address().getAddress().getHostAddress())
+                    .doesNotContain("127.0.77.1", "127.0.77.8");
+            liar.close();
+            t.join(2000);
+        }
     }
 
     @Test
@@ -321,17 +361,9 @@ class DhtNodeTest {
         List<KrpcMessage> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (DatagramSocket other = new DatagramSocket(new InetSocketAddress("127.0.0.8", 0))) {
             NodeId otherId = NodeId.random(new SplittableRandom(12));
-            Thread responder = Thread.ofVirtual().start(() -> {
-                while (!other.isClosed()) {
-                    try {
-                        KrpcMessage q = receive(other);
-                        seen.add(q);
-                        byte[] r = Krpc.encode(new KrpcMessage.Response(q.t(), otherId));
-                        other.send(new DatagramPacket(r, r.length, a.localAddress()));
-                    } catch (Exception e) {
-                        // closed
-                    }
-                }
+            Thread responder = respond(other, a, q -> {
+                seen.add(q);
+                return new KrpcMessage.Response(q.t(), otherId);
             });
             response(a.ping((InetSocketAddress) other.getLocalSocketAddress()).get(2, TimeUnit.SECONDS));
             assertThat(a.refresh()).isZero(); // the bucket just changed
@@ -372,6 +404,20 @@ class DhtNodeTest {
         try (DhtNode again = DhtNode.builder().bind(at).nodesFile(file).open()) {
             assertThat(again.bootstrap(List.of()).get(10, TimeUnit.SECONDS)).isEqualTo(2); // no bootstrap node given
         }
+    }
+
+    /** A raw KRPC "node" on {@code socket}: answers every datagram to {@code node} with {@code answer}, until closed. */
+    private static Thread respond(DatagramSocket socket, DhtNode node, java.util.function.Function<KrpcMessage, KrpcMessage> answer) {
+        return Thread.ofVirtual().start(() -> {
+            while (!socket.isClosed()) {
+                try {
+                    byte[] r = Krpc.encode(answer.apply(receive(socket)));
+                    socket.send(new DatagramPacket(r, r.length, node.localAddress()));
+                } catch (Exception e) {
+                    // closed, or not KRPC
+                }
+            }
+        });
     }
 
     private static KrpcMessage receive(DatagramSocket socket) throws Exception {
