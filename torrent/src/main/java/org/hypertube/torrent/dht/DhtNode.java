@@ -164,6 +164,7 @@ public final class DhtNode implements AutoCloseable {
             return this;
         }
 
+        /** Ids, transaction ids and token secrets; used from several threads, so it must be thread-safe. */
         public Builder random(RandomGenerator random) {
             this.random = random;
             return this;
@@ -380,10 +381,17 @@ public final class DhtNode implements AutoCloseable {
             try {
                 from = channel.receive(buf);
             } catch (IOException e) {
-                if (!closed) {
-                    log.warn("DHT socket failed: {}", e.toString());
+                if (closed || !channel.isOpen()) {
+                    return;
                 }
-                return;
+                // A transient error (an ICMP report, a full buffer): keep reading, without spinning.
+                log.debug("DHT socket: {}", e.toString());
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+                continue;
             }
             if (!(from instanceof InetSocketAddress source)) {
                 continue;
