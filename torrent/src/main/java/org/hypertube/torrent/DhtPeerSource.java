@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DHT as a {@link PeerSource}: a {@code get_peers} lookup for the torrent as soon as it starts
- * and every 15 minutes (every minute while nothing was found), the peers offered as {@code "dht"}
+ * and every 15 minutes (every minute while nothing was found; every 30 while seeding), the peers offered as {@code "dht"}
  * as each node names them, then {@code announce_peer} with our listen port to the closest nodes that gave a token.
  * Nothing at all while the torrent is known to be private (BEP 27). The client's shared {@link
  * DhtNode} is bootstrapped again first (from the configured and the saved nodes) whenever its
@@ -22,20 +22,24 @@ import org.slf4j.LoggerFactory;
 final class DhtPeerSource implements PeerSource {
     private static final Logger log = LoggerFactory.getLogger(DhtPeerSource.class);
     static final Duration INTERVAL = Duration.ofMinutes(15);
+    static final Duration SEEDING_INTERVAL = Duration.ofMinutes(30);
     static final Duration RETRY = Duration.ofMinutes(1);
 
     private final DhtNode node;
     private final List<InetSocketAddress> bootstrap;
     private final InfoHash infoHash;
     private final BooleanSupplier allowed;
+    private final BooleanSupplier seeding;
     private final int listenPort;
     private volatile Thread thread;
 
-    DhtPeerSource(DhtNode node, List<InetSocketAddress> bootstrap, InfoHash infoHash, BooleanSupplier allowed, int listenPort) {
+    DhtPeerSource(DhtNode node, List<InetSocketAddress> bootstrap, InfoHash infoHash, BooleanSupplier allowed,
+            BooleanSupplier seeding, int listenPort) {
         this.node = node;
         this.bootstrap = List.copyOf(bootstrap);
         this.infoHash = infoHash;
         this.allowed = allowed;
+        this.seeding = seeding;
         this.listenPort = listenPort;
     }
 
@@ -50,7 +54,9 @@ final class DhtPeerSource implements PeerSource {
             while (!Thread.currentThread().isInterrupted()) {
                 Duration wait = INTERVAL;
                 if (allowed.getAsBoolean()) {
-                    wait = round(target, sink) ? INTERVAL : RETRY;
+                    // A seed needs nobody, so it only keeps its announce alive; a seed's lookup may find no one.
+                    boolean found = round(target, sink);
+                    wait = seeding.getAsBoolean() ? SEEDING_INTERVAL : found ? INTERVAL : RETRY;
                 }
                 Thread.sleep(wait);
             }

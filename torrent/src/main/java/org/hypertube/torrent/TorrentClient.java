@@ -149,8 +149,8 @@ public final class TorrentClient implements AutoCloseable {
     }
 
     /** The DHT as a peer source for one torrent, or null when the DHT is off. */
-    PeerSource dhtSource(InfoHash hash, java.util.function.BooleanSupplier allowed) {
-        return dht == null ? null : new DhtPeerSource(dht, dhtBootstrap, hash, allowed, port());
+    PeerSource dhtSource(InfoHash hash, java.util.function.BooleanSupplier allowed, java.util.function.BooleanSupplier seeding) {
+        return dht == null ? null : new DhtPeerSource(dht, dhtBootstrap, hash, allowed, seeding, port());
     }
 
     public static Builder builder() {

@@ -150,7 +150,8 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         extensions.register(UT_PEX_ID, pex);
         sources.add(announcer);
         sources.add(pex);
-        PeerSource dhtSource = client.dhtSource(infoHash, () -> info == null || !info.isPrivate());
+        PeerSource dhtSource = client.dhtSource(infoHash, () -> info == null || !info.isPrivate(),
+                () -> state() == TorrentState.SEEDING);
         if (dhtSource != null) {
             sources.add(dhtSource);
         }
