@@ -71,6 +71,9 @@ public final class TorrentClient implements AutoCloseable {
     private final Semaphore halfOpen;
     private final Consumer<TorrentEvent> listener;
     private final ServerSocket server;
+    /** Our DHT node, shared by every torrent; null unless {@link Builder#dht} was called. */
+    private final org.hypertube.torrent.dht.DhtNode dht;
+    private final List<InetSocketAddress> dhtBootstrap;
     private final Map<InfoHash, TorrentSession> torrents = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean memoryWarned = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicInteger connections = new AtomicInteger();
@@ -119,8 +122,35 @@ public final class TorrentClient implements AutoCloseable {
         this.server = java.nio.channels.ServerSocketChannel.open().socket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(bindAddress, b.port), 128);
+        this.dhtBootstrap = b.dhtBootstrap;
+        if (b.dhtPort >= 0) {
+            try {
+                // Kept with the resume data, so a restart keeps its id and rejoins through the nodes it knew.
+                Path state = downloadDirectory.resolve(".hypertube");
+                this.dht = org.hypertube.torrent.dht.DhtNode.builder()
+                        .bind(new InetSocketAddress(bindAddress, b.dhtPort)).clock(clock)
+                        .idFile(state.resolve("dht-id")).nodesFile(state.resolve("dht-nodes")).open();
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            log.info("DHT node {} on UDP {}; bootstrapping from {}", dht.id(), dht.localAddress(), dhtBootstrap);
+            dht.bootstrap(dhtBootstrap);
+        } else {
+            this.dht = null;
+        }
         Thread.ofVirtual().name("accept").start(this::acceptLoop);
         log.info("listening for peers on {}:{}", bindAddress.getHostAddress(), server.getLocalPort());
+    }
+
+    /** The DHT node's UDP address, if the DHT is on. */
+    public Optional<InetSocketAddress> dhtAddress() {
+        return Optional.ofNullable(dht).map(org.hypertube.torrent.dht.DhtNode::localAddress);
+    }
+
+    /** The DHT as a peer source for one torrent, or null when the DHT is off. */
+    PeerSource dhtSource(InfoHash hash, java.util.function.BooleanSupplier allowed, java.util.function.BooleanSupplier seeding) {
+        return dht == null ? null : new DhtPeerSource(dht, dhtBootstrap, hash, allowed, seeding, port());
     }
 
     public static Builder builder() {
@@ -263,6 +293,9 @@ public final class TorrentClient implements AutoCloseable {
         }
         List<TorrentSession> all = new ArrayList<>(torrents.values());
         all.parallelStream().forEach(TorrentSession::close);
+        if (dht != null) {
+            dht.close();
+        }
         hashPool.shutdown();
         events.shutdown();
         log.info("client closed");
@@ -544,6 +577,8 @@ public final class TorrentClient implements AutoCloseable {
         private long tickMillis = 500;
         private boolean allowLocalWebSeeds;
         private Consumer<TorrentEvent> listener;
+        private int dhtPort = -1;
+        private List<InetSocketAddress> dhtBootstrap = List.of();
 
         private Builder() {
             try {
@@ -659,6 +694,22 @@ public final class TorrentClient implements AutoCloseable {
 
         public Builder listener(Consumer<TorrentEvent> value) {
             this.listener = value;
+            return this;
+        }
+
+        /**
+         * Turns the DHT on (off by default): one UDP socket on the bind address and {@code port} (0:
+         * any), joined through {@code bootstrap} (literal addresses; no public router is assumed).
+         * Each non-private torrent then looks for peers there and announces itself. The node's id and
+         * the nodes it knows are kept in the download directory's {@code .hypertube/} ({@code dht-id},
+         * {@code dht-nodes}) for the next run.
+         */
+        public Builder dht(int port, List<InetSocketAddress> bootstrap) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("DHT port must be 0..65535, got " + port);
+            }
+            this.dhtPort = port;
+            this.dhtBootstrap = List.copyOf(bootstrap);
             return this;
         }
 

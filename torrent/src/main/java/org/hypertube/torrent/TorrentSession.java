@@ -150,6 +150,11 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         extensions.register(UT_PEX_ID, pex);
         sources.add(announcer);
         sources.add(pex);
+        PeerSource dhtSource = client.dhtSource(infoHash, () -> info == null || !info.isPrivate(),
+                () -> state() == TorrentState.SEEDING);
+        if (dhtSource != null) {
+            sources.add(dhtSource);
+        }
     }
 
     Path dataDirectory() {

@@ -11,10 +11,12 @@ public final class Main {
             usage: torrent create [--tracker URL]... [--piece-length BYTES] [--web-seed URL]... [--private] -o OUT PATH
                    torrent info (FILE.torrent | MAGNET)
                    torrent download [--dir DIR] [--port N] [--bind ADDR] [--timeout SECONDS] [--seed-after]
-                                    [--allow-local-web-seeds] (FILE.torrent | MAGNET)
+                                    [--allow-local-web-seeds] [--dht [--dht-port N] [--dht-bootstrap HOST:PORT]...]
+                                    (FILE.torrent | MAGNET)
                    torrent seed [--dir DIR] [--port N] [--bind ADDR] FILE.torrent
                    torrent tracker [--port N] [--bind ADDR] [--interval SECONDS]
-                   torrent selftest [--size-mib N] [--seeders N]""";
+                   torrent selftest [--size-mib N] [--seeders N]
+                   torrent dht-lookup [--bind ADDR] [--dht-port N] [--dht-bootstrap HOST:PORT]... (INFOHASH | MAGNET)""";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -46,7 +48,7 @@ public final class Main {
     int run(String[] args) {
         try {
             if (args.length == 0) {
-                throw new UsageException("missing verb (create, info, download, seed, tracker, selftest)");
+                throw new UsageException("missing verb (create, info, download, seed, tracker, selftest, dht-lookup)");
             }
             if (List.of("-h", "--help", "help").contains(args[0])) {
                 out.println(USAGE);
@@ -59,7 +61,8 @@ public final class Main {
                 case "seed" -> new Seed(out, err);
                 case "tracker" -> new Tracker(out);
                 case "selftest" -> new Selftest(out, err);
-                default -> throw new UsageException("unknown verb '" + args[0] + "' (create, info, download, seed, tracker, selftest)");
+                case "dht-lookup" -> new DhtLookup(out, err);
+                default -> throw new UsageException("unknown verb '" + args[0] + "' (create, info, download, seed, tracker, selftest, dht-lookup)");
             };
             return verb.run(List.of(args).subList(1, args.length));
         } catch (UsageException | MetainfoException e) {

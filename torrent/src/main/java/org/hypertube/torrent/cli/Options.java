@@ -2,6 +2,7 @@ package org.hypertube.torrent.cli;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,8 +102,45 @@ record Options(Map<String, List<String>> options, Set<String> flags, List<String
         if (!Files.isWritable(dir)) {
             throw new UsageException("download folder is not writable: " + dir);
         }
-        return TorrentClient.builder().downloadDirectory(dir).bindAddress(bind).port(integer("--port", 6881, 0, 65535))
-                .allowLocalWebSeeds(flags().contains("--allow-local-web-seeds")).build();
+        int port = integer("--port", 6881, 0, 65535);
+        TorrentClient.Builder b = TorrentClient.builder().downloadDirectory(dir).bindAddress(bind).port(port)
+                .allowLocalWebSeeds(flags().contains("--allow-local-web-seeds"));
+        if (flags().contains("--dht")) {
+            b.dht(integer("--dht-port", port, 0, 65535), dhtBootstrap());
+        }
+        return b.build();
+    }
+
+    /** Public routers that answer (SWARM.md §1.1), used when {@code --dht} comes without {@code --dht-bootstrap}. */
+    static final List<String> DEFAULT_DHT_ROUTERS = List.of("dht.libtorrent.org:25401", "dht.transmissionbt.com:6881");
+
+    /** {@code --dht-bootstrap HOST:PORT}, repeatable; every address of each host. */
+    List<InetSocketAddress> dhtBootstrap() throws UsageException {
+        List<String> given = all("--dht-bootstrap");
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String hp : given.isEmpty() ? DEFAULT_DHT_ROUTERS : given) {
+            int colon = hp.lastIndexOf(':');
+            int p;
+            try {
+                p = colon < 0 ? -1 : Integer.parseInt(hp.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                p = -1;
+            }
+            if (p < 1 || p > 65535) {
+                throw new UsageException("--dht-bootstrap must be HOST:PORT, got '" + hp + "'");
+            }
+            String host = hp.substring(0, colon).replaceAll("^\\[|\\]$", "");
+            try {
+                for (InetAddress a : InetAddress.getAllByName(host)) {
+                    out.add(new InetSocketAddress(a, p));
+                }
+            } catch (UnknownHostException e) {
+                if (!given.isEmpty()) {
+                    throw new UsageException("--dht-bootstrap: unknown host " + host);
+                }
+            }
+        }
+        return out;
     }
 
     /** The .torrent file an argument names, read and parsed. */

@@ -1,0 +1,103 @@
+package org.hypertube.torrent;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.hypertube.torrent.dht.DhtNode;
+import org.hypertube.torrent.dht.KrpcMessage;
+import org.hypertube.torrent.dht.NodeId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DHT as a {@link PeerSource}: a {@code get_peers} lookup for the torrent as soon as it starts
+ * and every 15 minutes (every minute while nothing was found; every 30 while seeding), the peers offered as {@code "dht"}
+ * as each node names them, then {@code announce_peer} with our listen port to the closest nodes that gave a token.
+ * Nothing at all while the torrent is known to be private (BEP 27). The client's shared {@link
+ * DhtNode} is bootstrapped again first (from the configured and the saved nodes) whenever its
+ * routing table is empty.
+ */
+final class DhtPeerSource implements PeerSource {
+    private static final Logger log = LoggerFactory.getLogger(DhtPeerSource.class);
+    static final Duration INTERVAL = Duration.ofMinutes(15);
+    static final Duration SEEDING_INTERVAL = Duration.ofMinutes(30);
+    static final Duration RETRY = Duration.ofMinutes(1);
+
+    private final DhtNode node;
+    private final List<InetSocketAddress> bootstrap;
+    private final InfoHash infoHash;
+    private final BooleanSupplier allowed;
+    private final BooleanSupplier seeding;
+    private final int listenPort;
+    private volatile Thread thread;
+
+    DhtPeerSource(DhtNode node, List<InetSocketAddress> bootstrap, InfoHash infoHash, BooleanSupplier allowed,
+            BooleanSupplier seeding, int listenPort) {
+        this.node = node;
+        this.bootstrap = List.copyOf(bootstrap);
+        this.infoHash = infoHash;
+        this.allowed = allowed;
+        this.seeding = seeding;
+        this.listenPort = listenPort;
+    }
+
+    @Override
+    public void start(Sink sink) {
+        thread = Thread.ofVirtual().name("dht-" + infoHash.shortHex()).start(() -> loop(sink));
+    }
+
+    private void loop(Sink sink) {
+        NodeId target = NodeId.of(infoHash.bytes());
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Duration wait = INTERVAL;
+                if (allowed.getAsBoolean()) {
+                    // A seed needs nobody, so it only keeps its announce alive; a seed's lookup may find no one.
+                    boolean found = round(target, sink);
+                    wait = seeding.getAsBoolean() ? SEEDING_INTERVAL : found ? INTERVAL : RETRY;
+                }
+                Thread.sleep(wait);
+            }
+        } catch (InterruptedException e) {
+            // stopped
+        }
+    }
+
+    /** One lookup and announce; whether any peer was found. */
+    private boolean round(NodeId target, Sink sink) throws InterruptedException {
+        try {
+            if (node.routingTableSize() == 0) {
+                node.bootstrap(bootstrap).get(1, TimeUnit.MINUTES);
+            }
+            // Peers go to the session as each node names them, not when the lookup ends.
+            DhtNode.LookupResult r = node.lookup(target, peers -> sink.offer(peers, "dht")).get(2, TimeUnit.MINUTES);
+            log.info("{} DHT: {} peers from {} queries, {} nodes to announce to", infoHash, r.peers().size(), r.queried(),
+                    r.closest().size());
+            if (allowed.getAsBoolean()) {
+                for (DhtNode.TokenHolder h : r.closest()) {
+                    node.announcePeer(h.node().address(), target, listenPort, false, h.token()).thenAccept(m -> {
+                        if (m instanceof KrpcMessage.Error e) {
+                            log.debug("{} DHT: announce to {} refused: {} {}", infoHash, h.node(), e.code(), e.message());
+                        }
+                    });
+                }
+            }
+            return !r.peers().isEmpty();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            log.debug("{} DHT lookup failed: {}", infoHash, e.toString());
+            return false;
+        }
+    }
+
+    @Override
+    public void stop() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+}
