@@ -98,6 +98,30 @@ def same_file(a, b):
     return subprocess.run(['cmp', '-s', a, b]).returncode == 0
 
 
+def print_medians(results, clients, rounds, size, base_client, side_label):
+    """Prints a Markdown table of each client's medians per GiB and ratios to base_client; results hold,
+    per client, one (wall s, CPU s, ok, other process's CPU s) per round."""
+    gib = size / float(1 << 30)
+    med = {}
+    for c in clients:
+        good = [x for x in results[c] if x[2]]
+        if good:
+            med[c] = (statistics.median(x[0] for x in good) / gib, statistics.median(x[1] for x in good) / gib, len(good),
+                      statistics.median(x[3] for x in good) / gib)
+    base = med.get(base_client)
+    print('\n| client | runs ok | wall s/GiB (median) | CPU s/GiB (median) | wall vs %s | CPU vs %s | %s |'
+          % (base_client, base_client, side_label))
+    print('|---|---|---|---|---|---|---|')
+    for c in clients:
+        if c not in med:
+            print('| %s | 0/%d | - | - | - | - | - |' % (c, rounds))
+            continue
+        w, cpu, n, sc = med[c]
+        rw = '%.2f' % (w / base[0]) if base else '-'
+        rc = '%.2f' % (cpu / base[1]) if base else '-'
+        print('| %s | %d/%d | %.2f | %.2f | %s | %s | %.2f |' % (c, n, rounds, w, cpu, rw, rc, sc))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--size-mib', type=int, default=1024)
@@ -188,26 +212,7 @@ def main():
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
 
-    gib = size / float(1 << 30)
-    med = {}
-    for c in clients:
-        good = [x for x in results[c] if x[2]]
-        if good:
-            med[c] = (statistics.median(x[0] for x in good) / gib, statistics.median(x[1] for x in good) / gib, len(good),
-                      statistics.median(x[3] for x in good) / gib)
-    base = med.get('libtorrent')
-    print('\n| client | runs ok | wall s/GiB (median) | CPU s/GiB (median) | wall vs libtorrent | CPU vs libtorrent '
-          '| seeders\' CPU s/GiB (median) |')
-    print('|---|---|---|---|---|---|---|')
-    for c in clients:
-        if c not in med:
-            print('| %s | 0/%d | - | - | - | - | - |' % (c, a.rounds))
-            continue
-        w, cpu, n, sc = med[c]
-        rw = '%.2f' % (w / base[0]) if base else '-'
-        rc = '%.2f' % (cpu / base[1]) if base else '-'
-        print('| %s | %d/%d | %.2f | %.2f | %s | %s | %.2f |' % (c, n, a.rounds, w, cpu, rw, rc, sc))
-
+    print_medians(results, clients, a.rounds, size, 'libtorrent', 'seeders\' CPU s/GiB (median)')
 
 if __name__ == '__main__':
     main()

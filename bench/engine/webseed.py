@@ -15,13 +15,13 @@ import argparse
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from race import TORRENT_CLI, cpu_seconds, free_port, make_data, run_timed, same_file, wait_for_port  # noqa: E402
+from race import (TORRENT_CLI, cpu_seconds, free_port, make_data, print_medians, run_timed, same_file,  # noqa: E402
+                  wait_for_port)
 
 NGINX_CONF = """
 daemon off;
@@ -108,25 +108,7 @@ def main():
         os.killpg(nginx.pid, signal.SIGTERM)
         nginx.wait(timeout=10)
 
-    gib = size / float(1 << 30)
-    med = {}
-    for c in clients:
-        good = [x for x in results[c] if x[2]]
-        if good:
-            med[c] = (statistics.median(x[0] for x in good) / gib, statistics.median(x[1] for x in good) / gib, len(good),
-                      statistics.median(x[3] for x in good) / gib)
-    base = med.get('aria2')
-    print('\n| client | runs ok | wall s/GiB (median) | CPU s/GiB (median) | wall vs aria2 | CPU vs aria2 | nginx CPU s/GiB |')
-    print('|---|---|---|---|---|---|---|')
-    for c in clients:
-        if c not in med:
-            print('| %s | 0/%d | - | - | - | - | - |' % (c, a.rounds))
-            continue
-        w, cpu, n, nc = med[c]
-        rw = '%.2f' % (w / base[0]) if base else '-'
-        rc = '%.2f' % (cpu / base[1]) if base else '-'
-        print('| %s | %d/%d | %.2f | %.2f | %s | %s | %.2f |' % (c, n, a.rounds, w, cpu, rw, rc, nc))
-
+    print_medians(results, clients, a.rounds, size, 'aria2', 'nginx CPU s/GiB')
 
 if __name__ == '__main__':
     main()

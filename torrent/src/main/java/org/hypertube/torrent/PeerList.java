@@ -125,6 +125,7 @@ final class PeerList {
         connecting.remove(a);
         self.add(a);
         candidates.remove(a);
+        sources.remove(a);
     }
 
     void connected(InetSocketAddress a) {
@@ -145,6 +146,7 @@ final class PeerList {
     void ban(InetSocketAddress a) {
         banned.add(a);
         candidates.remove(a);
+        sources.remove(a);
     }
 
     /** Every known peer is worth a try again at once (resumed, or downloading again). */

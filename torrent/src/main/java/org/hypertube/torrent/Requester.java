@@ -35,9 +35,9 @@ final class Requester {
 
     private final PiecePicker picker;
     private final int pieceLength;
-    private final Object torrent;
+    private final InfoHash torrent;
 
-    Requester(PiecePicker picker, int pieceLength, Object torrent) {
+    Requester(PiecePicker picker, int pieceLength, InfoHash torrent) {
         this.picker = picker;
         this.pieceLength = pieceLength;
         this.torrent = torrent;

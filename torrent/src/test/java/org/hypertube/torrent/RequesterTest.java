@@ -81,7 +81,7 @@ class RequesterTest {
 
     private void torrent(int pieces) {
         picker = new PiecePicker(pieces, PIECE, (long) pieces * PIECE, new Random(1));
-        requester = new Requester(picker, PIECE, "test torrent");
+        requester = new Requester(picker, PIECE, InfoHash.parse("0123456789abcdef0123456789abcdef01234567"));
     }
 
     /** A seed measured at {@code bytesPerSecond} at time {@link #T}. */

@@ -174,7 +174,6 @@ class WebSeedSwarmTest {
         assertThat(torrent.awaitCompletion(WAIT)).isTrue();
         assertThat(TestData.difference(data, tmp.resolve("ours/film.bin"))).isNull();
         assertThat(nginx.accessLog()).as("the web seed was used").isNotEmpty();
-        assertThat(torrent.uploadedBytes() + torrent.downloadedBytes()).isGreaterThanOrEqualTo(6_000_000);
     }
 
     @Test
