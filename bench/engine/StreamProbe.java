@@ -20,7 +20,7 @@ public class StreamProbe {
     public static void main(String[] args) throws Exception {
         Metainfo m = Metainfo.parse(Files.readAllBytes(Path.of(args[0])));
         String[] peer = args[2].split(":");
-        try (TorrentClient client = TorrentClient.builder().downloadDirectory(Files.createDirectories(Path.of(args[1])))
+        try (TorrentClient client = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(Path.of(args[1])))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).build()) {
             long start = System.nanoTime();
             Torrent t = client.add(m);

@@ -136,6 +136,8 @@ def main():
                          'while the sources change')
     ap.add_argument('--cli-b', default=None,
                     help='a second launcher of our CLI, raced as client "ours-b" (A/B comparisons of two builds)')
+    ap.add_argument('--b-allows-local', action='store_true',
+                    help='pass --allow-local-addresses to ours-b too (a B build that refuses loopback trackers by default)')
     a = ap.parse_args()
     cli = a.cli
     size = a.size_mib << 20
@@ -179,8 +181,11 @@ def main():
                 shutil.rmtree(d, ignore_errors=True)
                 os.makedirs(d)
                 if c in ('ours', 'ours-b'):
+                    # The tracker is on loopback, which the engine refuses by default; a B build older than
+                    # the setting does not know the flag (nor refuse the tracker).
+                    local = ['--allow-local-addresses'] if c == 'ours' or a.b_allows_local else []
                     cmd = a.ours_prefix.split() + [cli if c == 'ours' else a.cli_b, 'download', '--dir', d, '--bind', '127.0.0.1', '--port', '0',
-                           '--timeout', str(a.timeout), torrent]
+                           '--timeout', str(a.timeout)] + local + [torrent]
                 elif c == 'libtorrent':
                     cmd = ['/usr/bin/python3', LT_PEER, 'leech', '--save', d, '--torrent', torrent, '--exit-when-done',
                            '--interval', '0.05']

@@ -89,7 +89,7 @@ class ArchiveWebSeedPlaybackTest extends BrowserTestBase {
     void byDefaultTheEngineRefusesTheStandInsLoopbackWebSeeds() throws Exception {
         PlaybackProperties defaults = new PlaybackProperties(0, "127.0.0.1", null, null, null, null, null, null, null,
                 null, null);
-        assertThat(defaults.allowLocalWebSeeds()).isFalse();
+        assertThat(defaults.allowLocalAddresses()).isFalse();
         Path data = Files.createTempDirectory("hypertube-refused");
         Engine engine = new Engine(new HypertubeProperties(null, data), defaults, Clock.systemUTC());
         Logger sessionLog = (Logger) LoggerFactory.getLogger("org.hypertube.torrent"); // the engine, whichever part logs the refusal

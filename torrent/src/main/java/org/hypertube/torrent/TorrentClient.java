@@ -65,7 +65,7 @@ public final class TorrentClient implements AutoCloseable {
     private final byte[] peerId;
     private final int announceKey;
     private final RateLimiter downloadLimiter;
-    private final org.hypertube.torrent.webseed.OutsideAddressPolicy webSeedPolicy;
+    private final org.hypertube.torrent.webseed.OutsideAddressPolicy addressPolicy;
     private final RateLimiter uploadLimiter;
     private final Semaphore halfOpen;
     private final Consumer<TorrentEvent> listener;
@@ -99,7 +99,7 @@ public final class TorrentClient implements AutoCloseable {
         this.tickMillis = b.tickMillis;
         this.listener = b.listener;
         this.downloadLimiter = new RateLimiter(b.downloadRateLimit);
-        this.webSeedPolicy = org.hypertube.torrent.webseed.OutsideAddressPolicy.of(b.allowLocalWebSeeds);
+        this.addressPolicy = b.addressPolicy;
         this.uploadLimiter = new RateLimiter(b.uploadRateLimit);
         this.halfOpen = new Semaphore(b.maxHalfOpen);
         SecureRandom random = new SecureRandom();
@@ -342,8 +342,9 @@ public final class TorrentClient implements AutoCloseable {
         return tickMillis;
     }
 
-    org.hypertube.torrent.webseed.OutsideAddressPolicy webSeedPolicy() {
-        return webSeedPolicy;
+    /** Which addresses trackers and web seeds (URLs from torrents and magnets) may make us connect to. */
+    public org.hypertube.torrent.webseed.OutsideAddressPolicy addressPolicy() {
+        return addressPolicy;
     }
 
     RateLimiter downloadLimiter() {
@@ -574,7 +575,8 @@ public final class TorrentClient implements AutoCloseable {
         private Duration trackerTimeout = Duration.ofSeconds(15);
         private Duration minAnnounceInterval = Duration.ofSeconds(1);
         private long tickMillis = 500;
-        private boolean allowLocalWebSeeds;
+        private org.hypertube.torrent.webseed.OutsideAddressPolicy addressPolicy =
+                org.hypertube.torrent.webseed.OutsideAddressPolicy.outsideOnly();
         private Consumer<TorrentEvent> listener;
         private int dhtPort = -1;
         private List<InetSocketAddress> dhtBootstrap = List.of();
@@ -648,11 +650,17 @@ public final class TorrentClient implements AutoCloseable {
         }
 
         /**
-         * Web seed URLs come from torrents, outside input: by default one that resolves to a loopback,
-         * private, link-local or other inside address is refused. True allows them (a LAN server, tests).
+         * Tracker and web seed URLs come from torrents and magnets, outside input: by default one whose
+         * host resolves to a loopback, private, link-local or other inside address is refused, redirects
+         * included. True allows them (a LAN tracker or server, tests).
          */
-        public Builder allowLocalWebSeeds(boolean value) {
-            this.allowLocalWebSeeds = value;
+        public Builder allowLocalAddresses(boolean value) {
+            return addressPolicy(org.hypertube.torrent.webseed.OutsideAddressPolicy.of(value));
+        }
+
+        /** The address policy for trackers and web seeds ({@link #allowLocalAddresses} sets one of the two usual ones). */
+        public Builder addressPolicy(org.hypertube.torrent.webseed.OutsideAddressPolicy value) {
+            this.addressPolicy = java.util.Objects.requireNonNull(value);
             return this;
         }
 

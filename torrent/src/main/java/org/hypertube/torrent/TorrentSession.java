@@ -131,7 +131,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         List<List<String>> tiers = new ArrayList<>();
         metainfo.ifPresent(m -> tiers.addAll(m.trackerTiers()));
         magnet.ifPresent(m -> m.trackers().forEach(t -> tiers.add(List.of(t))));
-        this.announcer = new Announcer(this, new TrackerTiers(tiers, client.trackerTimeout(), client.clock(), random),
+        this.announcer = new Announcer(this, new TrackerTiers(tiers, client.trackerTimeout(), client.clock(), random, client.addressPolicy()),
                 client.minAnnounceInterval());
         this.uploadSlots = new UploadSlots(infoHash, random, client.uploadSlots());
         this.state = metainfo.isPresent() ? TorrentState.CHECKING : TorrentState.FETCHING_METADATA;
@@ -671,7 +671,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                 for (PeerConnection p : new ArrayList<>(peers)) {
                     becameReady(p);
                 }
-                webSeeds.start(this, ti, client.clock(), client.webSeedPolicy(), webSeedHost);
+                webSeeds.start(this, ti, client.clock(), client.addressPolicy(), webSeedHost);
                 updateWishes();
                 announcer.checked();
                 notifyAll();

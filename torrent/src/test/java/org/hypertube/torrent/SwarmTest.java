@@ -33,7 +33,7 @@ class SwarmTest {
     }
 
     private TorrentClient client(String name, List<TorrentEvent> events) throws Exception {
-        TorrentClient c = TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve(name)))
+        TorrentClient c = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve(name)))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).listener(events == null ? null : events::add)
                 .build();
         toClose.add(c);
@@ -99,7 +99,7 @@ class SwarmTest {
         Metainfo m = Metainfo.parse(new TorrentCreator().pieceLength(16 * 1024).create(data));
         TorrentClient seeder = client("seed", null);
         seeder.add(m);
-        TorrentClient first = TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
+        TorrentClient first = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).build();
         try (first) {
             Torrent t = first.add(m);

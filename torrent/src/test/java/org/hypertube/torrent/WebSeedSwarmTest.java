@@ -50,7 +50,7 @@ class WebSeedSwarmTest {
 
     private TorrentClient client(String dir, boolean allowLocal) throws IOException {
         return track(TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve(dir)))
-                .bindAddress(InetAddress.getLoopbackAddress()).port(0).allowLocalWebSeeds(allowLocal).build());
+                .bindAddress(InetAddress.getLoopbackAddress()).port(0).allowLocalAddresses(allowLocal).build());
     }
 
     /** nginx serving {@code tmp/www}; files go under {@code www/download/}. */

@@ -20,7 +20,7 @@ record Download(PrintStream out, PrintStream err) implements Verb {
     @Override
     public int run(List<String> args) throws UsageException, IOException, InterruptedException {
         Options a = Options.parse(args, Set.of("--dir", "--port", "--bind", "--timeout", "--dht-port", "--dht-bootstrap"),
-                Set.of("--seed-after", "--allow-local-web-seeds", "--dht"));
+                Set.of("--seed-after", "--allow-local-addresses", "--allow-local-web-seeds", "--dht"));
         String arg = a.single("torrent file or magnet link");
         Metainfo metainfo = Magnet.looksLikeMagnet(arg) ? null : Options.torrentFile(arg);
         Magnet magnet = metainfo == null ? Magnet.parse(arg) : null;

@@ -11,9 +11,9 @@ public final class Main {
             usage: torrent create [--tracker URL]... [--piece-length BYTES] [--web-seed URL]... [--private] -o OUT PATH
                    torrent info (FILE.torrent | MAGNET)
                    torrent download [--dir DIR] [--port N] [--bind ADDR] [--timeout SECONDS] [--seed-after]
-                                    [--allow-local-web-seeds] [--dht [--dht-port N] [--dht-bootstrap HOST:PORT]...]
+                                    [--allow-local-addresses] [--dht [--dht-port N] [--dht-bootstrap HOST:PORT]...]
                                     (FILE.torrent | MAGNET)
-                   torrent seed [--dir DIR] [--port N] [--bind ADDR] FILE.torrent
+                   torrent seed [--dir DIR] [--port N] [--bind ADDR] [--allow-local-addresses] FILE.torrent
                    torrent tracker [--port N] [--bind ADDR] [--interval SECONDS]
                    torrent selftest [--size-mib N] [--seeders N]
                    torrent dht-lookup [--bind ADDR] [--dht-port N] [--dht-bootstrap HOST:PORT]... (INFOHASH | MAGNET)""";

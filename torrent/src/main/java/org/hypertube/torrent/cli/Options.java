@@ -104,7 +104,7 @@ record Options(Map<String, List<String>> options, Set<String> flags, List<String
         }
         int port = integer("--port", 6881, 0, 65535);
         TorrentClient.Builder b = TorrentClient.builder().downloadDirectory(dir).bindAddress(bind).port(port)
-                .allowLocalWebSeeds(flags().contains("--allow-local-web-seeds"));
+                .allowLocalAddresses(flags().contains("--allow-local-addresses") || flags().contains("--allow-local-web-seeds"));
         if (flags().contains("--dht")) {
             b.dht(integer("--dht-port", port, 0, 65535), dhtBootstrap());
         }

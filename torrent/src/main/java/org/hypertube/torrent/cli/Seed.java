@@ -15,7 +15,7 @@ import org.hypertube.torrent.Metainfo;
 record Seed(PrintStream out, PrintStream err) implements Verb {
     @Override
     public int run(List<String> args) throws UsageException, IOException, InterruptedException {
-        Options a = Options.parse(args, Set.of("--dir", "--port", "--bind"), Set.of());
+        Options a = Options.parse(args, Set.of("--dir", "--port", "--bind"), Set.of("--allow-local-addresses"));
         Metainfo m = Options.torrentFile(a.single("torrent file"));
         Path dir = Path.of(a.one("--dir", "."));
         TorrentClient client = a.client(dir);

@@ -54,7 +54,7 @@ record Selftest(PrintStream out, PrintStream err) implements Verb {
             Metainfo m = Metainfo.parse(new TorrentCreator().tracker(tracker.announceUrl()).pieceLength(1 << 20).create(data));
             List<java.net.InetSocketAddress> seeds = new ArrayList<>();
             for (int i = 0; i < seeders; i++) {
-                TorrentClient seeder = TorrentClient.builder().downloadDirectory(data.getParent()).bindAddress(loopback).port(0).build();
+                TorrentClient seeder = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(data.getParent()).bindAddress(loopback).port(0).build();
                 clients.add(seeder);
                 Torrent s = seeder.add(m);
                 while (s.state() == TorrentState.CHECKING) {
@@ -63,7 +63,7 @@ record Selftest(PrintStream out, PrintStream err) implements Verb {
                 seeds.add(new java.net.InetSocketAddress(loopback, seeder.port()));
             }
             Path into = work.resolve("leech");
-            TorrentClient leecher = TorrentClient.builder().downloadDirectory(into).bindAddress(loopback).port(0).build();
+            TorrentClient leecher = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(into).bindAddress(loopback).port(0).build();
             clients.add(leecher);
             long start = System.nanoTime();
             Torrent t = leecher.add(m);

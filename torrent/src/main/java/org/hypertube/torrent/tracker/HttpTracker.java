@@ -1,23 +1,28 @@
 package org.hypertube.torrent.tracker;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.hypertube.torrent.InfoHash;
+import org.hypertube.torrent.webseed.OutsideAddressPolicy;
+import org.hypertube.torrent.webseed.OutsideHttpGet;
+import org.hypertube.torrent.webseed.WebSeedException;
 
-/** HTTP(S) tracker (BEP 3, compact BEP 23). Replies are read up to {@link TrackerReplies#MAX_REPLY} bytes. */
+/**
+ * HTTP(S) tracker (BEP 3, compact BEP 23). Replies are read up to {@link TrackerReplies#MAX_REPLY} bytes;
+ * the tracker's host and every redirect's are connected to only at addresses the {@link OutsideAddressPolicy}
+ * allows ({@link OutsideHttpGet}).
+ */
 public final class HttpTracker implements Tracker {
     private final String url;
     private final Duration timeout;
+    private final OutsideAddressPolicy policy;
     private volatile String trackerId;
 
-    HttpTracker(String url, Duration timeout) {
+    HttpTracker(String url, Duration timeout, OutsideAddressPolicy policy) {
         this.url = url;
         this.timeout = timeout;
+        this.policy = policy;
     }
 
     @Override
@@ -63,38 +68,17 @@ public final class HttpTracker implements Tracker {
         return TrackerReplies.parseScrape(get(q.toString()));
     }
 
-    private byte[] get(String uri) throws TrackerException, InterruptedException {
-        // HttpURLConnection rather than java.net.http: a few announces do not justify loading (and
-        // JIT-compiling) the asynchronous client in every process.
-        HttpURLConnection c = null;
+    private byte[] get(String uri) throws TrackerException {
         try {
-            c = (HttpURLConnection) URI.create(uri).toURL().openConnection();
-            int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-            c.setConnectTimeout(ms);
-            c.setReadTimeout(ms);
-            c.setInstanceFollowRedirects(true);
-            c.setRequestProperty("User-Agent", "Hypertube/0.1");
-            int status = c.getResponseCode();
-            if (status != 200) {
-                throw new TrackerException("tracker answered HTTP " + status + ": " + url);
-            }
-            try (InputStream in = c.getInputStream()) {
-                return in.readNBytes(TrackerReplies.MAX_REPLY + 1);
-            }
-        } catch (IOException e) {
-            if (e instanceof TrackerException te) {
-                throw te;
-            }
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            throw new TrackerException("tracker unreachable: " + url + " (" + e + ")", e);
-        } catch (IllegalArgumentException e) {
-            throw new TrackerException("bad tracker URL: " + url, e);
-        } finally {
-            if (c != null) {
-                c.disconnect();
-            }
+            return OutsideHttpGet.get(uri, policy, timeout, TrackerReplies.MAX_REPLY);
+        } catch (WebSeedException e) {
+            throw switch (e.kind()) {
+                case NOT_ALLOWED_ADDRESS -> new TrackerException("tracker refused, an inside address: " + e.getMessage()
+                        + " (" + url + "; the operator may allow local addresses)", e);
+                case HTTP_STATUS -> new TrackerException("tracker answered HTTP " + e.status() + ": " + url, e);
+                case BAD_URL -> new TrackerException("bad tracker URL or redirect: " + url + " (" + e.getMessage() + ")", e);
+                default -> new TrackerException("tracker unreachable: " + url + " (" + e.getMessage() + ")", e);
+            };
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.hypertube.torrent.webseed.OutsideAddressPolicy;
 
 /**
  * BEP 12 tiers: trackers in a tier are shuffled once, tried in order; the first to answer moves to
@@ -18,17 +19,19 @@ public final class TrackerTiers {
     public static final int SESSION_UDP_TRIES = 3;
 
     /** Tiers whose UDP trackers give up after {@link #SESSION_UDP_TRIES} tries, as a session's announcer wants. */
-    public TrackerTiers(List<List<String>> urls, Duration timeout, Clock clock, Random random) {
-        this(urls, timeout, clock, random, SESSION_UDP_TRIES);
+    public TrackerTiers(List<List<String>> urls, Duration timeout, Clock clock, Random random, OutsideAddressPolicy policy) {
+        this(urls, timeout, clock, random, SESSION_UDP_TRIES, policy);
     }
 
     /** {@code udpTries}: tries of BEP 15's retry schedule per UDP exchange, 1..9 (9 = the whole schedule). */
-    public TrackerTiers(List<List<String>> urls, Duration timeout, Clock clock, Random random, int udpTries) {
+    public TrackerTiers(List<List<String>> urls, Duration timeout, Clock clock, Random random, int udpTries,
+            OutsideAddressPolicy policy) {
         for (List<String> tier : urls) {
             List<Tracker> t = new ArrayList<>();
             for (String u : tier) {
                 try {
-                    t.add(u.startsWith("udp://") ? new UdpTracker(u, timeout, clock, udpTries) : Tracker.forUrl(u, timeout, clock));
+                    t.add(u.startsWith("udp://") ? new UdpTracker(u, timeout, clock, udpTries, policy)
+                            : Tracker.forUrl(u, timeout, clock, policy));
                 } catch (TrackerException e) {
                     // an unusable URL is skipped; the others may still work
                 }

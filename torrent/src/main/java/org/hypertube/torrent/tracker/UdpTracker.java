@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hypertube.torrent.InfoHash;
+import org.hypertube.torrent.webseed.OutsideAddressPolicy;
 
 /**
  * UDP tracker (BEP 15). A connection id is reused for one minute. A request without an answer is
@@ -39,18 +40,21 @@ public final class UdpTracker implements Tracker {
     private final Duration baseTimeout;
     private final Clock clock;
     private final int maxRetries;
+    private final OutsideAddressPolicy policy;
     private long connectionId;
     private Instant connectionExpires = Instant.MIN;
 
     /** BEP 15: n goes from 0 up to 8, i.e. 9 tries. */
     static final int SPEC_TRIES = 9;
 
-    UdpTracker(String url, Duration baseTimeout, Clock clock) throws TrackerException {
-        this(url, baseTimeout, clock, SPEC_TRIES);
+    UdpTracker(String url, Duration baseTimeout, Clock clock, OutsideAddressPolicy policy) throws TrackerException {
+        this(url, baseTimeout, clock, SPEC_TRIES, policy);
     }
 
-    UdpTracker(String url, Duration baseTimeout, Clock clock, int maxRetries) throws TrackerException {
+    UdpTracker(String url, Duration baseTimeout, Clock clock, int maxRetries, OutsideAddressPolicy policy)
+            throws TrackerException {
         this.url = url;
+        this.policy = policy;
         try {
             URI u = URI.create(url);
             this.host = u.getHost();
@@ -79,10 +83,7 @@ public final class UdpTracker implements Tracker {
     @Override
     public synchronized AnnounceResponse announce(AnnounceRequest r) throws TrackerException, InterruptedException {
         try (DatagramSocket socket = new DatagramSocket()) {
-            InetSocketAddress to = new InetSocketAddress(host, port);
-            if (to.isUnresolved()) {
-                throw new TrackerException("cannot resolve UDP tracker host: " + host);
-            }
+            InetSocketAddress to = resolve();
             for (int attempt = 0; attempt < maxRetries; attempt++) {
                 if (!connected(socket, to, attempt)) {
                     continue;
@@ -129,7 +130,7 @@ public final class UdpTracker implements Tracker {
             throw new TrackerException("UDP scrape takes at most 74 info-hashes");
         }
         try (DatagramSocket socket = new DatagramSocket()) {
-            InetSocketAddress to = new InetSocketAddress(host, port);
+            InetSocketAddress to = resolve();
             for (int attempt = 0; attempt < maxRetries; attempt++) {
                 if (!connected(socket, to, attempt)) {
                     continue;
@@ -160,6 +161,23 @@ public final class UdpTracker implements Tracker {
             }
             throw new TrackerException("UDP tracker unreachable: " + url + " (" + e + ")", e);
         }
+    }
+
+    /**
+     * The tracker's address, resolved once for the whole exchange (a second lookup could answer
+     * otherwise) and refused when the policy does not allow it.
+     */
+    private InetSocketAddress resolve() throws TrackerException {
+        InetSocketAddress to = new InetSocketAddress(host, port);
+        if (to.isUnresolved()) {
+            throw new TrackerException("cannot resolve UDP tracker host: " + host);
+        }
+        if (!policy.allows(to.getAddress())) {
+            throw new TrackerException("tracker refused, an inside address: " + host + " is "
+                    + to.getAddress().getHostAddress() + ", a " + OutsideAddressPolicy.localKind(to.getAddress()).orElse("refused")
+                    + " address (" + url + "; the operator may allow local addresses)");
+        }
+        return to;
     }
 
     /**

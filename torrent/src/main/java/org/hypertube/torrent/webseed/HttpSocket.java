@@ -101,12 +101,17 @@ final class HttpSocket implements Closeable {
 
     /** Sends {@code GET} for bytes {@code first-last} of {@code url}'s file. */
     void sendRange(URI url, String range) throws IOException {
+        sendGet(url, "Range: bytes=" + range + "\r\n");
+    }
+
+    /** Sends {@code GET url} with {@code extraHeaders} (each line ending in CRLF, or empty). */
+    void sendGet(URI url, String extraHeaders) throws IOException {
         String target = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         String request = "GET " + target + " HTTP/1.1\r\n"
                 + "Host: " + endpoint.hostHeader() + "\r\n"
                 + "User-Agent: " + WebSeedConnection.USER_AGENT + "\r\n"
-                + "Range: bytes=" + range + "\r\n"
+                + extraHeaders
                 + "Accept-Encoding: identity\r\n"
                 + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));

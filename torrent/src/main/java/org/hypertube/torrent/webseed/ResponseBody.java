@@ -74,6 +74,41 @@ final class ResponseBody {
     }
 
     /**
+     * Reads a whole body of at most {@code max} bytes, however it is framed (a body running until the
+     * server closes included); a longer one is refused without reading past the bound.
+     */
+    static byte[] readAtMost(ResponseHead head, InputStream in, int max) throws WebSeedException {
+        long framing = framing(head);
+        if (framing != UNTIL_CLOSE && framing != Long.MAX_VALUE) {
+            if (framing > max) {
+                throw protocol("a body of " + framing + " bytes, more than " + max);
+            }
+            ByteBuffer dst = ByteBuffer.allocate((int) framing);
+            readFully(in, dst, (int) framing);
+            return dst.array();
+        }
+        ByteBuffer dst = ByteBuffer.allocate(max);
+        if (framing == Long.MAX_VALUE) {
+            if (!readChunked(in, dst, false)) {
+                throw protocol("a chunked body longer than " + max + " bytes");
+            }
+        } else {
+            try {
+                byte[] all = in.readNBytes(max + 1);
+                if (all.length > max) {
+                    throw protocol("a body longer than " + max + " bytes");
+                }
+                return all;
+            } catch (WebSeedException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new WebSeedException(Kind.IO, "reading the body: " + e.getMessage(), e);
+            }
+        }
+        return java.util.Arrays.copyOf(dst.array(), dst.position());
+    }
+
+    /**
      * Reads chunks into {@code dst}; when {@code exact}, they must fill it exactly. Returns false, with
      * the rest unread, when they are longer than {@code dst} holds and {@code exact} is off.
      */

@@ -31,7 +31,7 @@ class KillAndResumeTest {
 
     private Process download(Path torrent, Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "download",
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "download", "--allow-local-addresses",
                 "--dir", dir.toString(), "--port", "0", "--bind", "127.0.0.1", "--timeout", "60", torrent.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("download-" + System.nanoTime() + ".log").toFile()).start();
     }
@@ -42,7 +42,7 @@ class KillAndResumeTest {
         int pieceLength = 64 * 1024;
         Path data = TestData.file(tmp.resolve("seed/big.bin"), size, 77);
         try (TrackerServer tracker = TrackerServer.start(InetAddress.getLoopbackAddress(), 0, Duration.ofSeconds(1), Clock.systemUTC());
-                TorrentClient seeder = TorrentClient.builder().downloadDirectory(tmp.resolve("seed"))
+                TorrentClient seeder = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(tmp.resolve("seed"))
                         .bindAddress(InetAddress.getLoopbackAddress()).port(0).uploadRateLimit(2_000_000).build()) {
             byte[] t = new TorrentCreator().tracker(tracker.announceUrl()).pieceLength(pieceLength).create(data);
             Path torrent = Files.write(tmp.resolve("big.torrent"), t);

@@ -33,7 +33,7 @@ class LowMemoryTest {
         int pieceLength = 1 << 20;
         Path data = TestData.file(tmp.resolve("seed/big.bin"), 8L * pieceLength, 5);
         try (TrackerServer tracker = TrackerServer.start(InetAddress.getLoopbackAddress(), 0, Duration.ofSeconds(1), Clock.systemUTC());
-                TorrentClient seeder = TorrentClient.builder().downloadDirectory(tmp.resolve("seed"))
+                TorrentClient seeder = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(tmp.resolve("seed"))
                         .bindAddress(InetAddress.getLoopbackAddress()).port(0).build()) {
             byte[] t = new TorrentCreator().tracker(tracker.announceUrl()).pieceLength(pieceLength).create(data);
             Path torrent = Files.write(tmp.resolve("big.torrent"), t);
@@ -45,7 +45,7 @@ class LowMemoryTest {
             // Room for the peer's 256 KiB read buffer, not for a 1 MiB piece: the first block fails.
             long start = System.nanoTime();
             Process p = new ProcessBuilder(java, "-XX:MaxDirectMemorySize=1m", "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "download", "--dir", dir.toString(), "--port", "0", "--bind", "127.0.0.1",
+                    Main.class.getName(), "download", "--allow-local-addresses", "--dir", dir.toString(), "--port", "0", "--bind", "127.0.0.1",
                     "--timeout", "60", torrent.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {

@@ -62,7 +62,7 @@ class FastExtensionTest {
     @Test
     void aChokedPeerGetsItsCanonicalAllowedFastSetAndThosePiecesAreServedWhileChoked() throws Exception {
         // One upload slot, taken by nobody: the scripted peer never says it is interested, so it stays choked.
-        TorrentClient seeder = track(TorrentClient.builder().downloadDirectory(tmp.resolve("seed"))
+        TorrentClient seeder = track(TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(tmp.resolve("seed"))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).uploadSlots(1).build());
         Torrent t = seeder.add(m);
         int pieces = m.info().pieceCount();
@@ -107,10 +107,10 @@ class FastExtensionTest {
 
     @Test
     void aDownloaderSuggestsEachPieceItJustVerifiedToInterestedPeersItUnchokes() throws Exception {
-        TorrentClient seeder = track(TorrentClient.builder().downloadDirectory(tmp.resolve("seed"))
+        TorrentClient seeder = track(TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(tmp.resolve("seed"))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).uploadRateLimit(1_000_000).build());
         seeder.add(m);
-        TorrentClient leech = track(TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
+        TorrentClient leech = track(TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).build());
         Torrent t = leech.add(m);
         CompletableFuture<List<PeerMessage>> seen = new CompletableFuture<>();

@@ -48,7 +48,7 @@ class HostilePeerTest {
         data = TestData.file(tmp.resolve("seed/film.bin"), 3_000_000, 5);
         m = Metainfo.parse(new TorrentCreator().pieceLength(32 * 1024).create(data));
         // A slow honest seed, so the hostile peer gets plenty of requests.
-        seeder = track(TorrentClient.builder().downloadDirectory(tmp.resolve("seed")).bindAddress(InetAddress.getLoopbackAddress())
+        seeder = track(TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(tmp.resolve("seed")).bindAddress(InetAddress.getLoopbackAddress())
                 .port(0).uploadRateLimit(1_500_000).build());
         seeder.add(m);
     }
@@ -66,7 +66,7 @@ class HostilePeerTest {
     }
 
     private Torrent leech(ScriptedPeer hostile) throws Exception {
-        TorrentClient c = track(TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
+        TorrentClient c = track(TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).requestTimeout(Duration.ofSeconds(2))
                 .listener(events::add).build());
         Torrent t = c.add(m);
@@ -168,7 +168,7 @@ class HostilePeerTest {
     @Test
     void aPeerThatFallsSilentIsDisconnectedOnceTheIdleTimeoutHasPassed() throws Exception {
         ScriptedPeer silent = track(new ScriptedPeer(m.infoHash(), (in, out, peer) -> { }));
-        TorrentClient c = track(TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
+        TorrentClient c = track(TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).idleTimeout(Duration.ofSeconds(3)).build());
         Torrent t = c.add(m);
         t.connect(silent.address());
@@ -203,7 +203,7 @@ class HostilePeerTest {
         }));
         // The limiter holds the reader back for seconds at a time (a batch of blocks at 64 KiB/s), far
         // longer than this idle timeout: that is not silence, the peer is not dropped for it.
-        TorrentClient c = track(TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
+        TorrentClient c = track(TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).downloadRateLimit(64 * 1024)
                 .idleTimeout(Duration.ofMillis(1500)).build());
         Torrent t = c.add(m);
@@ -292,7 +292,7 @@ class HostilePeerTest {
         }));
 
         // Re-requests after a timeout would also get the blocks elsewhere: make that path too slow to matter here.
-        TorrentClient leech = track(TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("endgame-leech")))
+        TorrentClient leech = track(TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve("endgame-leech")))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).requestTimeout(Duration.ofMinutes(10)).build());
         Torrent t = leech.add(m);
         t.connect(staller.address());

@@ -77,7 +77,7 @@ class DhtInteropTest {
         Metainfo metainfo = Metainfo.parse(t);
         try (LibtorrentDht swarm = LibtorrentDht.start(tmp, t)) {
             InetSocketAddress router = swarm.router();
-            try (TorrentClient ours = TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("ours")))
+            try (TorrentClient ours = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve("ours")))
                     .bindAddress(InetAddress.getByName("127.0.99.1")).port(0).dht(0, List.of(router)).build()) {
                 Torrent torrent = ours.add(Magnet.parse("magnet:?xt=urn:btih:" + metainfo.infoHash().hex()));
                 assertThat(torrent.awaitCompletion(Duration.ofSeconds(60))).as("complete; peers %s\n%s", torrent.peers(), swarm.tail())
@@ -95,7 +95,7 @@ class DhtInteropTest {
         byte[] theirs = new TorrentCreator().create(TestData.file(tmp.resolve("seed/film.bin"), 100_000, 42));
         String hex = Metainfo.parse(mine).infoHash().hex();
         try (LibtorrentDht swarm = LibtorrentDht.start(tmp, theirs, List.of("--fetch", hex));
-                TorrentClient ours = TorrentClient.builder().downloadDirectory(tmp.resolve("ours"))
+                TorrentClient ours = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(tmp.resolve("ours"))
                         .bindAddress(InetAddress.getByName("127.0.99.4")).port(0).dht(0, List.of(swarm.router())).build()) {
             Torrent seeding = ours.add(Metainfo.parse(mine)); // the data is in place: checked, seeded, announced on the DHT
             swarm.await("FETCHED " + hex, Duration.ofSeconds(60));
@@ -129,7 +129,7 @@ class DhtInteropTest {
                     }
                 }
             });
-            try (TorrentClient ours = TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("ours")))
+            try (TorrentClient ours = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve("ours")))
                     .bindAddress(InetAddress.getByName("127.0.99.2")).port(0)
                     .dht(0, List.of((InetSocketAddress) network.getLocalSocketAddress())).build()) {
                 Metainfo secret = Metainfo.parse(new TorrentCreator().privateTorrent(true)

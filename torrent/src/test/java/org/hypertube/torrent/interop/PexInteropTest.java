@@ -41,7 +41,7 @@ class PexInteropTest {
         Path torrentFile = Files.write(tmp.resolve("film.torrent"), t);
         try (ExternalPeer swarm = ExternalPeer.start("libtorrent A+B+C", tmp, List.of("/usr/bin/python3", script.toString(),
                 "--torrent", torrentFile.toString(), "--save", tmp.resolve("seed").toString(), "--max-seconds", "110"));
-                TorrentClient ours = TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("ours")))
+                TorrentClient ours = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve("ours")))
                         .bindAddress(InetAddress.getLoopbackAddress()).port(0).downloadRateLimit(100_000).build()) {
             Matcher m = Pattern.compile("\"a\": (\\d+), \"b\": (\\d+), \"c\": (\\d+)")
                     .matcher(swarm.await("PORTS (.*)", Duration.ofSeconds(60)));

@@ -30,7 +30,7 @@ final class StreamFixture implements AutoCloseable {
     }
 
     TorrentClient client(String dir, UnaryOperator<TorrentClient.Builder> settings) throws IOException {
-        TorrentClient c = settings.apply(TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve(dir)))
+        TorrentClient c = settings.apply(TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve(dir)))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0)).build();
         toClose.add(c);
         return c;

@@ -150,13 +150,13 @@ class StreamLifecycleTest {
     void aMagnetAddedAgainAfterARestartStartsFromSavedMetadataAndKeepsItsVerifiedPieces() throws Exception {
         Path data = fx.file("seed/film.bin", 16L << 20, 6);
         Metainfo m = fx.torrent(data);
-        TorrentClient seeder = TorrentClient.builder().downloadDirectory(tmp.resolve("seed"))
+        TorrentClient seeder = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(tmp.resolve("seed"))
                 .bindAddress(java.net.InetAddress.getLoopbackAddress()).port(0).uploadRateLimit(2_000_000).build();
         seeder.add(m);
         Magnet magnet = Magnet.parse("magnet:?xt=urn:btih:" + m.infoHash().hex() + "&x.pe=127.0.0.1:" + seeder.port());
         Files.createDirectories(tmp.resolve("leech"));
         BitSet before;
-        try (TorrentClient first = TorrentClient.builder().downloadDirectory(tmp.resolve("leech"))
+        try (TorrentClient first = TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(tmp.resolve("leech"))
                 .bindAddress(java.net.InetAddress.getLoopbackAddress()).port(0).build()) {
             Torrent t = first.add(magnet);
             assertThat(t.awaitMetadata(Duration.ofSeconds(30))).isTrue();

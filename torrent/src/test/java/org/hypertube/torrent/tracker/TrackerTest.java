@@ -13,11 +13,14 @@ import java.util.Random;
 import org.hypertube.torrent.bencode.Bencode;
 import org.hypertube.torrent.InfoHash;
 import org.hypertube.torrent.testing.ManualClock;
+import org.hypertube.torrent.webseed.OutsideAddressPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class TrackerTest {
+    /** The tests' trackers are on loopback, which the engine refuses unless allowed. */
+    private static final OutsideAddressPolicy LOCAL = OutsideAddressPolicy.of(true);
     private static final InfoHash HASH = InfoHash.parse("c12fe1c06bba254a9dc9f519b335aa7c1367a88a");
     private TrackerServer server;
 
@@ -70,7 +73,7 @@ class TrackerTest {
 
     @Test
     void httpAnnounceFindsOtherPeersAndScrapeCountsThem() throws Exception {
-        Tracker t = Tracker.forUrl(server.announceUrl(), Duration.ofSeconds(5), Clock.systemUTC());
+        Tracker t = Tracker.forUrl(server.announceUrl(), Duration.ofSeconds(5), Clock.systemUTC(), LOCAL);
         AnnounceResponse first = t.announce(request(7001, 0, AnnounceRequest.Event.STARTED));
         assertThat(first.peers()).isEmpty();
         AnnounceResponse second = t.announce(request(7002, 100, AnnounceRequest.Event.STARTED));
@@ -86,7 +89,7 @@ class TrackerTest {
 
     @Test
     void udpAnnounceAndScrapeOnTheSamePort() throws Exception {
-        Tracker t = Tracker.forUrl(server.udpAnnounceUrl(), Duration.ofSeconds(2), Clock.systemUTC());
+        Tracker t = Tracker.forUrl(server.udpAnnounceUrl(), Duration.ofSeconds(2), Clock.systemUTC(), LOCAL);
         t.announce(request(7101, 0, AnnounceRequest.Event.STARTED));
         AnnounceResponse r = t.announce(request(7102, 10, AnnounceRequest.Event.STARTED));
         assertThat(r.peers()).containsExactly(new InetSocketAddress("127.0.0.1", 7101));
@@ -110,7 +113,7 @@ class TrackerTest {
     void udpSilentTrackerIsTriedNineTimesWithDoublingWaits() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             long base = 4;
-            var t = new UdpTracker("udp://127.0.0.1:" + silent.getLocalPort(), Duration.ofMillis(base), Clock.systemUTC());
+            var t = new UdpTracker("udp://127.0.0.1:" + silent.getLocalPort(), Duration.ofMillis(base), Clock.systemUTC(), LOCAL);
             List<Long> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
             Thread listener = Thread.ofPlatform().start(() -> {
                 byte[] buf = new byte[200];
@@ -148,7 +151,7 @@ class TrackerTest {
     void udpSessionTiersStopAfterThreeTries() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             var tiers = new TrackerTiers(List.of(List.of("udp://127.0.0.1:" + silent.getLocalPort())), Duration.ofMillis(20),
-                    Clock.systemUTC(), new Random(1));
+                    Clock.systemUTC(), new Random(1), LOCAL);
             assertThatThrownBy(() -> tiers.announce(request(1, 0, AnnounceRequest.Event.NONE))).hasMessageContaining("after 3 tries");
         }
     }
@@ -215,7 +218,7 @@ class TrackerTest {
     void udpConnectionIdIsReusedForSixtySeconds() throws Exception {
         ManualClock clock = new ManualClock();
         try (ScriptedUdpTracker fake = new ScriptedUdpTracker()) {
-            var t = new UdpTracker(fake.url(), Duration.ofSeconds(2), clock);
+            var t = new UdpTracker(fake.url(), Duration.ofSeconds(2), clock, LOCAL);
             t.announce(request(1, 0, AnnounceRequest.Event.STARTED));
             clock.now = clock.now.plusSeconds(59);
             t.announce(request(1, 0, AnnounceRequest.Event.NONE));
@@ -232,7 +235,7 @@ class TrackerTest {
     void udpAnnounceRetriedAfterTheConnectionIdExpiredAsksForANewOneFirst() throws Exception {
         ManualClock clock = new ManualClock();
         try (ScriptedUdpTracker fake = new ScriptedUdpTracker()) {
-            var t = new UdpTracker(fake.url(), Duration.ofMillis(300), clock);
+            var t = new UdpTracker(fake.url(), Duration.ofMillis(300), clock, LOCAL);
             // The first announce is lost, and a minute passes before the retry: the id must be renewed.
             fake.dropAnnounces = 1;
             fake.onDroppedAnnounce = () -> clock.now = clock.now.plusSeconds(61);
@@ -256,11 +259,11 @@ class TrackerTest {
             deadPort = s.getLocalPort();
         }
         var tiers = new TrackerTiers(List.of(List.of("http://127.0.0.1:" + deadPort + "/announce"), List.of(server.announceUrl())),
-                Duration.ofSeconds(2), Clock.systemUTC(), new Random(1));
+                Duration.ofSeconds(2), Clock.systemUTC(), new Random(1), LOCAL);
         TrackerTiers.Answer a = tiers.announce(request(7201, 0, AnnounceRequest.Event.STARTED));
         assertThat(a.tracker().url()).isEqualTo(server.announceUrl());
         var none = new TrackerTiers(List.of(List.of("http://127.0.0.1:" + deadPort + "/announce")), Duration.ofSeconds(1),
-                Clock.systemUTC(), new Random(1));
+                Clock.systemUTC(), new Random(1), LOCAL);
         assertThatThrownBy(() -> none.announce(request(1, 0, AnnounceRequest.Event.NONE))).hasMessageContaining("unreachable");
     }
 
