@@ -123,8 +123,10 @@ public abstract class AppTestBase {
         registry.add("hypertube.playback.bind-address", () -> "127.0.0.1");
         registry.add("hypertube.playback.torrent-port", () -> "0");
         // ... and so its web seeds are on loopback too (nginx standing in for the Internet Archive), which the
-        // engine refuses unless the operator allows it (HYPERTUBE_ALLOW_LOCAL_WEB_SEEDS).
-        registry.add("hypertube.playback.allow-local-web-seeds", () -> "true");
+        // engine refuses unless the operator allows it; so are the covers, .torrent files and trackers of every
+        // stand-in. 127.0.0.1 is trusted (HYPERTUBE_TRUSTED_ADDRESSES), standing in for the public Internet, while
+        // every other inside address (::1, 127.0.0.2, 169.254.169.254...) stays refused as in production.
+        registry.add("hypertube.outside.trusted-addresses", () -> "127.0.0.1");
         // A conversion nobody asks anything of stops sooner than the default minute, so a test can see a
         // viewer's leaving.
         registry.add("hypertube.media.idle-timeout", () -> "8s");

@@ -4,15 +4,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.hypertube.system.OutsideFetch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ClassPathResource;
@@ -28,8 +26,8 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * Film covers and backdrops, served from our own address: members' browsers never contact the
  * image hosts (their addresses stay private), and the content security policy can stay 'self'.
- * Images are fetched once (redirects followed, never from https to http; size-capped; checked to decode
- * as an image) and
+ * Images are fetched once through {@link OutsideFetch} (never from an inside address, redirects included;
+ * size-capped; checked to decode as an image) and
  * kept in a bounded memory cache.
  */
 @Controller
@@ -42,16 +40,16 @@ class CoverController {
     }
 
     private final Catalog catalog;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(3)).followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final OutsideFetch http;
     private final Cache<String, Optional<Image>> images = Caffeine.newBuilder()
             .maximumWeight(64L * 1024 * 1024)
             .weigher((String url, Optional<Image> image) -> image.map(i -> i.bytes().length).orElse(0) + 100)
             .expireAfterWrite(Duration.ofHours(6))
             .build();
 
-    CoverController(Catalog catalog) {
+    CoverController(Catalog catalog, OutsideFetch http) {
         this.catalog = catalog;
+        this.http = http;
     }
 
     @GetMapping("/films/{id}/cover")
@@ -78,26 +76,23 @@ class CoverController {
 
     private Optional<Image> fetch(String url) {
         try {
-            var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(6)).GET().build();
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                String type = response.headers().firstValue("Content-Type").orElse("");
-                if (response.statusCode() != 200 || !type.startsWith("image/") || type.contains("svg")) {
-                    log.info("cover {} not usable: HTTP {} {}", url, response.statusCode(), type);
-                    return Optional.empty();
-                }
-                byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-                if (bytes.length > MAX_BYTES || ImageIO.read(new ByteArrayInputStream(bytes)) == null) {
-                    log.info("cover {} refused: too large or not an image", url);
-                    return Optional.empty();
-                }
-                return Optional.of(new Image(bytes, MediaType.parseMediaType(type.split(";")[0])));
+            OutsideFetch.Answer response = http.get(URI.create(url), Map.of(), Duration.ofSeconds(6), MAX_BYTES);
+            String type = response.contentType();
+            if (response.status() != 200 || !type.startsWith("image/") || type.contains("svg")) {
+                log.info("cover {} not usable: HTTP {} {}", url, response.status(), type);
+                return Optional.empty();
             }
+            byte[] bytes = response.body();
+            if (ImageIO.read(new ByteArrayInputStream(bytes)) == null) {
+                log.info("cover {} refused: not an image", url);
+                return Optional.empty();
+            }
+            return Optional.of(new Image(bytes, MediaType.parseMediaType(type.split(";")[0])));
+        } catch (OutsideFetch.InsideAddressException e) {
+            log.warn("cover {} refused: {}", url, e.getMessage());
+            return Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
             log.info("cover {} could not be fetched: {}", url, e.getMessage());
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.hypertube.system.HypertubeProperties;
+import org.hypertube.system.OutsideFetch;
+import org.hypertube.torrent.webseed.OutsideAddressPolicy;
 import org.hypertube.torrent.Torrent;
 import org.hypertube.torrent.TorrentClient;
 import org.hypertube.torrent.TorrentEvent;
@@ -33,13 +35,15 @@ class Engine {
 
     private final Path mediaDir;
     private final PlaybackProperties properties;
+    private final OutsideAddressPolicy addressPolicy;
     private final Clock clock;
     private volatile Consumer<TorrentEvent> listener = e -> { };
     private TorrentClient client;
 
-    Engine(HypertubeProperties hypertube, PlaybackProperties properties, Clock clock) {
+    Engine(HypertubeProperties hypertube, PlaybackProperties properties, OutsideFetch outside, Clock clock) {
         this.mediaDir = hypertube.dataDir().resolve("media").normalize();
         this.properties = properties;
+        this.addressPolicy = outside.policy();
         this.clock = clock;
     }
 
@@ -71,7 +75,7 @@ class Engine {
                         .port(properties.torrentPort())
                         .downloadRateLimit(properties.downloadRateLimit())
                         .uploadRateLimit(properties.uploadRateLimit())
-                        .allowLocalWebSeeds(properties.allowLocalWebSeeds())
+                        .addressPolicy(addressPolicy)
                         .clock(clock)
                         .listener(event -> listener.accept(event))
                         .build();

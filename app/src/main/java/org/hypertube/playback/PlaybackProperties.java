@@ -17,13 +17,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param diskQuota          bytes the media folder may hold (0 = no quota); the least recently watched
  *                           finished films are deleted first when a new download needs room
  * @param sourceTimeout      a candidate torrent with no peer or no metadata after this long is left for the next
- * @param allowLocalWebSeeds web seeds (URLs from torrents) on loopback, private or link-local addresses are
- *                           used too; off by default, since a torrent is outside input (tests and LAN servers)
+ *                           (which addresses trackers and web seeds may reach: {@code OutsideProperties})
  */
 @ConfigurationProperties("hypertube.playback")
 public record PlaybackProperties(Integer torrentPort, String bindAddress, Long downloadRateLimit, Long uploadRateLimit,
                                  Integer maxActiveDownloads, Double seedRatio, Duration seedTime, Duration retention,
-                                 Long diskQuota, Duration sourceTimeout, Boolean allowLocalWebSeeds) {
+                                 Long diskQuota, Duration sourceTimeout) {
 
     public PlaybackProperties {
         torrentPort = torrentPort == null ? 6881 : torrentPort;
@@ -36,7 +35,6 @@ public record PlaybackProperties(Integer torrentPort, String bindAddress, Long d
         retention = retention == null ? Duration.ofDays(30) : retention;
         diskQuota = diskQuota == null ? 0L : diskQuota;
         sourceTimeout = sourceTimeout == null ? Duration.ofSeconds(45) : sourceTimeout;
-        allowLocalWebSeeds = allowLocalWebSeeds != null && allowLocalWebSeeds;
         if (torrentPort < 0 || torrentPort > 65535) {
             throw new IllegalArgumentException("HYPERTUBE_TORRENT_PORT must be 0..65535, was " + torrentPort);
         }

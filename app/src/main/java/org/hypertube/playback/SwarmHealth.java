@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.hypertube.catalog.FilmTorrent;
 import org.hypertube.torrent.Magnet;
 import org.hypertube.torrent.InfoHash;
+import org.hypertube.system.OutsideFetch;
 import org.hypertube.torrent.TrackerScrape;
+import org.hypertube.torrent.webseed.OutsideAddressPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -34,9 +36,11 @@ class SwarmHealth {
     static final Duration BUDGET = Duration.ofSeconds(4);
 
     private final Clock clock;
+    private final OutsideAddressPolicy addressPolicy;
 
-    SwarmHealth(Clock clock) {
+    SwarmHealth(Clock clock, OutsideFetch outside) {
         this.clock = clock;
+        this.addressPolicy = outside.policy();
     }
 
     /** Seeders now, by info-hash, for the first few candidates that are magnets with trackers. */
@@ -63,7 +67,7 @@ class SwarmHealth {
                 List<Future<Integer>> futures = new ArrayList<>();
                 for (String url : magnet.trackers().stream().limit(TRACKERS_EACH).toList()) {
                     futures.add(pool.submit(() -> {
-                        var seeders = TrackerScrape.seeders(url, hash, BUDGET, clock);
+                        var seeders = TrackerScrape.seeders(url, hash, BUDGET, clock, addressPolicy);
                         return seeders.isPresent() ? seeders.getAsInt() : null;
                     }));
                 }

@@ -1,23 +1,22 @@
 package org.hypertube.playback;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import org.hypertube.system.OutsideFetch;
 import org.hypertube.torrent.InfoHash;
 import org.hypertube.torrent.Metainfo;
 import org.hypertube.torrent.MetainfoException;
 import org.springframework.stereotype.Component;
 
 /**
- * .torrent files: fetched from a source's URL (bounded in size and time) or uploaded by an operator,
+ * .torrent files: fetched from a source's URL (bounded in size and time, never from an inside address:
+ * {@link OutsideFetch}) or uploaded by an operator,
  * and kept as {@code <media>/.torrents/<info-hash>.torrent} so a restart re-adds them without asking again.
  */
 @Component
@@ -27,13 +26,11 @@ class TorrentFiles {
     static final int MAX_BYTES = 8 << 20;
 
     private final Engine engine;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+    private final OutsideFetch http;
 
-    TorrentFiles(Engine engine) {
+    TorrentFiles(Engine engine, OutsideFetch http) {
         this.engine = engine;
+        this.http = http;
     }
 
     /** Downloads a .torrent from a source and checks it parses; the failure names what went wrong. */
@@ -42,25 +39,17 @@ class TorrentFiles {
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
             throw new IOException("not an http(s) torrent URL");
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
-                .header("User-Agent", "Hypertube").GET().build();
+        OutsideFetch.Answer response;
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new IOException("torrent URL answered HTTP " + response.statusCode());
-                }
-                byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-                if (bytes.length > MAX_BYTES) {
-                    throw new IOException("torrent file larger than " + (MAX_BYTES >> 20) + " MiB");
-                }
-                parse(bytes);
-                return bytes;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching the torrent file", e);
+            response = http.get(uri, Map.of("User-Agent", "Hypertube"), Duration.ofSeconds(20), MAX_BYTES);
+        } catch (OutsideFetch.TooLargeException e) {
+            throw new IOException("torrent file larger than " + (MAX_BYTES >> 20) + " MiB");
         }
+        if (response.status() != 200) {
+            throw new IOException("torrent URL answered HTTP " + response.status());
+        }
+        parse(response.body());
+        return response.body();
     }
 
     static Metainfo parse(byte[] bytes) throws IOException {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.hypertube.browser.BrowserTestBase;
 import org.hypertube.system.HypertubeProperties;
+import org.hypertube.system.OutsideFetch;
 import org.hypertube.torrent.PeerInfo;
 import org.hypertube.torrent.Torrent;
 import org.junit.jupiter.api.Test;
@@ -82,16 +83,17 @@ class ArchiveWebSeedPlaybackTest extends BrowserTestBase {
     }
 
     /**
-     * The default setting (HYPERTUBE_ALLOW_LOCAL_WEB_SEEDS unset): the app's engine drops the stand-in's web
+     * The default setting (HYPERTUBE_ALLOW_LOCAL_ADDRESSES unset): the app's engine drops the stand-in's web
      * seeds, which are on loopback, without a single connection to them.
      */
     @Test
     void byDefaultTheEngineRefusesTheStandInsLoopbackWebSeeds() throws Exception {
         PlaybackProperties defaults = new PlaybackProperties(0, "127.0.0.1", null, null, null, null, null, null, null,
-                null, null);
-        assertThat(defaults.allowLocalAddresses()).isFalse();
+                null);
+        var outsideDefaults = new org.hypertube.system.OutsideProperties(null, null);
+        assertThat(outsideDefaults.allowLocalAddresses()).isFalse();
         Path data = Files.createTempDirectory("hypertube-refused");
-        Engine engine = new Engine(new HypertubeProperties(null, data), defaults, Clock.systemUTC());
+        Engine engine = new Engine(new HypertubeProperties(null, data), defaults, new OutsideFetch(outsideDefaults), Clock.systemUTC());
         Logger sessionLog = (Logger) LoggerFactory.getLogger("org.hypertube.torrent"); // the engine, whichever part logs the refusal
         ListAppender<ILoggingEvent> events = new ListAppender<>();
         events.start();

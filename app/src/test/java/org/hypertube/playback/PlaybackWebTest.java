@@ -329,34 +329,8 @@ class PlaybackWebTest extends AppTestBase {
      * value that the pages give their scripts.
      */
     String[] browserSignIn(java.net.http.HttpClient http, String username) throws Exception {
-        String base = "http://127.0.0.1:" + port;
-        var form = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/login")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        String token = find(form.body(), "name=\"_csrf\" value=\"([^\"]+)\"");
-        String body = "username=" + username + "&password=" + password(username) + "&_csrf="
-                + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8);
-        var signedIn = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/login"))
-                .header("Cookie", sessionCookie(form)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                java.net.http.HttpResponse.BodyHandlers.discarding());
-        assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/"));
-        String cookie = sessionCookie(signedIn);
-        var home = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/")).header("Cookie", cookie)
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(home.statusCode()).isEqualTo(200);
-        return new String[] {cookie, find(home.body(), "name=\"csrf-header\" content=\"([^\"]+)\""),
-                find(home.body(), "name=\"csrf-token\" content=\"([^\"]+)\"")};
-    }
-
-    private static String sessionCookie(java.net.http.HttpResponse<?> response) {
-        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID="))
-                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
-    }
-
-    private static String find(String html, String regex) {
-        var m = java.util.regex.Pattern.compile(regex).matcher(html);
-        assertThat(m.find()).as(regex).isTrue();
-        return m.group(1);
+        var session = org.hypertube.WebSession.signIn(port, username, password(username));
+        return new String[] {session.cookie(), session.csrfHeader(), session.csrfToken()};
     }
 
     @Test

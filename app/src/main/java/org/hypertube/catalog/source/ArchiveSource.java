@@ -41,7 +41,7 @@ public class ArchiveSource extends GuardedSource {
 
     public ArchiveSource(SourceHttp http, ArchiveProperties properties) {
         this.http = http;
-        this.baseUrl = SourceBaseUrl.require(properties.baseUrl(), "ARCHIVE_BASE_URL");
+        this.baseUrl = http.operatorUrl(properties.baseUrl(), "ARCHIVE_BASE_URL");
     }
 
     @Override

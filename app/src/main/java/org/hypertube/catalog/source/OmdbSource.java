@@ -34,7 +34,7 @@ public class OmdbSource extends GuardedSource {
             throw new IllegalArgumentException("OMDB_API_KEY must be set for the OMDb source");
         }
         this.http = http;
-        this.baseUrl = SourceBaseUrl.require(properties.baseUrl(), "OMDB_BASE_URL");
+        this.baseUrl = http.operatorUrl(properties.baseUrl(), "OMDB_BASE_URL");
         this.apiKey = properties.apiKey();
     }
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -29,8 +28,8 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import org.hypertube.system.OutsideFetch;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.w3c.dom.Document;
@@ -73,10 +72,13 @@ public class SourceHttp {
     private final DocumentBuilderFactory xmlFactory = safeXmlFactory();
     private final Cache<String, byte[]> answers;
 
-    public SourceHttp(SourceHttpProperties settings) {
+    private final OutsideFetch outside;
+
+    public SourceHttp(SourceHttpProperties settings, OutsideFetch outside) {
         this.settings = settings;
-        this.restClient = client(HttpClient.Redirect.NORMAL);
-        this.nonRedirectingClient = client(HttpClient.Redirect.NEVER);
+        this.outside = outside;
+        this.restClient = client(true);
+        this.nonRedirectingClient = client(false);
         this.answers = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
                 .maximumWeight(settings.cacheSize().toBytes())
@@ -84,21 +86,27 @@ public class SourceHttp {
                 .build();
     }
 
-    private RestClient client(HttpClient.Redirect redirects) {
-        HttpClient httpClient = HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(redirects)
-                .build();
-        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(httpClient);
-        // A backstop only, a little later than the call's budget, which is what really bounds an
-        // attempt (and reports it as a time-out rather than as a cancelled stream).
-        factory.setReadTimeout(settings.timeout().plusSeconds(1));
-        // gzip saves most of a JSON answer; the cap applies to the inflated bytes, so no bomb gets past it.
-        factory.enableCompression(true);
+    private RestClient client(boolean followRedirects) {
+        // Never to an inside address, redirects included, except the operator's own source URLs
+        // (operatorUrl). The read time-out is a backstop only, a little later than the call's budget,
+        // which is what really bounds an attempt (and reports it as a time-out rather than as a
+        // cancelled stream). gzip is asked for and inflated by the client; the cap applies to the
+        // inflated bytes, so no bomb gets past it.
         return RestClient.builder()
-                .requestFactory(factory)
+                .requestFactory(outside.requestFactory(followRedirects, settings.timeout().plusSeconds(1)))
                 .defaultHeader(HttpHeaders.USER_AGENT, USER_AGENT)
                 .build();
+    }
+
+    /**
+     * A base URL the operator configured ({@code variable} names it in errors): checked, without its
+     * trailing slash, and its host and port trusted even when they are an inside address (an indexer on
+     * the LAN); the sources' other URLs, and every redirect elsewhere, are not.
+     */
+    String operatorUrl(String url, String variable) {
+        String checked = SourceBaseUrl.require(url, variable);
+        outside.trustOperatorUrl(checked);
+        return checked;
     }
 
     /** The settings this client runs with. */

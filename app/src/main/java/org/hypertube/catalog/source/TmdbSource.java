@@ -42,8 +42,8 @@ public class TmdbSource extends GuardedSource {
             throw new IllegalArgumentException("TMDB_API_KEY must be set for the TMDB source");
         }
         this.http = http;
-        this.baseUrl = SourceBaseUrl.require(properties.baseUrl(), "TMDB_BASE_URL");
-        this.imageBaseUrl = SourceBaseUrl.require(properties.imageBaseUrl(), "TMDB_IMAGE_BASE_URL");
+        this.baseUrl = http.operatorUrl(properties.baseUrl(), "TMDB_BASE_URL");
+        this.imageBaseUrl = http.operatorUrl(properties.imageBaseUrl(), "TMDB_IMAGE_BASE_URL");
         this.apiKey = properties.apiKey();
         this.bearer = apiKey.length() > 40 && apiKey.contains(".");
     }

@@ -47,7 +47,7 @@ public class TorznabSource extends GuardedSource {
             throw new IllegalArgumentException("TORZNAB_API_KEY must be set for the Torznab source");
         }
         this.http = http;
-        this.url = SourceBaseUrl.require(properties.url(), "TORZNAB_URL");
+        this.url = http.operatorUrl(properties.url(), "TORZNAB_URL");
         this.apiKey = properties.apiKey();
         this.trackers = properties.trackers();
     }

@@ -28,7 +28,7 @@ public class YtsSource extends GuardedSource {
 
     public YtsSource(SourceHttp http, YtsProperties properties) {
         this.http = http;
-        this.baseUrl = SourceBaseUrl.require(properties.baseUrl(), "YTS_BASE_URL");
+        this.baseUrl = http.operatorUrl(properties.baseUrl(), "YTS_BASE_URL");
         this.trackers = properties.trackers();
     }
 

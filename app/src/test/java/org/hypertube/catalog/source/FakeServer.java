@@ -36,7 +36,8 @@ final class FakeServer {
 
     private static SourceHttp http(Duration budget) {
         return new SourceHttp(new SourceHttpProperties(Duration.ofSeconds(1), budget, 2,
-                Duration.ofSeconds(1), DataSize.ofKilobytes(64), Duration.ofMinutes(10), DataSize.ofMegabytes(8)));
+                Duration.ofSeconds(1), DataSize.ofKilobytes(64), Duration.ofMinutes(10), DataSize.ofMegabytes(8)),
+                new org.hypertube.system.OutsideFetch(new org.hypertube.system.OutsideProperties(true, null)));
     }
 
     /** A fixture under src/test/resources/providers, e.g. "yts/list_movies.json". */

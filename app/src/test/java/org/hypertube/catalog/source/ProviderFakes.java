@@ -192,7 +192,8 @@ public final class ProviderFakes {
 
     private static SourceHttp http() {
         return new SourceHttp(new SourceHttpProperties(Duration.ofSeconds(1), Duration.ofSeconds(2), 2,
-                Duration.ofSeconds(1), DataSize.ofMegabytes(4), Duration.ofMinutes(10), DataSize.ofMegabytes(16)));
+                Duration.ofSeconds(1), DataSize.ofMegabytes(4), Duration.ofMinutes(10), DataSize.ofMegabytes(16)),
+                new org.hypertube.system.OutsideFetch(new org.hypertube.system.OutsideProperties(true, null)));
     }
 
     private static void world(WireMockServer server, String pathPattern, String source) {
