@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.hypertube.system.HypertubeProperties;
 import org.hypertube.system.OutsideFetch;
-import org.hypertube.torrent.webseed.OutsideAddressPolicy;
+import org.hypertube.torrent.OutsideAddressPolicy;
 import org.hypertube.torrent.Torrent;
 import org.hypertube.torrent.TorrentClient;
 import org.hypertube.torrent.TorrentEvent;

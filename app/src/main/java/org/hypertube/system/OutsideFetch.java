@@ -24,7 +24,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.util.Timeout;
-import org.hypertube.torrent.webseed.OutsideAddressPolicy;
+import org.hypertube.torrent.OutsideAddressPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -77,8 +77,8 @@ public class OutsideFetch implements DisposableBean {
     private final boolean allowLocal;
     private final Set<String> operatorOrigins = ConcurrentHashMap.newKeySet();
     private final DnsResolver resolver = new GuardedResolver();
+    private final List<CloseableHttpClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CloseableHttpClient following;
-    private final CloseableHttpClient notFollowing;
 
     @org.springframework.beans.factory.annotation.Autowired
     public OutsideFetch(OutsideProperties properties) {
@@ -96,15 +96,14 @@ public class OutsideFetch implements DisposableBean {
             }
         }
         this.policy = p;
-        this.following = client(true);
-        this.notFollowing = client(false);
+        this.following = client(true, CONNECT_TIMEOUT);
         log.info("outside URLs: {}", allowLocal ? "inside addresses allowed (HYPERTUBE_ALLOW_LOCAL_ADDRESSES)" : policy);
     }
 
-    private CloseableHttpClient client(boolean followRedirects) {
+    private CloseableHttpClient client(boolean followRedirects, Duration connectTimeout) {
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(resolver)
-                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(CONNECT_TIMEOUT)).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(connectTimeout)).build())
                 .setMaxConnTotal(64)
                 .setMaxConnPerRoute(8)
                 .build();
@@ -112,11 +111,15 @@ public class OutsideFetch implements DisposableBean {
                 .setConnectionManager(connections)
                 .disableCookieManagement()
                 .disableAuthCaching()
+                // Callers decide on retries (SourceHttp has its own budget and back-off).
+                .disableAutomaticRetries()
                 .setDefaultRequestConfig(RequestConfig.custom().setMaxRedirects(MAX_REDIRECTS).build());
         if (!followRedirects) {
             builder.disableRedirectHandling();
         }
-        return builder.build();
+        CloseableHttpClient client = builder.build();
+        clients.add(client);
+        return client;
     }
 
     /** The address policy, for the torrent engine's trackers and web seeds. */
@@ -138,12 +141,15 @@ public class OutsideFetch implements DisposableBean {
         operatorOrigins.add(origin(uri.getHost(), port(uri)));
     }
 
-    /** A request factory for Spring's RestClient over the guarded client (redirects followed or not). */
-    public ClientHttpRequestFactory requestFactory(boolean followRedirects, Duration readTimeout) {
-        var factory = new HttpComponentsClientHttpRequestFactory(followRedirects ? following : notFollowing) {
+    /**
+     * A request factory for Spring's RestClient over a guarded client of its own (redirects followed or
+     * not); its connections are closed with this bean.
+     */
+    public ClientHttpRequestFactory requestFactory(boolean followRedirects, Duration connectTimeout, Duration readTimeout) {
+        var factory = new HttpComponentsClientHttpRequestFactory(client(followRedirects, connectTimeout)) {
             @Override
             public void destroy() {
-                // the clients are shared and closed with this bean
+                // closed with OutsideFetch
             }
         };
         factory.setReadTimeout(readTimeout);
@@ -230,7 +236,8 @@ public class OutsideFetch implements DisposableBean {
 
     @Override
     public void destroy() throws IOException {
-        following.close();
-        notFollowing.close();
+        for (CloseableHttpClient client : clients) {
+            client.close();
+        }
     }
 }

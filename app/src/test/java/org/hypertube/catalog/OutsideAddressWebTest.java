@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.sun.net.httpserver.HttpServer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.hypertube.AppTestBase;
 import org.hypertube.WebSession;
 import org.hypertube.system.OutsideFetch;
+import org.hypertube.torrent.testing.StandInHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +37,7 @@ class OutsideAddressWebTest extends AppTestBase {
     @Autowired
     JdbcTemplate jdbc;
 
-    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<StandInHttpServer> servers = new ArrayList<>();
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private static byte[] png;
 
@@ -58,38 +55,25 @@ class OutsideAddressWebTest extends AppTestBase {
     @AfterEach
     void stop() {
         ((Logger) LoggerFactory.getLogger(OutsideFetch.class)).detachAppender(log);
-        servers.forEach(s -> s.stop(0));
+        servers.forEach(StandInHttpServer::close);
+    }
+
+    private <T extends StandInHttpServer> T track(T server) {
+        servers.add(server);
+        return server;
     }
 
     /** An image host on {@code bind} that counts what it is asked. */
-    private String imageHost(String bind, AtomicInteger hits) throws Exception {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), 0), 0);
-        s.createContext("/", ex -> {
-            hits.incrementAndGet();
-            ex.getResponseHeaders().set("Content-Type", "image/png");
-            ex.sendResponseHeaders(200, png.length);
-            ex.getResponseBody().write(png);
-            ex.close();
-        });
-        return start(s) + "/cover-" + UUID.randomUUID() + ".png";
+    private StandInHttpServer imageHost(String bind) throws Exception {
+        return track(StandInHttpServer.serving(bind, "image/png", png));
+    }
+
+    private static String cover(StandInHttpServer host) {
+        return host.url("/cover-" + UUID.randomUUID() + ".png");
     }
 
     private String redirectTo(String location) throws Exception {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-        s.createContext("/", ex -> {
-            ex.getResponseHeaders().set("Location", location);
-            ex.sendResponseHeaders(302, -1);
-            ex.close();
-        });
-        return start(s) + "/moved-" + UUID.randomUUID();
-    }
-
-    private String start(HttpServer s) {
-        s.start();
-        servers.add(s);
-        InetAddress a = s.getAddress().getAddress();
-        String host = a instanceof java.net.Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
-        return "http://" + host + ":" + s.getAddress().getPort();
+        return track(StandInHttpServer.redirecting("127.0.0.1", location)).url("/moved-" + UUID.randomUUID());
     }
 
     /** The cover a signed-in member's browser gets for a film whose source gave {@code coverUrl}. */
@@ -114,11 +98,11 @@ class OutsideAddressWebTest extends AppTestBase {
 
     @Test
     void aCoverOnLoopbackIsNeverFetched() throws Exception {
-        AtomicInteger hits = new AtomicInteger();
-        var answer = coverOf(imageHost("::1", hits));
+        var inside = imageHost("::1");
+        var answer = coverOf(cover(inside));
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/svg+xml"));
-        assertThat(hits).hasValue(0);
+        assertThat(inside.hits()).isZero();
         assertThat(refusals()).anySatisfy(m -> assertThat(m).contains("0:0:0:0:0:0:0:1, a loopback address"));
     }
 
@@ -131,20 +115,20 @@ class OutsideAddressWebTest extends AppTestBase {
 
     @Test
     void aRedirectFromAnAllowedHostToLoopbackIsRefused() throws Exception {
-        AtomicInteger inside = new AtomicInteger();
-        var answer = coverOf(redirectTo(imageHost("::1", inside)));
+        var inside = imageHost("::1");
+        var answer = coverOf(redirectTo(cover(inside)));
         assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/svg+xml"));
-        assertThat(inside).hasValue(0);
+        assertThat(inside.hits()).isZero();
         assertThat(refusals()).anySatisfy(m -> assertThat(m).contains("a loopback address"));
     }
 
     @Test
     void anAllowedHostsCoverIsServedRedirectsIncluded() throws Exception {
-        AtomicInteger hits = new AtomicInteger();
-        var answer = coverOf(redirectTo(imageHost("127.0.0.1", hits)));
+        var allowed = imageHost("127.0.0.1");
+        var answer = coverOf(redirectTo(cover(allowed)));
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("image/png");
         assertThat(answer.body()).isEqualTo(png);
-        assertThat(hits).hasValue(1);
+        assertThat(allowed.hits()).isEqualTo(1);
         assertThat(refusals()).isEmpty();
     }
 }

@@ -344,7 +344,7 @@ class PlaybackWebTest extends AppTestBase {
             String live = "bb".repeat(20);
             // One seeder announces the live torrent; nobody the dead one, whatever its source claims.
             var seeder = org.hypertube.torrent.tracker.Tracker.forUrl(tracker.announceUrl(), Duration.ofSeconds(5),
-                    java.time.Clock.systemUTC(), org.hypertube.torrent.webseed.OutsideAddressPolicy.of(true));
+                    java.time.Clock.systemUTC(), org.hypertube.torrent.OutsideAddressPolicy.of(true));
             seeder.announce(new org.hypertube.torrent.tracker.AnnounceRequest(InfoHash.parse(live),
                     "-XX0001-123456789012".getBytes(), Swarm.freePort(), 0, 0, 0,
                     org.hypertube.torrent.tracker.AnnounceRequest.Event.STARTED, 10, 1));

@@ -65,7 +65,7 @@ public final class TorrentClient implements AutoCloseable {
     private final byte[] peerId;
     private final int announceKey;
     private final RateLimiter downloadLimiter;
-    private final org.hypertube.torrent.webseed.OutsideAddressPolicy addressPolicy;
+    private final OutsideAddressPolicy addressPolicy;
     private final RateLimiter uploadLimiter;
     private final Semaphore halfOpen;
     private final Consumer<TorrentEvent> listener;
@@ -343,7 +343,7 @@ public final class TorrentClient implements AutoCloseable {
     }
 
     /** Which addresses trackers and web seeds (URLs from torrents and magnets) may make us connect to. */
-    public org.hypertube.torrent.webseed.OutsideAddressPolicy addressPolicy() {
+    public OutsideAddressPolicy addressPolicy() {
         return addressPolicy;
     }
 
@@ -575,8 +575,8 @@ public final class TorrentClient implements AutoCloseable {
         private Duration trackerTimeout = Duration.ofSeconds(15);
         private Duration minAnnounceInterval = Duration.ofSeconds(1);
         private long tickMillis = 500;
-        private org.hypertube.torrent.webseed.OutsideAddressPolicy addressPolicy =
-                org.hypertube.torrent.webseed.OutsideAddressPolicy.outsideOnly();
+        private OutsideAddressPolicy addressPolicy =
+                OutsideAddressPolicy.outsideOnly();
         private Consumer<TorrentEvent> listener;
         private int dhtPort = -1;
         private List<InetSocketAddress> dhtBootstrap = List.of();
@@ -655,11 +655,11 @@ public final class TorrentClient implements AutoCloseable {
          * included. True allows them (a LAN tracker or server, tests).
          */
         public Builder allowLocalAddresses(boolean value) {
-            return addressPolicy(org.hypertube.torrent.webseed.OutsideAddressPolicy.of(value));
+            return addressPolicy(OutsideAddressPolicy.of(value));
         }
 
         /** The address policy for trackers and web seeds ({@link #allowLocalAddresses} sets one of the two usual ones). */
-        public Builder addressPolicy(org.hypertube.torrent.webseed.OutsideAddressPolicy value) {
+        public Builder addressPolicy(OutsideAddressPolicy value) {
             this.addressPolicy = java.util.Objects.requireNonNull(value);
             return this;
         }

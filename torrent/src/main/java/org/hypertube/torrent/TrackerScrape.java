@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.hypertube.torrent.tracker.ScrapeResult;
 import org.hypertube.torrent.tracker.Tracker;
-import org.hypertube.torrent.webseed.OutsideAddressPolicy;
 
 /** Asks one tracker (HTTP or UDP, BEP 48 / 15) how many seeders a torrent has, without adding it. */
 public final class TrackerScrape {

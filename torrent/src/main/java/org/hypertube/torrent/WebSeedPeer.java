@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
 import org.hypertube.torrent.pieces.Block;
-import org.hypertube.torrent.webseed.OutsideAddressPolicy;
 import org.hypertube.torrent.webseed.WebSeedConnection;
 import org.hypertube.torrent.webseed.WebSeedException;
 import org.hypertube.torrent.webseed.WebSeedHealth;

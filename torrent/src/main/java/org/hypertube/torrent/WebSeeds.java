@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.hypertube.torrent.webseed.FileSlice;
-import org.hypertube.torrent.webseed.OutsideAddressPolicy;
 import org.hypertube.torrent.webseed.WebSeedException;
 import org.hypertube.torrent.webseed.WebSeedHealth;
 import org.hypertube.torrent.webseed.WebSeedUrls;

@@ -93,7 +93,8 @@ public class SourceHttp {
         // cancelled stream). gzip is asked for and inflated by the client; the cap applies to the
         // inflated bytes, so no bomb gets past it.
         return RestClient.builder()
-                .requestFactory(outside.requestFactory(followRedirects, settings.timeout().plusSeconds(1)))
+                .requestFactory(outside.requestFactory(followRedirects, settings.connectTimeout(),
+                        settings.timeout().plusSeconds(1)))
                 .defaultHeader(HttpHeaders.USER_AGENT, USER_AGENT)
                 .build();
     }

@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,12 +28,12 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.hypertube.playback.subtitle.OpenSubtitlesException.Reason;
 import org.hypertube.playback.subtitle.SubtitleProperties.OpenSubtitlesSettings;
+import org.hypertube.system.OutsideFetch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import tools.jackson.core.JacksonException;
@@ -91,22 +90,23 @@ public class OpenSubtitles {
     private volatile Instant downloadsBlockedUntil = Instant.MIN;
 
     @Autowired
-    public OpenSubtitles(SubtitleProperties properties) {
-        this(properties.opensubtitles(), properties.maxFileSize().toBytes(), Clock.systemUTC());
+    public OpenSubtitles(SubtitleProperties properties, OutsideFetch outside) {
+        this(properties.opensubtitles(), properties.maxFileSize().toBytes(), Clock.systemUTC(), outside);
     }
 
-    OpenSubtitles(OpenSubtitlesSettings settings, long maxFileSize, Clock clock) {
+    /**
+     * Calls go through {@link OutsideFetch}: the configured base URL is the operator's and trusted, but
+     * the download links and the API host the login names come from outside and never reach an inside
+     * address, redirects included.
+     */
+    OpenSubtitles(OpenSubtitlesSettings settings, long maxFileSize, Clock clock, OutsideFetch outside) {
         this.settings = settings;
         this.maxFileSize = maxFileSize;
         this.clock = clock;
         this.baseUrl = withoutTrailingSlash(settings.baseUrl());
-        HttpClient client = HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
-        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client);
-        factory.setReadTimeout(settings.timeout().plusSeconds(1));
-        this.http = RestClient.builder().requestFactory(factory).build();
+        outside.trustOperatorUrl(baseUrl.toString());
+        this.http = RestClient.builder().requestFactory(outside.requestFactory(true, settings.connectTimeout(),
+                settings.timeout().plusSeconds(1))).build();
     }
 
     /** Whether a key is set and was not refused. */

@@ -18,8 +18,9 @@ class SourceWiringTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({SourceHttpProperties.class, YtsProperties.class, ArchiveProperties.class,
-            TmdbProperties.class, OmdbProperties.class, TorznabProperties.class})
-    @Import({SourceHttp.class, YtsSource.class, ArchiveSource.class, TmdbSource.class, OmdbSource.class, TorznabSource.class})
+            TmdbProperties.class, OmdbProperties.class, TorznabProperties.class,
+            org.hypertube.system.OutsideProperties.class})
+    @Import({org.hypertube.system.OutsideFetch.class, SourceHttp.class, YtsSource.class, ArchiveSource.class, TmdbSource.class, OmdbSource.class, TorznabSource.class})
     static class Sources {
     }
 

@@ -69,11 +69,13 @@ class OpenSubtitlesTest {
     }
 
     /** 2024-04-23 14:02:12 UTC, the "ts" of the documented 406 answer. */
+    /** The stand-in is on loopback, which only the operator's setting allows. */
+    private static final org.hypertube.system.OutsideFetch LOCAL = new org.hypertube.system.OutsideFetch(new org.hypertube.system.OutsideProperties(true, null));
     private final TestClock clock = new TestClock(Instant.ofEpochSecond(1713880932));
 
     private OpenSubtitles client(String username, String password, Duration timeout) {
         return new OpenSubtitles(new OpenSubtitlesSettings(KEY, URI.create(server.baseUrl() + "/api/v1"), null, username,
-                password, Duration.ofSeconds(2), timeout), CAP, clock);
+                password, Duration.ofSeconds(2), timeout), CAP, clock, LOCAL);
     }
 
     private OpenSubtitles client() {
@@ -237,7 +239,7 @@ class OpenSubtitlesTest {
 
     @Test
     void withoutAKeyTheSourceIsOffAndCallsNothing() throws Exception {
-        OpenSubtitles os = new OpenSubtitles(SubtitleProperties.defaults());
+        OpenSubtitles os = new OpenSubtitles(SubtitleProperties.defaults(), LOCAL);
 
         assertThat(os.enabled()).isFalse();
         assertThat(os.search("133093", List.of("en"), Optional.empty())).isEmpty();

@@ -63,7 +63,8 @@ class SubtitlesTest {
         WebVtt webVtt = WebVtt.withDefaults();
         cache = new SubtitleCache(cacheDir);
         OpenSubtitles openSubtitles = new OpenSubtitles(new OpenSubtitlesSettings("key", URI.create(server.baseUrl() + "/api/v1"),
-                null, null, null, null, null), WebVtt.DEFAULT_MAX_BYTES, Clock.systemUTC());
+                null, null, null, null, null), WebVtt.DEFAULT_MAX_BYTES, Clock.systemUTC(),
+                new org.hypertube.system.OutsideFetch(new org.hypertube.system.OutsideProperties(true, null)));
         subtitles = new Subtitles(new SidecarSubtitles(WebVtt.DEFAULT_MAX_BYTES),
                 new EmbeddedSubtitles(webVtt, Duration.ofSeconds(60)), openSubtitles, cache, webVtt);
     }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.hypertube.torrent.InfoHash;
-import org.hypertube.torrent.webseed.OutsideAddressPolicy;
+import org.hypertube.torrent.OutsideAddressPolicy;
 import org.hypertube.torrent.webseed.OutsideHttpGet;
 import org.hypertube.torrent.webseed.WebSeedException;
 

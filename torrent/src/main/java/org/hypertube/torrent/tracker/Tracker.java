@@ -3,7 +3,7 @@ package org.hypertube.torrent.tracker;
 import java.util.Map;
 import java.util.List;
 import org.hypertube.torrent.InfoHash;
-import org.hypertube.torrent.webseed.OutsideAddressPolicy;
+import org.hypertube.torrent.OutsideAddressPolicy;
 
 /** One tracker URL. Implementations keep per-tracker state (tracker id, UDP connection id). */
 public sealed interface Tracker permits HttpTracker, UdpTracker {

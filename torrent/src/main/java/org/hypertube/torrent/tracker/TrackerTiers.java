@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.hypertube.torrent.webseed.OutsideAddressPolicy;
+import org.hypertube.torrent.OutsideAddressPolicy;
 
 /**
  * BEP 12 tiers: trackers in a tier are shuffled once, tried in order; the first to answer moves to

@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hypertube.torrent.InfoHash;
-import org.hypertube.torrent.webseed.OutsideAddressPolicy;
+import org.hypertube.torrent.OutsideAddressPolicy;
 
 /**
  * UDP tracker (BEP 15). A connection id is reused for one minute. A request without an answer is

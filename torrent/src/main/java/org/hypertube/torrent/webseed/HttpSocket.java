@@ -19,6 +19,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.hypertube.torrent.OutsideAddressPolicy;
 import org.hypertube.torrent.webseed.WebSeedException.Kind;
 
 /**

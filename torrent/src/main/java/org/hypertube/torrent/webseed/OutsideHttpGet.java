@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 import javax.net.ssl.SSLSocketFactory;
+import org.hypertube.torrent.OutsideAddressPolicy;
 import org.hypertube.torrent.webseed.WebSeedException.Kind;
 
 /**

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLSocketFactory;
+import org.hypertube.torrent.OutsideAddressPolicy;
 import org.hypertube.torrent.TorrentInfo;
 import org.hypertube.torrent.webseed.RangeResponse.Filled;
 import org.hypertube.torrent.webseed.RangeResponse.Redirect;

@@ -9,11 +9,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.hypertube.torrent.InfoHash;
+import org.hypertube.torrent.OutsideAddressPolicy;
 import org.hypertube.torrent.bencode.Bencode;
-import org.hypertube.torrent.webseed.OutsideAddressPolicy;
-import org.junit.jupiter.api.AfterEach;
+import org.hypertube.torrent.testing.StandInHttpServer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,63 +22,25 @@ import org.junit.jupiter.api.Test;
 class TrackerAddressPolicyTest {
     private static final InfoHash HASH = InfoHash.parse("c12fe1c06bba254a9dc9f519b335aa7c1367a88a");
     private static final OutsideAddressPolicy STRICT = OutsideAddressPolicy.outsideOnly();
-    private final java.util.List<HttpServer> servers = new java.util.ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        servers.forEach(s -> s.stop(0));
-    }
+    private static final byte[] NO_PEERS = Bencode.encode(Bencode.dict("interval", 1800, "peers", new byte[0]));
 
     private static AnnounceRequest request() {
         return new AnnounceRequest(HASH, "-HT0001-000000000001".getBytes(), 6881, 0, 0, 100, AnnounceRequest.Event.STARTED, 50, 1);
     }
 
-    /** An HTTP tracker stand-in on {@code bind} answering every announce with no peers; counts the requests. */
-    private HttpServer tracker(InetAddress bind, AtomicInteger hits) throws Exception {
-        HttpServer s = HttpServer.create(new InetSocketAddress(bind, 0), 0);
-        byte[] body = Bencode.encode(Bencode.dict("interval", 1800, "peers", new byte[0]));
-        s.createContext("/", ex -> {
-            hits.incrementAndGet();
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        s.start();
-        servers.add(s);
-        return s;
-    }
-
-    private HttpServer redirecting(InetAddress bind, String location) throws Exception {
-        HttpServer s = HttpServer.create(new InetSocketAddress(bind, 0), 0);
-        s.createContext("/", ex -> {
-            ex.getResponseHeaders().set("Location", location);
-            ex.sendResponseHeaders(302, -1);
-            ex.close();
-        });
-        s.start();
-        servers.add(s);
-        return s;
-    }
-
-    private static String url(HttpServer s) {
-        InetSocketAddress a = s.getAddress();
-        String host = a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
-                : a.getAddress().getHostAddress();
-        return "http://" + host + ":" + a.getPort() + "/announce";
-    }
-
     @Test
     void httpTrackerOnLoopbackIsRefusedUnlessAllowed() throws Exception {
-        AtomicInteger hits = new AtomicInteger();
-        HttpServer s = tracker(InetAddress.getLoopbackAddress(), hits);
-        assertThatThrownBy(() -> Tracker.forUrl(url(s), Duration.ofSeconds(5), Clock.systemUTC(), STRICT).announce(request()))
-                .isInstanceOf(TrackerException.class)
-                .hasMessageContaining("tracker refused, an inside address")
-                .hasMessageContaining("127.0.0.1, a loopback address");
-        assertThat(hits).hasValue(0);
+        try (var tracker = StandInHttpServer.serving("127.0.0.1", null, NO_PEERS)) {
+            String url = tracker.url("/announce");
+            assertThatThrownBy(() -> Tracker.forUrl(url, Duration.ofSeconds(5), Clock.systemUTC(), STRICT).announce(request()))
+                    .isInstanceOf(TrackerException.class)
+                    .hasMessageContaining("tracker refused, an inside address")
+                    .hasMessageContaining("127.0.0.1, a loopback address");
+            assertThat(tracker.hits()).isZero();
 
-        Tracker.forUrl(url(s), Duration.ofSeconds(5), Clock.systemUTC(), OutsideAddressPolicy.of(true)).announce(request());
-        assertThat(hits).hasValue(1);
+            Tracker.forUrl(url, Duration.ofSeconds(5), Clock.systemUTC(), OutsideAddressPolicy.of(true)).announce(request());
+            assertThat(tracker.hits()).isEqualTo(1);
+        }
     }
 
     @Test
@@ -107,19 +68,20 @@ class TrackerAddressPolicyTest {
 
     @Test
     void redirectFromAnAllowedTrackerToLoopbackIsRefused() throws Exception {
-        AtomicInteger inside = new AtomicInteger();
-        HttpServer target = tracker(InetAddress.getByName("::1"), inside);
-        HttpServer allowed = redirecting(InetAddress.getByName("127.0.0.1"), url(target));
-        // The stand-in at 127.0.0.1 plays a public tracker; its redirect to ::1 must still be checked.
-        OutsideAddressPolicy policy = STRICT.trusting(InetAddress.getByName("127.0.0.1"));
-        assertThatThrownBy(() -> Tracker.forUrl(url(allowed), Duration.ofSeconds(5), Clock.systemUTC(), policy).announce(request()))
-                .hasMessageContaining("0:0:0:0:0:0:0:1, a loopback address");
-        assertThat(inside).hasValue(0);
+        try (var inside = StandInHttpServer.serving("::1", null, NO_PEERS);
+             var allowed = StandInHttpServer.redirecting("127.0.0.1", inside.url("/announce"))) {
+            // The stand-in at 127.0.0.1 plays a public tracker; its redirect to ::1 must still be checked.
+            OutsideAddressPolicy policy = STRICT.trusting(InetAddress.getByName("127.0.0.1"));
+            String url = allowed.url("/announce");
+            assertThatThrownBy(() -> Tracker.forUrl(url, Duration.ofSeconds(5), Clock.systemUTC(), policy).announce(request()))
+                    .hasMessageContaining("0:0:0:0:0:0:0:1, a loopback address");
+            assertThat(inside.hits()).isZero();
 
-        AnnounceResponse r = Tracker.forUrl(url(allowed), Duration.ofSeconds(5), Clock.systemUTC(), OutsideAddressPolicy.of(true))
-                .announce(request());
-        assertThat(r.interval()).isEqualTo(1800);
-        assertThat(inside).hasValue(1);
+            AnnounceResponse r = Tracker.forUrl(url, Duration.ofSeconds(5), Clock.systemUTC(), OutsideAddressPolicy.of(true))
+                    .announce(request());
+            assertThat(r.interval()).isEqualTo(1800);
+            assertThat(inside.hits()).isEqualTo(1);
+        }
     }
 
     @Test
@@ -137,9 +99,13 @@ class TrackerAddressPolicyTest {
             }
         });
         s.start();
-        servers.add(s);
-        assertThatThrownBy(() -> Tracker.forUrl(url(s), Duration.ofSeconds(5), Clock.systemUTC(), OutsideAddressPolicy.of(true))
-                .announce(request()))
-                .hasMessageContaining("longer than " + TrackerReplies.MAX_REPLY);
+        try {
+            String url = "http://127.0.0.1:" + s.getAddress().getPort() + "/announce";
+            assertThatThrownBy(() -> Tracker.forUrl(url, Duration.ofSeconds(5), Clock.systemUTC(), OutsideAddressPolicy.of(true))
+                    .announce(request()))
+                    .hasMessageContaining("longer than " + TrackerReplies.MAX_REPLY);
+        } finally {
+            s.stop(0);
+        }
     }
 }

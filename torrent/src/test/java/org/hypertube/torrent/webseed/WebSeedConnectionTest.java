@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.hypertube.torrent.OutsideAddressPolicy;
 import org.hypertube.torrent.TorrentInfo;
 import org.hypertube.torrent.webseed.ScriptedHttpServer.Reply;
 import org.hypertube.torrent.webseed.WebSeedException.Kind;

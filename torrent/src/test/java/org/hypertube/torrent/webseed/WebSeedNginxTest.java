@@ -19,6 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.hypertube.torrent.Metainfo;
+import org.hypertube.torrent.OutsideAddressPolicy;
 import org.hypertube.torrent.TorrentCreator;
 import org.hypertube.torrent.TorrentInfo;
 import org.hypertube.torrent.testing.NginxServer;

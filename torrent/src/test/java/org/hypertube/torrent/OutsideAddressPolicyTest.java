@@ -1,4 +1,4 @@
-package org.hypertube.torrent.webseed;
+package org.hypertube.torrent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

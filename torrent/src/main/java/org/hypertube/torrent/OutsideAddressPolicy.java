@@ -1,4 +1,4 @@
-package org.hypertube.torrent.webseed;
+package org.hypertube.torrent;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
