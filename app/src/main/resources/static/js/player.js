@@ -43,6 +43,9 @@
       keepalive });
   };
 
+  // Phases that end a Play: nothing to wait for until the person presses Play again.
+  const finished = phase => phase === 'UNAVAILABLE' || phase === 'FAILED' || phase === 'PAUSED';
+
   const rate = bytes => {
     const mb = bytes / 1048576;
     return message('rate', mb.toLocaleString(document.documentElement.lang || undefined,
@@ -54,7 +57,7 @@
     stateText.textContent = status.error && (status.phase === 'FAILED')
       ? message('failed') : message(status.phase);
     const details = [];
-    if (status.phase !== 'UNAVAILABLE' && status.phase !== 'FAILED') {
+    if (!finished(status.phase)) {
       details.push(message('peers', status.peers));
       if (status.rate > 0) {
         details.push(rate(status.rate));
@@ -93,7 +96,7 @@
     showState(status);
     if (status.phase === 'READY') {
       start(status);
-    } else if (status.phase !== 'UNAVAILABLE' && status.phase !== 'FAILED') {
+    } else if (!finished(status.phase)) {
       polling = setTimeout(poll, status.phase === 'PREPARING' ? 400 : 1000);
     } else {
       button.disabled = false;

@@ -3,7 +3,6 @@ package org.hypertube.account;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,39 +12,59 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import org.hypertube.system.HypertubeProperties;
+import org.hypertube.system.PictureDecoder;
 import org.springframework.stereotype.Component;
 
 /**
- * Profile pictures. An upload counts as a picture only if it decodes as PNG, JPEG, GIF or BMP of sane
- * dimensions; it is then re-encoded as a square PNG under the data folder with a generated name, so
+ * Profile pictures. An upload counts as a picture only if it decodes as PNG, JPEG, GIF or BMP within
+ * {@link PictureDecoder}'s bounds; it is then re-encoded as a square PNG under the data folder with a generated name, so
  * nothing the person sent (bytes, name or type) is ever served back as it came.
  */
 @Component
 class PictureStore {
 
-    static final int MAX_SOURCE_PIXELS = 40_000_000;
     static final int SIZE = 256;
     private static final Pattern NAME = Pattern.compile("^[0-9a-f-]{36}\\.png$");
 
-    /** The upload is not a picture we accept. */
+    /** The upload is not a picture we accept; {@link #messageKey} says why, for the member. */
     static final class NotAPictureException extends Exception {
+        private final String messageKey;
+
         NotAPictureException(String message) {
+            this(message, "picture.invalid");
+        }
+
+        NotAPictureException(String message, String messageKey) {
             super(message);
+            this.messageKey = messageKey;
+        }
+
+        String messageKey() {
+            return messageKey;
         }
     }
 
     private final Path folder;
+    private final PictureDecoder decoder;
 
-    PictureStore(HypertubeProperties properties) {
+    PictureStore(HypertubeProperties properties, PictureDecoder decoder) {
         this.folder = properties.dataDir().resolve("pictures");
+        this.decoder = decoder;
     }
 
     /** Checks and re-encodes the upload; returns the stored picture's name. */
     String store(byte[] upload) throws NotAPictureException {
-        BufferedImage image = decode(upload);
+        BufferedImage image;
+        try {
+            image = decoder.decode(upload);
+        } catch (PictureDecoder.RefusedPicture e) {
+            throw new NotAPictureException(e.getMessage(), switch (e.reason()) {
+                case TOO_LARGE -> "picture.tooLarge";
+                case BUSY -> "picture.busy";
+                case NOT_AN_IMAGE -> "picture.invalid";
+            });
+        }
         BufferedImage square = squareThumbnail(image);
         try {
             Files.createDirectories(folder);
@@ -79,35 +98,6 @@ class PictureStore {
                 // an orphan file is harmless; the member already has the new picture
             }
         });
-    }
-
-    private static BufferedImage decode(byte[] upload) throws NotAPictureException {
-        if (upload == null || upload.length == 0) {
-            throw new NotAPictureException("empty upload");
-        }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(upload))) {
-            var readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new NotAPictureException("not an image");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels <= 0 || pixels > MAX_SOURCE_PIXELS) {
-                    throw new NotAPictureException("image dimensions out of range");
-                }
-                BufferedImage image = reader.read(0);
-                if (image == null) {
-                    throw new NotAPictureException("not an image");
-                }
-                return image;
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new NotAPictureException("not a readable image: " + e.getMessage());
-        }
     }
 
     private static BufferedImage squareThumbnail(BufferedImage source) {

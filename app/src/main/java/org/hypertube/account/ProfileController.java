@@ -116,7 +116,7 @@ class ProfileController {
             redirect.addFlashAttribute("saved", "picture.saved");
         } catch (PictureStore.NotAPictureException e) {
             log.info("member {} uploaded a file refused as picture: {}", id, e.getMessage());
-            redirect.addFlashAttribute("pictureError", "picture.invalid");
+            redirect.addFlashAttribute("pictureError", e.messageKey());
         }
         return "redirect:/users/" + id + "/edit";
     }

@@ -2,15 +2,14 @@ package org.hypertube.catalog;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.hypertube.system.OutsideFetch;
+import org.hypertube.system.PictureDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ClassPathResource;
@@ -27,7 +26,7 @@ import org.springframework.web.server.ResponseStatusException;
  * Film covers and backdrops, served from our own address: members' browsers never contact the
  * image hosts (their addresses stay private), and the content security policy can stay 'self'.
  * Images are fetched once through {@link OutsideFetch} (never from an inside address, redirects included;
- * size-capped; checked to decode as an image) and
+ * size-capped; checked to decode as an image within {@link PictureDecoder}'s bounds) and
  * kept in a bounded memory cache.
  */
 @Controller
@@ -41,15 +40,17 @@ class CoverController {
 
     private final Catalog catalog;
     private final OutsideFetch http;
+    private final PictureDecoder decoder;
     private final Cache<String, Optional<Image>> images = Caffeine.newBuilder()
             .maximumWeight(64L * 1024 * 1024)
             .weigher((String url, Optional<Image> image) -> image.map(i -> i.bytes().length).orElse(0) + 100)
             .expireAfterWrite(Duration.ofHours(6))
             .build();
 
-    CoverController(Catalog catalog, OutsideFetch http) {
+    CoverController(Catalog catalog, OutsideFetch http, PictureDecoder decoder) {
         this.catalog = catalog;
         this.http = http;
+        this.decoder = decoder;
     }
 
     @GetMapping("/films/{id}/cover")
@@ -83,11 +84,11 @@ class CoverController {
                 return Optional.empty();
             }
             byte[] bytes = response.body();
-            if (ImageIO.read(new ByteArrayInputStream(bytes)) == null) {
-                log.info("cover {} refused: not an image", url);
-                return Optional.empty();
-            }
+            decoder.decode(bytes);
             return Optional.of(new Image(bytes, MediaType.parseMediaType(type.split(";")[0])));
+        } catch (PictureDecoder.RefusedPicture e) {
+            log.info("cover {} refused: {}", url, e.getMessage());
+            return Optional.empty();
         } catch (OutsideFetch.InsideAddressException e) {
             log.warn("cover {} refused: {}", url, e.getMessage());
             return Optional.empty();

@@ -109,15 +109,21 @@ class Downloads {
 
     /**
      * The download behind a Play of this film: an existing one (started again if it rests), else the best
-     * candidate torrent the sources offer. Empty when no source offers a torrent that has not failed.
+     * candidate torrent the sources offer. Empty when no source offers a torrent that has not failed. Only
+     * administrators pause downloads, so a paused one is resumed only when {@code mayResume} (an
+     * administrator's Play); anyone else's Play gets it back still paused.
      */
-    synchronized Optional<Download> forFilm(long filmId) {
+    synchronized Optional<Download> forFilm(long filmId, boolean mayResume) {
         Optional<Download> existing = existingForFilm(filmId);
         if (existing.isPresent()) {
             Download d = existing.get();
             if (d.getState() == Download.State.PAUSED) {
+                if (!mayResume) {
+                    return existing;
+                }
                 d.setState(Download.State.ACTIVE);
                 repository.save(d);
+                log.info("{} resumed by an administrator's Play of film {}", d.getInfoHash(), filmId);
             }
             if (d.getState() == Download.State.ACTIVE) {
                 run(d);

@@ -34,7 +34,7 @@ class Playback {
     /** A failed probe is tried again after this long (the swarm may have come back). */
     private static final Duration PROBE_RETRY = Duration.ofSeconds(30);
 
-    enum Phase { UNAVAILABLE, FAILED, FINDING_PEERS, METADATA, PREPARING, READY }
+    enum Phase { UNAVAILABLE, FAILED, PAUSED, FINDING_PEERS, METADATA, PREPARING, READY }
 
     record AudioOption(int index, String language, String title, int channels, boolean selected) {}
 
@@ -71,14 +71,20 @@ class Playback {
         this.clock = clock;
     }
 
-    /** Starts or joins the film's download and says how far it is; READY carries the address to play. */
-    Status status(long filmId, long memberId, Integer audioChoice, Quality quality, String language,
-                  java.util.Locale reader) {
-        Optional<Download> found = downloads.forFilm(filmId);
+    /**
+     * Starts or joins the film's download and says how far it is; READY carries the address to play.
+     * A download an administrator paused stays paused (PAUSED) unless {@code administrator}.
+     */
+    Status status(long filmId, long memberId, boolean administrator, Integer audioChoice, Quality quality,
+                  String language, java.util.Locale reader) {
+        Optional<Download> found = downloads.forFilm(filmId, administrator);
         if (found.isEmpty()) {
             return simple(Phase.UNAVAILABLE, null);
         }
         Download d = found.get();
+        if (d.getState() == Download.State.PAUSED) {
+            return simple(Phase.PAUSED, null);
+        }
         if (d.getState() == Download.State.FAILED) {
             return simple(Phase.FAILED, d.getError());
         }

@@ -58,7 +58,7 @@ class PlayerController {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
         Integer audioChoice = audio != null && audio >= 0 && audio < 1000 ? audio : null;
-        return playback.status(id, me.id(), audioChoice, quality(quality), me.language(),
+        return playback.status(id, me.id(), me.admin(), audioChoice, quality(quality), me.language(),
                 org.springframework.context.i18n.LocaleContextHolder.getLocale());
     }
 
