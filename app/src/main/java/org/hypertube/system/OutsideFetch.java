@@ -22,7 +22,11 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.DefaultRedirectStrategy;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.Timeout;
 import org.hypertube.torrent.OutsideAddressPolicy;
 import org.slf4j.Logger;
@@ -114,13 +118,25 @@ public class OutsideFetch implements DisposableBean {
                 // Callers decide on retries (SourceHttp has its own budget and back-off).
                 .disableAutomaticRetries()
                 .setDefaultRequestConfig(RequestConfig.custom().setMaxRedirects(MAX_REDIRECTS).build());
-        if (!followRedirects) {
+        if (followRedirects) {
+            builder.setRedirectStrategy(NO_DOWNGRADE);
+        } else {
             builder.disableRedirectHandling();
         }
         CloseableHttpClient client = builder.build();
         clients.add(client);
         return client;
     }
+
+    /** Redirects to http(s) only, never from https down to http; one not followed ends as its 3xx answer. */
+    private static final DefaultRedirectStrategy NO_DOWNGRADE = new DefaultRedirectStrategy() {
+        @Override
+        public boolean isRedirectAllowed(HttpHost current, HttpHost next, HttpRequest redirect, HttpContext context) {
+            String scheme = next.getSchemeName().toLowerCase(Locale.ROOT);
+            return (scheme.equals("https") || scheme.equals("http") && !"https".equalsIgnoreCase(current.getSchemeName()))
+                    && super.isRedirectAllowed(current, next, redirect, context);
+        }
+    };
 
     /** The address policy, for the torrent engine's trackers and web seeds. */
     public OutsideAddressPolicy policy() {
