@@ -33,8 +33,10 @@ public abstract class AppTestBase {
     /** The REST API client the operator defines by environment (API_CLIENT_ID, API_CLIENT_SECRET). */
     protected static final String OPERATOR_CLIENT = "operator-program";
     protected static final String OPERATOR_SECRET = "operator-secret-" + Long.toHexString(System.nanoTime());
-    /** A username that is an administrator (HYPERTUBE_ADMINS) once someone registers with it. */
+    /** A username listed in HYPERTUBE_ADMINS; signing up under it gives no role (the list applies at start-up). */
     protected static final String ADMIN = "boss" + Long.toHexString(System.nanoTime());
+    /** Another listed username, for the test of the list itself. */
+    protected static final String LISTED_ADMIN = "chief" + Long.toHexString(System.nanoTime());
     /** The outside film sources (YTS, Internet Archive, TMDB, OMDb), faked in their documented shapes. */
     protected static final WireMockServer SOURCES = ProviderFakes.start();
     /**
@@ -109,7 +111,7 @@ public abstract class AppTestBase {
         registry.add("spring.datasource.username", () -> env("TEST_DATABASE_USER", "hypertube"));
         registry.add("spring.datasource.password", () -> env("TEST_DATABASE_PASSWORD", ""));
         registry.add("hypertube.data-dir", DATA_DIR::toString);
-        registry.add("hypertube.account.admins", () -> ADMIN);
+        registry.add("hypertube.account.admins", () -> ADMIN + "," + LISTED_ADMIN);
         registry.add("hypertube.api.operator-client-id", () -> OPERATOR_CLIENT);
         registry.add("hypertube.api.operator-client-secret", () -> OPERATOR_SECRET);
         registry.add("spring.mail.host", () -> "127.0.0.1");

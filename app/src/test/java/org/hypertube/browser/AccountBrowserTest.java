@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.FilePayload;
 import com.nimbusds.jose.JOSEObjectType;
-import jakarta.mail.Message;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -20,28 +18,8 @@ import org.junit.jupiter.api.Test;
 /** The account flows in a real Chromium: what a person clicks, reads and types. */
 class AccountBrowserTest extends BrowserTestBase {
 
-    void logIn(Page page, String username, String password) {
-        page.navigate(url("/login"));
-        page.fill("#username", username);
-        page.fill("#password", password);
-        page.click("main button[type=submit]");
-        page.waitForURL(url("/"));
-    }
-
     String mailedResetLink(String email) throws Exception {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (var message : MAIL.getReceivedMessages()) {
-                if (Arrays.stream(message.getRecipients(Message.RecipientType.TO)).anyMatch(a -> a.toString().equals(email))) {
-                    var link = Pattern.compile("http://\\S+/password/reset\\?token=[A-Za-z0-9_-]+").matcher((String) message.getContent());
-                    if (link.find()) {
-                        return link.group();
-                    }
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no reset mail reached " + email);
+        return mailedLink(email, "/password/reset");
     }
 
     @Test

@@ -100,6 +100,8 @@ class PlaybackWebTest extends AppTestBase {
                         .param("email", username + "@example.org").param("username", username)
                         .param("firstName", "Viv").param("lastName", "Ewer").param("password", password(username)))
                 .andExpect(status().is3xxRedirection());
+        mvc.perform(post("/login").session(session).with(csrf()).param("username", username)
+                .param("password", password(username))).andExpect(redirectedUrl("/"));
         return session;
     }
 
