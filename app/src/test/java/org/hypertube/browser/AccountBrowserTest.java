@@ -158,10 +158,15 @@ class AccountBrowserTest extends BrowserTestBase {
     }
 
     @Test
-    void aProviderIdentityWithTheSameVouchedEmailSignsIntoTheExistingAccount() {
+    void aProviderIdentityWithTheSameVouchedEmailSignsIntoTheExistingAccountOnceItsAddressIsConfirmed() throws Exception {
         Person person = Person.fresh();
         Page page = browser.open(1280, 800, "en-US");
         register(page, person);
+        // Only a confirmed address links (see AccountTakeoverBrowserTest for one that is not).
+        assertThat(page.locator("#verify-banner")).isVisible();
+        page.navigate(mailedLink(person.email(), "/email/verify"));
+        assertThat(page.locator("[role=status]")).hasText("Your e-mail address is confirmed.");
+        assertThat(page.locator("#verify-banner")).hasCount(0);
         page.click("header .logout button");
         page.waitForURL(url("/login?logout"));
         OAUTH.enqueueCallback(new DefaultOAuth2TokenCallback("intra42", person.username(), JOSEObjectType.JWT.getType(),
