@@ -775,10 +775,6 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                     info == null ? OptionalInt.empty() : OptionalInt.of(info.rawLength()), Optional.of(TorrentClient.CLIENT_NAME),
                     OptionalInt.of(OUR_REQUEST_QUEUE), OptionalInt.of(client.port())).encode()));
         }
-        OptionalInt dhtPort = client.dhtPort();
-        if (p.dht && dhtPort.isPresent() && publicSwarm()) {
-            p.send(new PeerMessage.Port(dhtPort.getAsInt())); // BEP 5: where our DHT node listens
-        }
         if (ready) {
             BitSet have = picker.haveSet();
             if (p.fast && have.cardinality() == info.pieceCount()) {
@@ -790,6 +786,11 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             }
         } else if (p.fast) {
             p.send(new PeerMessage.HaveNone());
+        }
+        OptionalInt dhtPort = client.dhtPort();
+        if (p.dht && dhtPort.isPresent() && publicSwarm()) {
+            // BEP 5: where our DHT node listens; after the bitfield, which strict peers want first.
+            p.send(new PeerMessage.Port(dhtPort.getAsInt()));
         }
         log.debug("{} peer {} connected ({})", infoHash, p, p.outgoing ? "outgoing" : "incoming");
         p.start();
