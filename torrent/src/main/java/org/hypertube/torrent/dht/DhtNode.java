@@ -73,6 +73,8 @@ public final class DhtNode implements AutoCloseable {
     private final AddressVotes votes = new AddressVotes();
     private volatile InetAddress externalAddress;
     private final RateBucket portPings;
+    /** Bootstrap host names that did not resolve, each warned about once. */
+    private final Set<String> unresolvedWarned = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final RandomGenerator random;
     private final Duration timeout;
@@ -747,9 +749,10 @@ public final class DhtNode implements AutoCloseable {
 
     /**
      * The addresses of {@code nodes}: a resolved one as it is, an unresolved name as every IPv4
-     * address it has now (DNS, on the caller's thread); a name that does not resolve is logged and left out.
+     * address it has now (DNS, on the caller's thread); a name that does not resolve is left out, with
+     * a warning the first time (a bootstrap is retried while the table is empty, so offline it would repeat).
      */
-    static List<InetSocketAddress> resolve(List<InetSocketAddress> nodes) {
+    List<InetSocketAddress> resolve(List<InetSocketAddress> nodes) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (InetSocketAddress a : nodes) {
             if (!a.isUnresolved()) {
@@ -766,7 +769,11 @@ public final class DhtNode implements AutoCloseable {
                     }
                 }
             } catch (java.net.UnknownHostException | SecurityException e) {
-                log.warn("DHT bootstrap node {}:{} not resolved: {}", a.getHostString(), a.getPort(), e.toString());
+                if (unresolvedWarned.add(a.getHostString())) {
+                    log.warn("DHT bootstrap node {}:{} not resolved (skipped; said once): {}", a.getHostString(), a.getPort(), e.toString());
+                } else {
+                    log.debug("DHT bootstrap node {}:{} not resolved: {}", a.getHostString(), a.getPort(), e.toString());
+                }
             }
         }
         return out;

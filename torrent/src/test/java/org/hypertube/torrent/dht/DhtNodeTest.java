@@ -502,7 +502,7 @@ class DhtNodeTest {
         DhtNode a = node(4);
         List<InetSocketAddress> seeds = List.of(InetSocketAddress.createUnresolved("localhost", hub.localAddress().getPort()));
         assertThat(a.bootstrap(seeds).get(10, TimeUnit.SECONDS)).isEqualTo(1);
-        assertThat(DhtNode.resolve(List.of(InetSocketAddress.createUnresolved("localhost", 7), new InetSocketAddress("127.0.0.3", 7))))
+        assertThat(a.resolve(List.of(InetSocketAddress.createUnresolved("localhost", 7), new InetSocketAddress("127.0.0.3", 7))))
                 .containsExactly(new InetSocketAddress("127.0.0.1", 7), new InetSocketAddress("127.0.0.3", 7));
     }
 
