@@ -125,26 +125,31 @@ public final class TorrentClient implements AutoCloseable {
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(bindAddress, b.port), 128);
         this.dhtBootstrap = b.dhtBootstrap;
-        if (b.dhtPort >= 0) {
-            try {
-                // Kept with the resume data, so a restart keeps its id and rejoins through the nodes it knew.
-                Path state = downloadDirectory.resolve(".hypertube");
-                this.dht = org.hypertube.torrent.dht.DhtNode.builder()
-                        .bind(new InetSocketAddress(bindAddress, b.dhtPort)).clock(clock)
-                        .idFile(state.resolve("dht-id")).nodesFile(state.resolve("dht-nodes")).open();
-            } catch (IOException | RuntimeException e) {
-                server.close();
-                throw e;
-            }
-            this.dhtUdpPort = dht.localAddress().getPort();
+        this.dht = b.dhtPort >= 0 ? openDht(b.dhtPort) : null;
+        this.dhtUdpPort = dht == null ? 0 : dht.localAddress().getPort();
+        if (dht != null) {
             log.info("DHT node {} on UDP {}; bootstrapping from {}", dht.id(), dht.localAddress(), dhtBootstrap);
             dht.bootstrap(dhtBootstrap);
-        } else {
-            this.dht = null;
-            this.dhtUdpPort = 0;
         }
         Thread.ofVirtual().name("accept").start(this::acceptLoop);
         log.info("listening for peers on {}:{}", bindAddress.getHostAddress(), server.getLocalPort());
+    }
+
+    /**
+     * Our DHT node on {@code port}, or null when it cannot be had (the UDP port taken, the id file
+     * unwritable): the DHT is one more source of peers, so the client runs on without it, and says so.
+     */
+    private org.hypertube.torrent.dht.DhtNode openDht(int port) {
+        try {
+            // Kept with the resume data, so a restart keeps its id and rejoins through the nodes it knew.
+            Path state = downloadDirectory.resolve(".hypertube");
+            return org.hypertube.torrent.dht.DhtNode.builder()
+                    .bind(new InetSocketAddress(bindAddress, port)).clock(clock)
+                    .idFile(state.resolve("dht-id")).nodesFile(state.resolve("dht-nodes")).open();
+        } catch (IOException e) {
+            log.warn("DHT off: cannot open UDP {}:{}: {}", bindAddress.getHostAddress(), port, e.toString());
+            return null;
+        }
     }
 
     /** The DHT node's UDP address, if the DHT is on. */

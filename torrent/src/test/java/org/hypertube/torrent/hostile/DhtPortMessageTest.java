@@ -148,6 +148,19 @@ class DhtPortMessageTest {
     }
 
     @Test
+    void aTakenDhtPortLeavesTheClientRunningWithoutTheDht() throws Exception {
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            TorrentClient client = track(TorrentClient.builder().downloadDirectory(tmp.resolve("seed"))
+                    .bindAddress(InetAddress.getLoopbackAddress()).port(0).dht(taken.getLocalPort(), List.of()).build());
+            assertThat(client.dhtNodes()).isEmpty();
+            assertThat(client.dhtAddress()).isEmpty();
+            Metainfo m = torrent("film.bin", false);
+            assertThat(client.add(m).awaitCompletion(Duration.ofSeconds(20))).isTrue();
+            assertThat(connect(client, m, "127.0.0.1", null).ours().supportsDht()).isFalse();
+        }
+    }
+
+    @Test
     void withTheDhtOffThereIsNoDhtBitAndNoPort() throws Exception {
         TorrentClient client = seeder(false);
         Metainfo m = torrent("film.bin", false);
