@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.hypertube.catalog.source.ProviderFakes;
+import org.hypertube.torrent.dht.DhtNode;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -53,6 +54,11 @@ public abstract class AppTestBase {
      * on the way to it and changes nothing else, so the application still runs its plain OAuth2 path.
      */
     private static final HttpServer SCOPE_RELAY;
+    /**
+     * The DHT node the engine joins through instead of the public routers (HYPERTUBE_DHT_BOOTSTRAP): tests
+     * never reach the public DHT. Its own address, so the engine's table (one node per IP) can hold it.
+     */
+    protected static final DhtNode DHT_HUB;
 
     static {
         MAIL.start();
@@ -89,6 +95,7 @@ public abstract class AppTestBase {
                 exchange.close();
             });
             SCOPE_RELAY.start();
+            DHT_HUB = DhtNode.builder().bind(new InetSocketAddress(InetAddress.getByName("127.0.77.1"), 0)).open();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -98,6 +105,7 @@ public abstract class AppTestBase {
             SCOPE_RELAY.stop(0);
             SOURCES.stop();
             OPENSUBTITLES.stop();
+            DHT_HUB.close();
         }));
     }
 
@@ -124,6 +132,8 @@ public abstract class AppTestBase {
         // Our engine talks to loopback peers only, on a free port.
         registry.add("hypertube.playback.bind-address", () -> "127.0.0.1");
         registry.add("hypertube.playback.torrent-port", () -> "0");
+        registry.add("hypertube.playback.dht", () -> "on");
+        registry.add("hypertube.playback.dht-bootstrap", () -> "127.0.77.1:" + DHT_HUB.localAddress().getPort());
         // ... and so its web seeds are on loopback too (nginx standing in for the Internet Archive), which the
         // engine refuses unless the operator allows it (HYPERTUBE_ALLOW_LOCAL_WEB_SEEDS).
         registry.add("hypertube.playback.allow-local-web-seeds", () -> "true");

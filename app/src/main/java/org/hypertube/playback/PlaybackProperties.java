@@ -1,6 +1,9 @@
 package org.hypertube.playback;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import org.hypertube.torrent.DhtRouters;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -19,11 +22,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param sourceTimeout      a candidate torrent with no peer or no metadata after this long is left for the next
  * @param allowLocalWebSeeds web seeds (URLs from torrents) on loopback, private or link-local addresses are
  *                           used too; off by default, since a torrent is outside input (tests and LAN servers)
+ * @param dht                our DHT node (BEP 5) finds peers of public torrents without trackers; on by default
+ * @param dhtPort            its UDP port; the torrent port unless set (0 = any free port)
+ * @param dhtBootstrap       comma-separated {@code HOST:PORT} nodes to join through; the public routers unless set
  */
 @ConfigurationProperties("hypertube.playback")
 public record PlaybackProperties(Integer torrentPort, String bindAddress, Long downloadRateLimit, Long uploadRateLimit,
                                  Integer maxActiveDownloads, Double seedRatio, Duration seedTime, Duration retention,
-                                 Long diskQuota, Duration sourceTimeout, Boolean allowLocalWebSeeds) {
+                                 Long diskQuota, Duration sourceTimeout, Boolean allowLocalWebSeeds, Boolean dht,
+                                 Integer dhtPort, String dhtBootstrap) {
 
     public PlaybackProperties {
         torrentPort = torrentPort == null ? 6881 : torrentPort;
@@ -37,8 +44,24 @@ public record PlaybackProperties(Integer torrentPort, String bindAddress, Long d
         diskQuota = diskQuota == null ? 0L : diskQuota;
         sourceTimeout = sourceTimeout == null ? Duration.ofSeconds(45) : sourceTimeout;
         allowLocalWebSeeds = allowLocalWebSeeds != null && allowLocalWebSeeds;
+        dht = dht == null || dht;
+        dhtPort = dhtPort == null ? torrentPort : dhtPort;
+        dhtBootstrap = dhtBootstrap == null ? "" : dhtBootstrap.strip();
         if (torrentPort < 0 || torrentPort > 65535) {
             throw new IllegalArgumentException("HYPERTUBE_TORRENT_PORT must be 0..65535, was " + torrentPort);
         }
+        if (dhtPort < 0 || dhtPort > 65535) {
+            throw new IllegalArgumentException("HYPERTUBE_DHT_PORT must be 0..65535, was " + dhtPort);
+        }
+        try {
+            DhtRouters.parseList(dhtBootstrap);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("HYPERTUBE_DHT_BOOTSTRAP: " + e.getMessage(), e);
+        }
+    }
+
+    /** The nodes the DHT joins through: HYPERTUBE_DHT_BOOTSTRAP's, else the public routers (names resolved when it joins). */
+    public List<InetSocketAddress> dhtBootstrapNodes() {
+        return dhtBootstrap.isEmpty() ? DhtRouters.PUBLIC : DhtRouters.parseList(dhtBootstrap);
     }
 }

@@ -165,6 +165,31 @@ class PlaybackWebTest extends AppTestBase {
     }
 
     @Test
+    void theDhtsNodeCountShowsOnTheDownloadsPageAndInTheHealthDetailsForAdministratorsOnly() throws Exception {
+        engine.client(); // the engine starts with the first download; any earlier test may have started it
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (engine.dhtNodes().orElse(0) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        // The engine joined through the tests' hub (HYPERTUBE_DHT_BOOTSTRAP), which knows only the engine.
+        assertThat(engine.dhtNodes()).hasValue(1);
+        MockHttpSession operator = operator();
+        String page = mvc.perform(get("/admin/downloads").session(operator)).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("id=\"dht-status\">DHT: 1 node known</p>");
+        mvc.perform(post("/language").session(operator).with(csrf()).param("lang", "fr"));
+        String french = mvc.perform(get("/admin/downloads").session(operator)).andReturn().getResponse().getContentAsString();
+        assertThat(french).contains(">DHT : 1 nœud connu</p>");
+
+        String health = mvc.perform(get("/actuator/health").session(operator)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(health).contains("\"torrentEngine\"", "\"dhtNodes\":1");
+        String anonymous = mvc.perform(get("/actuator/health")).andReturn().getResponse().getContentAsString();
+        assertThat(anonymous).contains("\"status\":\"UP\"").doesNotContain("dhtNodes");
+        String member = mvc.perform(get("/actuator/health").session(member())).andReturn().getResponse().getContentAsString();
+        assertThat(member).doesNotContain("dhtNodes");
+    }
+
+    @Test
     void aFinishedFilmIsServedFromDiskWithRanges() throws Exception {
         long film = freeFilm();
         Finished f = finished(film, Instant.now());

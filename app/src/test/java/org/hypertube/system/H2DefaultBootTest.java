@@ -34,7 +34,8 @@ class H2DefaultBootTest {
         String relative = "./target/h2-boot-" + System.nanoTime();
         dataDir = Path.of(relative).toAbsolutePath().normalize();
         app = SpringApplication.run(HypertubeApplication.class, "--server.port=0", "--server.address=127.0.0.1",
-                "--hypertube.data-dir=" + relative, "--spring.mail.host=");
+                "--hypertube.data-dir=" + relative, "--spring.mail.host=",
+                "--hypertube.playback.dht=false"); // the engine starts only with a download, but never the public DHT from a test
         int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
         var http = HttpClient.newHttpClient();
 

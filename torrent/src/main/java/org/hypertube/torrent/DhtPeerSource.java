@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DHT as a {@link PeerSource}: a {@code get_peers} lookup for the torrent as soon as it starts
- * and every 15 minutes (every minute while nothing was found; every 30 while seeding), the peers offered as {@code "dht"}
+ * and every 15 minutes (while nothing is found, again after 10 s, 30 s, then every minute; every 30 while seeding), the peers offered as {@code "dht"}
  * as each node names them, then {@code announce_peer} with our listen port to the closest nodes that gave a token.
  * Nothing at all while the torrent is known to be private (BEP 27). The client's shared {@link
  * DhtNode} is bootstrapped again first (from the configured and the saved nodes) whenever its
@@ -23,7 +23,8 @@ final class DhtPeerSource implements PeerSource {
     private static final Logger log = LoggerFactory.getLogger(DhtPeerSource.class);
     static final Duration INTERVAL = Duration.ofMinutes(15);
     static final Duration SEEDING_INTERVAL = Duration.ofMinutes(30);
-    static final Duration RETRY = Duration.ofMinutes(1);
+    /** The waits after lookups that found nobody, in a row; the last repeats. */
+    static final List<Duration> RETRIES = List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1));
 
     private final DhtNode node;
     private final List<InetSocketAddress> bootstrap;
@@ -50,19 +51,33 @@ final class DhtPeerSource implements PeerSource {
 
     private void loop(Sink sink) {
         NodeId target = NodeId.of(infoHash.bytes());
+        int empty = 0;
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 Duration wait = INTERVAL;
                 if (allowed.getAsBoolean()) {
-                    // A seed needs nobody, so it only keeps its announce alive; a seed's lookup may find no one.
                     boolean found = round(target, sink);
-                    wait = seeding.getAsBoolean() ? SEEDING_INTERVAL : found ? INTERVAL : RETRY;
+                    empty = found ? 0 : empty + 1;
+                    wait = nextWait(seeding.getAsBoolean(), empty);
                 }
                 Thread.sleep(wait);
             }
         } catch (InterruptedException e) {
             // stopped
         }
+    }
+
+    /**
+     * The wait before the next round after {@code emptyRounds} lookups in a row found nobody (0: the
+     * last one found peers). A seed needs nobody, so it only keeps its announce alive (its lookup may
+     * well find no one); a download that found nobody, perhaps because the routing table was still
+     * empty, tries again soon, backing off to once a minute.
+     */
+    static Duration nextWait(boolean seeding, int emptyRounds) {
+        if (seeding) {
+            return SEEDING_INTERVAL;
+        }
+        return emptyRounds == 0 ? INTERVAL : RETRIES.get(Math.min(emptyRounds, RETRIES.size()) - 1);
     }
 
     /** One lookup and announce; whether any peer was found. */

@@ -20,13 +20,17 @@ record Download(PrintStream out, PrintStream err) implements Verb {
     @Override
     public int run(List<String> args) throws UsageException, IOException, InterruptedException {
         Options a = Options.parse(args, Set.of("--dir", "--port", "--bind", "--timeout", "--dht-port", "--dht-bootstrap"),
-                Set.of("--seed-after", "--allow-local-web-seeds", "--dht"));
+                Set.of("--seed-after", "--allow-local-web-seeds", "--dht", "--no-dht"));
+        if (a.flags().contains("--dht") && a.flags().contains("--no-dht")) {
+            throw new UsageException("--dht and --no-dht contradict each other");
+        }
         String arg = a.single("torrent file or magnet link");
         Metainfo metainfo = Magnet.looksLikeMagnet(arg) ? null : Options.torrentFile(arg);
         Magnet magnet = metainfo == null ? Magnet.parse(arg) : null;
         int timeout = a.integer("--timeout", 0, 0, Integer.MAX_VALUE);
         Path dir = Path.of(a.one("--dir", "."));
-        TorrentClient client = a.client(dir);
+        // The DHT is on unless --no-dht (--dht, the default now, is still accepted).
+        TorrentClient client = a.client(dir, !a.flags().contains("--no-dht"));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             client.close();

@@ -11,7 +11,7 @@ public final class Main {
             usage: torrent create [--tracker URL]... [--piece-length BYTES] [--web-seed URL]... [--private] -o OUT PATH
                    torrent info (FILE.torrent | MAGNET)
                    torrent download [--dir DIR] [--port N] [--bind ADDR] [--timeout SECONDS] [--seed-after]
-                                    [--allow-local-web-seeds] [--dht [--dht-port N] [--dht-bootstrap HOST:PORT]...]
+                                    [--allow-local-web-seeds] [--no-dht | [--dht-port N] [--dht-bootstrap HOST:PORT]...]
                                     (FILE.torrent | MAGNET)
                    torrent seed [--dir DIR] [--port N] [--bind ADDR] FILE.torrent
                    torrent tracker [--port N] [--bind ADDR] [--interval SECONDS]

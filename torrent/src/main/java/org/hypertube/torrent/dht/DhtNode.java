@@ -61,9 +61,20 @@ public final class DhtNode implements AutoCloseable {
     static final Duration REFRESH_CHECK = Duration.ofMinutes(1);
     static final int MAX_SAVED_NODES = 200;
     static final int MAX_PINGED_BACK = 1024;
+    /** Pings for addresses that peers gave in PORT messages: this many a second on average, in bursts of {@link #PORT_PING_BURST}. */
+    static final int PORT_PINGS_PER_SECOND = 2;
+    static final int PORT_PING_BURST = 20;
 
     private final DatagramChannel channel;
-    private final NodeId id;
+    /** Ours; replaced once (BEP 42) when our external address is agreed, unless fixed by the builder. */
+    private volatile NodeId id;
+    private final Path idFile;
+    private final boolean idFixed;
+    private final AddressVotes votes = new AddressVotes();
+    private volatile InetAddress externalAddress;
+    private final RateBucket portPings;
+    /** Bootstrap host names that did not resolve, each warned about once. */
+    private final Set<String> unresolvedWarned = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final RandomGenerator random;
     private final Duration timeout;
@@ -104,6 +115,18 @@ public final class DhtNode implements AutoCloseable {
         RateBucket(double tokens, Instant last) {
             this.tokens = tokens;
             this.last = last;
+        }
+
+        /** Refills at {@code perSecond} up to {@code burst} since the last call, then takes one token if there is one. */
+        boolean take(Instant now, int perSecond, int burst) {
+            double elapsed = Math.max(0, Duration.between(last, now).toNanos() / 1e9);
+            tokens = Math.min(burst, tokens + elapsed * perSecond);
+            last = now;
+            if (tokens < 1) {
+                return false;
+            }
+            tokens -= 1;
+            return true;
         }
     }
 
@@ -152,7 +175,7 @@ public final class DhtNode implements AutoCloseable {
             return this;
         }
 
-        /** A fixed node id (tests); an id file, if any, wins. */
+        /** A fixed node id (tests), never replaced by a BEP 42 one; an id file, if any, wins (and is not fixed). */
         public Builder id(NodeId id) {
             this.id = id;
             return this;
@@ -201,6 +224,9 @@ public final class DhtNode implements AutoCloseable {
     private DhtNode(DatagramChannel channel, NodeId id, Builder b) {
         this.channel = channel;
         this.id = id;
+        this.idFile = b.idFile;
+        this.idFixed = b.idFile == null && b.id != null;
+        this.portPings = new RateBucket(PORT_PING_BURST, b.clock.instant());
         this.clock = b.clock;
         this.random = b.random;
         this.timeout = b.timeout;
@@ -224,12 +250,16 @@ public final class DhtNode implements AutoCloseable {
             log.warn("DHT id file {} does not hold 40 hex digits; making a new id", file);
         }
         NodeId fresh = NodeId.random(random);
+        writeId(file, fresh);
+        return fresh;
+    }
+
+    private static void writeId(Path file, NodeId nodeId) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, ".dht-id", ".tmp");
-        Files.writeString(tmp, fresh.toString() + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(tmp, nodeId.toString() + "\n", StandardCharsets.US_ASCII);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return fresh;
     }
 
     /** The {@code IP:PORT} lines of a nodes file; a missing or unreadable file, or a bad line, is skipped. */
@@ -433,6 +463,7 @@ public final class DhtNode implements AutoCloseable {
             } else if (from.getAddress() instanceof Inet4Address && from.getPort() != 0) {
                 admit(new NodeContact(r.sender(), from));
             }
+            r.ip().ifPresent(ip -> externalAddressSeen(from.getAddress(), ip.getAddress()));
         }
         if (pending.remove(m.t(), p)) {
             p.future().complete(m);
@@ -489,7 +520,7 @@ public final class DhtNode implements AutoCloseable {
             log.debug("DHT: could not answer {}: {}", from, e.toString());
         }
         if (stranger != null) {
-            pingBack(stranger);
+            pingBack(stranger.address(), stranger.id());
         }
     }
 
@@ -507,14 +538,103 @@ public final class DhtNode implements AutoCloseable {
      * (mldht's rule), so ask it a {@code ping}, once per address in a while, and only while our own
      * queries leave room.
      */
-    private void pingBack(NodeContact node) {
+    private boolean pingBack(InetSocketAddress address, NodeId expected) {
         synchronized (pingedBack) {
-            if (pingedBack.containsKey(node.address()) || pending.size() >= MAX_PENDING / 2) {
-                return;
+            if (pingedBack.containsKey(address) || pending.size() >= MAX_PENDING / 2) {
+                return false;
             }
-            pingedBack.put(node.address(), Boolean.TRUE);
+            pingedBack.put(address, Boolean.TRUE);
         }
-        query(node.address(), node.id(), t -> new KrpcMessage.Ping(t, id));
+        query(address, expected, t -> new KrpcMessage.Ping(t, id));
+        return true;
+    }
+
+    /**
+     * A peer's {@code PORT} message (BEP 5): its DHT node listens at {@code address}. It is pinged so
+     * that it may enter the table by answering, unless it is not an IPv4 address, it is us, it is
+     * known already, it was pinged lately (the last {@value #MAX_PINGED_BACK} addresses), or peers
+     * gave more than {@value #PORT_PINGS_PER_SECOND} a second lately (bursts of {@value #PORT_PING_BURST}).
+     * Returns whether a ping went out.
+     */
+    public boolean peerPort(InetSocketAddress address) {
+        if (closed || address.isUnresolved() || !(address.getAddress() instanceof Inet4Address) || address.getPort() == 0
+                || isUs(address)) {
+            return false;
+        }
+        synchronized (table) {
+            if (table.knows(address)) {
+                return false;
+            }
+        }
+        synchronized (pingedBack) {
+            if (pingedBack.containsKey(address)) {
+                return false;
+            }
+        }
+        synchronized (portPings) {
+            if (!portPings.take(clock.instant(), PORT_PINGS_PER_SECOND, PORT_PING_BURST)) {
+                return false;
+            }
+        }
+        return pingBack(address, null);
+    }
+
+    /** Our own socket's address: its port, on the address we are bound to, our external one, or one of this host's. */
+    private boolean isUs(InetSocketAddress address) {
+        InetSocketAddress local = localAddress();
+        if (address.getPort() != local.getPort()) {
+            return false;
+        }
+        InetAddress ip = address.getAddress();
+        if (ip.equals(local.getAddress()) || ip.equals(externalAddress) || ip.isLoopbackAddress() && local.getAddress().isAnyLocalAddress()) {
+            return true;
+        }
+        try {
+            return local.getAddress().isAnyLocalAddress() && java.net.NetworkInterface.getByInetAddress(ip) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // ---- our external address (BEP 42) ----
+
+    /**
+     * {@code voter} (a node answering us with BEP 42's {@code ip}, or a tracker) saw us at {@code
+     * reported}. Once {@link AddressVotes#AGREE} distinct voters agree on a public address, our id
+     * becomes BEP 42's for it (kept in the id file), unless it already is, or the id is fixed.
+     */
+    public void externalAddressSeen(InetAddress voter, InetAddress reported) {
+        Optional<InetAddress> agreed;
+        synchronized (votes) {
+            agreed = votes.vote(voter, reported);
+        }
+        agreed.ifPresent(this::externalAddressAgreed);
+    }
+
+    private void externalAddressAgreed(InetAddress address) {
+        externalAddress = address;
+        log.info("DHT: our external address is {}", address.getHostAddress());
+        if (idFixed || NodeId.exempt(address) || id.derivedFrom(address)) {
+            return;
+        }
+        NodeId fresh = NodeId.secure(address, random);
+        synchronized (table) {
+            table.reseat(fresh);
+            id = fresh;
+        }
+        log.info("DHT: node id {} for {} (BEP 42)", fresh, address.getHostAddress());
+        if (idFile != null) {
+            try {
+                writeId(idFile, fresh);
+            } catch (IOException e) {
+                log.warn("DHT id file {} not written: {}", idFile, e.toString());
+            }
+        }
+    }
+
+    /** The external address the nodes agree we have, if they do yet. */
+    public Optional<InetAddress> externalAddress() {
+        return Optional.ofNullable(externalAddress);
     }
 
     private KrpcMessage.Response response(TransactionId t, InetSocketAddress to, List<NodeContact> nodes,
@@ -545,14 +665,7 @@ public final class DhtNode implements AutoCloseable {
                 b = new RateBucket(burst, now);
                 rates.put(source, b);
             }
-            double elapsed = Math.max(0, Duration.between(b.last, now).toNanos() / 1e9);
-            b.tokens = Math.min(burst, b.tokens + elapsed * queriesPerSecond);
-            b.last = now;
-            if (b.tokens < 1) {
-                return false;
-            }
-            b.tokens -= 1;
-            return true;
+            return b.take(now, queriesPerSecond, burst);
         }
     }
 
@@ -625,12 +738,45 @@ public final class DhtNode implements AutoCloseable {
      * own id, starting from them and whatever the table holds. Completes with the routing table's size.
      */
     public CompletableFuture<Integer> bootstrap(List<InetSocketAddress> nodes) {
-        List<InetSocketAddress> seeds = new ArrayList<>(nodes);
-        savedNodes.stream().filter(a -> !seeds.contains(a)).forEach(seeds::add);
+        List<InetSocketAddress> given = List.copyOf(nodes);
         return CompletableFuture.supplyAsync(() -> {
+            List<InetSocketAddress> seeds = resolve(given);
+            savedNodes.stream().filter(a -> !seeds.contains(a)).forEach(seeds::add);
             iterate(id, false, seeds, peers -> { });
             return routingTableSize();
         }, Thread.ofVirtual().name("dht-bootstrap")::start);
+    }
+
+    /**
+     * The addresses of {@code nodes}: a resolved one as it is, an unresolved name as every IPv4
+     * address it has now (DNS, on the caller's thread); a name that does not resolve is left out, with
+     * a warning the first time (a bootstrap is retried while the table is empty, so offline it would repeat).
+     */
+    List<InetSocketAddress> resolve(List<InetSocketAddress> nodes) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (InetSocketAddress a : nodes) {
+            if (!a.isUnresolved()) {
+                if (!out.contains(a)) {
+                    out.add(a);
+                }
+                continue;
+            }
+            try {
+                for (InetAddress ip : InetAddress.getAllByName(a.getHostString())) {
+                    InetSocketAddress resolved = new InetSocketAddress(ip, a.getPort());
+                    if (ip instanceof Inet4Address && !out.contains(resolved)) {
+                        out.add(resolved);
+                    }
+                }
+            } catch (java.net.UnknownHostException | SecurityException e) {
+                if (unresolvedWarned.add(a.getHostString())) {
+                    log.warn("DHT bootstrap node {}:{} not resolved (skipped; said once): {}", a.getHostString(), a.getPort(), e.toString());
+                } else {
+                    log.debug("DHT bootstrap node {}:{} not resolved: {}", a.getHostString(), a.getPort(), e.toString());
+                }
+            }
+        }
+        return out;
     }
 
     /** An iterative {@code get_peers} lookup for {@code infoHash} from our routing table. */
