@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """A private loopback DHT of libtorrent 2.0 sessions (SWARM.md §3.1-3.2), for DHT interop tests.
 
-usage: lt_dht_swarm.py --torrent FILE --save DIR [--nodes N] [--watch] [--fetch HEX] [--max-seconds S]
+usage: lt_dht_swarm.py --torrent FILE --save DIR [--nodes N] [--mesh] [--watch] [--fetch HEX] [--max-seconds S]
 
 Session R is the router on 127.0.0.1: DHT on, no bootstrap node. N more sessions (default 4), the
 i-th on 127.0.i.1, bootstrap from R and meet each other through it; the first of them, S, seeds
 FILE (a tracker-less torrent) from DIR and calls force_dht_announce() until a DHT node confirms its
-announce. Everything listens on loopback only; dht_bootstrap_nodes names R alone, so nothing leaves
+announce. With --mesh (for the benchmark's bigger swarms), every session first pings
+(add_dht_node) the router and 8 others at random, and the router pings them all, so that the tables
+hold most of the swarm before S adds the torrent and announces it (to the nodes closest to its
+info-hash, as in a real DHT, rather than to the router, the only node known to everyone at the start;
+MESHED <median table size> is printed then). Everything listens on loopback only; dht_bootstrap_nodes names R alone, so nothing leaves
 the machine. One address per session, since our routing table and lookups (as libtorrent's by
 default) keep one node per IP; dht_restrict_routing_ips/dht_restrict_search_ips are off anyway.
 
@@ -38,6 +42,7 @@ ap.add_argument('--torrent', required=True)
 ap.add_argument('--save', required=True)
 ap.add_argument('--nodes', type=int, default=4)
 ap.add_argument('--interval', type=float, default=1.0)
+ap.add_argument('--mesh', action='store_true', help='fill the tables before the seed adds its torrent')
 ap.add_argument('--watch', action='store_true')
 ap.add_argument('--fetch', help='info-hash (hex) of a torrent someone else announces on the DHT')
 ap.add_argument('--max-seconds', type=float, default=300, help='exit after this long, so no session outlives a test')
@@ -76,7 +81,14 @@ p = lt.add_torrent_params()
 p.ti = lt.torrent_info(a.torrent)
 p.save_path = a.save
 p.flags |= lt.torrent_flags.seed_mode
-seed = sessions['seed'].add_torrent(p)
+seed = None if a.mesh else sessions['seed'].add_torrent(p)
+if a.mesh:
+    import random
+    for n in names:
+        sessions[n].add_dht_node((ips['router'], rport))
+        for other in random.sample([m for m in names if m != n], min(8, len(names) - 1)):
+            sessions[n].add_dht_node((ips[other], sessions[other].listen_port()))
+        router.add_dht_node((ips[n], sessions[n].listen_port()))
 
 
 def table_size(s):
@@ -97,11 +109,16 @@ last_report = 0.0
 while time.time() - start < a.max_seconds:
     now = time.time()
     sizes = {n: table_size(s) for n, s in sessions.items()}
+    if seed is None:
+        median = sorted(sizes.values())[len(sizes) // 2]
+        if median >= min(16, len(names)) or now - start > 60:
+            print('MESHED %d' % median, flush=True)
+            seed = sessions['seed'].add_torrent(p)
     if not ready and announced:
         ready = True
         print('PORTS ' + json.dumps({'router': endpoint('router'), 'seed': endpoint('seed'),
                                      'nodes': [endpoint(n) for n in names[1:]]}), flush=True)
-    if not announced and now - last_announce > 2:
+    if seed is not None and not announced and now - last_announce > 2:
         seed.force_dht_announce()
         last_announce = now
     if ready and now - last_watch > 2:
