@@ -12,7 +12,8 @@ DHT bootstrap node:
               so a fresh node id and no nodes file from an earlier round)
   libtorrent  a fresh session in a new process (this file's "lt-leech" mode): enable_dht with
               dht_bootstrap_nodes = ROUTER, LSD/UPnP/NAT-PMP and uTP off
-Each client gets an address of its own for the round (127.0.100+r.1 ours, 127.0.200+r.1 libtorrent), so
+Each client gets an address of its own for the round (127.0.100+r.1 ours, 127.0.150+r.1 a second build of
+ours given as --cli-b and raced as "ours-b", 127.0.200+r.1 libtorrent), so
 no node of the swarm has seen its IP before. Times are from the moment the client adds the magnet (its
 own "EVENT added" line) to its first connected peer and its first verified piece; the time from the
 process's start is shown too (the JVM starts more slowly than Python). "First peer" is, for ours, the
@@ -20,7 +21,7 @@ first peer past both BitTorrent handshakes; for libtorrent, its first peer_conne
 connection, a little earlier than the handshakes, so the comparison leans libtorrent's way).
 Run from the repository root:
 
-    /usr/bin/python3 bench/engine/dht.py [--nodes 30] [--rounds 5] [--cli DIR/torrent]
+    /usr/bin/python3 bench/engine/dht.py [--nodes 30] [--rounds 5] [--cli DIR/torrent] [--cli-b DIR/torrent --clients ours,ours-b,libtorrent]
 
 Needs: JDK 25 (bin/torrent builds the jar), python3-libtorrent (/usr/bin/python3). Everything listens
 on 127.0.0.0/8 only; no session has any other bootstrap node, so nothing reaches the public DHT.
@@ -197,6 +198,8 @@ def main():
     ap.add_argument('--work', default='/tmp/hypertube-bench-dht')
     ap.add_argument('--timeout', type=float, default=90)
     ap.add_argument('--cli', default=TORRENT_CLI, help='our CLI launcher; bench/engine/snapshot.sh makes a frozen copy')
+    ap.add_argument('--cli-b', default=None,
+                    help='a second launcher of our CLI, raced as client "ours-b" (A/B comparisons of two builds)')
     a = ap.parse_args()
     clients = a.clients.split(',')
     shutil.rmtree(a.work, ignore_errors=True)
@@ -231,9 +234,9 @@ def main():
             for c in order:
                 d = os.path.join(a.work, 'dl-%s-%d' % (c, r))
                 os.makedirs(d)
-                if c == 'ours':
-                    ip = '127.0.%d.1' % (100 + r)
-                    cmd = [a.cli, 'download', '--dir', d, '--bind', ip, '--port', '0', '--dht', '--dht-bootstrap', router,
+                if c in ('ours', 'ours-b'):
+                    ip = '127.0.%d.1' % ((100 if c == 'ours' else 150) + r)
+                    cmd = [a.cli if c == 'ours' else a.cli_b, 'download', '--dir', d, '--bind', ip, '--port', '0', '--dht', '--dht-bootstrap', router,
                            '--events', '--timeout', str(int(a.timeout)), magnet]
                 elif c == 'libtorrent':
                     ip = '127.0.%d.1' % (200 + r)
