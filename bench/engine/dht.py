@@ -5,7 +5,8 @@ Hypertube's engine CLI against a fresh libtorrent 2.0 session, on a private loop
 The DHT is interop/lt_dht_swarm.py's (torrent/src/test/resources/interop/): a libtorrent router on
 127.0.0.1 and N more libtorrent sessions (default 30) on 127.0.i.1, the first of which seeds the test file
 (a torrent with no tracker); with its --mesh the nodes' tables fill first (most of the swarm in each) and
-the seed then announces to the nodes closest to the info-hash. Once the announce is stored, each round starts both clients in turn (the order alternates from round to
+the seed then announces to the nodes closest to the info-hash; --dead M more nodes join the tables and go
+silent just before (they never answer again, as many nodes of a real DHT). Once the announce is stored, each round starts both clients in turn (the order alternates from round to
 round), each with nothing but the magnet "magnet:?xt=urn:btih:HEX" and the router's address as its only
 DHT bootstrap node:
   ours        bin/torrent download --dht --dht-bootstrap ROUTER --events (a fresh download folder,
@@ -21,7 +22,7 @@ first peer past both BitTorrent handshakes; for libtorrent, its first peer_conne
 connection, a little earlier than the handshakes, so the comparison leans libtorrent's way).
 Run from the repository root:
 
-    /usr/bin/python3 bench/engine/dht.py [--nodes 30] [--rounds 5] [--cli DIR/torrent] [--cli-b DIR/torrent --clients ours,ours-b,libtorrent]
+    /usr/bin/python3 bench/engine/dht.py [--nodes 30] [--dead 0] [--rounds 5] [--cli DIR/torrent] [--cli-b DIR/torrent --clients ours,ours-b,libtorrent]
 
 Needs: JDK 25 (bin/torrent builds the jar), python3-libtorrent (/usr/bin/python3). Everything listens
 on 127.0.0.0/8 only; no session has any other bootstrap node, so nothing reaches the public DHT.
@@ -101,9 +102,10 @@ def lt_leech(argv):
 class Swarm:
     """lt_dht_swarm.py in the background: its PORTS line, and the last NODES line (table sizes)."""
 
-    def __init__(self, torrent, save, nodes, log):
+    def __init__(self, torrent, save, nodes, dead, log):
         self.proc = subprocess.Popen(['/usr/bin/python3', SWARM, '--torrent', torrent, '--save', save,
-                                      '--nodes', str(nodes), '--mesh', '--interval', '1', '--max-seconds', '86400'],
+                                      '--nodes', str(nodes), '--mesh', '--dead', str(dead), '--interval', '1',
+                                      '--max-seconds', '86400'],
                                      stdout=subprocess.PIPE, stderr=open(log + '.err', 'wb'), start_new_session=True,
                                      text=True)
         self.ports = None
@@ -190,6 +192,8 @@ def print_table(results, clients, rounds, base):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--nodes', type=int, default=30, help='libtorrent DHT nodes besides the router (the first seeds)')
+    ap.add_argument('--dead', type=int, default=0,
+                    help='more nodes that join the tables, then go silent before the seed announces (a real DHT\'s dead nodes)')
     ap.add_argument('--rounds', type=int, default=5)
     ap.add_argument('--size-mib', type=int, default=16)
     ap.add_argument('--piece-kib', type=int, default=256)
@@ -213,7 +217,7 @@ def main():
     import libtorrent as lt
     info_hash = str(lt.torrent_info(torrent).info_hash())
     magnet = 'magnet:?xt=urn:btih:' + info_hash
-    swarm = Swarm(torrent, seed_dir, a.nodes, os.path.join(a.work, 'swarm.log'))
+    swarm = Swarm(torrent, seed_dir, a.nodes, a.dead, os.path.join(a.work, 'swarm.log'))
     try:
         if not swarm.ready.wait(120) or swarm.ports is None:
             raise SystemExit('the DHT swarm did not come up (see %s/swarm.log*)' % a.work)
@@ -258,8 +262,8 @@ def main():
                 time.sleep(1)
     finally:
         swarm.stop()
-    print('\n%d libtorrent DHT nodes + router, %d rounds, %d MiB torrent in %d KiB pieces, magnet with no tracker'
-          % (a.nodes, a.rounds, a.size_mib, a.piece_kib))
+    print('\n%d libtorrent DHT nodes + router (%d more gone silent), %d rounds, %d MiB torrent in %d KiB pieces, '
+          'magnet with no tracker' % (a.nodes, a.dead, a.rounds, a.size_mib, a.piece_kib))
     print_table(results, clients, a.rounds, 'libtorrent')
 
 
