@@ -17,8 +17,8 @@ import org.hypertube.torrent.dht.Token;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The DHT as a torrent's peer source, on loopback against our own nodes. */
-class DhtPeerSourceTest {
+/** The DHT as a torrent's peer source at a torrent's start, on loopback against our own nodes. */
+class DhtPeerSourceStartTest {
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @AfterEach
