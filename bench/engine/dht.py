@@ -6,23 +6,24 @@ The DHT is interop/lt_dht_swarm.py's (torrent/src/test/resources/interop/): a li
 127.0.0.1 and N more libtorrent sessions (default 30) on 127.0.i.1, the first of which seeds the test file
 (a torrent with no tracker); with its --mesh the nodes' tables fill first (most of the swarm in each) and
 the seed then announces to the nodes closest to the info-hash; --dead M more nodes join the tables and go
-silent just before (they never answer again, as many nodes of a real DHT). Once the announce is stored, each round starts both clients in turn (the order alternates from round to
-round), each with nothing but the magnet "magnet:?xt=urn:btih:HEX" and the router's address as its only
-DHT bootstrap node:
+silent just before (they never answer again, as many nodes of a real DHT). Once the announce is stored,
+each round starts both clients in turn (the order alternates from round to round), each with nothing but
+the magnet "magnet:?xt=urn:btih:HEX" and the router's address as its only DHT bootstrap node:
   ours        bin/torrent download --dht --dht-bootstrap ROUTER --events (a fresh download folder,
               so a fresh node id and no nodes file from an earlier round)
   libtorrent  a fresh session in a new process (this file's "lt-leech" mode): enable_dht with
               dht_bootstrap_nodes = ROUTER, LSD/UPnP/NAT-PMP and uTP off
 Each client gets an address of its own for the round (127.0.100+r.1 ours, 127.0.150+r.1 a second build of
-ours given as --cli-b and raced as "ours-b", 127.0.200+r.1 libtorrent), so
-no node of the swarm has seen its IP before. Times are from the moment the client adds the magnet (its
+ours given as --cli-b and raced as "ours-b", 127.0.200+r.1 libtorrent), so no node of the swarm has seen
+its IP before. Times are from the moment the client adds the magnet (its
 own "EVENT added" line) to its first connected peer and its first verified piece; the time from the
 process's start is shown too (the JVM starts more slowly than Python). "First peer" is, for ours, the
 first peer past both BitTorrent handshakes; for libtorrent, its first peer_connect_alert (the TCP
 connection, a little earlier than the handshakes, so the comparison leans libtorrent's way).
 Run from the repository root:
 
-    /usr/bin/python3 bench/engine/dht.py [--nodes 30] [--dead 0] [--rounds 5] [--cli DIR/torrent] [--cli-b DIR/torrent --clients ours,ours-b,libtorrent]
+    /usr/bin/python3 bench/engine/dht.py [--nodes 30] [--dead 0] [--rounds 5] [--cli DIR/torrent]
+                                         [--cli-b DIR/torrent --clients ours,ours-b,libtorrent]
 
 Needs: JDK 25 (bin/torrent builds the jar), python3-libtorrent (/usr/bin/python3). Everything listens
 on 127.0.0.0/8 only; no session has any other bootstrap node, so nothing reaches the public DHT.
@@ -206,6 +207,8 @@ def main():
                     help='a second launcher of our CLI, raced as client "ours-b" (A/B comparisons of two builds)')
     a = ap.parse_args()
     clients = a.clients.split(',')
+    if not 1 <= a.rounds <= 50 or a.nodes + a.dead >= 100:
+        raise SystemExit('at most 50 rounds and 99 nodes (each has its own 127.0.N.1)')
     shutil.rmtree(a.work, ignore_errors=True)
     seed_dir = os.path.join(a.work, 'seed')
     os.makedirs(seed_dir)
