@@ -10,7 +10,7 @@ public final class Main {
     static final String USAGE = """
             usage: torrent create [--tracker URL]... [--piece-length BYTES] [--web-seed URL]... [--private] -o OUT PATH
                    torrent info (FILE.torrent | MAGNET)
-                   torrent download [--dir DIR] [--port N] [--bind ADDR] [--timeout SECONDS] [--seed-after]
+                   torrent download [--dir DIR] [--port N] [--bind ADDR] [--timeout SECONDS] [--seed-after] [--events]
                                     [--allow-local-web-seeds] [--no-dht | [--dht-port N] [--dht-bootstrap HOST:PORT]...]
                                     (FILE.torrent | MAGNET)
                    torrent seed [--dir DIR] [--port N] [--bind ADDR] FILE.torrent

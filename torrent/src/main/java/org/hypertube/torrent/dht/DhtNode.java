@@ -786,14 +786,33 @@ public final class DhtNode implements AutoCloseable {
 
     /** The same, handing each response's peers to {@code onPeers} as they come (on the lookup's thread). */
     public CompletableFuture<LookupResult> lookup(NodeId infoHash, Consumer<List<InetSocketAddress>> onPeers) {
-        return CompletableFuture.supplyAsync(() -> iterate(infoHash, true, List.of(), onPeers),
-                Thread.ofVirtual().name("dht-lookup")::start);
+        return lookup(infoHash, List.of(), onPeers);
     }
 
     /**
-     * Runs one {@link Lookup} for {@code target} with {@code get_peers} or {@code find_node}: the
-     * {@code seeds} (ids unknown) are asked first and what they answer joins the start set, with the
-     * closest nodes of our table. Blocks; runs on a virtual thread.
+     * The same, also asking {@code seeds} (addresses whose ids are unknown) and, when there are seeds,
+     * the nodes file's, alongside the routing table's closest nodes: while the table is still filling
+     * (just after start, with the bootstrap nodes as seeds), the lookup need not wait for the bootstrap.
+     */
+    public CompletableFuture<LookupResult> lookup(NodeId infoHash, List<InetSocketAddress> seeds,
+            Consumer<List<InetSocketAddress>> onPeers) {
+        List<InetSocketAddress> given = List.copyOf(seeds);
+        return CompletableFuture.supplyAsync(() -> {
+            // Names (the public routers by default) are resolved here, off the caller's thread.
+            List<InetSocketAddress> all = resolve(given);
+            if (!given.isEmpty()) {
+                savedNodes.stream().filter(a -> !all.contains(a)).forEach(all::add);
+            }
+            return iterate(infoHash, true, all, onPeers);
+        }, Thread.ofVirtual().name("dht-lookup")::start);
+    }
+
+    /**
+     * Runs one {@link Lookup} for {@code target} with {@code get_peers} or {@code find_node}, from the
+     * closest nodes of our table and the {@code seeds} (ids unknown), all asked at once: each seed's
+     * answer joins the lookup when it comes. A query unanswered for {@link Lookup#SHORT_TIMEOUT_MILLIS}
+     * gives its slot to the next node (its answer still counts until the time-out). Blocks; runs on a
+     * virtual thread.
      */
     private LookupResult iterate(NodeId target, boolean getPeers, List<InetSocketAddress> seeds,
             Consumer<List<InetSocketAddress>> onPeers) {
@@ -801,28 +820,39 @@ public final class DhtNode implements AutoCloseable {
                 ? new KrpcMessage.GetPeers(t, id, target)
                 : new KrpcMessage.FindNode(t, id, target);
         Set<InetSocketAddress> found = new LinkedHashSet<>();
-        List<NodeContact> start = new ArrayList<>(closest(target));
         Map<InetSocketAddress, CompletableFuture<KrpcMessage>> asked = new LinkedHashMap<>();
         for (InetSocketAddress s : seeds) {
             asked.putIfAbsent(s, query(s, null, make));
         }
-        asked.forEach((address, future) -> {
-            if (future.exceptionally(e -> null).join() instanceof KrpcMessage.Response r) {
-                found(r, found, onPeers);
-                start.add(new NodeContact(r.sender(), address));
-                start.addAll(withoutUs(r).nodes());
-            }
-        });
-        Lookup lookup = new Lookup(target, start.stream().filter(n -> !n.id().equals(id)).toList());
+        int seedQueries = asked.size();
+        Lookup lookup = new Lookup(target, closest(target).stream().filter(n -> !n.id().equals(id)).toList());
         Map<NodeContact, CompletableFuture<KrpcMessage>> inFlight = new LinkedHashMap<>();
+        long started = System.nanoTime();
         while (!closed) {
-            for (NodeContact c : lookup.next()) {
+            long now = (System.nanoTime() - started) / 1_000_000;
+            lookup.stall(now);
+            for (NodeContact c : lookup.next(now)) {
                 inFlight.put(c, query(c.address(), c.id(), make));
             }
-            if (inFlight.isEmpty()) {
+            if (inFlight.isEmpty() && asked.isEmpty()) {
                 break;
             }
-            CompletableFuture.anyOf(inFlight.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+            List<CompletableFuture<KrpcMessage>> waiting = new ArrayList<>(inFlight.values());
+            waiting.addAll(asked.values());
+            long wait = Math.max(1, lookup.nextStall() - now);
+            CompletableFuture.anyOf(waiting.toArray(CompletableFuture[]::new))
+                    .completeOnTimeout(null, Math.min(wait, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null).join();
+            for (var it = asked.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (e.getValue().isDone()) {
+                    it.remove();
+                    if (e.getValue().exceptionally(x -> null).join() instanceof KrpcMessage.Response r && !r.sender().equals(id)) {
+                        found(r, found, onPeers);
+                        lookup.answeredElsewhere(new NodeContact(r.sender(), e.getKey()), withoutUs(r));
+                    }
+                }
+            }
             for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 if (!e.getValue().isDone()) {
@@ -836,12 +866,12 @@ public final class DhtNode implements AutoCloseable {
                     lookup.failed(e.getKey());
                 }
             }
-            if (lookup.done() && inFlight.isEmpty()) {
+            if (lookup.done() && inFlight.isEmpty() && asked.isEmpty()) {
                 break;
             }
         }
         List<TokenHolder> holders = lookup.announceTargets().stream().map(a -> new TokenHolder(a.node(), a.token())).toList();
-        return new LookupResult(List.copyOf(found), holders, lookup.queries() + asked.size());
+        return new LookupResult(List.copyOf(found), holders, lookup.queries() + seedQueries);
     }
 
     /** Peers of {@code r} not seen yet in this lookup go to {@code onPeers} at once. */

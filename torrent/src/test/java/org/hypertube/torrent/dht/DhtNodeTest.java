@@ -194,6 +194,24 @@ class DhtNodeTest {
     }
 
     @Test
+    void aLookupGivenSeedsAsksThemAllAtOnceAndHandsOnPeersWithoutWaitingForASilentOne() throws Exception {
+        NodeId infoHash = NodeId.random(new SplittableRandom(41));
+        DhtNode holder = nodeAt("127.0.3.2", Clock.systemUTC());
+        DhtNode announcer = nodeAt("127.0.3.3", Clock.systemUTC());
+        Token token = response(announcer.getPeers(holder.localAddress(), infoHash).get(2, TimeUnit.SECONDS)).token().orElseThrow();
+        response(announcer.announcePeer(holder.localAddress(), infoHash, 7777, false, token).get(2, TimeUnit.SECONDS));
+        // A whole minute before a query counts as lost: a lookup that waited for each seed in turn would hold the peers that long.
+        DhtNode searcher = DhtNode.builder().bind(new InetSocketAddress(InetAddress.getByName("127.0.3.1"), 0))
+                .queryTimeout(Duration.ofMinutes(1)).open();
+        nodes.add(searcher);
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.3.100", 0))) {
+            java.util.concurrent.CompletableFuture<List<InetSocketAddress>> first = new java.util.concurrent.CompletableFuture<>();
+            searcher.lookup(infoHash, List.of((InetSocketAddress) silent.getLocalSocketAddress(), holder.localAddress()), first::complete);
+            assertThat(first.get(10, TimeUnit.SECONDS)).containsExactly(new InetSocketAddress("127.0.3.3", 7777));
+        }
+    }
+
+    @Test
     void wrongTokenIsRefusedWith203() throws Exception {
         DhtNode a = node(1);
         DhtNode b = node(2);
