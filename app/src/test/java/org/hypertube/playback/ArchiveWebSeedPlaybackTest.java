@@ -88,7 +88,7 @@ class ArchiveWebSeedPlaybackTest extends BrowserTestBase {
     @Test
     void byDefaultTheEngineRefusesTheStandInsLoopbackWebSeeds() throws Exception {
         PlaybackProperties defaults = new PlaybackProperties(0, "127.0.0.1", null, null, null, null, null, null, null,
-                null, null);
+                null, null, null, null);
         assertThat(defaults.allowLocalWebSeeds()).isFalse();
         Path data = Files.createTempDirectory("hypertube-refused");
         Engine engine = new Engine(new HypertubeProperties(null, data), defaults, Clock.systemUTC());
