@@ -24,6 +24,7 @@ class PlayLimit {
     private final Duration window;
     private final ConcurrentMap<Long, Deque<Instant>> starts = new ConcurrentHashMap<>();
 
+    @org.springframework.beans.factory.annotation.Autowired
     PlayLimit(Clock clock, PlaybackProperties properties) {
         this(clock, properties.playLimit(), properties.playWindow());
     }

