@@ -171,7 +171,8 @@ class PlayAdmissionWebTest extends AppTestBase {
                     throw new IllegalStateException(e);
                 }
             });
-            // Generous for a busy machine, and well short of the slow source, which never answers by itself.
+            // Generous for a busy machine. With one lock for all films the quick Play waited here until the slow
+            // film's fetch gave up (20 s), and so the slow Play was over by the time the quick one answered.
             HttpResponse<String> quickAnswer = quickPlay.get(30, TimeUnit.SECONDS);
             assertThat(quickAnswer.body()).contains("\"phase\":\"FINDING_PEERS\"");
             assertThat(slowPlay).as("the slow film is still waiting for its source").isNotDone();
