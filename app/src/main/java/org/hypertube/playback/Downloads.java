@@ -115,37 +115,6 @@ class Downloads {
 
     // ------------------------------------------------------------------ Play
 
-    /** Asked before a Play adds a new torrent (never for a film already held or downloading); may refuse. */
-    interface Admission {
-        Admission ALWAYS = new Admission() {
-            @Override
-            public void reserve() {
-            }
-
-            @Override
-            public void release() {
-            }
-        };
-
-        /** Takes room for one new download, or refuses it. */
-        void reserve() throws PlayRefused;
-
-        /** Gives back what {@link #reserve} took: no torrent was added after all. */
-        void release();
-    }
-
-    /** A Play that may not add a download now, with a message key and, when known, when to try again. */
-    static final class PlayRefused extends Exception {
-        final String messageKey;
-        final transient Instant retryAt;
-
-        PlayRefused(String messageKey, Instant retryAt, String detail) {
-            super(detail);
-            this.messageKey = messageKey;
-            this.retryAt = retryAt;
-        }
-    }
-
     /**
      * The download behind a Play of this film: an existing one (started again if it rests), else the best
      * candidate torrent the sources offer, if the admission lets a new one in. Empty when no source offers

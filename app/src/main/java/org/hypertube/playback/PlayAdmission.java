@@ -20,20 +20,20 @@ class PlayAdmission {
         this.retention = retention;
     }
 
-    Downloads.Admission of(MemberPrincipal member) {
-        return new Downloads.Admission() {
+    Admission of(MemberPrincipal member) {
+        return new Admission() {
             @Override
-            public void reserve() throws Downloads.PlayRefused {
+            public void reserve() throws PlayRefused {
                 if (!member.admin()) {
                     Optional<Instant> retryAt = limit.acquire(member.id());
                     if (retryAt.isPresent()) {
-                        throw new Downloads.PlayRefused("play.limit", retryAt.get(),
+                        throw new PlayRefused("play.limit", retryAt.get(),
                                 "member " + member.id() + " started too many downloads; again at " + retryAt.get());
                     }
                 }
                 if (!retention.makeRoom()) {
                     release();
-                    throw new Downloads.PlayRefused("play.diskFull", null, "the disk quota is reached");
+                    throw new PlayRefused("play.diskFull", null, "the disk quota is reached");
                 }
             }
 

@@ -81,12 +81,12 @@ class Playback {
     }
 
     /** Starts or joins the film's download and says how far it is; READY carries the address to play. */
-    Status status(long filmId, long memberId, Downloads.Admission admission, Integer audioChoice, Quality quality,
+    Status status(long filmId, long memberId, Admission admission, Integer audioChoice, Quality quality,
                   String language, java.util.Locale reader) {
         Optional<Download> found;
         try {
             found = downloads.forFilm(filmId, admission);
-        } catch (Downloads.PlayRefused e) {
+        } catch (PlayRefused e) {
             log.info("film {}: no new download for member {}: {}", filmId, memberId, e.getMessage());
             Phase phase = "play.limit".equals(e.messageKey) ? Phase.LIMITED : Phase.DISK_FULL;
             return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, null, List.of(),
