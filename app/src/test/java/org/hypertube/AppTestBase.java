@@ -145,6 +145,8 @@ public abstract class AppTestBase {
         registry.add("hypertube.subtitles.opensubtitles.api-key", () -> "test-key");
         registry.add("hypertube.subtitles.opensubtitles.base-url", () -> OPENSUBTITLES.baseUrl() + "/api/v1");
         registry.add("hypertube.playback.upkeep-interval", () -> "PT1S");
+        // nginx on 127.0.0.1 stands in for a reverse proxy (BehindReverseProxyTest); nobody else is believed.
+        registry.add("hypertube.trusted-proxies", () -> "127.0.0.1");
         for (String provider : new String[] {"intra42", "github"}) {
             String prefix = "hypertube.account.oauth." + provider + ".";
             registry.add(prefix + "client-id", () -> "hypertube-" + provider);

@@ -56,6 +56,11 @@ class PlaybackWebTest extends AppTestBase {
 
     /** A finished download of {@code film} with a file of random bytes, as the engine leaves it on disk. */
     Finished finished(Long filmId, Instant lastWatched) throws Exception {
+        return finished(repository, engine, filmId, lastWatched);
+    }
+
+    static Finished finished(DownloadRepository repository, Engine engine, Long filmId, Instant lastWatched)
+            throws Exception {
         byte[] hash = new byte[20];
         new Random().nextBytes(hash);
         String hex = HexFormat.of().formatHex(hash);
@@ -237,21 +242,37 @@ class PlaybackWebTest extends AppTestBase {
     }
 
     @Test
-    void streamsNeedASessionAndTheLoopbackEndpointRefusesOtherHosts() throws Exception {
+    void streamsNeedASessionAndTheInternalEndpointAnswersOnlyOnItsOwnLoopbackListener() throws Exception {
         long film = freeFilm();
         Finished f = finished(film, Instant.now());
         mvc.perform(get("/films/" + film + "/stream")).andExpect(status().is3xxRedirection())
                 .andExpect(redirectedUrl("/login"));
         String url = internal.url(f.download().getInfoHash());
+        assertThat(url).startsWith("http://127.0.0.1:" + internal.port() + "/internal/media/");
+        assertThat(internal.port()).isNotEqualTo(port);
         String token = url.substring(url.lastIndexOf('/') + 1);
-        mvc.perform(get("/internal/media/" + token).with(r -> {
-            r.setRemoteAddr("192.0.2.7");
-            return r;
-        })).andExpect(status().isNotFound());
-        mvc.perform(get("/internal/media/" + "0".repeat(32))).andExpect(status().isNotFound());
-        var ok = mvc.perform(get("/internal/media/" + token).header("Range", "bytes=0-99"))
-                .andExpect(status().isPartialContent()).andReturn().getResponse();
-        assertThat(ok.getContentAsByteArray()).isEqualTo(Arrays.copyOf(f.bytes(), 100));
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            // The public port, even from this machine (as a reverse proxy's requests are): not found.
+            var publicPort = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/internal/media/" + token)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(publicPort.statusCode()).isEqualTo(404);
+            // The internal listener serves nothing else, and no film without its token.
+            var other = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + internal.port() + "/login")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(other.statusCode()).isEqualTo(404);
+            var wrong = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + internal.port() + "/internal/media/" + "0".repeat(32))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(wrong.statusCode()).isEqualTo(404);
+            var ok = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Range", "bytes=0-99")
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(ok.statusCode()).isEqualTo(206);
+            assertThat(ok.body()).isEqualTo(Arrays.copyOf(f.bytes(), 100));
+        }
+        // MockMvc's requests come from no listener at all: refused as well.
+        mvc.perform(get("/internal/media/" + token)).andExpect(status().isNotFound());
     }
 
     @Test
