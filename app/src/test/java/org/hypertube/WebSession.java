@@ -1,77 +1,89 @@
 package org.hypertube;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * A member signed in over real HTTP, as a browser is: the session cookie and the CSRF header a page
- * carries, for requests to the running application on 127.0.0.1.
- *
- * @param cookie     {@code JSESSIONID=...}
- * @param csrfHeader the CSRF header's name
- * @param csrfToken  its value
+ * A browser-like client over real HTTP: its own cookies, the CSRF token of the last page it read, no
+ * redirects followed (a test looks at Location), and optionally its own local address (127.0.0.2 ...)
+ * so a server or proxy sees distinct clients.
  */
-public record WebSession(HttpClient http, String base, String cookie, String csrfHeader, String csrfToken) {
+public final class WebSession implements AutoCloseable {
 
-    /** Registers a new member through the sign-up form, then signs them in. */
-    public static WebSession signUp(int port, String username, String password) throws Exception {
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        String base = "http://127.0.0.1:" + port;
-        var form = http.send(HttpRequest.newBuilder(URI.create(base + "/register")).build(), HttpResponse.BodyHandlers.ofString());
-        String body = "email=" + username + "%40example.org&username=" + username + "&firstName=Viv&lastName=Ewer&password="
-                + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&_csrf="
-                + URLEncoder.encode(find(form.body(), "name=\"_csrf\" value=\"([^\"]+)\""), StandardCharsets.UTF_8);
-        var registered = http.send(HttpRequest.newBuilder(URI.create(base + "/register"))
-                .header("Cookie", sessionCookie(form)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
-        assertThat(registered.statusCode()).as("sign-up of " + username).isEqualTo(302);
-        return signIn(port, username, password);
+    private static final Pattern CSRF = Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]+)\"");
+
+    private final HttpClient http;
+    private final String base;
+    private String csrf;
+
+    public WebSession(String base, InetAddress localAddress) {
+        HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10));
+        if (localAddress != null) {
+            builder.localAddress(localAddress);
+        }
+        this.http = builder.build();
+        this.base = base;
     }
 
-    /** Signs {@code username} in through the login form (redirects are not followed). */
-    public static WebSession signIn(int port, String username, String password) throws Exception {
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        String base = "http://127.0.0.1:" + port;
-        var form = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(), HttpResponse.BodyHandlers.ofString());
-        String token = find(form.body(), "name=\"_csrf\" value=\"([^\"]+)\"");
-        String body = "username=" + username + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
-                + "&_csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
-        var signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
-                .header("Cookie", sessionCookie(form)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
-        assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/"));
-        String cookie = sessionCookie(signedIn);
-        var home = http.send(HttpRequest.newBuilder(URI.create(base + "/")).header("Cookie", cookie).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(home.statusCode()).isEqualTo(200);
-        return new WebSession(http, base, cookie, find(home.body(), "name=\"csrf-header\" content=\"([^\"]+)\""),
-                find(home.body(), "name=\"csrf-token\" content=\"([^\"]+)\""));
+    /** GETs a page and keeps its CSRF token for the next POST. */
+    public HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = CSRF.matcher(response.body());
+        if (m.find()) {
+            csrf = m.group(1);
+        }
+        return response;
     }
 
-    /** A request to {@code path} with the session cookie and CSRF header. */
-    public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).header(csrfHeader, csrfToken);
+    /** POSTs a form with the CSRF token of the last page read (as the page's form or script would). */
+    public HttpResponse<String> post(String path, Map<String, String> form, String... headers)
+            throws IOException, InterruptedException {
+        String body = form.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (csrf != null) {
+            request.header("X-CSRF-TOKEN", csrf);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    public HttpResponse<byte[]> get(String path) throws Exception {
-        return http.send(request(path).build(), HttpResponse.BodyHandlers.ofByteArray());
+    /** Signs in with a password (the login page first, for its token); returns where the server sent us. */
+    public String signIn(String username, String password, String... headers) throws IOException, InterruptedException {
+        if (csrf == null) {
+            get("/login");
+        }
+        return post("/login", Map.of("username", username, "password", password), headers)
+                .headers().firstValue("Location").orElse("");
     }
 
-    private static String sessionCookie(HttpResponse<?> response) {
-        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID="))
-                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    static String find(String html, String regex) {
-        var m = Pattern.compile(regex).matcher(html);
-        assertThat(m.find()).as(regex).isTrue();
-        return m.group(1);
+    @Override
+    public void close() {
+        http.close();
     }
 }

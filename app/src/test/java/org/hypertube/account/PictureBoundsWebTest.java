@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.hypertube.AppTestBase;
 import org.hypertube.TestPictures;
-import org.hypertube.WebSession;
+import org.hypertube.MemberHttp;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -29,7 +29,7 @@ class PictureBoundsWebTest extends AppTestBase {
     @Test
     void aHundredMegapixelPngIsRefusedWithAClearMessage() throws Exception {
         String username = uniqueName("p");
-        WebSession member = WebSession.signUp(port, username, "amber-lantern-pixels");
+        MemberHttp member = MemberHttp.signUp(port, username, "amber-lantern-pixels");
         long id = jdbc.queryForObject("select id from members where username = ?", Long.class, username);
         byte[] png = TestPictures.blackPng(10_000, 10_000);
         assertThat(png.length).isLessThan(64 * 1024);
@@ -47,7 +47,7 @@ class PictureBoundsWebTest extends AppTestBase {
         assertThat(jdbc.queryForObject("select picture from members where id = ?", String.class, id)).isNotNull();
     }
 
-    private static HttpResponse<byte[]> upload(WebSession member, long id, byte[] png) throws Exception {
+    private static HttpResponse<byte[]> upload(MemberHttp member, long id, byte[] png) throws Exception {
         String boundary = "----picture" + UUID.randomUUID();
         var body = new ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"picture\"; filename=\"me.png\"\r\n"

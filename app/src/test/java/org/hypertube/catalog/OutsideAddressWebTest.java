@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.hypertube.AppTestBase;
-import org.hypertube.WebSession;
+import org.hypertube.MemberHttp;
 import org.hypertube.system.OutsideFetch;
 import org.hypertube.torrent.testing.StandInHttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -83,11 +83,11 @@ class OutsideAddressWebTest extends AppTestBase {
         return member().get("/films/" + film + "/cover");
     }
 
-    private WebSession member;
+    private MemberHttp member;
 
-    private WebSession member() throws Exception {
+    private MemberHttp member() throws Exception {
         if (member == null) {
-            member = WebSession.signUp(port, uniqueName("c"), "amber-lantern-cover");
+            member = MemberHttp.signUp(port, uniqueName("c"), "amber-lantern-cover");
         }
         return member;
     }

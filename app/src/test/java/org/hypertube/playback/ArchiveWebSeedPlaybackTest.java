@@ -88,8 +88,9 @@ class ArchiveWebSeedPlaybackTest extends BrowserTestBase {
      */
     @Test
     void byDefaultTheEngineRefusesTheStandInsLoopbackWebSeeds() throws Exception {
+        // The defaults but the DHT, which would join the public DHT (tests stay on loopback).
         PlaybackProperties defaults = new PlaybackProperties(0, "127.0.0.1", null, null, null, null, null, null, null,
-                null);
+                null, false, null, null, null, null);
         var outsideDefaults = new org.hypertube.system.OutsideProperties(null, null);
         assertThat(outsideDefaults.allowLocalAddresses()).isFalse();
         Path data = Files.createTempDirectory("hypertube-refused");

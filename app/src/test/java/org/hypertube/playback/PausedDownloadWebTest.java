@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Random;
 import org.hypertube.AppTestBase;
-import org.hypertube.WebSession;
+import org.hypertube.MemberHttp;
 import org.hypertube.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,11 +42,11 @@ class PausedDownloadWebTest extends AppTestBase {
         d.setState(Download.State.PAUSED);
         d = repository.save(d);
         try {
-            WebSession member = WebSession.signUp(port, uniqueName("m"), "amber-lantern-member");
+            MemberHttp member = MemberHttp.signUp(port, uniqueName("m"), "amber-lantern-member");
             String username = uniqueName("a");
-            WebSession.signUp(port, username, "amber-lantern-admin");
+            MemberHttp.signUp(port, username, "amber-lantern-admin");
             jdbc.update("update members set admin = true where username = ?", username);
-            WebSession admin = WebSession.signIn(port, username, "amber-lantern-admin");
+            MemberHttp admin = MemberHttp.signIn(port, username, "amber-lantern-admin");
 
             String answer = play(member, film);
             assertThat(answer).contains("\"phase\":\"PAUSED\"");
@@ -61,7 +61,7 @@ class PausedDownloadWebTest extends AppTestBase {
         }
     }
 
-    private static String play(WebSession who, long film) throws Exception {
+    private static String play(MemberHttp who, long film) throws Exception {
         HttpResponse<String> r = who.http().send(who.request("/films/" + film + "/play")
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("quality=ORIGINAL")).build(), HttpResponse.BodyHandlers.ofString());
