@@ -107,6 +107,13 @@ class ApiClients {
         return listed;
     }
 
+    /** The member who made this client (by its registered id); empty for the operator's. */
+    @Transactional(readOnly = true)
+    java.util.Optional<Long> owner(String registeredClientId) {
+        return jdbc.queryForList("select member_id from api_clients where registered_client_id = ?", Long.class,
+                registeredClientId).stream().findFirst();
+    }
+
     /** Deletes the member's own client; false when it is not theirs (or does not exist). */
     @Transactional
     boolean delete(long memberId, String id) {

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.util.UUID;
-import org.hypertube.account.MemberPrincipal;
 import org.hypertube.system.HypertubeProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,12 +28,9 @@ import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2Au
 import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
-import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
-import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -57,7 +53,8 @@ class AuthorizationServer {
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
                         .registeredClientRepository(clients)
-                        .authorizationEndpoint(authorize -> authorize.consentPage(CONSENT_PAGE)))
+                        .authorizationEndpoint(authorize -> authorize.consentPage(CONSENT_PAGE))
+                        .tokenEndpoint(token -> token.accessTokenRequestConverters(DefaultScopes::install)))
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
                 // A person who is not signed in is sent to the sign-in page, then back to the consent.
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
@@ -126,16 +123,5 @@ class AuthorizationServer {
     @Bean
     JwtDecoder jwtDecoder(RSAKey signingKey) throws com.nimbusds.jose.JOSEException {
         return NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
-    }
-
-    /** Tokens issued for a member say which member (uid) and whether they are an administrator. */
-    @Bean
-    OAuth2TokenCustomizer<JwtEncodingContext> memberClaims() {
-        return context -> {
-            if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())
-                    && context.getPrincipal().getPrincipal() instanceof MemberPrincipal member) {
-                context.getClaims().claim("uid", member.id()).claim("admin", member.admin());
-            }
-        };
     }
 }
