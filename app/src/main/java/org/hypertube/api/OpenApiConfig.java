@@ -78,7 +78,7 @@ class OpenApiConfig {
                 // Spring's advice adds a generic 4xx/5xx answer to every route; the problems below replace them.
                 responses.keySet().removeIf(code -> code.startsWith("4") || code.startsWith("5"));
                 responses.addApiResponse("401", problem("No valid bearer token.", Json.mapper().createObjectNode()
-                        .put("type", "about:blank").put("title", "Unauthorized").put("status", 401)
+                        .put("title", "Unauthorized").put("status", 401)
                         .put("detail", "A valid bearer token is needed.")));
                 forRoute.properties().forEach(e -> {
                     int status = Integer.parseInt(e.getKey());

@@ -10,6 +10,7 @@ import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
@@ -21,13 +22,14 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 class RouteProblems {
 
     @ExceptionHandler({HttpRequestMethodNotSupportedException.class, NoResourceFoundException.class,
-            HttpMediaTypeNotSupportedException.class, HttpMediaTypeNotAcceptableException.class})
+            HttpMediaTypeNotSupportedException.class, HttpMediaTypeNotAcceptableException.class,
+            NoHandlerFoundException.class})
     Object route(Exception e, HttpServletRequest request) throws Exception {
         if (!isApi(request)) {
             throw e; // the same exception again: Spring's default handling and the error page take over
         }
         ErrorResponse error = (ErrorResponse) e;
-        ProblemDetail problem = e instanceof NoResourceFoundException
+        ProblemDetail problem = e instanceof NoResourceFoundException || e instanceof NoHandlerFoundException
                 ? ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No such route.")
                 : ProblemDetail.forStatusAndDetail(error.getStatusCode(), e.getMessage());
         return ResponseEntity.status(error.getStatusCode()).headers(error.getHeaders()).body(problem);

@@ -47,7 +47,7 @@ class TokenRateLimit extends OncePerRequestFilter {
             response.setHeader("Retry-After", "60");
             response.setContentType("application/problem+json");
             response.setCharacterEncoding("UTF-8");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
+            response.getWriter().write("{\"title\":\"Too Many Requests\",\"status\":429,"
                     + "\"detail\":\"Too many token requests; retry in a minute.\"}");
             return;
         }
