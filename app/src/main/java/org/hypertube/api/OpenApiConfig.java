@@ -56,8 +56,9 @@ class OpenApiConfig {
                         Programs acting for other members use the authorization code flow with PKCE.
 
                         Every answer that is not a success is an RFC 9457 problem (`application/problem+json`, UTF-8)."""))
+                // The Problem schema is added by the customizer below: springdoc copies this bean through JSON,
+                // which cannot read back a map schema's additionalProperties.
                 .components(new Components()
-                        .addSchemas(PROBLEM, problemSchema())
                         .addSecuritySchemes("oauth2", new SecurityScheme()
                         .type(SecurityScheme.Type.OAUTH2)
                         .flows(new OAuthFlows()

@@ -124,6 +124,8 @@ class ApiProgramTest extends ApiProgramTestBase {
         var visit = page.navigate(url("/users/" + key.memberId()));
         assertThat(visit.status()).isEqualTo(200);
         assertThat(visit.headerValue("content-type")).startsWith("text/html");
+        page.navigate(url("/movies/" + film));
+        assertThat(page.url()).isEqualTo(url("/films/" + film));
         page.context().close();
         // Unknown routes under /api are problems too, and so is a request refused before any handler.
         assertProblem(call("GET", "/api/nothing/here", token, null), 404);
