@@ -86,7 +86,7 @@ def main():
                 shutil.rmtree(d, ignore_errors=True)
                 os.makedirs(d)
                 if c == 'ours':
-                    cmd = [a.cli, 'download', '--dir', d, '--bind', '127.0.0.1', '--port', '0', '--allow-local-web-seeds',
+                    cmd = [a.cli, 'download', '--no-dht', '--dir', d, '--bind', '127.0.0.1', '--port', '0', '--allow-local-web-seeds',
                            '--timeout', str(a.timeout), torrent]
                 elif c == 'aria2':
                     cmd = ['aria2c', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false',

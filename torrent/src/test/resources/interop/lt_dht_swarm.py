@@ -1,12 +1,18 @@
 #!/usr/bin/python3
 """A private loopback DHT of libtorrent 2.0 sessions (SWARM.md §3.1-3.2), for DHT interop tests.
 
-usage: lt_dht_swarm.py --torrent FILE --save DIR [--nodes N] [--watch] [--fetch HEX] [--max-seconds S]
+usage: lt_dht_swarm.py --torrent FILE --save DIR [--nodes N] [--mesh [--dead M]] [--watch] [--fetch HEX] [--max-seconds S]
 
 Session R is the router on 127.0.0.1: DHT on, no bootstrap node. N more sessions (default 4), the
 i-th on 127.0.i.1, bootstrap from R and meet each other through it; the first of them, S, seeds
 FILE (a tracker-less torrent) from DIR and calls force_dht_announce() until a DHT node confirms its
-announce. Everything listens on loopback only; dht_bootstrap_nodes names R alone, so nothing leaves
+announce. With --mesh (for the benchmark's bigger swarms), every session first pings
+(add_dht_node) the router and 8 others at random, and the router pings them all, so that the tables
+hold most of the swarm before S adds the torrent and announces it (to the nodes closest to its
+info-hash, as in a real DHT, rather than to the router, the only node known to everyone at the start;
+MESHED <median table size> is printed then). --dead M adds M more sessions to the mesh that turn their
+DHT off just before the announce: they stay in the others' tables but never answer again, as the many
+dead nodes of a real DHT do. Everything listens on loopback only; dht_bootstrap_nodes names R alone, so nothing leaves
 the machine. One address per session, since our routing table and lookups (as libtorrent's by
 default) keep one node per IP; dht_restrict_routing_ips/dht_restrict_search_ips are off anyway.
 
@@ -38,6 +44,8 @@ ap.add_argument('--torrent', required=True)
 ap.add_argument('--save', required=True)
 ap.add_argument('--nodes', type=int, default=4)
 ap.add_argument('--interval', type=float, default=1.0)
+ap.add_argument('--mesh', action='store_true', help='fill the tables before the seed adds its torrent')
+ap.add_argument('--dead', type=int, default=0, help='with --mesh: sessions that leave the DHT once the tables are full')
 ap.add_argument('--watch', action='store_true')
 ap.add_argument('--fetch', help='info-hash (hex) of a torrent someone else announces on the DHT')
 ap.add_argument('--max-seconds', type=float, default=300, help='exit after this long, so no session outlives a test')
@@ -62,9 +70,10 @@ def session(ip, bootstrap):
 router = session('127.0.0.1', '')
 rport = router.listen_port()
 names = ['seed'] + ['n%d' % i for i in range(1, a.nodes)]
+dead = ['d%d' % i for i in range(1, a.dead + 1)] if a.mesh else []
 sessions = {'router': router}
 ips = {'router': '127.0.0.1'}
-for i, n in enumerate(names):
+for i, n in enumerate(names + dead):
     ips[n] = '127.0.%d.1' % (i + 1)
     sessions[n] = session(ips[n], '127.0.0.1:%d' % rport)
 
@@ -76,7 +85,15 @@ p = lt.add_torrent_params()
 p.ti = lt.torrent_info(a.torrent)
 p.save_path = a.save
 p.flags |= lt.torrent_flags.seed_mode
-seed = sessions['seed'].add_torrent(p)
+seed = None if a.mesh else sessions['seed'].add_torrent(p)
+if a.mesh:
+    import random
+    everyone = names + dead
+    for n in everyone:
+        sessions[n].add_dht_node((ips['router'], rport))
+        for other in random.sample([m for m in everyone if m != n], min(8, len(everyone) - 1)):
+            sessions[n].add_dht_node((ips[other], sessions[other].listen_port()))
+        router.add_dht_node((ips[n], sessions[n].listen_port()))
 
 
 def table_size(s):
@@ -94,14 +111,23 @@ fetched = False
 watcher = sessions[names[-1]]
 info_hash = lt.torrent_info(a.torrent).info_hash()
 last_report = 0.0
+retired = []
 while time.time() - start < a.max_seconds:
     now = time.time()
     sizes = {n: table_size(s) for n, s in sessions.items()}
+    if seed is None:
+        median = sorted(sizes.values())[len(sizes) // 2]
+        if median >= min(16, len(names)) or now - start > 60:
+            print('MESHED %d' % median, flush=True)
+            for d in dead:  # kept open (a closed port could answer with ICMP), silent as a vanished node
+                retired.append(sessions.pop(d))
+                retired[-1].apply_settings({'enable_dht': False})
+            seed = sessions['seed'].add_torrent(p)
     if not ready and announced:
         ready = True
         print('PORTS ' + json.dumps({'router': endpoint('router'), 'seed': endpoint('seed'),
                                      'nodes': [endpoint(n) for n in names[1:]]}), flush=True)
-    if not announced and now - last_announce > 2:
+    if seed is not None and not announced and now - last_announce > 2:
         seed.force_dht_announce()
         last_announce = now
     if ready and now - last_watch > 2:

@@ -49,12 +49,20 @@
       { maximumFractionDigits: 1, minimumFractionDigits: 1 }));
   };
 
+  // Phases after which the page stops asking: the member may press Play again.
+  const finalPhase = phase => ['UNAVAILABLE', 'FAILED', 'LIMITED', 'DISK_FULL'].includes(phase);
+
   const showState = status => {
     root.dataset.phase = status.phase;
-    stateText.textContent = status.error && (status.phase === 'FAILED')
-      ? message('failed') : message(status.phase);
+    if (status.phase === 'LIMITED' && status.retryAt) {
+      stateText.textContent = message('limited', new Date(status.retryAt).toLocaleTimeString(
+        document.documentElement.lang || undefined, { hour: '2-digit', minute: '2-digit' }));
+    } else {
+      stateText.textContent = status.error && (status.phase === 'FAILED')
+        ? message('failed') : message(status.phase);
+    }
     const details = [];
-    if (status.phase !== 'UNAVAILABLE' && status.phase !== 'FAILED') {
+    if (!finalPhase(status.phase)) {
       details.push(message('peers', status.peers));
       if (status.rate > 0) {
         details.push(rate(status.rate));
@@ -93,7 +101,7 @@
     showState(status);
     if (status.phase === 'READY') {
       start(status);
-    } else if (status.phase !== 'UNAVAILABLE' && status.phase !== 'FAILED') {
+    } else if (!finalPhase(status.phase)) {
       polling = setTimeout(poll, status.phase === 'PREPARING' ? 400 : 1000);
     } else {
       button.disabled = false;

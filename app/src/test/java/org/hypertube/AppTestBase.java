@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.hypertube.catalog.source.ProviderFakes;
+import org.hypertube.torrent.dht.DhtNode;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -33,8 +34,10 @@ public abstract class AppTestBase {
     /** The REST API client the operator defines by environment (API_CLIENT_ID, API_CLIENT_SECRET). */
     protected static final String OPERATOR_CLIENT = "operator-program";
     protected static final String OPERATOR_SECRET = "operator-secret-" + Long.toHexString(System.nanoTime());
-    /** A username that is an administrator (HYPERTUBE_ADMINS) once someone registers with it. */
+    /** A username listed in HYPERTUBE_ADMINS; signing up under it gives no role (the list applies at start-up). */
     protected static final String ADMIN = "boss" + Long.toHexString(System.nanoTime());
+    /** Another listed username, for the test of the list itself. */
+    protected static final String LISTED_ADMIN = "chief" + Long.toHexString(System.nanoTime());
     /** The outside film sources (YTS, Internet Archive, TMDB, OMDb), faked in their documented shapes. */
     protected static final WireMockServer SOURCES = ProviderFakes.start();
     /**
@@ -51,6 +54,11 @@ public abstract class AppTestBase {
      * on the way to it and changes nothing else, so the application still runs its plain OAuth2 path.
      */
     private static final HttpServer SCOPE_RELAY;
+    /**
+     * The DHT node the engine joins through instead of the public routers (HYPERTUBE_DHT_BOOTSTRAP): tests
+     * never reach the public DHT. Its own address, so the engine's table (one node per IP) can hold it.
+     */
+    protected static final DhtNode DHT_HUB;
 
     static {
         MAIL.start();
@@ -87,6 +95,7 @@ public abstract class AppTestBase {
                 exchange.close();
             });
             SCOPE_RELAY.start();
+            DHT_HUB = DhtNode.builder().bind(new InetSocketAddress(InetAddress.getByName("127.0.77.1"), 0)).open();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -96,6 +105,7 @@ public abstract class AppTestBase {
             SCOPE_RELAY.stop(0);
             SOURCES.stop();
             OPENSUBTITLES.stop();
+            DHT_HUB.close();
         }));
     }
 
@@ -109,7 +119,7 @@ public abstract class AppTestBase {
         registry.add("spring.datasource.username", () -> env("TEST_DATABASE_USER", "hypertube"));
         registry.add("spring.datasource.password", () -> env("TEST_DATABASE_PASSWORD", ""));
         registry.add("hypertube.data-dir", DATA_DIR::toString);
-        registry.add("hypertube.account.admins", () -> ADMIN);
+        registry.add("hypertube.account.admins", () -> ADMIN + "," + LISTED_ADMIN);
         registry.add("hypertube.api.operator-client-id", () -> OPERATOR_CLIENT);
         registry.add("hypertube.api.operator-client-secret", () -> OPERATOR_SECRET);
         registry.add("spring.mail.host", () -> "127.0.0.1");
@@ -122,6 +132,8 @@ public abstract class AppTestBase {
         // Our engine talks to loopback peers only, on a free port.
         registry.add("hypertube.playback.bind-address", () -> "127.0.0.1");
         registry.add("hypertube.playback.torrent-port", () -> "0");
+        registry.add("hypertube.playback.dht", () -> "on");
+        registry.add("hypertube.playback.dht-bootstrap", () -> "127.0.77.1:" + DHT_HUB.localAddress().getPort());
         // ... and so its web seeds are on loopback too (nginx standing in for the Internet Archive), which the
         // engine refuses unless the operator allows it (HYPERTUBE_ALLOW_LOCAL_WEB_SEEDS).
         registry.add("hypertube.playback.allow-local-web-seeds", () -> "true");
@@ -133,6 +145,8 @@ public abstract class AppTestBase {
         registry.add("hypertube.subtitles.opensubtitles.api-key", () -> "test-key");
         registry.add("hypertube.subtitles.opensubtitles.base-url", () -> OPENSUBTITLES.baseUrl() + "/api/v1");
         registry.add("hypertube.playback.upkeep-interval", () -> "PT1S");
+        // nginx on 127.0.0.1 stands in for a reverse proxy (BehindReverseProxyTest); nobody else is believed.
+        registry.add("hypertube.trusted-proxies", () -> "127.0.0.1");
         for (String provider : new String[] {"intra42", "github"}) {
             String prefix = "hypertube.account.oauth." + provider + ".";
             registry.add(prefix + "client-id", () -> "hypertube-" + provider);

@@ -5,6 +5,7 @@ import org.hypertube.system.Languages;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -21,16 +22,21 @@ public class AccountService {
     private final OAuthIdentityRepository identities;
     private final PasswordPolicy passwordPolicy;
     private final PasswordEncoder passwordEncoder;
-    private final AccountProperties properties;
+    private final EmailVerification verification;
+    private final LoginThrottle throttle;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     AccountService(MemberRepository members, OAuthIdentityRepository identities, PasswordPolicy passwordPolicy,
-                   PasswordEncoder passwordEncoder, AccountProperties properties, Clock clock) {
+                   PasswordEncoder passwordEncoder, EmailVerification verification, LoginThrottle throttle,
+                   ApplicationEventPublisher events, Clock clock) {
         this.members = members;
         this.identities = identities;
         this.passwordPolicy = passwordPolicy;
         this.passwordEncoder = passwordEncoder;
-        this.properties = properties;
+        this.verification = verification;
+        this.throttle = throttle;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -58,18 +64,39 @@ public class AccountService {
         return members.findById(id).map(MemberView::of);
     }
 
-    /** Changes what the member asked to change (null: unchanged); the caller has checked it is them. */
-    public MemberView patch(long id, String username, String email, String password) {
+    /**
+     * Changes what the member asked to change (null: unchanged) for a program acting for them; the
+     * caller has checked it is them. A new e-mail or password needs the current password (a program
+     * holding a token is not the member), so a member without one cannot change them this way.
+     */
+    public MemberView patch(long id, String username, String email, String password, String currentPassword) {
         Member member = members.findById(id).orElseThrow();
         String newUsername = username == null ? member.getUsername() : username;
         String newEmail = email == null ? member.getEmail() : email;
+        boolean newAddress = !Member.key(newEmail).equals(member.getEmailKey());
+        if (newAddress || password != null) {
+            if (!member.hasPassword()) {
+                throw new AccountException("currentPassword", "password.noneSet");
+            }
+            checkCurrentPassword(member, currentPassword);
+        }
         checkFree(newEmail, newUsername, id);
         member.setUsername(newUsername);
         member.setEmail(newEmail);
         if (password != null) {
-            setPassword(member, password);
+            replacePassword(member, password);
         }
-        return MemberView.of(flush(member));
+        Member saved = flush(member);
+        if (newAddress) {
+            verification.send(saved);
+        }
+        return MemberView.of(saved);
+    }
+
+    /** The member's credentials version (raised by each password or role change); empty when there is no such member. */
+    @Transactional(readOnly = true)
+    public Optional<Integer> credentialsVersion(long id) {
+        return members.findById(id).map(Member::getCredentialsVersion);
     }
 
     @Transactional(readOnly = true)
@@ -91,17 +118,35 @@ public class AccountService {
         return members.findById(id);
     }
 
-    Member register(RegistrationForm form, String language) {
-        checkFree(form.email(), form.username(), null);
+    /**
+     * A sign-up. Its answer never tells whether the e-mail is registered: when it is, nothing is
+     * created and the address's owner is told by mail; otherwise the account is made with its address
+     * unverified and a verification link goes to it. (Usernames are public, so a taken one is said.)
+     */
+    void register(RegistrationForm form, String language) {
+        if (members.existsByUsernameKey(Member.key(form.username()))) {
+            throw new AccountException("username", "username.taken");
+        }
         passwordPolicy.problem(form.password(), form.username(), form.email())
                 .ifPresent(code -> { throw new AccountException("password", code); });
+        String hash = passwordEncoder.encode(form.password()); // both ways, so both take as long
+        var owner = members.findByEmailKey(Member.key(form.email()));
+        if (owner.isPresent()) {
+            log.info("sign-up with the e-mail of member {}: nothing created, its owner is told", owner.get().getId());
+            verification.tellOwnerOfSignupAttempt(owner.get());
+            return;
+        }
         Member member = new Member(form.email(), form.username(), form.firstName().strip(), form.lastName().strip(),
                 language, clock.instant());
-        member.setPasswordHash(passwordEncoder.encode(form.password()));
-        return create(member);
+        member.setPasswordHash(hash);
+        verification.send(create(member));
     }
 
-    /** Finds the member an OAuth2 identity belongs to, linking it by verified e-mail when it is new. */
+    /**
+     * Finds the member an OAuth2 identity belongs to, linking it by e-mail when it is new, but only
+     * to an account whose owner proved that address too: otherwise whoever signed up first with
+     * someone's address would receive that person's sign-ins.
+     */
     Optional<Member> signInWith(ProviderProfile profile) {
         var linked = identities.findByProviderAndSubject(profile.provider(), profile.subject())
                 .flatMap(identity -> members.findById(identity.memberId()));
@@ -109,7 +154,7 @@ public class AccountService {
             return linked;
         }
         if (profile.email() != null && profile.emailVerified()) {
-            var byEmail = members.findByEmailKey(Member.key(profile.email()));
+            var byEmail = members.findByEmailKey(Member.key(profile.email())).filter(Member::isEmailVerified);
             byEmail.ifPresent(m -> {
                 identities.save(new OAuthIdentity(profile.provider(), profile.subject(), m.getId(), clock.instant()));
                 log.info("linked {} identity to member {}", profile.provider(), m.getId());
@@ -119,20 +164,37 @@ public class AccountService {
         return Optional.empty();
     }
 
+    /** Whether the provider vouches for an address no account holds yet: then it is the new account's, verified. */
+    boolean providerEmailUsable(ProviderProfile profile) {
+        return profile.email() != null && profile.emailVerified() && !members.existsByEmailKey(Member.key(profile.email()));
+    }
+
     Member completeSignup(ProviderProfile profile, OAuthSignupForm form, String language) {
-        String email = profile.email() != null && profile.emailVerified() ? profile.email() : form.email();
+        boolean vouched = providerEmailUsable(profile);
+        String email = vouched ? profile.email() : form.email();
         if (email == null || email.isBlank()) {
             throw new AccountException("email", "field.required");
         }
         checkFree(email, form.username(), null);
-        Member member = create(new Member(email, form.username(), form.firstName(), form.lastName(), language,
-                clock.instant()));
+        Member member = new Member(email, form.username(), form.firstName(), form.lastName(), language, clock.instant());
+        if (vouched) {
+            member.markEmailVerified();
+        }
+        member = create(member);
         identities.save(new OAuthIdentity(profile.provider(), profile.subject(), member.getId(), clock.instant()));
+        if (!vouched) {
+            verification.send(member);
+        }
         return member;
     }
 
+    /** The profile form; a new e-mail needs the current password (when the member has one) and a new verification. */
     Member updateProfile(long memberId, ProfileForm form) {
         Member member = members.findById(memberId).orElseThrow();
+        boolean newAddress = !Member.key(form.email()).equals(member.getEmailKey());
+        if (newAddress && member.hasPassword()) {
+            checkCurrentPassword(member, form.currentPassword());
+        }
         checkFree(form.email(), form.username(), memberId);
         member.setEmail(form.email());
         member.setUsername(form.username());
@@ -140,22 +202,50 @@ public class AccountService {
         if (Languages.isSupported(form.language())) {
             member.setLanguage(form.language());
         }
+        Member saved = flush(member);
+        if (newAddress) {
+            verification.send(saved);
+        }
+        return saved;
+    }
+
+    /** The settings form; returns the member as they now are, for the session that changed it. */
+    Member changePassword(long memberId, String current, String next) {
+        Member member = members.findById(memberId).orElseThrow();
+        if (member.hasPassword()) {
+            checkCurrentPassword(member, current);
+        }
+        replacePassword(member, next);
+        log.info("member {} changed their password", memberId);
         return flush(member);
     }
 
-    void changePassword(long memberId, String current, String next) {
-        Member member = members.findById(memberId).orElseThrow();
-        if (member.hasPassword() && (current == null || !passwordEncoder.matches(current, member.getPasswordHash()))) {
-            throw new AccountException("currentPassword", "password.wrongCurrent");
-        }
-        setPassword(member, next);
-        log.info("member {} changed their password", memberId);
-    }
-
-    void setPassword(Member member, String password) {
+    /** A new password that also ends every session and revokes every token the member had. */
+    void replacePassword(Member member, String password) {
         passwordPolicy.problem(password, member.getUsername(), member.getEmail())
                 .ifPresent(code -> { throw new AccountException("password", code); });
         member.setPasswordHash(passwordEncoder.encode(password));
+        endSessions(member);
+    }
+
+    /** Ends the member's sessions (at their next request) and revokes their OAuth2 authorizations. */
+    void endSessions(Member member) {
+        member.endSessions();
+        events.publishEvent(new CredentialsChanged(member.getId()));
+    }
+
+    /** Missing: "currentNeeded"; wrong: "wrongCurrent", counted like a failed sign-in (and slowed down as one). */
+    private void checkCurrentPassword(Member member, String current) {
+        if (current == null || current.isEmpty()) {
+            throw new AccountException("currentPassword", "password.currentNeeded");
+        }
+        if (!throttle.waitFor(member.getUsername(), null).isZero()) {
+            throw new AccountException("currentPassword", "login.locked");
+        }
+        if (!passwordEncoder.matches(current, member.getPasswordHash())) {
+            throttle.failed(member.getUsername(), null);
+            throw new AccountException("currentPassword", "password.wrongCurrent");
+        }
     }
 
     void setLanguage(long memberId, String language) {
@@ -183,9 +273,9 @@ public class AccountService {
                 .ifPresent(m -> { throw new AccountException("email", "email.taken"); });
     }
 
+    /** The first account is an administrator; nobody else becomes one by signing up (see {@link AdminList}). */
     private Member create(Member member) {
-        boolean first = members.count() == 0;
-        member.setAdmin(first || properties.admins().stream().anyMatch(a -> a.equalsIgnoreCase(member.getUsername())));
+        member.setAdmin(members.count() == 0);
         Member saved = flush(member);
         log.info("member {} registered as {}{}", saved.getId(), saved.getUsername(), saved.isAdmin() ? " (admin)" : "");
         return saved;

@@ -1,7 +1,5 @@
 package org.hypertube.account;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import jakarta.validation.Valid;
 import java.util.Locale;
@@ -18,12 +16,10 @@ class AuthController {
 
     private final AccountService accounts;
     private final OAuthLogin.Providers providers;
-    private final SignIn signIn;
 
-    AuthController(AccountService accounts, OAuthLogin.Providers providers, SignIn signIn) {
+    AuthController(AccountService accounts, OAuthLogin.Providers providers) {
         this.accounts = accounts;
         this.providers = providers;
-        this.signIn = signIn;
     }
 
     @GetMapping("/login")
@@ -44,12 +40,12 @@ class AuthController {
 
     @PostMapping("/register")
     String register(@Valid @ModelAttribute("form") RegistrationForm form, BindingResult errors, Model model,
-                    Locale locale, HttpServletRequest request, HttpServletResponse response) {
+                    Locale locale) {
         if (!errors.hasErrors()) {
             try {
-                Member member = accounts.register(form, locale.getLanguage());
-                signIn.as(member, request, response, true);
-                return "redirect:/";
+                // The same answer whether or not the e-mail was registered already (see AccountService#register).
+                accounts.register(form, locale.getLanguage());
+                return "redirect:/login?registered";
             } catch (AccountException e) {
                 errors.rejectValue(e.field(), e.code());
             }

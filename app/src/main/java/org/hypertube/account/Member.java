@@ -29,6 +29,8 @@ public class Member {
     private String language = "en";
     private String picture;
     private boolean admin;
+    private boolean emailVerified;
+    private int credentialsVersion;
     private Instant createdAt;
 
     protected Member() {
@@ -59,11 +61,25 @@ public class Member {
     String getPicture() { return picture; }
     String getPasswordHash() { return passwordHash; }
     public boolean hasPassword() { return passwordHash != null; }
+    public boolean isEmailVerified() { return emailVerified; }
+    int getCredentialsVersion() { return credentialsVersion; }
+    String getEmailKey() { return emailKey; }
+    String getUsernameKey() { return usernameKey; }
 
+    /** A new address (ignoring case) is unverified until its link is opened. */
     void setEmail(String email) {
+        String newKey = key(email);
+        if (!newKey.equals(emailKey)) {
+            emailVerified = false;
+        }
         this.email = email.strip();
-        this.emailKey = key(email);
+        this.emailKey = newKey;
     }
+
+    void markEmailVerified() { this.emailVerified = true; }
+
+    /** Ends every session and token issued before: called when the password or the role changes. */
+    void endSessions() { this.credentialsVersion++; }
 
     void setUsername(String username) {
         this.username = username.strip();

@@ -21,6 +21,7 @@ public final class MemberPrincipal implements UserDetails, OAuth2User, Credentia
     private final String username;
     private final String language;
     private final boolean admin;
+    private final int credentialsVersion;
     private String passwordHash;
 
     MemberPrincipal(Member member) {
@@ -28,6 +29,7 @@ public final class MemberPrincipal implements UserDetails, OAuth2User, Credentia
         this.username = member.getUsername();
         this.language = member.getLanguage();
         this.admin = member.isAdmin();
+        this.credentialsVersion = member.getCredentialsVersion();
         this.passwordHash = member.getPasswordHash();
     }
 
@@ -38,6 +40,9 @@ public final class MemberPrincipal implements UserDetails, OAuth2User, Credentia
     public String language() { return language; }
 
     public boolean admin() { return admin; }
+
+    /** The member's credentials version when they signed in; see {@link SessionGuard}. */
+    public int credentialsVersion() { return credentialsVersion; }
 
     @Override
     public Collection<? extends GrantedAuthority> getAuthorities() {

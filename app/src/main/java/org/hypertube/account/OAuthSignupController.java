@@ -30,9 +30,11 @@ class OAuthSignupController {
             return "redirect:/";
         }
         ProviderProfile p = pending.profile();
-        model.addAttribute("form", new OAuthSignupForm(p.email(), Usernames.suggest(p.login(), accounts::usernameFree),
-                p.firstName(), p.lastName()));
-        model.addAttribute("emailKnown", p.email() != null && p.emailVerified());
+        // An address an account holds already is not offered: it would only be refused as taken.
+        boolean emailKnown = accounts.providerEmailUsable(p);
+        model.addAttribute("form", new OAuthSignupForm(emailKnown ? p.email() : null,
+                Usernames.suggest(p.login(), accounts::usernameFree), p.firstName(), p.lastName()));
+        model.addAttribute("emailKnown", emailKnown);
         return "account/oauth-signup";
     }
 
@@ -43,7 +45,7 @@ class OAuthSignupController {
             return "redirect:/";
         }
         ProviderProfile p = pending.profile();
-        boolean emailKnown = p.email() != null && p.emailVerified();
+        boolean emailKnown = accounts.providerEmailUsable(p);
         if (!errors.hasErrors()) {
             try {
                 Member member = accounts.completeSignup(p, form, locale.getLanguage());

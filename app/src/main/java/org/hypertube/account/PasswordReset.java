@@ -1,24 +1,12 @@
 package org.hypertube.account;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import org.hypertube.system.SiteLinks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.MessageSource;
-import org.springframework.mail.MailException;
-import org.springframework.mail.SimpleMailMessage;
-import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -31,31 +19,24 @@ import org.springframework.web.util.UriComponentsBuilder;
 class PasswordReset {
 
     private static final Logger log = LoggerFactory.getLogger(PasswordReset.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final MemberRepository members;
     private final PasswordResetTokenRepository tokens;
     private final AccountService accounts;
     private final AccountProperties properties;
     private final SiteLinks site;
-    private final ObjectProvider<JavaMailSender> mail;
-    private final String smtpHost;
-    private final MessageSource messages;
+    private final AccountMail mail;
     private final Clock clock;
     private final ResetMailLimit limit;
 
     PasswordReset(MemberRepository members, PasswordResetTokenRepository tokens, AccountService accounts,
-                  AccountProperties properties, SiteLinks site, ObjectProvider<JavaMailSender> mail,
-                  @Value("${spring.mail.host:}") String smtpHost, MessageSource messages, Clock clock,
-                  ResetMailLimit limit) {
+                  AccountProperties properties, SiteLinks site, AccountMail mail, Clock clock, ResetMailLimit limit) {
         this.members = members;
         this.tokens = tokens;
         this.accounts = accounts;
         this.properties = properties;
         this.site = site;
         this.mail = mail;
-        this.smtpHost = smtpHost;
-        this.messages = messages;
         this.clock = clock;
         this.limit = limit;
     }
@@ -86,17 +67,12 @@ class PasswordReset {
         }
         Instant now = clock.instant();
         tokens.deleteForMemberOrExpired(m.getId(), now); // only the newest link works
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        tokens.save(new PasswordResetToken(hash(token), m.getId(), now.plus(properties.resetTokenTtl())));
+        String token = SecretTokens.newToken();
+        tokens.save(new PasswordResetToken(SecretTokens.hash(token), m.getId(), now.plus(properties.resetTokenTtl())));
         String link = site.link(UriComponentsBuilder.fromPath("/password/reset").queryParam("token", token).build().toUriString());
         // Sent off the request thread, so the answer takes as long whether or not the address is known.
-        long id = m.getId();
-        String email = m.getEmail();
-        String firstName = m.getFirstName();
-        Locale locale = Locale.forLanguageTag(m.getLanguage());
-        Thread.ofVirtual().name("reset-mail-" + id).start(() -> send(id, email, firstName, locale, link));
+        mail.send(m.getId(), m.getEmail(), Locale.forLanguageTag(m.getLanguage()), "reset.mail", "password reset link",
+                m.getFirstName(), link, properties.resetTokenTtl().toMinutes());
     }
 
     /** Whether the link's token can still be used (for showing the form). */
@@ -114,43 +90,16 @@ class PasswordReset {
         }
         PasswordResetToken t = found.get();
         Member member = members.findById(t.memberId()).orElseThrow();
-        accounts.setPassword(member, password);
+        accounts.replacePassword(member, password); // ends the member's sessions and revokes their tokens
         t.useAt(clock.instant());
         log.info("member {} reset their password", member.getId());
         return true;
     }
 
     private Optional<PasswordResetToken> find(String token) {
-        if (token == null || token.isBlank() || token.length() > 100) {
+        if (!SecretTokens.plausible(token)) {
             return Optional.empty();
         }
-        return tokens.findById(hash(token)).filter(t -> t.usableAt(clock.instant()));
-    }
-
-    private void send(long memberId, String email, String firstName, Locale locale, String link) {
-        long minutes = properties.resetTokenTtl().toMinutes();
-        if (smtpHost == null || smtpHost.isBlank() || mail.getIfAvailable() == null) {
-            log.warn("no SMTP configured (SMTP_HOST); password reset link for member {}: {}", memberId, link);
-            return;
-        }
-        var message = new SimpleMailMessage();
-        message.setFrom(properties.mailFrom());
-        message.setTo(email);
-        message.setSubject(messages.getMessage("reset.mail.subject", null, locale));
-        message.setText(messages.getMessage("reset.mail.body", new Object[] {firstName, link, minutes}, locale));
-        try {
-            mail.getObject().send(message);
-            log.info("password reset link sent to member {}", memberId);
-        } catch (MailException e) {
-            log.error("password reset mail to member {} failed: {}", memberId, e.getMessage());
-        }
-    }
-
-    static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return tokens.findById(SecretTokens.hash(token)).filter(t -> t.usableAt(clock.instant()));
     }
 }

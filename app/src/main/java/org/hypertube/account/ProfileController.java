@@ -81,11 +81,12 @@ class ProfileController {
     @PostMapping("/users/{id}/password")
     String changePassword(@PathVariable long id, @AuthenticationPrincipal MemberPrincipal me,
                           @Valid @ModelAttribute("passwordForm") PasswordChangeForm form, BindingResult errors, Model model,
-                          RedirectAttributes redirect) {
+                          HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect) {
         Member member = own(id, me);
         if (!errors.hasErrors()) {
             try {
-                accounts.changePassword(id, form.currentPassword(), form.password());
+                // Every other session of the member ends; this one goes on under a new id.
+                signIn.as(accounts.changePassword(id, form.currentPassword(), form.password()), request, response, true);
                 redirect.addFlashAttribute("saved", "password.changed");
                 return "redirect:/users/" + id + "/edit";
             } catch (AccountException e) {

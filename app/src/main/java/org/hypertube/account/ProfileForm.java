@@ -10,9 +10,15 @@ record ProfileForm(
         @NotBlank(message = "{field.required}") @Pattern(regexp = Usernames.PATTERN, message = "{username.invalid}") String username,
         @NotBlank(message = "{field.required}") @Size(max = 100, message = "{field.tooLong}") String firstName,
         @NotBlank(message = "{field.required}") @Size(max = 100, message = "{field.tooLong}") String lastName,
-        String language) {
+        String language,
+        @Size(max = 128, message = "{password.tooLong}") String currentPassword) {
 
     static ProfileForm of(Member m) {
-        return new ProfileForm(m.getEmail(), m.getUsername(), m.getFirstName(), m.getLastName(), m.getLanguage());
+        return new ProfileForm(m.getEmail(), m.getUsername(), m.getFirstName(), m.getLastName(), m.getLanguage(), "");
+    }
+
+    @Override
+    public String toString() {
+        return "ProfileForm[" + username + "]";
     }
 }

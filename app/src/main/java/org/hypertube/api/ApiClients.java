@@ -107,7 +107,7 @@ class ApiClients {
         return listed;
     }
 
-    /** The member who made this client (by its registered id); empty for the operator's. */
+    /** The member who made this client (by its registered id); empty for the operator's client from the environment. */
     @Transactional(readOnly = true)
     java.util.Optional<Long> owner(String registeredClientId) {
         return jdbc.queryForList("select member_id from api_clients where registered_client_id = ?", Long.class,

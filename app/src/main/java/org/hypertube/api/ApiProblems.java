@@ -51,9 +51,18 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(AccountException.class)
     ProblemDetail account(AccountException e) {
-        boolean taken = e.code().endsWith(".taken");
-        var problem = ProblemDetail.forStatusAndDetail(taken ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_CONTENT,
-                taken ? e.field() + " is already used by another member." : e.field() + " is not acceptable (" + e.code() + ").");
+        ProblemDetail problem = switch (e.code()) {
+            case "password.currentNeeded" -> ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "Changing the e-mail or password needs currentPassword, the member's password.");
+            case "password.wrongCurrent", "login.locked" -> ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN,
+                    "currentPassword is not the member's password (or too many wrong ones were tried; wait).");
+            case "password.noneSet" -> ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN,
+                    "This member signs in through a provider and has no password: they change it on the website.");
+            default -> e.code().endsWith(".taken")
+                    ? ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.field() + " is already used by another member.")
+                    : ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
+                            e.field() + " is not acceptable (" + e.code() + ").");
+        };
         problem.setProperty("errors", Map.of(e.field(), e.code()));
         return problem;
     }

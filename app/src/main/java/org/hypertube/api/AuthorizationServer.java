@@ -13,6 +13,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.util.UUID;
+import org.hypertube.account.AccountService;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.hypertube.system.HypertubeProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,7 +32,6 @@ import org.springframework.security.config.annotation.web.configurers.oauth2.ser
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationConsentService;
-import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
@@ -39,7 +45,8 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
  * Our OAuth2 authorization server: tokens at /oauth/token (client credentials; authorization code
  * with PKCE for programs acting for a member, after the member consents), refresh, revocation and
  * introspection. Access tokens are JWTs signed with a key kept in the data folder, so they survive
- * a restart; issued authorizations (refresh tokens) are kept in memory and do not.
+ * a restart; issued authorizations (refresh tokens) are kept in memory and do not, and a member's
+ * password or role change revokes theirs ({@link MemberAuthorizations}).
  */
 @Configuration(proxyBeanMethods = false)
 class AuthorizationServer {
@@ -82,7 +89,7 @@ class AuthorizationServer {
 
     @Bean
     OAuth2AuthorizationService authorizations() {
-        return new InMemoryOAuth2AuthorizationService();
+        return new MemberAuthorizations();
     }
 
     @Bean
@@ -120,8 +127,23 @@ class AuthorizationServer {
         return new ImmutableJWKSet<>(new JWKSet(signingKey));
     }
 
+    /**
+     * Our own tokens; one issued for a member is refused once the member's password or role changed
+     * after it was issued (its "cv" claim is older), so revoking is immediate, not at expiry.
+     */
     @Bean
-    JwtDecoder jwtDecoder(RSAKey signingKey) throws com.nimbusds.jose.JOSEException {
-        return NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
+    JwtDecoder jwtDecoder(RSAKey signingKey, AccountService accounts) throws com.nimbusds.jose.JOSEException {
+        var decoder = NimbusJwtDecoder.withPublicKey(signingKey.toRSAPublicKey()).build();
+        OAuth2TokenValidator<Jwt> current = jwt -> {
+            if (!(jwt.getClaim("uid") instanceof Number uid)) {
+                return OAuth2TokenValidatorResult.success();
+            }
+            boolean valid = jwt.getClaim("cv") instanceof Number cv
+                    && accounts.credentialsVersion(uid.longValue()).filter(v -> v == cv.intValue()).isPresent();
+            return valid ? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult.failure(
+                    new OAuth2Error("invalid_token", "The member's password or role changed since this token was issued.", null));
+        };
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(), current));
+        return decoder;
     }
 }

@@ -9,7 +9,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.stereotype.Component;
 
 /**
- * Access tokens say which member they act for ({@code uid}) and whether that member is an administrator:
+ * Access tokens say which member they act for ({@code uid}), whether that member is an administrator, and
+ * the member's credentials version ({@code cv}: a token is refused once the password or role changed):
  * the member who consented (authorization code), or, for client credentials, the member who made the client
  * under Settings (it is their key). The operator's client belongs to nobody: its tokens carry no member.
  */
@@ -30,10 +31,12 @@ class MemberClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
             return;
         }
         if (context.getPrincipal().getPrincipal() instanceof MemberPrincipal member) {
-            context.getClaims().claim("uid", member.id()).claim("admin", member.admin());
+            context.getClaims().claim("uid", member.id()).claim("admin", member.admin())
+                    .claim("cv", member.credentialsVersion());
         } else if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
             clients.owner(context.getRegisteredClient().getId()).flatMap(accounts::view).ifPresent(owner ->
-                    context.getClaims().claim("uid", owner.id()).claim("admin", owner.admin()));
+                    accounts.credentialsVersion(owner.id()).ifPresent(version -> context.getClaims()
+                            .claim("uid", owner.id()).claim("admin", owner.admin()).claim("cv", version)));
         }
     }
 }

@@ -17,6 +17,8 @@ import org.springframework.web.server.ResponseStatusException;
 @Component
 class MovieAdditions {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MovieAdditions.class);
+
     /** See {@link MoviesApi#add}: a magnet (with movieId, or title and year), or source and sourceId. */
     record NewMovie(@Size(max = Magnet.MAX_LENGTH) String magnet, Long movieId, @Size(min = 1, max = 300) String title,
                     @Min(1870) @Max(2200) Integer year, @Size(max = 40) String source, @Size(max = 100) String sourceId) {
@@ -47,7 +49,7 @@ class MovieAdditions {
             }
             Film film = films.bySourceId(body.source(), body.sourceId())
                     .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No source knows this film."));
-            return new Added(film.getId(), film.getTitle(), null, downloads.start(film.getId()));
+            return new Added(film.getId(), film.getTitle(), null, start(film.getId()));
         }
         throw refused("Give magnet (with movieId, or title), or source and sourceId.");
     }
@@ -73,6 +75,16 @@ class MovieAdditions {
             return new Added(film.getId(), film.getTitle(), hash, true);
         } catch (FilmDownloads.Refused e) {
             throw refused("The download was refused (" + e.code() + ").");
+        }
+    }
+
+    /** The film is in the catalog either way; its download may have to wait (disk quota), as a Play would. */
+    private boolean start(long filmId) {
+        try {
+            return downloads.start(filmId);
+        } catch (FilmDownloads.Refused e) {
+            log.info("film {}: added, its download not started: {}", filmId, e.getMessage());
+            return false;
         }
     }
 

@@ -51,10 +51,14 @@ class UsersApi {
     record UserDetails(long id, String username, String firstName, String lastName, String email, String pictureUrl) {
     }
 
-    /** Fields to change; absent ones stay as they are. */
+    /**
+     * Fields to change; absent ones stay as they are. A new e-mail or password needs the member's
+     * {@code currentPassword}: 400 without it, 403 when it is wrong or the member has none.
+     */
     record UserPatch(@Pattern(regexp = "^[A-Za-z0-9._-]{3,30}$") String username,
                      @Email @Size(max = 254) String email,
                      @Size(min = 1, max = 128) String password,
+                     @Size(max = 128) String currentPassword,
                      @Size(max = 2000) String pictureUrl) {
         @Override
         public String toString() {
@@ -88,7 +92,7 @@ class UsersApi {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Change one's own username, e-mail or password")
+    @Operation(summary = "Change one's own username, e-mail or password (the last two with currentPassword)")
     UserDetails patch(@PathVariable long id, @Valid @RequestBody UserPatch patch, @AuthenticationPrincipal Jwt jwt) {
         var caller = Caller.of(jwt);
         accounts.view(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such member."));
@@ -100,7 +104,7 @@ class UsersApi {
             throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT,
                     "pictureUrl cannot be set through the API; upload a picture on the profile page.");
         }
-        return details(accounts.patch(id, patch.username(), patch.email(), patch.password()), true);
+        return details(accounts.patch(id, patch.username(), patch.email(), patch.password(), patch.currentPassword()), true);
     }
 
     private UserDetails details(AccountService.MemberView m, boolean withEmail) {

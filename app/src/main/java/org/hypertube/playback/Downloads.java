@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.hypertube.catalog.Catalog;
 import org.hypertube.catalog.FilmTorrent;
 import org.hypertube.torrent.FileInfo;
@@ -63,6 +64,8 @@ class Downloads {
     private final org.hypertube.playback.subtitle.SubtitleCache subtitleCache;
     /** Candidates already tried for a film in this run (info-hashes), so a dead torrent is not retried at once. */
     private final Map<Long, Set<String>> tried = new ConcurrentHashMap<>();
+    /** One lock per film: two Plays of a film never add two torrents, two films' Plays never wait for each other. */
+    private final Map<Long, ReentrantLock> filmLocks = new ConcurrentHashMap<>();
     /** When each torrent was (re)started in this run, for the no-peer time-out. */
     private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
 
@@ -94,6 +97,11 @@ class Downloads {
         return repository.findAllByOrderByAddedAtDesc();
     }
 
+    /** The folder under which every torrent's files are. */
+    Path mediaDir() {
+        return engine.mediaDir();
+    }
+
     Optional<Torrent> torrent(Download d) {
         return engine.torrent(d.getInfoHash());
     }
@@ -109,9 +117,37 @@ class Downloads {
 
     /**
      * The download behind a Play of this film: an existing one (started again if it rests), else the best
-     * candidate torrent the sources offer. Empty when no source offers a torrent that has not failed.
+     * candidate torrent the sources offer, if the admission lets a new one in. Empty when no source offers
+     * a torrent that has not failed.
+     *
+     * <p>Only this film's Plays wait for each other here: the sources' answers, the trackers' scrapes and
+     * a {@code .torrent} fetch happen under the film's own lock, and the shared state is changed under this
+     * object's lock for a moment after them (compute, then commit).
      */
-    synchronized Optional<Download> forFilm(long filmId) {
+    Optional<Download> forFilm(long filmId, Admission admission) throws PlayRefused {
+        ReentrantLock lock = filmLocks.computeIfAbsent(filmId, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            Optional<Download> existing = resumeExisting(filmId);
+            if (existing.isPresent()) {
+                return existing;
+            }
+            admission.reserve();
+            Optional<Started> started = Optional.empty();
+            try {
+                started = startNextCandidate(filmId);
+            } finally {
+                if (started.isEmpty() || !started.get().added()) {
+                    admission.release();
+                }
+            }
+            return started.map(Started::download);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private synchronized Optional<Download> resumeExisting(long filmId) {
         Optional<Download> existing = existingForFilm(filmId);
         if (existing.isPresent()) {
             Download d = existing.get();
@@ -122,12 +158,24 @@ class Downloads {
             if (d.getState() == Download.State.ACTIVE) {
                 run(d);
             }
-            return existing;
         }
-        return startNextCandidate(filmId);
+        return existing;
     }
 
-    private Optional<Download> startNextCandidate(long filmId) {
+    /** The film's next candidate after one gave up (upkeep), under the film's lock like a Play. */
+    private void nextCandidate(long filmId) {
+        ReentrantLock lock = filmLocks.computeIfAbsent(filmId, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            if (existingForFilm(filmId).isEmpty()) {
+                startNextCandidate(filmId);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Optional<Started> startNextCandidate(long filmId) {
         Set<String> done = tried.computeIfAbsent(filmId, k -> ConcurrentHashMap.newKeySet());
         List<FilmTorrent> candidates = catalog.details(filmId).map(Catalog.Details::torrents).orElse(List.of());
         List<FilmTorrent> ranked = rank(candidates.stream()
@@ -138,11 +186,12 @@ class Downloads {
                 continue;
             }
             try {
-                Download d = start(candidate.getUri(), null, filmId, null);
+                Started started = commit(prepare(candidate.getUri(), null), filmId, null);
+                Download d = started.download();
                 done.add(d.getInfoHash());
                 log.info("film {}: playing {} ({} {}, {} seeds)", filmId, d.getInfoHash(), candidate.getSource(),
                         candidate.getQuality(), candidate.getSeeds());
-                return Optional.of(d);
+                return Optional.of(started);
             } catch (Refused | IOException | RuntimeException e) {
                 if (hash != null) {
                     done.add(hash);
@@ -174,17 +223,17 @@ class Downloads {
     // ------------------------------------------------------------------ operator
 
     /** Adds a torrent by magnet link or .torrent file, optionally as a copy of a film. */
-    synchronized Download add(String magnet, byte[] torrentFile, Long filmId, Long memberId) throws Refused, IOException {
+    Download add(String magnet, byte[] torrentFile, Long filmId, Long memberId) throws Refused, IOException {
         if (filmId != null && !catalog.exists(filmId)) {
             throw new Refused("downloads.noSuchFilm", "no film " + filmId);
         }
         if (torrentFile != null && torrentFile.length > 0) {
-            return start(null, torrentFile, filmId, memberId);
+            return commit(prepare(null, torrentFile), filmId, memberId).download();
         }
         if (magnet == null || magnet.isBlank()) {
             throw new Refused("downloads.nothingToAdd", "neither a magnet link nor a torrent file");
         }
-        return start(magnet.strip(), null, filmId, memberId);
+        return commit(prepare(magnet.strip(), null), filmId, memberId).download();
     }
 
     synchronized void pause(Download d) {
@@ -240,27 +289,41 @@ class Downloads {
 
     // ------------------------------------------------------------------ starting
 
-    private Download start(String uri, byte[] torrentFile, Long filmId, Long memberId) throws Refused, IOException {
-        Metainfo metainfo = null;
+    /** A torrent read (its file fetched if it is a link), not yet added. */
+    private record Prepared(Metainfo metainfo, byte[] bytes, Magnet magnet) {
+        InfoHash hash() {
+            return metainfo != null ? metainfo.infoHash() : magnet.infoHash();
+        }
+    }
+
+    /** The download a candidate became, and whether it is a new torrent (not one already known). */
+    private record Started(Download download, boolean added) {}
+
+    /** Reads a magnet link or a torrent file, fetching a {@code .torrent} link first: no lock is held. */
+    private Prepared prepare(String uri, byte[] torrentFile) throws Refused, IOException {
         byte[] bytes = torrentFile;
-        Magnet magnet = null;
         if (bytes == null && uri != null && (uri.startsWith("http://") || uri.startsWith("https://"))) {
             bytes = torrentFiles.fetch(uri);
         }
         if (bytes != null) {
             try {
-                metainfo = Metainfo.parse(bytes);
+                return new Prepared(Metainfo.parse(bytes), bytes, null);
             } catch (MetainfoException | IllegalArgumentException e) {
                 throw new Refused("downloads.badTorrent", e.getMessage());
             }
-        } else {
-            try {
-                magnet = Magnet.parse(uri);
-            } catch (MetainfoException | IllegalArgumentException e) {
-                throw new Refused("downloads.badMagnet", e.getMessage());
-            }
         }
-        InfoHash hash = metainfo != null ? metainfo.infoHash() : magnet.infoHash();
+        try {
+            return new Prepared(null, null, Magnet.parse(uri));
+        } catch (MetainfoException | IllegalArgumentException e) {
+            throw new Refused("downloads.badMagnet", e.getMessage());
+        }
+    }
+
+    /** Adds a prepared torrent, or joins the download that already has it. */
+    private synchronized Started commit(Prepared p, Long filmId, Long memberId) throws IOException {
+        InfoHash hash = p.hash();
+        Metainfo metainfo = p.metainfo();
+        Magnet magnet = p.magnet();
         Optional<Download> known = repository.findByInfoHash(hash.hex());
         if (known.isPresent()) {
             Download d = known.get();
@@ -271,17 +334,17 @@ class Downloads {
             if (d.getState() == Download.State.ACTIVE) {
                 run(d);
             }
-            return d;
+            return new Started(d, false);
         }
         if (metainfo != null) {
-            torrentFiles.keep(metainfo, bytes);
+            torrentFiles.keep(metainfo, p.bytes());
         }
         String name = metainfo != null ? metainfo.info().name() : magnet.displayName().orElse(null);
         Download d = repository.save(new Download(hash.hex(), filmId, magnet == null ? null : magnet.toUri(), name,
                 memberId, clock.instant()));
         log.info("{} added for film {} ({})", hash.hex(), filmId, metainfo != null ? "torrent file" : "magnet");
         run(d);
-        return d;
+        return new Started(d, true);
     }
 
     /** Makes sure the engine has this torrent (after a restart, a pause or a seeding stop). */
@@ -412,28 +475,32 @@ class Downloads {
     void upkeep() {
         for (Download d : repository.findAllByOrderByAddedAtDesc()) {
             try {
-                upkeep(d);
+                Long moveOn = upkeep(d);
+                if (moveOn != null) {
+                    nextCandidate(moveOn);   // sources and trackers are asked outside the lock
+                }
             } catch (RuntimeException e) {
                 log.warn("{} upkeep failed: {}", d.getInfoHash(), e.toString());
             }
         }
     }
 
-    private synchronized void upkeep(Download listed) {
+    /** One download's upkeep; returns the film whose next candidate should start now, if any. */
+    private synchronized Long upkeep(Download listed) {
         // The list was read before this lock: an operator may have removed or paused the download since.
         Optional<Download> current = repository.findById(listed.getId());
         if (current.isEmpty()) {
-            return;
+            return null;
         }
         Download d = current.get();
         Optional<Torrent> running = engine.torrent(d.getInfoHash());
         if (d.getState() == Download.State.ACTIVE && running.isEmpty()
                 && runningCount() < properties.maxActiveDownloads()) {
             run(d);
-            return;
+            return null;
         }
         if (running.isEmpty()) {
-            return;
+            return null;
         }
         Torrent t = running.get();
         if (d.getFileIndex() == null && t.info().isPresent()) {
@@ -447,7 +514,7 @@ class Downloads {
             engine.remove(d.getInfoHash(), false);
             log.info("{} stops seeding (ratio {}, since {})", d.getInfoHash(),
                     String.format(Locale.ROOT, "%.2f", ratio(t)), d.getCompletedAt());
-            return;
+            return null;
         }
         if (d.getFilmId() != null && d.getAddedBy() == null && t.verifiedBytes() == 0 && t.peers().isEmpty()) {
             Instant since = startedAt.getOrDefault(d.getInfoHash(), clock.instant());
@@ -456,9 +523,10 @@ class Downloads {
                         properties.sourceTimeout().toSeconds(), d.getFilmId());
                 long film = d.getFilmId();
                 remove(d, "no peer");
-                startNextCandidate(film);
+                return film;
             }
         }
+        return null;
     }
 
     private int runningCount() {

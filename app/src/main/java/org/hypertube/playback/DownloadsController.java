@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.hypertube.account.MemberPrincipal;
 import org.hypertube.catalog.Catalog;
 import org.hypertube.torrent.Torrent;
@@ -35,10 +36,12 @@ class DownloadsController {
 
     private final Downloads downloads;
     private final Catalog catalog;
+    private final Engine engine;
 
-    DownloadsController(Downloads downloads, Catalog catalog) {
+    DownloadsController(Downloads downloads, Catalog catalog, Engine engine) {
         this.downloads = downloads;
         this.catalog = catalog;
+        this.engine = engine;
     }
 
     @GetMapping("/admin/downloads")
@@ -60,6 +63,9 @@ class DownloadsController {
                     d.getState() == Download.State.PAUSED || d.getState() == Download.State.FAILED));
         }
         model.addAttribute("rows", rows);
+        model.addAttribute("dhtEnabled", engine.dhtEnabled());
+        OptionalInt dhtNodes = engine.dhtNodes();
+        model.addAttribute("dhtNodes", dhtNodes.isPresent() ? dhtNodes.getAsInt() : null);
         return "playback/downloads";
     }
 

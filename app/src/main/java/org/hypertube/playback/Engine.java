@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import org.hypertube.system.HypertubeProperties;
 import org.hypertube.torrent.Torrent;
@@ -64,7 +65,7 @@ class Engine {
         if (client == null) {
             try {
                 Files.createDirectories(mediaDir);
-                client = TorrentClient.builder()
+                TorrentClient.Builder builder = TorrentClient.builder()
                         .downloadDirectory(mediaDir)
                         .folderPerTorrent(true)
                         .bindAddress(InetAddress.getByName(properties.bindAddress()))
@@ -73,8 +74,11 @@ class Engine {
                         .uploadRateLimit(properties.uploadRateLimit())
                         .allowLocalWebSeeds(properties.allowLocalWebSeeds())
                         .clock(clock)
-                        .listener(event -> listener.accept(event))
-                        .build();
+                        .listener(event -> listener.accept(event));
+                if (properties.dht()) {
+                    builder.dht(properties.dhtPort(), properties.dhtBootstrapNodes());
+                }
+                client = builder.build();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the torrent engine on port " + properties.torrentPort(), e);
             }
@@ -85,6 +89,15 @@ class Engine {
 
     synchronized boolean started() {
         return client != null;
+    }
+
+    boolean dhtEnabled() {
+        return properties.dht();
+    }
+
+    /** The DHT's routing-table size; empty while the engine has not started (it starts with the first download) or the DHT is off. */
+    synchronized OptionalInt dhtNodes() {
+        return client == null ? OptionalInt.empty() : client.dhtNodes();
     }
 
     Torrent add(String uri, Optional<Metainfo> metainfo) {

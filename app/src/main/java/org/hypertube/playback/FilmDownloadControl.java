@@ -12,12 +12,13 @@ class FilmDownloadControl implements FilmDownloads {
     private final Downloads downloads;
     private final Playback playback;
     private final WatchProgressRepository progress;
+    private final PlayAdmission admission;
 
-    FilmDownloadControl(Downloads downloads, Playback playback,
-                        WatchProgressRepository progress) {
+    FilmDownloadControl(Downloads downloads, Playback playback, WatchProgressRepository progress, PlayAdmission admission) {
         this.downloads = downloads;
         this.playback = playback;
         this.progress = progress;
+        this.admission = admission;
     }
 
     @Override
@@ -32,8 +33,12 @@ class FilmDownloadControl implements FilmDownloads {
     }
 
     @Override
-    public boolean start(long filmId) {
-        return downloads.forFilm(filmId).isPresent();
+    public boolean start(long filmId) throws Refused {
+        try {
+            return downloads.forFilm(filmId, admission.administrator()).isPresent();
+        } catch (PlayRefused e) {
+            throw new Refused(e.messageKey, e.getMessage());
+        }
     }
 
     @Override

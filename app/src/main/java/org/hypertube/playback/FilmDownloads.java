@@ -25,8 +25,11 @@ public interface FilmDownloads {
     /** Adds a magnet link as a copy of the film and starts it; returns its info-hash. */
     String addMagnet(String magnet, long filmId, long memberId) throws Refused;
 
-    /** Starts the film's download as Play would (the best torrent its sources offer); false when none can start. */
-    boolean start(long filmId);
+    /**
+     * Starts the film's download as Play would (the best torrent its sources offer; no Play limit, the disk
+     * quota holds); false when none can start.
+     */
+    boolean start(long filmId) throws Refused;
 
     /** Stops every download of the film and deletes its files; returns how many there were. */
     int stop(long filmId, String why);

@@ -34,7 +34,8 @@ class Playback {
     /** A failed probe is tried again after this long (the swarm may have come back). */
     private static final Duration PROBE_RETRY = Duration.ofSeconds(30);
 
-    enum Phase { UNAVAILABLE, FAILED, FINDING_PEERS, METADATA, PREPARING, READY }
+    /** LIMITED: the member's Play limit is reached (until retryAt); DISK_FULL: the disk quota, and nothing to delete. */
+    enum Phase { UNAVAILABLE, FAILED, LIMITED, DISK_FULL, FINDING_PEERS, METADATA, PREPARING, READY }
 
     record AudioOption(int index, String language, String title, int channels, boolean selected) {}
 
@@ -42,7 +43,15 @@ class Playback {
 
     record Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src,
                   double duration, int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice,
-                  String error, List<SubtitleOption> subtitles) {}
+                  String error, List<SubtitleOption> subtitles, Long retryAt) {
+
+        Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src, double duration,
+               int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice, String error,
+               List<SubtitleOption> subtitles) {
+            this(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice, error,
+                    subtitles, null);
+        }
+    }
 
     private record ProbeState(MediaProbe probe, String error, Instant at, boolean running) {}
 
@@ -72,9 +81,17 @@ class Playback {
     }
 
     /** Starts or joins the film's download and says how far it is; READY carries the address to play. */
-    Status status(long filmId, long memberId, Integer audioChoice, Quality quality, String language,
-                  java.util.Locale reader) {
-        Optional<Download> found = downloads.forFilm(filmId);
+    Status status(long filmId, long memberId, Admission admission, Integer audioChoice, Quality quality,
+                  String language, java.util.Locale reader) {
+        Optional<Download> found;
+        try {
+            found = downloads.forFilm(filmId, admission);
+        } catch (PlayRefused e) {
+            log.info("film {}: no new download for member {}: {}", filmId, memberId, e.getMessage());
+            Phase phase = "play.limit".equals(e.messageKey) ? Phase.LIMITED : Phase.DISK_FULL;
+            return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, null, List.of(),
+                    e.retryAt == null ? null : e.retryAt.toEpochMilli());
+        }
         if (found.isEmpty()) {
             return simple(Phase.UNAVAILABLE, null);
         }
@@ -200,8 +217,10 @@ class Playback {
                         result.video().stream().map(MediaProbe.VideoStream::codec).toList(),
                         result.audio().stream().map(MediaProbe.AudioStream::codec).toList());
             } catch (RuntimeException e) {
-                probes.put(key, new ProbeState(null, e.getMessage(), clock.instant(), false));
-                log.warn("{} probe failed: {}", key, e.getMessage());
+                // The player shows this error, so it names the film, never the internal address ffprobe read.
+                String error = String.valueOf(e.getMessage()).replace(url, "the film");
+                probes.put(key, new ProbeState(null, error, clock.instant(), false));
+                log.warn("{} probe failed: {}", key, error);
             }
         });
         return running;

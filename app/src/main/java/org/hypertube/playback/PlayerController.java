@@ -28,7 +28,7 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * What the player on a film page talks to (all behind the session, like the page): the state of the
  * film's download and the address to play, the file itself (HTTP ranges), its converted HLS variant,
- * and the watch position. ffprobe and ffmpeg read the same file over the loopback-only endpoint.
+ * and the watch position. ffprobe and ffmpeg read the same file on the internal listener ({@link InternalMedia}).
  */
 @RestController
 class PlayerController {
@@ -41,8 +41,11 @@ class PlayerController {
     private final InternalMedia internal;
     private final Downloads downloads;
 
+    private final PlayAdmission admission;
+
     PlayerController(Playback playback, Catalog catalog, WatchHistory history, InternalMedia internal,
-                     Downloads downloads) {
+                     Downloads downloads, PlayAdmission admission) {
+        this.admission = admission;
         this.playback = playback;
         this.catalog = catalog;
         this.history = history;
@@ -58,7 +61,7 @@ class PlayerController {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
         Integer audioChoice = audio != null && audio >= 0 && audio < 1000 ? audio : null;
-        return playback.status(id, me.id(), audioChoice, quality(quality), me.language(),
+        return playback.status(id, me.id(), admission.of(me), audioChoice, quality(quality), me.language(),
                 org.springframework.context.i18n.LocaleContextHolder.getLocale());
     }
 
@@ -112,20 +115,19 @@ class PlayerController {
         RangeResponse.serve(request, response, file);
     }
 
-    /** The same bytes for ffprobe and ffmpeg on this machine: a secret token and a loopback caller. */
+    /**
+     * The same bytes for ffprobe and ffmpeg on this machine: a secret token, on the loopback-only listener
+     * ({@link InternalOnly} refuses this path on the public one), never judged by the caller's address.
+     */
     @RequestMapping(path = "/internal/media/{token}", method = {RequestMethod.GET, RequestMethod.HEAD})
     void internal(@PathVariable String token, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        if (!isLoopback(request.getRemoteAddr())) {
+        if (!internal.internal(request)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
         MediaFile file = internal.infoHash(token).flatMap(playback::mediaForHash)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         RangeResponse.serve(request, response, file);
-    }
-
-    static boolean isLoopback(String address) {
-        return "127.0.0.1".equals(address) || "0:0:0:0:0:0:0:1".equals(address) || "::1".equals(address);
     }
 
     @GetMapping(path = "/films/{id}/hls/{variant}/index.m3u8")

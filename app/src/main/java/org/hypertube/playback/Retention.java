@@ -62,16 +62,50 @@ class Retention {
     @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")
     List<String> enforceQuota() {
         List<String> deleted = new ArrayList<>();
-        long quota = properties.diskQuota();
-        if (quota <= 0) {
-            return deleted;
+        DiskQuota quota = properties.quota();
+        if (!quota.none()) {
+            shrink(quota, false, deleted);
         }
+        return deleted;
+    }
+
+    /** Before a Play adds a download: room under the quota, made by deleting finished films if need be. */
+    boolean makeRoom() {
+        return makeRoom(properties.quota());
+    }
+
+    /** Whether the media folder is (or was made) under {@code quota} with room to spare for one more film. */
+    boolean makeRoom(DiskQuota quota) {
+        if (quota.none()) {
+            return true;
+        }
+        List<String> deleted = new ArrayList<>();
+        boolean room = shrink(quota, true, deleted);
+        if (!deleted.isEmpty()) {
+            log.info("disk quota: deleted {} finished film(s) to make room for a new download", deleted.size());
+        }
+        if (!room) {
+            log.warn("disk quota: no finished film can be deleted to make room; a new download is refused");
+        }
+        return room;
+    }
+
+    /**
+     * Deletes finished films least recently watched first (never one in use) until what the downloads
+     * take is within the quota, or below it when {@code strictly}; returns whether it got there.
+     */
+    private synchronized boolean shrink(DiskQuota quota, boolean strictly, List<String> deleted) {
         List<Download> all = downloads.all();
         long used = all.stream().mapToLong(d -> d.getFileLength() == null ? 0 : d.getFileLength()).sum();
+        long free = freeSpace();
+        if (free < 0 && quota.bytes() == 0) {
+            return true;   // a share of an unknown space: nothing is deleted on a guess
+        }
+        long limit = quota.limit(used, Math.max(0, free));
         List<Download> finished = all.stream().filter(d -> d.getState() == Download.State.COMPLETE)
                 .sorted(java.util.Comparator.comparing(Download::lastUse)).toList();
         for (Download d : finished) {
-            if (used <= quota) {
+            if (strictly ? used < limit : used <= limit) {
                 break;
             }
             if (playback.inUse(d.getInfoHash())) {
@@ -80,7 +114,18 @@ class Retention {
             delete(d, "disk quota", deleted);
             used -= d.getFileLength() == null ? 0 : d.getFileLength();
         }
-        return deleted;
+        return strictly ? used < limit : used <= limit;
+    }
+
+    private long freeSpace() {
+        try {
+            java.nio.file.Path dir = downloads.mediaDir();
+            java.nio.file.Files.createDirectories(dir);
+            return java.nio.file.Files.getFileStore(dir).getUsableSpace();
+        } catch (java.io.IOException e) {
+            log.warn("disk quota: free space of the media folder unknown: {}", e.toString());
+            return -1;
+        }
     }
 
     private void delete(Download d, String why, List<String> deleted) {

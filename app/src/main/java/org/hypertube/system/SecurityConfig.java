@@ -34,13 +34,13 @@ class SecurityConfig {
     }
 
     @Bean
-    SecurityFilterChain web(HttpSecurity http,
+    SecurityFilterChain web(HttpSecurity http, HypertubeProperties properties,
                             ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                 .requestMatchers("/login", "/register", "/password/**", "/language", "/error", "/favicon.ico",
                         "/assets/**", "/webjars/**", "/actuator/health/**", "/actuator/health")
                 .permitAll()
-                // ffprobe and ffmpeg on this machine: a secret token, and the controller refuses other hosts.
+                // ffprobe and ffmpeg on this machine: a secret token, on the loopback-only listener (InternalMedia).
                 .requestMatchers("/internal/media/*").permitAll()
                 .requestMatchers(SIGNUP_COMPLETION).authenticated()
                 .requestMatchers("/actuator/**", "/admin/**").hasRole("ADMIN")
@@ -84,7 +84,16 @@ class SecurityConfig {
         http.headers(headers -> headers
                 .contentSecurityPolicy(csp -> csp.policyDirectives(ContentSecurityPolicy.DEFAULT))
                 .frameOptions(frame -> frame.deny())
-                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+                // An https site says so on every answer, even one a TLS-terminating proxy forwarded as http.
+                .httpStrictTransportSecurity(hsts -> {
+                    if (ReverseProxy.https(properties)) {
+                        hsts.requestMatcher(org.springframework.security.web.util.matcher.AnyRequestMatcher.INSTANCE)
+                                .maxAgeInSeconds(31_536_000).includeSubDomains(false);
+                    } else {
+                        hsts.disable();
+                    }
+                }));
         return http.build();
     }
 

@@ -66,6 +66,13 @@ class ApiProgramTest extends ApiProgramTestBase {
         // Not an administrator: films are not its to add or remove.
         assertProblem(call("DELETE", "/movies/" + film, token, null), 403);
         assertThat(call("DELETE", "/comments/" + comment, token, null).statusCode()).isEqualTo(204);
+
+        // Its member changes their password: the key's tokens issued before stop working, new ones work.
+        var changed = call("PATCH", "/users/" + mine.memberId(), token, "{\"password\":\"violet-harbour-" + mine.memberId()
+                + "-quay\",\"currentPassword\":\"" + mine.password() + "\"}");
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertProblem(call("GET", "/users/" + mine.memberId(), token, null), 401);
+        assertThat(call("GET", "/users/" + mine.memberId(), token(mine), null).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -36,7 +36,7 @@ abstract class ApiProgramTestBase extends BrowserTestBase {
     final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     /** A member's key: the client they made under Settings, API clients. */
-    record Key(long memberId, String username, String clientId, String secret) {
+    record Key(long memberId, String username, String password, String clientId, String secret) {
     }
 
     /** A new member signs up and makes an API client on their settings; an administrator if {@code admin}. */
@@ -53,7 +53,7 @@ abstract class ApiProgramTestBase extends BrowserTestBase {
         long id = jdbc.queryForObject("select id from members where username = ?", Long.class, person.username());
         // The first member of a fresh database is an administrator: say plainly which one this is.
         jdbc.update("update members set admin = ? where id = ?", admin, id);
-        return new Key(id, person.username(), clientId, secret);
+        return new Key(id, person.username(), person.password(), clientId, secret);
     }
 
     /** A client-credentials token response from /oauth/token, asking for {@code scope} (none when null). */

@@ -110,7 +110,8 @@ class ApiTest extends AppTestBase {
         page.fill("#lastName", "User");
         page.fill("#password", password);
         page.click("main button[type=submit]");
-        page.waitForURL(url("/"));
+        page.waitForURL(url("/login?registered"));
+        signIn(page, username, password);
         page.navigate(url("/profile"));
         long id = Long.parseLong(page.url().replaceAll(".*/users/(\\d+)/edit$", "$1"));
         page.click("text=API clients");
@@ -120,6 +121,14 @@ class ApiTest extends AppTestBase {
         String clientId = page.textContent("#new-client-id").strip();
         String secret = page.textContent("#new-client-secret").strip();
         return new Member(username, password, id, clientId, secret);
+    }
+
+    void signIn(Page page, String username, String password) {
+        page.navigate(url("/login"));
+        page.fill("#username", username);
+        page.fill("#password", password);
+        page.click("main button[type=submit]");
+        page.waitForURL(url("/"));
     }
 
     HttpResponse<String> token(String clientId, String secret, Map<String, String> form) throws Exception {
@@ -269,7 +278,8 @@ class ApiTest extends AppTestBase {
         assertThat(call("PATCH", "/api/users/" + m.id(), token, "{\"email\":\"not-an-email\"}").statusCode()).isEqualTo(422);
         assertThat(call("PATCH", "/api/users/" + m.id(), token, "{\"username\":").statusCode()).isEqualTo(400);
         // bcrypt takes 72 bytes: 70 letters and a 3-byte euro sign are refused with the reason, not a 500.
-        var overlong = call("PATCH", "/api/users/" + m.id(), token, "{\"password\":\"" + "x".repeat(70) + "\u20ac\"}");
+        var overlong = call("PATCH", "/api/users/" + m.id(), token, "{\"password\":\"" + "x".repeat(70) + "\u20ac\",\"currentPassword\":\""
+                + m.password() + "\"}");
         assertThat(overlong.statusCode()).as(overlong.body()).isEqualTo(422);
         assertThat(overlong.body()).contains("password.tooLong");
 
@@ -313,6 +323,65 @@ class ApiTest extends AppTestBase {
                 .isEqualTo(400);
         page.context().close();
         otherPage.context().close();
+        assertThat(consoleProblems).isEmpty();
+    }
+
+    @Test
+    void theConsentPageSaysWhoMadeTheProgramWhereItSendsTheBrowserAndWhatEachPermissionAllows() throws Exception {
+        Page page = page();
+        Member m = memberWithClient(page);
+        page.navigate(url("/oauth/authorize?response_type=code&client_id=" + m.clientId() + "&scope=read%20write&state=s1"
+                + "&redirect_uri=" + URLEncoder.encode(redirectUri(), StandardCharsets.UTF_8)
+                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"));
+        assertThat(page.textContent("h1")).isEqualTo("Allow access?");
+        assertThat(page.textContent("#consent-maker")).contains("Made by a member").contains("Made by the member " + m.username())
+                .contains("not by this server's operator");
+        assertThat(page.textContent("#consent-redirect")).contains("127.0.0.1");
+        assertThat(page.textContent("#consent-form")).contains("It can read the list of members")
+                .contains("Changing your e-mail address or password also needs your current password");
+
+        // The operator's client from the environment says so, in the member's language.
+        page.navigate(url("/oauth/consent?client_id=" + OPERATOR_CLIENT + "&scope=read&state=s2"));
+        assertThat(page.textContent("#consent-maker")).isEqualTo("Set up by this server's operator.");
+        page.context().close();
+        jdbc.update("update members set language = 'fr' where id = ?", m.id());
+        Page french = page();
+        signIn(french, m.username(), m.password());
+        french.navigate(url("/oauth/consent?client_id=" + m.clientId() + "&scope=write&state=s3"));
+        assertThat(french.textContent("#consent-maker")).contains("Créé par le membre " + m.username());
+        assertThat(french.textContent("#consent-form")).contains("votre mot de passe actuel");
+        french.context().close();
+    }
+
+    @Test
+    void aNewEmailOrPasswordThroughTheApiNeedsTheCurrentPasswordAndAPasswordChangeRevokesTokensAndSessions() throws Exception {
+        Page page = page();
+        Member m = memberWithClient(page);
+        JsonNode tokens = consent(page, m);
+        String token = tokens.get("access_token").asText();
+        String path = "/api/users/" + m.id();
+
+        var withoutCurrent = call("PATCH", path, token, "{\"password\":\"amber-kettle-7731\"}");
+        assertThat(withoutCurrent.statusCode()).as(withoutCurrent.body()).isEqualTo(400);
+        assertThat(withoutCurrent.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+        assertThat(call("PATCH", path, token, "{\"email\":\"thief@example.net\"}").statusCode()).isEqualTo(400);
+        var wrong = call("PATCH", path, token, "{\"email\":\"thief@example.net\",\"currentPassword\":\"guess-1234\"}");
+        assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(403);
+        assertThat(json(call("GET", path, token, null)).get("email").asText()).isEqualTo(m.username() + "@example.org");
+        page.navigate(url("/"));
+        assertThat(page.url()).isEqualTo(url("/"));
+
+        var changed = call("PATCH", path, token, "{\"password\":\"amber-kettle-7731\",\"currentPassword\":\"" + m.password() + "\"}");
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        // The refresh token is revoked, the access token refused, and the member's browser signed out.
+        assertThat(token(m.clientId(), m.secret(), Map.of("grant_type", "refresh_token", "refresh_token",
+                tokens.get("refresh_token").asText())).statusCode()).isEqualTo(400);
+        assertThat(call("GET", path, token, null).statusCode()).isEqualTo(401);
+        page.navigate(url("/"));
+        assertThat(page.url()).isEqualTo(url("/login?ended"));
+        assertThat(page.textContent("main")).contains("You were signed out because your password or your role changed.");
+        signIn(page, m.username(), "amber-kettle-7731");
+        page.context().close();
         assertThat(consoleProblems).isEmpty();
     }
 
@@ -372,6 +441,10 @@ class ApiTest extends AppTestBase {
 
         Page adminPage = page();
         Member admin = memberWithClient(adminPage, ADMIN);
+        // Signing up under a listed name gives no role (HYPERTUBE_ADMINS applies at start-up); made one here, then signs in again.
+        jdbc.update("update members set admin = true where id = ?", admin.id());
+        adminPage.context().clearCookies();
+        signIn(adminPage, admin.username(), admin.password());
         String adminToken = consent(adminPage, admin).get("access_token").asText();
         assertThat(call("PATCH", "/api/comments/" + commentId, adminToken, "{\"comment\":\"censored\"}").statusCode()).isEqualTo(403);
         var adminView = call("GET", "/api/users/" + author.id(), adminToken, null);

@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.FilePayload;
 import com.nimbusds.jose.JOSEObjectType;
-import jakarta.mail.Message;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -20,28 +18,8 @@ import org.junit.jupiter.api.Test;
 /** The account flows in a real Chromium: what a person clicks, reads and types. */
 class AccountBrowserTest extends BrowserTestBase {
 
-    void logIn(Page page, String username, String password) {
-        page.navigate(url("/login"));
-        page.fill("#username", username);
-        page.fill("#password", password);
-        page.click("main button[type=submit]");
-        page.waitForURL(url("/"));
-    }
-
     String mailedResetLink(String email) throws Exception {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (var message : MAIL.getReceivedMessages()) {
-                if (Arrays.stream(message.getRecipients(Message.RecipientType.TO)).anyMatch(a -> a.toString().equals(email))) {
-                    var link = Pattern.compile("http://\\S+/password/reset\\?token=[A-Za-z0-9_-]+").matcher((String) message.getContent());
-                    if (link.find()) {
-                        return link.group();
-                    }
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no reset mail reached " + email);
+        return mailedLink(email, "/password/reset");
     }
 
     @Test
@@ -180,10 +158,15 @@ class AccountBrowserTest extends BrowserTestBase {
     }
 
     @Test
-    void aProviderIdentityWithTheSameVouchedEmailSignsIntoTheExistingAccount() {
+    void aProviderIdentityWithTheSameVouchedEmailSignsIntoTheExistingAccountOnceItsAddressIsConfirmed() throws Exception {
         Person person = Person.fresh();
         Page page = browser.open(1280, 800, "en-US");
         register(page, person);
+        // Only a confirmed address links (see AccountTakeoverBrowserTest for one that is not).
+        assertThat(page.locator("#verify-banner")).isVisible();
+        page.navigate(mailedLink(person.email(), "/email/verify"));
+        assertThat(page.locator("[role=status]")).hasText("Your e-mail address is confirmed.");
+        assertThat(page.locator("#verify-banner")).hasCount(0);
         page.click("header .logout button");
         page.waitForURL(url("/login?logout"));
         OAUTH.enqueueCallback(new DefaultOAuth2TokenCallback("intra42", person.username(), JOSEObjectType.JWT.getType(),

@@ -32,6 +32,8 @@ class CatalogQueriesTest extends AppTestBase {
         mvc.perform(post("/register").session(session).with(csrf()).param("email", username + "@example.org")
                 .param("username", username).param("firstName", "Q").param("lastName", "L")
                 .param("password", "violet-harbour-" + username.substring(1, 5))).andExpect(status().is3xxRedirection());
+        mvc.perform(post("/login").session(session).with(csrf()).param("username", username)
+                .param("password", "violet-harbour-" + username.substring(1, 5))).andExpect(status().is3xxRedirection());
         return session;
     }
 

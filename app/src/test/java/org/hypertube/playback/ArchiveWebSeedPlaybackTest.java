@@ -87,8 +87,9 @@ class ArchiveWebSeedPlaybackTest extends BrowserTestBase {
      */
     @Test
     void byDefaultTheEngineRefusesTheStandInsLoopbackWebSeeds() throws Exception {
+        // The defaults but the DHT, which would join the public DHT (tests stay on loopback).
         PlaybackProperties defaults = new PlaybackProperties(0, "127.0.0.1", null, null, null, null, null, null, null,
-                null, null);
+                null, null, false, null, null, null, null);
         assertThat(defaults.allowLocalWebSeeds()).isFalse();
         Path data = Files.createTempDirectory("hypertube-refused");
         Engine engine = new Engine(new HypertubeProperties(null, data), defaults, Clock.systemUTC());

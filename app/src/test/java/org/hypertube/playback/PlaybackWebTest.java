@@ -56,6 +56,11 @@ class PlaybackWebTest extends AppTestBase {
 
     /** A finished download of {@code film} with a file of random bytes, as the engine leaves it on disk. */
     Finished finished(Long filmId, Instant lastWatched) throws Exception {
+        return finished(repository, engine, filmId, lastWatched);
+    }
+
+    static Finished finished(DownloadRepository repository, Engine engine, Long filmId, Instant lastWatched)
+            throws Exception {
         byte[] hash = new byte[20];
         new Random().nextBytes(hash);
         String hex = HexFormat.of().formatHex(hash);
@@ -100,6 +105,8 @@ class PlaybackWebTest extends AppTestBase {
                         .param("email", username + "@example.org").param("username", username)
                         .param("firstName", "Viv").param("lastName", "Ewer").param("password", password(username)))
                 .andExpect(status().is3xxRedirection());
+        mvc.perform(post("/login").session(session).with(csrf()).param("username", username)
+                .param("password", password(username))).andExpect(redirectedUrl("/"));
         return session;
     }
 
@@ -163,6 +170,31 @@ class PlaybackWebTest extends AppTestBase {
     }
 
     @Test
+    void theDhtsNodeCountShowsOnTheDownloadsPageAndInTheHealthDetailsForAdministratorsOnly() throws Exception {
+        engine.client(); // the engine starts with the first download; any earlier test may have started it
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (engine.dhtNodes().orElse(0) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        // The engine joined through the tests' hub (HYPERTUBE_DHT_BOOTSTRAP), which knows only the engine.
+        assertThat(engine.dhtNodes()).hasValue(1);
+        MockHttpSession operator = operator();
+        String page = mvc.perform(get("/admin/downloads").session(operator)).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("id=\"dht-status\">DHT: 1 node known</p>");
+        mvc.perform(post("/language").session(operator).with(csrf()).param("lang", "fr"));
+        String french = mvc.perform(get("/admin/downloads").session(operator)).andReturn().getResponse().getContentAsString();
+        assertThat(french).contains(">DHT : 1 nœud connu</p>");
+
+        String health = mvc.perform(get("/actuator/health").session(operator)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(health).contains("\"torrentEngine\"", "\"dhtNodes\":1");
+        String anonymous = mvc.perform(get("/actuator/health")).andReturn().getResponse().getContentAsString();
+        assertThat(anonymous).contains("\"status\":\"UP\"").doesNotContain("dhtNodes");
+        String member = mvc.perform(get("/actuator/health").session(member())).andReturn().getResponse().getContentAsString();
+        assertThat(member).doesNotContain("dhtNodes");
+    }
+
+    @Test
     void aFinishedFilmIsServedFromDiskWithRanges() throws Exception {
         long film = freeFilm();
         Finished f = finished(film, Instant.now());
@@ -210,21 +242,37 @@ class PlaybackWebTest extends AppTestBase {
     }
 
     @Test
-    void streamsNeedASessionAndTheLoopbackEndpointRefusesOtherHosts() throws Exception {
+    void streamsNeedASessionAndTheInternalEndpointAnswersOnlyOnItsOwnLoopbackListener() throws Exception {
         long film = freeFilm();
         Finished f = finished(film, Instant.now());
         mvc.perform(get("/films/" + film + "/stream")).andExpect(status().is3xxRedirection())
                 .andExpect(redirectedUrl("/login"));
         String url = internal.url(f.download().getInfoHash());
+        assertThat(url).startsWith("http://127.0.0.1:" + internal.port() + "/internal/media/");
+        assertThat(internal.port()).isNotEqualTo(port);
         String token = url.substring(url.lastIndexOf('/') + 1);
-        mvc.perform(get("/internal/media/" + token).with(r -> {
-            r.setRemoteAddr("192.0.2.7");
-            return r;
-        })).andExpect(status().isNotFound());
-        mvc.perform(get("/internal/media/" + "0".repeat(32))).andExpect(status().isNotFound());
-        var ok = mvc.perform(get("/internal/media/" + token).header("Range", "bytes=0-99"))
-                .andExpect(status().isPartialContent()).andReturn().getResponse();
-        assertThat(ok.getContentAsByteArray()).isEqualTo(Arrays.copyOf(f.bytes(), 100));
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            // The public port, even from this machine (as a reverse proxy's requests are): not found.
+            var publicPort = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/internal/media/" + token)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(publicPort.statusCode()).isEqualTo(404);
+            // The internal listener serves nothing else, and no film without its token.
+            var other = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + internal.port() + "/login")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(other.statusCode()).isEqualTo(404);
+            var wrong = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + internal.port() + "/internal/media/" + "0".repeat(32))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(wrong.statusCode()).isEqualTo(404);
+            var ok = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Range", "bytes=0-99")
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(ok.statusCode()).isEqualTo(206);
+            assertThat(ok.body()).isEqualTo(Arrays.copyOf(f.bytes(), 100));
+        }
+        // MockMvc's requests come from no listener at all: refused as well.
+        mvc.perform(get("/internal/media/" + token)).andExpect(status().isNotFound());
     }
 
     @Test

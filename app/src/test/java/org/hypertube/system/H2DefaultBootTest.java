@@ -34,13 +34,20 @@ class H2DefaultBootTest {
         String relative = "./target/h2-boot-" + System.nanoTime();
         dataDir = Path.of(relative).toAbsolutePath().normalize();
         app = SpringApplication.run(HypertubeApplication.class, "--server.port=0", "--server.address=127.0.0.1",
-                "--hypertube.data-dir=" + relative, "--spring.mail.host=");
+                "--hypertube.data-dir=" + relative, "--spring.mail.host=",
+                "--hypertube.playback.dht=false", // the engine starts only with a download, but never the public DHT from a test
+                // An operator's https address: the session cookie is Secure and every answer carries HSTS,
+                // though this request comes over plain http (as from a TLS-terminating proxy).
+                "--hypertube.base-url=https://films.example.org");
         int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
         var http = HttpClient.newHttpClient();
 
         var signUp = get(http, "http://127.0.0.1:" + port + "/register");
         assertThat(signUp.statusCode()).isEqualTo(200);
         assertThat(signUp.body()).contains("Create your account");
+        assertThat(signUp.headers().firstValue("Strict-Transport-Security")).contains("max-age=31536000");
+        assertThat(signUp.headers().allValues("Set-Cookie")).anySatisfy(cookie ->
+                assertThat(cookie).startsWith("JSESSIONID=").containsIgnoringCase("; Secure"));
         var health = get(http, "http://127.0.0.1:" + port + "/actuator/health");
         assertThat(health.body()).contains("\"status\":\"UP\"");
         assertThat(Files.list(dataDir.resolve("db"))).anyMatch(p -> p.getFileName().toString().endsWith(".mv.db"));

@@ -31,6 +31,8 @@ final class PeerConnection extends Peer implements ExtensionPeer {
     final byte[] peerId;
     final boolean fast;
     final boolean extensions;
+    /** The peer set BEP 5's DHT bit, so it takes a {@code PORT} message. */
+    final boolean dht;
     private final DataInputStream in;
     /** The buffer under {@link #in}; DataInputStream itself buffers nothing, so reads on either stay in step. */
     private final PeerInput raw;
@@ -69,8 +71,9 @@ final class PeerConnection extends Peer implements ExtensionPeer {
         this.address = transport.remote();
         this.outgoing = outgoing;
         this.peerId = theirs.peerId();
-        this.fast = theirs.supportsFast() && Handshake.ourReserved()[7] != 0;
+        this.fast = theirs.supportsFast() && (Handshake.ourReserved()[7] & 0x04) != 0;
         this.extensions = theirs.supportsExtensions();
+        this.dht = theirs.supportsDht();
         this.in = in;
         this.raw = rawInput;
         this.out = new BufferedOutputStream(transport.output(), 256 * 1024);

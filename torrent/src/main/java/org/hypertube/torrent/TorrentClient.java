@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,6 +74,8 @@ public final class TorrentClient implements AutoCloseable {
     /** Our DHT node, shared by every torrent; null unless {@link Builder#dht} was called. */
     private final org.hypertube.torrent.dht.DhtNode dht;
     private final List<InetSocketAddress> dhtBootstrap;
+    /** The DHT socket's port (the socket's address is gone once closed); 0 when off. */
+    private final int dhtUdpPort;
     private final Map<InfoHash, TorrentSession> torrents = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean memoryWarned = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicInteger connections = new AtomicInteger();
@@ -122,29 +125,58 @@ public final class TorrentClient implements AutoCloseable {
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(bindAddress, b.port), 128);
         this.dhtBootstrap = b.dhtBootstrap;
-        if (b.dhtPort >= 0) {
-            try {
-                // Kept with the resume data, so a restart keeps its id and rejoins through the nodes it knew.
-                Path state = downloadDirectory.resolve(".hypertube");
-                this.dht = org.hypertube.torrent.dht.DhtNode.builder()
-                        .bind(new InetSocketAddress(bindAddress, b.dhtPort)).clock(clock)
-                        .idFile(state.resolve("dht-id")).nodesFile(state.resolve("dht-nodes")).open();
-            } catch (IOException | RuntimeException e) {
-                server.close();
-                throw e;
-            }
+        this.dht = b.dhtPort >= 0 ? openDht(b.dhtPort) : null;
+        this.dhtUdpPort = dht == null ? 0 : dht.localAddress().getPort();
+        if (dht != null) {
             log.info("DHT node {} on UDP {}; bootstrapping from {}", dht.id(), dht.localAddress(), dhtBootstrap);
             dht.bootstrap(dhtBootstrap);
-        } else {
-            this.dht = null;
         }
         Thread.ofVirtual().name("accept").start(this::acceptLoop);
         log.info("listening for peers on {}:{}", bindAddress.getHostAddress(), server.getLocalPort());
     }
 
+    /**
+     * Our DHT node on {@code port}, or null when it cannot be had (the UDP port taken, the id file
+     * unwritable): the DHT is one more source of peers, so the client runs on without it, and says so.
+     */
+    private org.hypertube.torrent.dht.DhtNode openDht(int port) {
+        try {
+            // Kept with the resume data, so a restart keeps its id and rejoins through the nodes it knew.
+            Path state = downloadDirectory.resolve(".hypertube");
+            return org.hypertube.torrent.dht.DhtNode.builder()
+                    .bind(new InetSocketAddress(bindAddress, port)).clock(clock)
+                    .idFile(state.resolve("dht-id")).nodesFile(state.resolve("dht-nodes")).open();
+        } catch (IOException e) {
+            log.warn("DHT off: cannot open UDP {}:{}: {}", bindAddress.getHostAddress(), port, e.toString());
+            return null;
+        }
+    }
+
     /** The DHT node's UDP address, if the DHT is on. */
     public Optional<InetSocketAddress> dhtAddress() {
         return Optional.ofNullable(dht).map(org.hypertube.torrent.dht.DhtNode::localAddress);
+    }
+
+    /** The number of nodes in the DHT's routing table, or empty when the DHT is off. */
+    public OptionalInt dhtNodes() {
+        return dht == null ? OptionalInt.empty() : OptionalInt.of(dht.routingTableSize());
+    }
+
+    /** Our DHT node's UDP port, for {@code PORT} messages; empty when the DHT is off. */
+    OptionalInt dhtPort() {
+        return dht == null ? OptionalInt.empty() : OptionalInt.of(dhtUdpPort);
+    }
+
+    /** A peer of a public torrent said (BEP 5 {@code PORT}) its DHT node is at {@code address}: the node may ping it. */
+    void peerDhtPort(InetSocketAddress address) {
+        if (dht != null && dht.peerPort(address)) {
+            log.debug("DHT: pinging {}, named by a peer's PORT message", address);
+        }
+    }
+
+    /** Our handshake's reserved bytes for {@code s}: the DHT bit only when the DHT is on and {@code s} is public. */
+    private byte[] reserved(TorrentSession s) {
+        return Handshake.ourReserved(dht != null && s.publicSwarm());
     }
 
     /** The DHT as a peer source for one torrent, or null when the DHT is off. */
@@ -418,7 +450,7 @@ public final class TorrentClient implements AutoCloseable {
                 acquired = false;
                 socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
                 OutputStream out = socket.getOutputStream();
-                out.write(new Handshake(Handshake.ourReserved(), s.infoHash(), peerId).encode());
+                out.write(new Handshake(reserved(s), s.infoHash(), peerId).encode());
                 out.flush();
                 Handshake theirs = readHandshake(socket);
                 if (!theirs.infoHash().equals(s.infoHash())) {
@@ -503,7 +535,7 @@ public final class TorrentClient implements AutoCloseable {
                 return;
             }
             OutputStream out = socket.getOutputStream();
-            out.write(new Handshake(Handshake.ourReserved(), s.infoHash(), peerId).encode());
+            out.write(new Handshake(reserved(s), s.infoHash(), peerId).encode());
             out.flush();
             track(p);
             s.added(p);
@@ -698,7 +730,8 @@ public final class TorrentClient implements AutoCloseable {
 
         /**
          * Turns the DHT on (off by default): one UDP socket on the bind address and {@code port} (0:
-         * any), joined through {@code bootstrap} (literal addresses; no public router is assumed).
+         * any), joined through {@code bootstrap} (IP addresses, or unresolved names looked up when the
+         * node bootstraps, as {@link DhtRouters#PUBLIC}; none is assumed).
          * Each non-private torrent then looks for peers there and announces itself. The node's id and
          * the nodes it knows are kept in the download directory's {@code .hypertube/} ({@code dht-id},
          * {@code dht-nodes}) for the next run.

@@ -145,12 +145,12 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
             metadataLatch.countDown();
         }
         extensions.register(UT_METADATA_ID, new MetadataExchange(this, random, this::now));
-        PexExtension pex = new PexExtension(infoHash, () -> info == null || !info.isPrivate(), this::pexPeers,
+        PexExtension pex = new PexExtension(infoHash, this::publicSwarm, this::pexPeers,
                 client.ownAddresses(), client.clock());
         extensions.register(UT_PEX_ID, pex);
         sources.add(announcer);
         sources.add(pex);
-        PeerSource dhtSource = client.dhtSource(infoHash, () -> info == null || !info.isPrivate(),
+        PeerSource dhtSource = client.dhtSource(infoHash, this::publicSwarm,
                 () -> state() == TorrentState.SEEDING);
         if (dhtSource != null) {
             sources.add(dhtSource);
@@ -159,6 +159,12 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
 
     Path dataDirectory() {
         return dataDir;
+    }
+
+    /** Not known to be private (BEP 27): PEX and the DHT may find and tell of its peers. */
+    boolean publicSwarm() {
+        TorrentInfo i = info;
+        return i == null || !i.isPrivate();
     }
 
     void start() {
@@ -781,6 +787,11 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         } else if (p.fast) {
             p.send(new PeerMessage.HaveNone());
         }
+        OptionalInt dhtPort = client.dhtPort();
+        if (p.dht && dhtPort.isPresent() && publicSwarm()) {
+            // BEP 5: where our DHT node listens; after the bitfield, which strict peers want first.
+            p.send(new PeerMessage.Port(dhtPort.getAsInt()));
+        }
         log.debug("{} peer {} connected ({})", infoHash, p, p.outgoing ? "outgoing" : "incoming");
         p.start();
     }
@@ -927,7 +938,11 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                 }
             }
             case PeerMessage.Suggest s -> { }
-            case PeerMessage.Port port -> { }
+            case PeerMessage.Port(int port) -> {
+                if (publicSwarm()) {
+                    client.peerDhtPort(new InetSocketAddress(p.address.getAddress(), port));
+                }
+            }
             case PeerMessage.Extended(int id, byte[] payload) -> onExtended(p, id, payload);
         }
     }

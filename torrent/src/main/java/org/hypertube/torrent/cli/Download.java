@@ -20,20 +20,31 @@ record Download(PrintStream out, PrintStream err) implements Verb {
     @Override
     public int run(List<String> args) throws UsageException, IOException, InterruptedException {
         Options a = Options.parse(args, Set.of("--dir", "--port", "--bind", "--timeout", "--dht-port", "--dht-bootstrap"),
-                Set.of("--seed-after", "--allow-local-web-seeds", "--dht"));
+                Set.of("--seed-after", "--allow-local-web-seeds", "--dht", "--no-dht", "--events"));
+        if (a.flags().contains("--dht") && a.flags().contains("--no-dht")) {
+            throw new UsageException("--dht and --no-dht contradict each other");
+        }
         String arg = a.single("torrent file or magnet link");
         Metainfo metainfo = Magnet.looksLikeMagnet(arg) ? null : Options.torrentFile(arg);
         Magnet magnet = metainfo == null ? Magnet.parse(arg) : null;
         int timeout = a.integer("--timeout", 0, 0, Integer.MAX_VALUE);
         Path dir = Path.of(a.one("--dir", "."));
-        TorrentClient client = a.client(dir);
+        // The DHT is on unless --no-dht (--dht, the default now, is still accepted).
+        TorrentClient client = a.client(dir, !a.flags().contains("--no-dht"));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             client.close();
             stopped.countDown();
         });
         Runtime.getRuntime().addShutdownHook(hook);
+        Events events = a.flags().contains("--events") ? new Events(out) : null;
+        if (events != null) {
+            events.added();
+        }
         Torrent t = metainfo != null ? client.add(metainfo) : client.add(magnet);
+        if (events != null) {
+            events.watch(t);
+        }
         long deadline = timeout == 0 ? Long.MAX_VALUE : System.nanoTime() + timeout * 1_000_000_000L;
         boolean terminal = System.console() != null && System.console().isTerminal();
         Progress progress = new Progress(out, terminal);
@@ -58,6 +69,12 @@ record Download(PrintStream out, PrintStream err) implements Verb {
             return 1;
         }
         progress.finish();
+        if (events != null) {
+            events.stop();
+            if (done) {
+                events.complete();
+            }
+        }
         if (!done) {
             err.println("torrent: not complete after " + timeout + " s: " + (t.peers().isEmpty() ? "no peers" : t.peers().size() + " peers")
                     + ", " + Units.percent(t.progress()) + " verified");

@@ -10,8 +10,8 @@ public final class Main {
     static final String USAGE = """
             usage: torrent create [--tracker URL]... [--piece-length BYTES] [--web-seed URL]... [--private] -o OUT PATH
                    torrent info (FILE.torrent | MAGNET)
-                   torrent download [--dir DIR] [--port N] [--bind ADDR] [--timeout SECONDS] [--seed-after]
-                                    [--allow-local-web-seeds] [--dht [--dht-port N] [--dht-bootstrap HOST:PORT]...]
+                   torrent download [--dir DIR] [--port N] [--bind ADDR] [--timeout SECONDS] [--seed-after] [--events]
+                                    [--allow-local-web-seeds] [--no-dht | [--dht-port N] [--dht-bootstrap HOST:PORT]...]
                                     (FILE.torrent | MAGNET)
                    torrent seed [--dir DIR] [--port N] [--bind ADDR] FILE.torrent
                    torrent tracker [--port N] [--bind ADDR] [--interval SECONDS]

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hypertube.torrent.DhtRouters;
 import org.hypertube.torrent.TorrentClient;
 import org.hypertube.torrent.Magnet;
 import org.hypertube.torrent.Metainfo;
@@ -95,8 +96,11 @@ record Options(Map<String, List<String>> options, Set<String> flags, List<String
         }
     }
 
-    /** A client on {@code --bind} and {@code --port} (6881) saving into {@code dir}, which is created. */
-    TorrentClient client(Path dir) throws UsageException, IOException {
+    /**
+     * A client on {@code --bind} and {@code --port} (6881) saving into {@code dir}, which is created;
+     * with {@code dht}, its DHT too, on {@code --dht-port} (the same as {@code --port} unless given).
+     */
+    TorrentClient client(Path dir, boolean dht) throws UsageException, IOException {
         InetAddress bind = bind();
         Files.createDirectories(dir);
         if (!Files.isWritable(dir)) {
@@ -105,39 +109,27 @@ record Options(Map<String, List<String>> options, Set<String> flags, List<String
         int port = integer("--port", 6881, 0, 65535);
         TorrentClient.Builder b = TorrentClient.builder().downloadDirectory(dir).bindAddress(bind).port(port)
                 .allowLocalWebSeeds(flags().contains("--allow-local-web-seeds"));
-        if (flags().contains("--dht")) {
+        if (dht) {
             b.dht(integer("--dht-port", port, 0, 65535), dhtBootstrap());
         }
         return b.build();
     }
 
-    /** Public routers that answer (SWARM.md §1.1), used when {@code --dht} comes without {@code --dht-bootstrap}. */
-    static final List<String> DEFAULT_DHT_ROUTERS = List.of("dht.libtorrent.org:25401", "dht.transmissionbt.com:6881");
-
-    /** {@code --dht-bootstrap HOST:PORT}, repeatable; every address of each host. */
+    /**
+     * {@code --dht-bootstrap HOST:PORT}, repeatable, else {@link DhtRouters#PUBLIC}. Names stay
+     * unresolved: the node looks them up when it bootstraps, and one that does not resolve is logged there.
+     */
     List<InetSocketAddress> dhtBootstrap() throws UsageException {
         List<String> given = all("--dht-bootstrap");
+        if (given.isEmpty()) {
+            return DhtRouters.PUBLIC;
+        }
         List<InetSocketAddress> out = new ArrayList<>();
-        for (String hp : given.isEmpty() ? DEFAULT_DHT_ROUTERS : given) {
-            int colon = hp.lastIndexOf(':');
-            int p;
+        for (String hp : given) {
             try {
-                p = colon < 0 ? -1 : Integer.parseInt(hp.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                p = -1;
-            }
-            if (p < 1 || p > 65535) {
+                out.add(DhtRouters.parse(hp));
+            } catch (IllegalArgumentException e) {
                 throw new UsageException("--dht-bootstrap must be HOST:PORT, got '" + hp + "'");
-            }
-            String host = hp.substring(0, colon).replaceAll("^\\[|\\]$", "");
-            try {
-                for (InetAddress a : InetAddress.getAllByName(host)) {
-                    out.add(new InetSocketAddress(a, p));
-                }
-            } catch (UnknownHostException e) {
-                if (!given.isEmpty()) {
-                    throw new UsageException("--dht-bootstrap: unknown host " + host);
-                }
             }
         }
         return out;

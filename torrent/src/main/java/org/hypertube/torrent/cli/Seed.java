@@ -18,7 +18,7 @@ record Seed(PrintStream out, PrintStream err) implements Verb {
         Options a = Options.parse(args, Set.of("--dir", "--port", "--bind"), Set.of());
         Metainfo m = Options.torrentFile(a.single("torrent file"));
         Path dir = Path.of(a.one("--dir", "."));
-        TorrentClient client = a.client(dir);
+        TorrentClient client = a.client(dir, false);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();

@@ -20,9 +20,11 @@ import org.hypertube.torrent.tracker.TrackerServer;
 
 /**
  * {@code torrent selftest}: shares generated data from in-process seeders through an in-process
- * tracker and downloads it over loopback, then compares the files: a check that the engine works
- * on this machine, and the workload {@code bin/torrent} trains the JVM's ahead-of-time cache on (class loading and
- * method profiles of the download and upload paths, so a real download starts compiled sooner).
+ * tracker and a DHT of their own (the first seeder's node is everyone's only bootstrap node, so
+ * nothing leaves the machine) and downloads it over loopback, then compares the files: a check that
+ * the engine works on this machine, and the workload {@code bin/torrent} trains the JVM's ahead-of-time cache on (class loading and
+ * method profiles of the download and upload paths, so a real download starts compiled sooner; the
+ * DHT's classes too, so a magnet's first lookup does not load them).
  */
 record Selftest(PrintStream out, PrintStream err) implements Verb {
     @Override
@@ -53,9 +55,14 @@ record Selftest(PrintStream out, PrintStream err) implements Verb {
             }
             Metainfo m = Metainfo.parse(new TorrentCreator().tracker(tracker.announceUrl()).pieceLength(1 << 20).create(data));
             List<java.net.InetSocketAddress> seeds = new ArrayList<>();
+            List<java.net.InetSocketAddress> dht = new ArrayList<>();
             for (int i = 0; i < seeders; i++) {
-                TorrentClient seeder = TorrentClient.builder().downloadDirectory(data.getParent()).bindAddress(loopback).port(0).build();
+                TorrentClient seeder = TorrentClient.builder().downloadDirectory(seedDirectory(data, i)).bindAddress(loopback).port(0)
+                        .dht(0, dht).build();
                 clients.add(seeder);
+                if (dht.isEmpty()) {
+                    seeder.dhtAddress().ifPresent(dht::add);
+                }
                 Torrent s = seeder.add(m);
                 while (s.state() == TorrentState.CHECKING) {
                     Thread.sleep(20);
@@ -63,7 +70,7 @@ record Selftest(PrintStream out, PrintStream err) implements Verb {
                 seeds.add(new java.net.InetSocketAddress(loopback, seeder.port()));
             }
             Path into = work.resolve("leech");
-            TorrentClient leecher = TorrentClient.builder().downloadDirectory(into).bindAddress(loopback).port(0).build();
+            TorrentClient leecher = TorrentClient.builder().downloadDirectory(into).bindAddress(loopback).port(0).dht(0, dht).build();
             clients.add(leecher);
             long start = System.nanoTime();
             Torrent t = leecher.add(m);
@@ -97,6 +104,25 @@ record Selftest(PrintStream out, PrintStream err) implements Verb {
                 }
             }
         }
+    }
+
+    /**
+     * Where seeder {@code i} shares {@code data} from: a folder of its own (its DHT node id and nodes
+     * file live there), with a hard link to the data, or a copy where links are not possible.
+     */
+    private static Path seedDirectory(Path data, int i) throws IOException {
+        if (i == 0) {
+            return data.getParent();
+        }
+        Path dir = data.getParent().resolveSibling("seed" + i);
+        Files.createDirectories(dir);
+        Path to = dir.resolve(data.getFileName());
+        try {
+            Files.createLink(to, data);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(data, to);
+        }
+        return dir;
     }
 
     /**

@@ -61,9 +61,20 @@ public final class DhtNode implements AutoCloseable {
     static final Duration REFRESH_CHECK = Duration.ofMinutes(1);
     static final int MAX_SAVED_NODES = 200;
     static final int MAX_PINGED_BACK = 1024;
+    /** Pings for addresses that peers gave in PORT messages: this many a second on average, in bursts of {@link #PORT_PING_BURST}. */
+    static final int PORT_PINGS_PER_SECOND = 2;
+    static final int PORT_PING_BURST = 20;
 
     private final DatagramChannel channel;
-    private final NodeId id;
+    /** Ours; replaced once (BEP 42) when our external address is agreed, unless fixed by the builder. */
+    private volatile NodeId id;
+    private final Path idFile;
+    private final boolean idFixed;
+    private final AddressVotes votes = new AddressVotes();
+    private volatile InetAddress externalAddress;
+    private final RateBucket portPings;
+    /** Bootstrap host names that did not resolve, each warned about once. */
+    private final Set<String> unresolvedWarned = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final RandomGenerator random;
     private final Duration timeout;
@@ -104,6 +115,18 @@ public final class DhtNode implements AutoCloseable {
         RateBucket(double tokens, Instant last) {
             this.tokens = tokens;
             this.last = last;
+        }
+
+        /** Refills at {@code perSecond} up to {@code burst} since the last call, then takes one token if there is one. */
+        boolean take(Instant now, int perSecond, int burst) {
+            double elapsed = Math.max(0, Duration.between(last, now).toNanos() / 1e9);
+            tokens = Math.min(burst, tokens + elapsed * perSecond);
+            last = now;
+            if (tokens < 1) {
+                return false;
+            }
+            tokens -= 1;
+            return true;
         }
     }
 
@@ -152,7 +175,7 @@ public final class DhtNode implements AutoCloseable {
             return this;
         }
 
-        /** A fixed node id (tests); an id file, if any, wins. */
+        /** A fixed node id (tests), never replaced by a BEP 42 one; an id file, if any, wins (and is not fixed). */
         public Builder id(NodeId id) {
             this.id = id;
             return this;
@@ -201,6 +224,9 @@ public final class DhtNode implements AutoCloseable {
     private DhtNode(DatagramChannel channel, NodeId id, Builder b) {
         this.channel = channel;
         this.id = id;
+        this.idFile = b.idFile;
+        this.idFixed = b.idFile == null && b.id != null;
+        this.portPings = new RateBucket(PORT_PING_BURST, b.clock.instant());
         this.clock = b.clock;
         this.random = b.random;
         this.timeout = b.timeout;
@@ -224,12 +250,16 @@ public final class DhtNode implements AutoCloseable {
             log.warn("DHT id file {} does not hold 40 hex digits; making a new id", file);
         }
         NodeId fresh = NodeId.random(random);
+        writeId(file, fresh);
+        return fresh;
+    }
+
+    private static void writeId(Path file, NodeId nodeId) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, ".dht-id", ".tmp");
-        Files.writeString(tmp, fresh.toString() + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(tmp, nodeId.toString() + "\n", StandardCharsets.US_ASCII);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return fresh;
     }
 
     /** The {@code IP:PORT} lines of a nodes file; a missing or unreadable file, or a bad line, is skipped. */
@@ -433,6 +463,7 @@ public final class DhtNode implements AutoCloseable {
             } else if (from.getAddress() instanceof Inet4Address && from.getPort() != 0) {
                 admit(new NodeContact(r.sender(), from));
             }
+            r.ip().ifPresent(ip -> externalAddressSeen(from.getAddress(), ip.getAddress()));
         }
         if (pending.remove(m.t(), p)) {
             p.future().complete(m);
@@ -489,7 +520,7 @@ public final class DhtNode implements AutoCloseable {
             log.debug("DHT: could not answer {}: {}", from, e.toString());
         }
         if (stranger != null) {
-            pingBack(stranger);
+            pingBack(stranger.address(), stranger.id());
         }
     }
 
@@ -507,14 +538,103 @@ public final class DhtNode implements AutoCloseable {
      * (mldht's rule), so ask it a {@code ping}, once per address in a while, and only while our own
      * queries leave room.
      */
-    private void pingBack(NodeContact node) {
+    private boolean pingBack(InetSocketAddress address, NodeId expected) {
         synchronized (pingedBack) {
-            if (pingedBack.containsKey(node.address()) || pending.size() >= MAX_PENDING / 2) {
-                return;
+            if (pingedBack.containsKey(address) || pending.size() >= MAX_PENDING / 2) {
+                return false;
             }
-            pingedBack.put(node.address(), Boolean.TRUE);
+            pingedBack.put(address, Boolean.TRUE);
         }
-        query(node.address(), node.id(), t -> new KrpcMessage.Ping(t, id));
+        query(address, expected, t -> new KrpcMessage.Ping(t, id));
+        return true;
+    }
+
+    /**
+     * A peer's {@code PORT} message (BEP 5): its DHT node listens at {@code address}. It is pinged so
+     * that it may enter the table by answering, unless it is not an IPv4 address, it is us, it is
+     * known already, it was pinged lately (the last {@value #MAX_PINGED_BACK} addresses), or peers
+     * gave more than {@value #PORT_PINGS_PER_SECOND} a second lately (bursts of {@value #PORT_PING_BURST}).
+     * Returns whether a ping went out.
+     */
+    public boolean peerPort(InetSocketAddress address) {
+        if (closed || address.isUnresolved() || !(address.getAddress() instanceof Inet4Address) || address.getPort() == 0
+                || isUs(address)) {
+            return false;
+        }
+        synchronized (table) {
+            if (table.knows(address)) {
+                return false;
+            }
+        }
+        synchronized (pingedBack) {
+            if (pingedBack.containsKey(address)) {
+                return false;
+            }
+        }
+        synchronized (portPings) {
+            if (!portPings.take(clock.instant(), PORT_PINGS_PER_SECOND, PORT_PING_BURST)) {
+                return false;
+            }
+        }
+        return pingBack(address, null);
+    }
+
+    /** Our own socket's address: its port, on the address we are bound to, our external one, or one of this host's. */
+    private boolean isUs(InetSocketAddress address) {
+        InetSocketAddress local = localAddress();
+        if (address.getPort() != local.getPort()) {
+            return false;
+        }
+        InetAddress ip = address.getAddress();
+        if (ip.equals(local.getAddress()) || ip.equals(externalAddress) || ip.isLoopbackAddress() && local.getAddress().isAnyLocalAddress()) {
+            return true;
+        }
+        try {
+            return local.getAddress().isAnyLocalAddress() && java.net.NetworkInterface.getByInetAddress(ip) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // ---- our external address (BEP 42) ----
+
+    /**
+     * {@code voter} (a node answering us with BEP 42's {@code ip}, or a tracker) saw us at {@code
+     * reported}. Once {@link AddressVotes#AGREE} distinct voters agree on a public address, our id
+     * becomes BEP 42's for it (kept in the id file), unless it already is, or the id is fixed.
+     */
+    public void externalAddressSeen(InetAddress voter, InetAddress reported) {
+        Optional<InetAddress> agreed;
+        synchronized (votes) {
+            agreed = votes.vote(voter, reported);
+        }
+        agreed.ifPresent(this::externalAddressAgreed);
+    }
+
+    private void externalAddressAgreed(InetAddress address) {
+        externalAddress = address;
+        log.info("DHT: our external address is {}", address.getHostAddress());
+        if (idFixed || NodeId.exempt(address) || id.derivedFrom(address)) {
+            return;
+        }
+        NodeId fresh = NodeId.secure(address, random);
+        synchronized (table) {
+            table.reseat(fresh);
+            id = fresh;
+        }
+        log.info("DHT: node id {} for {} (BEP 42)", fresh, address.getHostAddress());
+        if (idFile != null) {
+            try {
+                writeId(idFile, fresh);
+            } catch (IOException e) {
+                log.warn("DHT id file {} not written: {}", idFile, e.toString());
+            }
+        }
+    }
+
+    /** The external address the nodes agree we have, if they do yet. */
+    public Optional<InetAddress> externalAddress() {
+        return Optional.ofNullable(externalAddress);
     }
 
     private KrpcMessage.Response response(TransactionId t, InetSocketAddress to, List<NodeContact> nodes,
@@ -545,14 +665,7 @@ public final class DhtNode implements AutoCloseable {
                 b = new RateBucket(burst, now);
                 rates.put(source, b);
             }
-            double elapsed = Math.max(0, Duration.between(b.last, now).toNanos() / 1e9);
-            b.tokens = Math.min(burst, b.tokens + elapsed * queriesPerSecond);
-            b.last = now;
-            if (b.tokens < 1) {
-                return false;
-            }
-            b.tokens -= 1;
-            return true;
+            return b.take(now, queriesPerSecond, burst);
         }
     }
 
@@ -625,12 +738,45 @@ public final class DhtNode implements AutoCloseable {
      * own id, starting from them and whatever the table holds. Completes with the routing table's size.
      */
     public CompletableFuture<Integer> bootstrap(List<InetSocketAddress> nodes) {
-        List<InetSocketAddress> seeds = new ArrayList<>(nodes);
-        savedNodes.stream().filter(a -> !seeds.contains(a)).forEach(seeds::add);
+        List<InetSocketAddress> given = List.copyOf(nodes);
         return CompletableFuture.supplyAsync(() -> {
+            List<InetSocketAddress> seeds = resolve(given);
+            savedNodes.stream().filter(a -> !seeds.contains(a)).forEach(seeds::add);
             iterate(id, false, seeds, peers -> { });
             return routingTableSize();
         }, Thread.ofVirtual().name("dht-bootstrap")::start);
+    }
+
+    /**
+     * The addresses of {@code nodes}: a resolved one as it is, an unresolved name as every IPv4
+     * address it has now (DNS, on the caller's thread); a name that does not resolve is left out, with
+     * a warning the first time (a bootstrap is retried while the table is empty, so offline it would repeat).
+     */
+    List<InetSocketAddress> resolve(List<InetSocketAddress> nodes) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (InetSocketAddress a : nodes) {
+            if (!a.isUnresolved()) {
+                if (!out.contains(a)) {
+                    out.add(a);
+                }
+                continue;
+            }
+            try {
+                for (InetAddress ip : InetAddress.getAllByName(a.getHostString())) {
+                    InetSocketAddress resolved = new InetSocketAddress(ip, a.getPort());
+                    if (ip instanceof Inet4Address && !out.contains(resolved)) {
+                        out.add(resolved);
+                    }
+                }
+            } catch (java.net.UnknownHostException | SecurityException e) {
+                if (unresolvedWarned.add(a.getHostString())) {
+                    log.warn("DHT bootstrap node {}:{} not resolved (skipped; said once): {}", a.getHostString(), a.getPort(), e.toString());
+                } else {
+                    log.debug("DHT bootstrap node {}:{} not resolved: {}", a.getHostString(), a.getPort(), e.toString());
+                }
+            }
+        }
+        return out;
     }
 
     /** An iterative {@code get_peers} lookup for {@code infoHash} from our routing table. */
@@ -640,14 +786,33 @@ public final class DhtNode implements AutoCloseable {
 
     /** The same, handing each response's peers to {@code onPeers} as they come (on the lookup's thread). */
     public CompletableFuture<LookupResult> lookup(NodeId infoHash, Consumer<List<InetSocketAddress>> onPeers) {
-        return CompletableFuture.supplyAsync(() -> iterate(infoHash, true, List.of(), onPeers),
-                Thread.ofVirtual().name("dht-lookup")::start);
+        return lookup(infoHash, List.of(), onPeers);
     }
 
     /**
-     * Runs one {@link Lookup} for {@code target} with {@code get_peers} or {@code find_node}: the
-     * {@code seeds} (ids unknown) are asked first and what they answer joins the start set, with the
-     * closest nodes of our table. Blocks; runs on a virtual thread.
+     * The same, also asking {@code seeds} (addresses whose ids are unknown) and, when there are seeds,
+     * the nodes file's, alongside the routing table's closest nodes: while the table is still filling
+     * (just after start, with the bootstrap nodes as seeds), the lookup need not wait for the bootstrap.
+     */
+    public CompletableFuture<LookupResult> lookup(NodeId infoHash, List<InetSocketAddress> seeds,
+            Consumer<List<InetSocketAddress>> onPeers) {
+        List<InetSocketAddress> given = List.copyOf(seeds);
+        return CompletableFuture.supplyAsync(() -> {
+            // Names (the public routers by default) are resolved here, off the caller's thread.
+            List<InetSocketAddress> all = resolve(given);
+            if (!given.isEmpty()) {
+                savedNodes.stream().filter(a -> !all.contains(a)).forEach(all::add);
+            }
+            return iterate(infoHash, true, all, onPeers);
+        }, Thread.ofVirtual().name("dht-lookup")::start);
+    }
+
+    /**
+     * Runs one {@link Lookup} for {@code target} with {@code get_peers} or {@code find_node}, from the
+     * closest nodes of our table and the {@code seeds} (ids unknown), all asked at once: each seed's
+     * answer joins the lookup when it comes. A query unanswered for {@link Lookup#SHORT_TIMEOUT_MILLIS}
+     * gives its slot to the next node (its answer still counts until the time-out). Blocks; runs on a
+     * virtual thread.
      */
     private LookupResult iterate(NodeId target, boolean getPeers, List<InetSocketAddress> seeds,
             Consumer<List<InetSocketAddress>> onPeers) {
@@ -655,28 +820,39 @@ public final class DhtNode implements AutoCloseable {
                 ? new KrpcMessage.GetPeers(t, id, target)
                 : new KrpcMessage.FindNode(t, id, target);
         Set<InetSocketAddress> found = new LinkedHashSet<>();
-        List<NodeContact> start = new ArrayList<>(closest(target));
         Map<InetSocketAddress, CompletableFuture<KrpcMessage>> asked = new LinkedHashMap<>();
         for (InetSocketAddress s : seeds) {
             asked.putIfAbsent(s, query(s, null, make));
         }
-        asked.forEach((address, future) -> {
-            if (future.exceptionally(e -> null).join() instanceof KrpcMessage.Response r) {
-                found(r, found, onPeers);
-                start.add(new NodeContact(r.sender(), address));
-                start.addAll(withoutUs(r).nodes());
-            }
-        });
-        Lookup lookup = new Lookup(target, start.stream().filter(n -> !n.id().equals(id)).toList());
+        int seedQueries = asked.size();
+        Lookup lookup = new Lookup(target, closest(target).stream().filter(n -> !n.id().equals(id)).toList());
         Map<NodeContact, CompletableFuture<KrpcMessage>> inFlight = new LinkedHashMap<>();
+        long started = System.nanoTime();
         while (!closed) {
-            for (NodeContact c : lookup.next()) {
+            long now = (System.nanoTime() - started) / 1_000_000;
+            lookup.stall(now);
+            for (NodeContact c : lookup.next(now)) {
                 inFlight.put(c, query(c.address(), c.id(), make));
             }
-            if (inFlight.isEmpty()) {
+            if (inFlight.isEmpty() && asked.isEmpty()) {
                 break;
             }
-            CompletableFuture.anyOf(inFlight.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+            List<CompletableFuture<KrpcMessage>> waiting = new ArrayList<>(inFlight.values());
+            waiting.addAll(asked.values());
+            long wait = Math.max(1, lookup.nextStall() - now);
+            CompletableFuture.anyOf(waiting.toArray(CompletableFuture[]::new))
+                    .completeOnTimeout(null, Math.min(wait, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null).join();
+            for (var it = asked.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (e.getValue().isDone()) {
+                    it.remove();
+                    if (e.getValue().exceptionally(x -> null).join() instanceof KrpcMessage.Response r && !r.sender().equals(id)) {
+                        found(r, found, onPeers);
+                        lookup.answeredElsewhere(new NodeContact(r.sender(), e.getKey()), withoutUs(r));
+                    }
+                }
+            }
             for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 if (!e.getValue().isDone()) {
@@ -690,12 +866,12 @@ public final class DhtNode implements AutoCloseable {
                     lookup.failed(e.getKey());
                 }
             }
-            if (lookup.done() && inFlight.isEmpty()) {
+            if (lookup.done() && inFlight.isEmpty() && asked.isEmpty()) {
                 break;
             }
         }
         List<TokenHolder> holders = lookup.announceTargets().stream().map(a -> new TokenHolder(a.node(), a.token())).toList();
-        return new LookupResult(List.copyOf(found), holders, lookup.queries() + asked.size());
+        return new LookupResult(List.copyOf(found), holders, lookup.queries() + seedQueries);
     }
 
     /** Peers of {@code r} not seen yet in this lookup go to {@code onPeers} at once. */

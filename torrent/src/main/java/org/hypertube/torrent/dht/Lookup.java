@@ -15,12 +15,20 @@ import java.util.TreeMap;
  * caller hands them on as they come. With BEP 42 enforced, nodes whose id does not fit their address
  * are still asked (they route) but neither count towards the end nor appear in the result
  * (SWARM.md: enforce ids only there, as libtorrent does).
+ *
+ * <p>A query unanswered after {@link #SHORT_TIMEOUT_MILLIS} {@linkplain #stall stalls}: it no longer
+ * holds one of the α slots, so the next candidate is asked at once, yet its answer still counts if it
+ * comes before the query's real time-out (libtorrent's "short timeout"). Dead nodes, which fill every
+ * routing table, then cost a lookup half a second each instead of a whole time-out. Time is passed in
+ * (milliseconds on any monotonic clock), so the policy runs on a manual clock in tests.
  */
 final class Lookup {
     static final int ALPHA = 3;
     static final int K = RoutingTable.K;
     /** Candidates kept, closest first; liars cannot grow the lookup past this. */
     static final int MAX_CANDIDATES = 128;
+    /** How long a query holds its α slot. */
+    static final long SHORT_TIMEOUT_MILLIS = 500;
 
     private enum State { NEW, QUERIED, ANSWERED, FAILED }
 
@@ -29,6 +37,9 @@ final class Lookup {
         final boolean secure;
         State state = State.NEW;
         Token token;
+        long sentAt;
+        /** Queried, unanswered past the short time-out: no longer counted in flight. */
+        boolean stalled;
 
         Candidate(NodeContact contact) {
             this.contact = contact;
@@ -64,8 +75,16 @@ final class Lookup {
         return target;
     }
 
-    /** The nodes to query now (marked as queried), closest first; empty when α are out or nothing is worth asking. */
+    /** {@link #next(long)} at time 0, for callers that never {@link #stall}. */
     List<NodeContact> next() {
+        return next(0);
+    }
+
+    /**
+     * The nodes to query at {@code nowMillis} (marked as queried then), closest first; empty when α
+     * are out or nothing is worth asking.
+     */
+    List<NodeContact> next(long nowMillis) {
         List<NodeContact> out = new ArrayList<>();
         int rank = 0;
         for (Candidate c : candidates.values()) {
@@ -76,6 +95,7 @@ final class Lookup {
                 case FAILED -> {}
                 case NEW -> {
                     c.state = State.QUERIED;
+                    c.sentAt = nowMillis;
                     inFlight++;
                     queries++;
                     out.add(c.contact);
@@ -97,7 +117,7 @@ final class Lookup {
         if (c == null) {
             return;
         }
-        inFlight--;
+        release(c);
         if (!response.sender().equals(from.id())) {
             c.state = State.FAILED;
             return;
@@ -112,9 +132,57 @@ final class Lookup {
     void failed(NodeContact from) {
         Candidate c = queried(from);
         if (c != null) {
-            inFlight--;
+            release(c);
             c.state = State.FAILED;
         }
+    }
+
+    private void release(Candidate c) {
+        if (!c.stalled) {
+            inFlight--;
+        }
+    }
+
+    /**
+     * Stalls the queries sent {@value #SHORT_TIMEOUT_MILLIS} ms or more before {@code nowMillis}: their
+     * slots go to the next candidates ({@link #next(long)}); they stay queried. Returns the nodes stalled now.
+     */
+    List<NodeContact> stall(long nowMillis) {
+        List<NodeContact> out = new ArrayList<>();
+        for (Candidate c : candidates.values()) {
+            if (c.state == State.QUERIED && !c.stalled && nowMillis - c.sentAt >= SHORT_TIMEOUT_MILLIS) {
+                c.stalled = true;
+                inFlight--;
+                out.add(c.contact);
+            }
+        }
+        return out;
+    }
+
+    /** When the next query in flight would {@linkplain #stall stall}, or {@link Long#MAX_VALUE} if none would. */
+    long nextStall() {
+        long at = Long.MAX_VALUE;
+        for (Candidate c : candidates.values()) {
+            if (c.state == State.QUERIED && !c.stalled) {
+                at = Math.min(at, c.sentAt + SHORT_TIMEOUT_MILLIS);
+            }
+        }
+        return at;
+    }
+
+    /**
+     * {@code from}, asked outside this lookup (a bootstrap node, whose id was unknown), answered with
+     * {@code response}: it joins as answered, unless already queried here, and what it names is learnt.
+     */
+    void answeredElsewhere(NodeContact from, KrpcMessage.Response response) {
+        learn(from);
+        Candidate c = candidates.get(from.id().distance(target));
+        if (c != null && c.state == State.NEW && c.contact.equals(from)) {
+            c.state = State.ANSWERED;
+            c.token = response.token().orElse(null);
+        }
+        response.nodes().forEach(this::learn);
+        response.nodes6().forEach(this::learn);
     }
 
     /** Whether the k closest nodes still in the running have all answered (or none is left to ask). */

@@ -80,9 +80,11 @@ public final class NodeId implements Comparable<NodeId> {
      * addresses are exempt (as libtorrent's {@code verify_id}), so nodes on them always pass.
      */
     public boolean isSecureFor(InetAddress address) {
-        if (exempt(address)) {
-            return true;
-        }
+        return exempt(address) || derivedFrom(address);
+    }
+
+    /** Whether this id is BEP 42's for {@code address} (no exemption: what {@link #secure} makes for it). */
+    public boolean derivedFrom(InetAddress address) {
         int crc = crc(address, bytes[19] & 0xff);
         return bytes[0] == (byte) (crc >>> 24)
                 && bytes[1] == (byte) (crc >>> 16)

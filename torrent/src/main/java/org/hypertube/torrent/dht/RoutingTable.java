@@ -68,7 +68,7 @@ final class RoutingTable {
         }
     }
 
-    private final NodeId own;
+    private NodeId own;
     private final Clock clock;
     private final RandomGenerator random;
     /** Bucket i holds ids sharing exactly i leading bits with ours; the last one, i or more. */
@@ -84,6 +84,32 @@ final class RoutingTable {
 
     NodeId own() {
         return own;
+    }
+
+    /**
+     * Our id changed (BEP 42, once our external address is known): the buckets are laid out again
+     * around {@code newOwn}, each node keeping its times; the most recently heard win where a bucket
+     * overflows, and the rest (and the waiting candidates) are forgotten.
+     */
+    void reseat(NodeId newOwn) {
+        List<Entry> all = new ArrayList<>(byAddress.values());
+        all.removeIf(e -> e.contact.id().equals(newOwn));
+        all.sort(Comparator.comparing((Entry e) -> e.lastResponse).reversed());
+        own = newOwn;
+        buckets.clear();
+        byAddress.clear();
+        buckets.add(new Bucket(clock.instant()));
+        for (Entry e : all) {
+            Bucket b = bucketOf(e.contact.id());
+            while (b.entries.size() >= K && b == buckets.getLast() && buckets.size() < NodeId.BITS) {
+                split();
+                b = bucketOf(e.contact.id());
+            }
+            if (b.entries.size() < K) {
+                e.pingAsked = false;
+                add(b, e);
+            }
+        }
     }
 
     /** A node answered one of our queries, from the address we sent it to, with the id we expected or learned. */
@@ -234,6 +260,12 @@ final class RoutingTable {
 
     int size() {
         return byAddress.size();
+    }
+
+    /** Whether a node of the table is at {@code address} (IP and port). */
+    boolean knows(java.net.InetSocketAddress address) {
+        Entry e = byAddress.get(address.getAddress());
+        return e != null && e.contact.address().equals(address);
     }
 
     int bucketCount() {

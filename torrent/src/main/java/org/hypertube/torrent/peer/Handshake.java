@@ -28,6 +28,20 @@ public record Handshake(byte[] reserved, InfoHash infoHash, byte[] peerId) {
         return r;
     }
 
+    /** The same, with BEP 5's DHT bit (byte 7, 0x01) when {@code dht}: we take and send {@code PORT} messages. */
+    public static byte[] ourReserved(boolean dht) {
+        byte[] r = ourReserved();
+        if (dht) {
+            r[7] |= 0x01;
+        }
+        return r;
+    }
+
+    /** BEP 5: the peer runs a DHT node and sends or takes {@code PORT} messages. */
+    public boolean supportsDht() {
+        return (reserved[7] & 0x01) != 0;
+    }
+
     public boolean supportsExtensions() {
         return (reserved[5] & 0x10) != 0;
     }

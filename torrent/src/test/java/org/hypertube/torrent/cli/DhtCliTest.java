@@ -65,6 +65,37 @@ class DhtCliTest {
     }
 
     @Test
+    void downloadJoinsTheDhtByDefaultAndNotWithNoDht() throws Exception {
+        try (DhtNode hub = DhtNode.builder().bind(new InetSocketAddress("127.0.6.1", 0)).open();
+                DhtNode unasked = DhtNode.builder().bind(new InetSocketAddress("127.0.6.3", 0)).open()) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = new Main(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8))
+                    .run(new String[] {"download", "--dir", tmp.resolve("a").toString(), "--bind", "127.0.6.2", "--port", "0",
+                        "--timeout", "3", "--dht-bootstrap", "127.0.6.1:" + hub.localAddress().getPort(),
+                        "magnet:?xt=urn:btih:" + "c".repeat(40)});
+            assertThat(code).as("stderr %s", err).isEqualTo(1); // nobody has it
+            assertThat(hub.routingTableSize()).as("the CLI's node answered the hub").isEqualTo(1);
+
+            code = new Main(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8))
+                    .run(new String[] {"download", "--no-dht", "--dir", tmp.resolve("b").toString(), "--bind", "127.0.6.4",
+                        "--port", "0", "--timeout", "3", "--dht-bootstrap", "127.0.6.3:" + unasked.localAddress().getPort(),
+                        "magnet:?xt=urn:btih:" + "c".repeat(40)});
+            assertThat(code).isEqualTo(1);
+            assertThat(unasked.routingTableSize()).isZero();
+            assertThat(Files.exists(tmp.resolve("b/.hypertube/dht-id"))).isFalse();
+        }
+    }
+
+    @Test
+    void dhtAndNoDhtTogetherAreAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new Main(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(new String[] {"download", "--dht", "--no-dht", "magnet:?xt=urn:btih:" + "a".repeat(40)});
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dht and --no-dht");
+    }
+
+    @Test
     void aBadBootstrapAddressIsAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new Main(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8))

@@ -32,7 +32,7 @@ class KillAndResumeTest {
     private Process download(Path torrent, Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "download",
-                "--dir", dir.toString(), "--port", "0", "--bind", "127.0.0.1", "--timeout", "60", torrent.toString())
+                "--no-dht", "--dir", dir.toString(), "--port", "0", "--bind", "127.0.0.1", "--timeout", "60", torrent.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("download-" + System.nanoTime() + ".log").toFile()).start();
     }
 

@@ -45,7 +45,7 @@ class LowMemoryTest {
             // Room for the peer's 256 KiB read buffer, not for a 1 MiB piece: the first block fails.
             long start = System.nanoTime();
             Process p = new ProcessBuilder(java, "-XX:MaxDirectMemorySize=1m", "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "download", "--dir", dir.toString(), "--port", "0", "--bind", "127.0.0.1",
+                    Main.class.getName(), "download", "--no-dht", "--dir", dir.toString(), "--port", "0", "--bind", "127.0.0.1",
                     "--timeout", "60", torrent.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {

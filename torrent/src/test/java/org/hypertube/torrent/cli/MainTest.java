@@ -81,7 +81,7 @@ class MainTest {
 
     @Test
     void downloadWithNoPeersFailsWithExitOneAfterTheTimeout() throws Exception {
-        int code = run("download", "--dir", tmp.toString(), "--port", "0", "--bind", "127.0.0.1", "--timeout", "1",
+        int code = run("download", "--no-dht", "--dir", tmp.toString(), "--port", "0", "--bind", "127.0.0.1", "--timeout", "1",
                 "magnet:?xt=urn:btih:" + "b".repeat(40));
         assertThat(code).isEqualTo(1);
         assertThat(err()).contains("not complete after 1 s: no peers");

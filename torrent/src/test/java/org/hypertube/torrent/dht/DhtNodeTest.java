@@ -194,6 +194,24 @@ class DhtNodeTest {
     }
 
     @Test
+    void aLookupGivenSeedsAsksThemAllAtOnceAndHandsOnPeersWithoutWaitingForASilentOne() throws Exception {
+        NodeId infoHash = NodeId.random(new SplittableRandom(41));
+        DhtNode holder = nodeAt("127.0.3.2", Clock.systemUTC());
+        DhtNode announcer = nodeAt("127.0.3.3", Clock.systemUTC());
+        Token token = response(announcer.getPeers(holder.localAddress(), infoHash).get(2, TimeUnit.SECONDS)).token().orElseThrow();
+        response(announcer.announcePeer(holder.localAddress(), infoHash, 7777, false, token).get(2, TimeUnit.SECONDS));
+        // A whole minute before a query counts as lost: a lookup that waited for each seed in turn would hold the peers that long.
+        DhtNode searcher = DhtNode.builder().bind(new InetSocketAddress(InetAddress.getByName("127.0.3.1"), 0))
+                .queryTimeout(Duration.ofMinutes(1)).open();
+        nodes.add(searcher);
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.3.100", 0))) {
+            java.util.concurrent.CompletableFuture<List<InetSocketAddress>> first = new java.util.concurrent.CompletableFuture<>();
+            searcher.lookup(infoHash, List.of((InetSocketAddress) silent.getLocalSocketAddress(), holder.localAddress()), first::complete);
+            assertThat(first.get(10, TimeUnit.SECONDS)).containsExactly(new InetSocketAddress("127.0.3.3", 7777));
+        }
+    }
+
+    @Test
     void wrongTokenIsRefusedWith203() throws Exception {
         DhtNode a = node(1);
         DhtNode b = node(2);
@@ -404,6 +422,106 @@ class DhtNodeTest {
         try (DhtNode again = DhtNode.builder().bind(at).nodesFile(file).open()) {
             assertThat(again.bootstrap(List.of()).get(10, TimeUnit.SECONDS)).isEqualTo(2); // no bootstrap node given
         }
+    }
+
+    @Test
+    void ourIdBecomesBep42sOnceThreeNodesAgreeOnOurExternalAddressAndIsKept(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("dht-id");
+        InetAddress external = InetAddress.getByName("203.0.113.5");
+        List<DatagramSocket> voters = new ArrayList<>();
+        try (DhtNode a = DhtNode.builder().bind(new InetSocketAddress("127.0.0.1", 0)).idFile(file).open()) {
+            NodeId first = a.id();
+            SplittableRandom random = new SplittableRandom(7);
+            for (int i = 1; i <= 4; i++) {
+                DatagramSocket voter = new DatagramSocket(new InetSocketAddress("127.0.7." + i, 0));
+                voters.add(voter);
+                NodeId voterId = NodeId.random(random);
+                // The fourth one lies about where we are; three honest votes still carry it.
+                InetAddress said = i == 2 ? InetAddress.getByName("198.51.100.7") : external;
+                respond(voter, a, q -> new KrpcMessage.Response(q.t(), voterId, List.of(), List.of(), List.of(),
+                        java.util.Optional.empty(), java.util.Optional.of(new InetSocketAddress(said, 6881))));
+            }
+            for (int i = 0; i < 3; i++) {
+                response(a.ping((InetSocketAddress) voters.get(i).getLocalSocketAddress()).get(2, TimeUnit.SECONDS));
+            }
+            // Two say 203.0.113.5, one says otherwise: nothing agreed yet.
+            assertThat(a.externalAddress()).isEmpty();
+            assertThat(a.id()).isEqualTo(first);
+            response(a.ping((InetSocketAddress) voters.get(3).getLocalSocketAddress()).get(2, TimeUnit.SECONDS));
+            assertThat(a.externalAddress()).contains(external);
+            assertThat(a.id()).isNotEqualTo(first);
+            assertThat(a.id().derivedFrom(external)).isTrue();
+            assertThat(a.routingTableSize()).isEqualTo(4); // the table was laid out again around the new id, not emptied
+            assertThat(Files.readString(file).strip()).isEqualTo(a.id().toString());
+            // A node that answers us now sees the new id.
+            DhtNode b = node(9);
+            assertThat(response(b.ping(a.localAddress()).get(2, TimeUnit.SECONDS)).sender()).isEqualTo(a.id());
+        } finally {
+            voters.forEach(DatagramSocket::close);
+        }
+        try (DhtNode again = DhtNode.builder().idFile(file).open()) {
+            assertThat(again.id().derivedFrom(external)).isTrue(); // kept across a restart
+        }
+    }
+
+    @Test
+    void aFixedIdOrAPrivateExternalAddressKeepsTheId() throws Exception {
+        NodeId fixed = NodeId.ofHex("00112233445566778899aabbccddeeff00112233");
+        try (DhtNode a = DhtNode.builder().bind(new InetSocketAddress("127.0.0.1", 0)).id(fixed).open();
+                DhtNode b = DhtNode.builder().bind(new InetSocketAddress("127.0.0.2", 0)).open()) {
+            for (int i = 1; i <= 3; i++) {
+                a.externalAddressSeen(InetAddress.getByName("127.0.8." + i), InetAddress.getByName("203.0.113.5"));
+                b.externalAddressSeen(InetAddress.getByName("127.0.8." + i), InetAddress.getByName("192.168.1.20"));
+            }
+            NodeId bFirst = b.id();
+            assertThat(a.externalAddress()).contains(InetAddress.getByName("203.0.113.5"));
+            assertThat(a.id()).isEqualTo(fixed);
+            assertThat(b.externalAddress()).contains(InetAddress.getByName("192.168.1.20"));
+            assertThat(b.id()).isEqualTo(bFirst); // BEP 42 exempts private addresses
+        }
+    }
+
+    @Test
+    void aPeersPortMessagePingsItsNodeWhichEntersTheTableButNeverUsOrANodeWeKnow() throws Exception {
+        DhtNode a = node(1);
+        DhtNode b = node(2);
+        assertThat(a.peerPort(b.localAddress())).isTrue();
+        waitUntil(() -> a.routingTableSize() == 1);
+        assertThat(a.peerPort(b.localAddress())).isFalse(); // known now
+        assertThat(a.peerPort(a.localAddress())).isFalse(); // ourselves
+        assertThat(a.peerPort(new InetSocketAddress("127.0.0.3", 0))).isFalse();
+        assertThat(a.peerPort(new InetSocketAddress("::1", 6881))).isFalse();
+    }
+
+    @Test
+    void portMessagePingsAreRateLimited() throws Exception {
+        ManualClock clock = new ManualClock();
+        DhtNode a = node(1, clock);
+        int sent = 0;
+        for (int i = 1; i <= DhtNode.PORT_PING_BURST + 10; i++) {
+            sent += a.peerPort(new InetSocketAddress("127.0.9." + i, 9)) ? 1 : 0;
+        }
+        assertThat(sent).isEqualTo(DhtNode.PORT_PING_BURST);
+        assertThat(a.peerPort(new InetSocketAddress("127.0.10.1", 9))).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        sent = 0;
+        for (int i = 1; i <= 5; i++) {
+            sent += a.peerPort(new InetSocketAddress("127.0.10." + i, 9)) ? 1 : 0;
+        }
+        assertThat(sent).isEqualTo(DhtNode.PORT_PINGS_PER_SECOND);
+        // One address is pinged once, however often peers name it.
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(a.peerPort(new InetSocketAddress("127.0.9.1", 9))).isFalse();
+    }
+
+    @Test
+    void bootstrapResolvesAHostNameWhenItRuns() throws Exception {
+        DhtNode hub = node(1);
+        DhtNode a = node(4);
+        List<InetSocketAddress> seeds = List.of(InetSocketAddress.createUnresolved("localhost", hub.localAddress().getPort()));
+        assertThat(a.bootstrap(seeds).get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(a.resolve(List.of(InetSocketAddress.createUnresolved("localhost", 7), new InetSocketAddress("127.0.0.3", 7))))
+                .containsExactly(new InetSocketAddress("127.0.0.1", 7), new InetSocketAddress("127.0.0.3", 7));
     }
 
     /** A raw KRPC "node" on {@code socket}: answers every datagram to {@code node} with {@code answer}, until closed. */

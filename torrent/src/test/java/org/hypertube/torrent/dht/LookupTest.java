@@ -89,6 +89,65 @@ class LookupTest {
     }
 
     @Test
+    void aQueryUnansweredForTheShortTimeOutGivesItsSlotToTheNextNodeYetItsLateAnswerStillCounts() throws Exception {
+        NodeId target = NodeId.ofHex("ff00000000000000000000000000000000000000");
+        List<NodeContact> start = near(target, 8);
+        Lookup lookup = new Lookup(target, start);
+        List<NodeContact> first = lookup.next(0);
+        assertThat(first).containsExactlyElementsOf(start.subList(0, Lookup.ALPHA));
+        assertThat(lookup.nextStall()).isEqualTo(Lookup.SHORT_TIMEOUT_MILLIS);
+        assertThat(lookup.stall(Lookup.SHORT_TIMEOUT_MILLIS - 1)).isEmpty();
+        assertThat(lookup.next(Lookup.SHORT_TIMEOUT_MILLIS - 1)).isEmpty(); // α still out
+        long t = Lookup.SHORT_TIMEOUT_MILLIS;
+        assertThat(lookup.stall(t)).containsExactlyElementsOf(first);
+        assertThat(lookup.nextStall()).isEqualTo(Long.MAX_VALUE);
+        List<NodeContact> second = lookup.next(t);
+        assertThat(second).containsExactlyElementsOf(start.subList(3, 6));
+        // A stalled query that times out, or answers late, frees no second slot...
+        lookup.failed(first.get(0));
+        lookup.answered(first.get(1), response(first.get(1).id(), Optional.empty()));
+        assertThat(lookup.next(t + 1)).isEmpty();
+        // ...but its answer counts, and an answer in time frees a slot as always.
+        lookup.answered(second.get(0), response(second.get(0).id(), Optional.empty()));
+        assertThat(lookup.next(t + 2)).containsExactly(start.get(6));
+        assertThat(lookup.nextStall()).isEqualTo(t + Lookup.SHORT_TIMEOUT_MILLIS); // the oldest unstalled query
+        for (NodeContact n : List.of(first.get(2), second.get(1), second.get(2), start.get(6))) {
+            lookup.answered(n, response(n.id(), Optional.empty()));
+        }
+        lookup.next(t + 3).forEach(n -> lookup.answered(n, response(n.id(), Optional.empty())));
+        assertThat(lookup.done()).isTrue();
+        assertThat(lookup.closest()).contains(first.get(1)).doesNotContain(first.get(0));
+    }
+
+    @Test
+    void aBootstrapNodeThatAnsweredOutsideTheLookupJoinsAsAnsweredAndWhatItNamesIsAskedNext() throws Exception {
+        NodeId target = NodeId.ofHex("ff00000000000000000000000000000000000000");
+        List<NodeContact> named = near(target, 3);
+        NodeContact router = new NodeContact(NodeId.ofHex("0f00000000000000000000000000000000000000"), address());
+        Lookup lookup = new Lookup(target, List.of()); // an empty routing table
+        assertThat(lookup.next(0)).isEmpty();
+        Token token = new Token(new byte[] {7});
+        lookup.answeredElsewhere(router, new KrpcMessage.Response(TransactionId.of(1), router.id(), named, List.of(), List.of(),
+                Optional.of(token), Optional.empty()));
+        assertThat(lookup.next(0)).containsExactlyElementsOf(named); // not the router again
+        named.forEach(n -> lookup.answered(n, response(n.id(), Optional.empty())));
+        assertThat(lookup.done()).isTrue();
+        assertThat(lookup.closest()).containsExactly(named.get(0), named.get(1), named.get(2), router);
+        assertThat(lookup.announceTargets()).extracting(Lookup.Announce::node).containsExactly(router);
+    }
+
+    /** {@code n} nodes ever farther from {@code target}, all nearer than anyone else in these tests. */
+    private List<NodeContact> near(NodeId target, int n) {
+        List<NodeContact> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] id = target.bytes();
+            id[19] = (byte) (i + 1);
+            out.add(new NodeContact(NodeId.of(id), address()));
+        }
+        return out;
+    }
+
+    @Test
     void withBep42EnforcedNodesWhoseIdsDoNotFitTheirAddressesRouteButDoNotCount() throws Exception {
         InetSocketAddress b = at(new byte[] {20, 0, 0, 2});
         InetSocketAddress c = at(new byte[] {20, 0, 0, 3});

@@ -54,6 +54,30 @@ class RoutingTableTest {
     }
 
     @Test
+    void reseatingAroundANewIdKeepsTheNodesAndTheirTimesAndTheNewestWhereABucketOverflows() {
+        for (int depth = 0; depth <= 1; depth++) {
+            for (int i = 0; i < RoutingTable.K; i++) {
+                assertThat(table.responded(node(depth, i))).isEqualTo(new Added());
+            }
+        }
+        clock.advance(Duration.ofMinutes(10));
+        List<NodeContact> newest = new ArrayList<>();
+        for (int i = 0; i < RoutingTable.K; i++) {
+            newest.add(node(2, i));
+            assertThat(table.responded(newest.getLast())).isEqualTo(new Added());
+        }
+        NodeId newOwn = idAt(0, 0x55); // the depth-0 nodes are its neighbours; the 16 others now share one far bucket
+        table.reseat(newOwn);
+        assertThat(table.own()).isEqualTo(newOwn);
+        assertThat(table.bucket(0)).containsExactlyInAnyOrderElementsOf(newest);
+        assertThat(table.size()).isEqualTo(2 * RoutingTable.K);
+        assertThat(table.closest(newOwn, RoutingTable.K)).allMatch(n -> n.id().bit(0));
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(table.status(node(0, 1))).isEqualTo(Status.QUESTIONABLE); // heard 16 minutes ago, as before
+        assertThat(table.status(node(2, 1))).isEqualTo(Status.GOOD);
+    }
+
+    @Test
     void nodesAreGoodForFifteenMinutesKeptGoodByTheirQueriesAndBadAfterThreeFailures() {
         NodeContact n = node(0, 1);
         table.responded(n);

@@ -105,6 +105,26 @@ class DhtInteropTest {
     }
 
     @Test
+    void aLibtorrentPeersPortMessageBringsItsNodeIntoOurOtherwiseEmptyTable() throws Exception {
+        Path data = TestData.file(tmp.resolve("seed/film.bin"), 300_000, 31);
+        byte[] t = new TorrentCreator().pieceLength(64 * 1024).create(data);
+        try (LibtorrentDht swarm = LibtorrentDht.start(tmp, t, List.of("--nodes", "1"));
+                TorrentClient ours = TorrentClient.builder().downloadDirectory(Files.createDirectories(tmp.resolve("ours")))
+                        .bindAddress(InetAddress.getByName("127.0.99.6")).port(0).dht(0, List.of()).build()) {
+            Torrent torrent = ours.add(Metainfo.parse(t));
+            // No bootstrap node: the seeder's DHT node (on its BitTorrent port) can only come to us through the
+            // PORT messages of the connection (libtorrent sends one when both set the DHT bit).
+            torrent.connect(swarm.seeder());
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (ours.dhtNodes().orElseThrow() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(ours.dhtNodes()).as("peers %s\n%s", torrent.peers(), swarm.tail()).hasValue(1);
+            assertThat(torrent.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+        }
+    }
+
+    @Test
     void aPrivateTorrentNeverUsesTheDht() throws Exception {
         // No libtorrent needed: a raw KRPC responder stands in for the DHT and notes what it is asked.
         Set<NodeId> askedFor = ConcurrentHashMap.newKeySet();

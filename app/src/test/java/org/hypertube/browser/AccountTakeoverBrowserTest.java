@@ -1,0 +1,49 @@
+package org.hypertube.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.nimbusds.jose.JOSEObjectType;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Account pre-hijacking (issue 19, item 5) in Chromium: an account made with someone else's address
+ * does not receive that person's sign-in through a provider (a confirmed address does: see
+ * AccountBrowserTest#aProviderIdentityWithTheSameVouchedEmailSignsIntoTheExistingAccountOnceItsAddressIsConfirmed).
+ */
+class AccountTakeoverBrowserTest extends BrowserTestBase {
+
+    void signInWithGithub(Page page, String login, String email) {
+        OAUTH.enqueueCallback(new DefaultOAuth2TokenCallback("github", login, JOSEObjectType.JWT.getType(), List.of("hypertube-github"),
+                Map.of("id", Math.abs(login.hashCode()), "login", login, "name", "Vic Tim", "email", email), 3600));
+        page.navigate(url("/login"));
+        page.click("#oauth-github");
+    }
+
+    @Test
+    void anAccountMadeWithSomeoneElsesAddressDoesNotReceiveTheirProviderSignIn() {
+        Person victim = Person.fresh();
+        // The attacker signs up first, with the victim's address they cannot read.
+        Person attacker = new Person(uniqueName("at"), victim.email(), "copper-meadow-9911");
+        Page attackerPage = browser.open(1280, 800, "en-US");
+        register(attackerPage, attacker);
+        assertThat(attackerPage.locator("#verify-banner")).isVisible();
+        attackerPage.context().close();
+
+        // The victim arrives through GitHub, which vouches for the address: a new account, not the attacker's.
+        Page page = browser.open(1280, 800, "en-US");
+        signInWithGithub(page, victim.username(), victim.email());
+        page.waitForURL(url("/signup/oauth"));
+        assertThat(page.locator("#email")).hasValue("");
+        page.fill("#email", "other-" + victim.email());
+        page.click("main button[type=submit]");
+        page.waitForURL(url("/"));
+        assertThat(page.locator("header .menu summary")).containsText(victim.username().toLowerCase());
+        assertThat(page.locator("header .menu summary")).not().containsText(attacker.username());
+        page.context().close();
+    }
+}
