@@ -4,16 +4,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 import org.hypertube.system.Languages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -37,11 +32,13 @@ class ProfileController {
     private final AccountService accounts;
     private final PictureStore pictures;
     private final SignIn signIn;
+    private final MemberPictures memberPictures;
 
-    ProfileController(AccountService accounts, PictureStore pictures, SignIn signIn) {
+    ProfileController(AccountService accounts, PictureStore pictures, SignIn signIn, MemberPictures memberPictures) {
         this.accounts = accounts;
         this.pictures = pictures;
         this.signIn = signIn;
+        this.memberPictures = memberPictures;
     }
 
     @GetMapping("/profile")
@@ -124,15 +121,7 @@ class ProfileController {
 
     @GetMapping("/users/{id}/picture")
     ResponseEntity<Resource> picture(@PathVariable long id) {
-        var stored = accounts.find(id).map(Member::getPicture).flatMap(pictures::find);
-        if (stored.isPresent()) {
-            return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
-                    .cacheControl(CacheControl.maxAge(5, TimeUnit.MINUTES).cachePrivate())
-                    .body(new FileSystemResource(stored.get()));
-        }
-        return ResponseEntity.ok().contentType(MediaType.valueOf("image/svg+xml"))
-                .cacheControl(CacheControl.maxAge(1, TimeUnit.HOURS).cachePrivate())
-                .body(new ClassPathResource("static/img/avatar.svg"));
+        return memberPictures.picture(id);
     }
 
     /** The member being edited, if it is the one signed in; anyone else gets 403. */

@@ -22,6 +22,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice(basePackageClasses = ApiProblems.class)
 class ApiProblems extends ResponseEntityExceptionHandler {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiProblems.class);
+
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
@@ -63,6 +65,13 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         };
         problem.setProperty("errors", Map.of(e.field(), e.code()));
         return problem;
+    }
+
+    /** Anything unforeseen: logged once with its path, answered as a problem without the inside details. */
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e, HttpServletRequest request) {
+        log.error("API {} {} failed", request.getMethod(), request.getRequestURI(), e);
+        return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong on the server.");
     }
 
     @ExceptionHandler(CommentService.Forbidden.class)

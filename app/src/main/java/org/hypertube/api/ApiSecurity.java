@@ -58,7 +58,8 @@ class ApiSecurity {
     static void problem(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
         response.setStatus(status.value());
         response.setContentType("application/problem+json");
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write("{\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
                 + status.value() + ",\"detail\":\"" + detail + "\"}");
     }
 }

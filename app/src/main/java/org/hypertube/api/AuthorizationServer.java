@@ -14,7 +14,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.util.UUID;
 import org.hypertube.account.AccountService;
-import org.hypertube.account.MemberPrincipal;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -35,12 +34,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
-import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
-import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -64,7 +60,8 @@ class AuthorizationServer {
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
                         .registeredClientRepository(clients)
-                        .authorizationEndpoint(authorize -> authorize.consentPage(CONSENT_PAGE)))
+                        .authorizationEndpoint(authorize -> authorize.consentPage(CONSENT_PAGE))
+                        .tokenEndpoint(token -> token.accessTokenRequestConverters(DefaultScopes::install)))
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
                 // A person who is not signed in is sent to the sign-in page, then back to the consent.
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
@@ -148,17 +145,5 @@ class AuthorizationServer {
         };
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(), current));
         return decoder;
-    }
-
-    /** Tokens issued for a member say which member (uid), whether they are an administrator, and the credentials version (cv). */
-    @Bean
-    OAuth2TokenCustomizer<JwtEncodingContext> memberClaims() {
-        return context -> {
-            if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())
-                    && context.getPrincipal().getPrincipal() instanceof MemberPrincipal member) {
-                context.getClaims().claim("uid", member.id()).claim("admin", member.admin())
-                        .claim("cv", member.credentialsVersion());
-            }
-        };
     }
 }

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Set;
 import org.hypertube.account.AccountService;
+import org.hypertube.catalog.Catalog;
 import org.hypertube.comment.Comment;
 import org.hypertube.comment.CommentService;
 import org.springframework.http.HttpStatus;
@@ -37,10 +38,12 @@ class CommentsApi {
 
     private final CommentService comments;
     private final AccountService accounts;
+    private final Catalog catalog;
 
-    CommentsApi(CommentService comments, AccountService accounts) {
+    CommentsApi(CommentService comments, AccountService accounts, Catalog catalog) {
         this.comments = comments;
         this.accounts = accounts;
+        this.catalog = catalog;
     }
 
     record CommentView(long id, @JsonProperty("movie_id") long movieId, String author, Instant date, String content) {
@@ -56,9 +59,7 @@ class CommentsApi {
     @Operation(summary = "The latest comments, newest first")
     PageOf<CommentView> latest(@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
                                @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
-        var found = comments.latest(page, size);
-        var names = accounts.usernames(Set.copyOf(found.map(Comment::getMemberId).toList()));
-        return PageOf.of(found.map(c -> view(c, names.getOrDefault(c.getMemberId(), "?"))));
+        return views(comments.latest(page, size));
     }
 
     @GetMapping("/api/comments/{id}")
@@ -71,6 +72,16 @@ class CommentsApi {
     @Operation(summary = "Comment on a film")
     ResponseEntity<CommentView> post(@Valid @RequestBody NewComment body, @AuthenticationPrincipal Jwt jwt) {
         return created(body.movieId(), body.comment(), jwt);
+    }
+
+    @GetMapping("/api/movies/{movieId}/comments")
+    @Operation(summary = "A film's comments, newest first")
+    PageOf<CommentView> forMovie(@PathVariable long movieId, @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+                                 @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+        if (!catalog.exists(movieId)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No such film.");
+        }
+        return views(comments.forFilm(movieId, page, size));
     }
 
     @PostMapping("/api/movies/{movieId}/comments")
@@ -99,6 +110,11 @@ class CommentsApi {
     private ResponseEntity<CommentView> created(long movieId, String text, Jwt jwt) {
         Comment comment = comments.post(movieId, Caller.of(jwt).member(), text);
         return ResponseEntity.created(URI.create("/api/comments/" + comment.getId())).body(view(comment));
+    }
+
+    private PageOf<CommentView> views(org.springframework.data.domain.Page<Comment> found) {
+        var names = accounts.usernames(Set.copyOf(found.map(Comment::getMemberId).toList()));
+        return PageOf.of(found.map(c -> view(c, names.getOrDefault(c.getMemberId(), "?"))));
     }
 
     private Comment find(long id) {

@@ -7,6 +7,8 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 /** One page of a list, with links to its neighbours. */
 record PageOf<T>(List<T> items, int page, int size, long total, Links links) {
 
+    /** {@code next} and {@code prev} are there when such a page exists. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     record Links(String self, String next, String prev) {
     }
 

@@ -46,7 +46,8 @@ class TokenRateLimit extends OncePerRequestFilter {
             response.setStatus(429);
             response.setHeader("Retry-After", "60");
             response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
+            response.setCharacterEncoding("UTF-8");
+            response.getWriter().write("{\"title\":\"Too Many Requests\",\"status\":429,"
                     + "\"detail\":\"Too many token requests; retry in a minute.\"}");
             return;
         }

@@ -11,6 +11,9 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.hypertube.account.AccountService;
+import org.hypertube.account.MemberPictures;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ResponseEntity;
 import org.hypertube.system.SiteLinks;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -32,10 +35,12 @@ class UsersApi {
 
     private final AccountService accounts;
     private final SiteLinks links;
+    private final MemberPictures pictures;
 
-    UsersApi(AccountService accounts, SiteLinks links) {
+    UsersApi(AccountService accounts, SiteLinks links, MemberPictures pictures) {
         this.accounts = accounts;
         this.links = links;
+        this.pictures = pictures;
     }
 
     record UserSummary(long id, String username) {
@@ -43,7 +48,7 @@ class UsersApi {
 
     /** The e-mail is present only for the member themself or an administrator. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record UserDetails(long id, String username, String email, String pictureUrl) {
+    record UserDetails(long id, String username, String firstName, String lastName, String email, String pictureUrl) {
     }
 
     /**
@@ -69,11 +74,21 @@ class UsersApi {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "One member; the e-mail only for themself or an administrator")
+    @Operation(summary = "One member; the e-mail only for themself or an administrator", description = """
+            The subject lists the e-mail among a user's fields; this server keeps the site's privacy rule instead: \
+            the e-mail is shown only to the member themself (their own client, or a token they consented to) and to \
+            administrators. `pictureUrl` answers with the same token.""")
     UserDetails get(@PathVariable long id, @AuthenticationPrincipal Jwt jwt) {
         var caller = Caller.of(jwt);
         var member = accounts.view(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such member."));
         return details(member, caller.is(id) || caller.admin());
+    }
+
+    @GetMapping("/{id}/picture")
+    @Operation(summary = "The member's picture (a default avatar when they have none)")
+    ResponseEntity<Resource> picture(@PathVariable long id) {
+        accounts.view(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such member."));
+        return pictures.picture(id);
     }
 
     @PatchMapping("/{id}")
@@ -93,6 +108,7 @@ class UsersApi {
     }
 
     private UserDetails details(AccountService.MemberView m, boolean withEmail) {
-        return new UserDetails(m.id(), m.username(), withEmail ? m.email() : null, links.link("/users/" + m.id() + "/picture"));
+        return new UserDetails(m.id(), m.username(), m.firstName(), m.lastName(), withEmail ? m.email() : null,
+                links.link("/api/users/" + m.id() + "/picture"));
     }
 }

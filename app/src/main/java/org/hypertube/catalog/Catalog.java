@@ -160,7 +160,8 @@ public class Catalog {
         return Optional.of(new Details(shown, torrents.findByFilmIdOrderBySeedsDesc(id), incomplete));
     }
 
-    private boolean refresh(Film film) {
+    /** Asks the sources again for what they know of the film and stores it; true when some failed. */
+    boolean refresh(Film film) {
         Map<String, String> ids = film.sourceIds();
         String imdb = film.getImdbId();
         Locale locale = LocaleContextHolder.getLocale();
@@ -252,7 +253,7 @@ public class Catalog {
     }
 
     /** Saves a film seen in a listing, creating it or filling in what we learnt; returns the stored film. */
-    private Film keep(Merged merged) {
+    Film keep(Merged merged) {
         String language = LocaleContextHolder.getLocale().getLanguage();
         for (int attempt = 0; ; attempt++) {
             try {

@@ -25,4 +25,15 @@ class FilmController {
         model.addAttribute("incomplete", details.incomplete());
         return "catalog/film";
     }
+
+    /** The subject's addresses, for a browser (programs get the API there): the library and a film's page. */
+    @GetMapping("/movies")
+    String movies() {
+        return "redirect:/";
+    }
+
+    @GetMapping("/movies/{id}")
+    String movie(@PathVariable long id) {
+        return "redirect:/films/" + id;
+    }
 }

@@ -61,6 +61,13 @@ public class CommentService {
         return comments.findByFilmIdOrderByCreatedAtDescIdDesc(filmId, PageRequest.of(Math.max(0, page), PAGE_SIZE));
     }
 
+    /** One film's comments, newest first, {@code size} (1..100) a page. */
+    @Transactional(readOnly = true)
+    public Page<Comment> forFilm(long filmId, int page, int size) {
+        return comments.findByFilmIdOrderByCreatedAtDescIdDesc(filmId,
+                PageRequest.of(Math.max(0, page), Math.min(100, Math.max(1, size))));
+    }
+
     @Transactional(readOnly = true)
     public Page<Comment> latest(int page, int size) {
         return comments.findAllByOrderByCreatedAtDescIdDesc(PageRequest.of(Math.max(0, page), Math.min(100, Math.max(1, size))));

@@ -278,6 +278,20 @@ class Downloads {
         log.info("{} removed ({}), film {}", d.getInfoHash(), why, d.getFilmId());
     }
 
+    /**
+     * Removes every download of the film (an administrator's stop) and forgets which of its torrents were
+     * tried, so a later Play may fetch them again.
+     */
+    synchronized List<String> removeFilm(long filmId, String why) {
+        List<String> removed = new ArrayList<>();
+        for (Download d : repository.findByFilmIdOrderByAddedAtDesc(filmId)) {
+            remove(d, why);
+            removed.add(d.getInfoHash());
+        }
+        tried.remove(filmId);
+        return removed;
+    }
+
     // ------------------------------------------------------------------ starting
 
     /** A torrent read (its file fetched if it is a link), not yet added. */

@@ -20,6 +20,23 @@ class PlayAdmission {
         this.retention = retention;
     }
 
+    /** An administrator's addition through the API: no Play limit, but room under the disk quota is still made. */
+    Admission administrator() {
+        return new Admission() {
+            @Override
+            public void reserve() throws PlayRefused {
+                if (!retention.makeRoom()) {
+                    throw new PlayRefused("play.diskFull", null, "the disk quota is reached");
+                }
+            }
+
+            @Override
+            public void release() {
+                // nothing was taken
+            }
+        };
+    }
+
     Admission of(MemberPrincipal member) {
         return new Admission() {
             @Override

@@ -206,7 +206,7 @@ class ApiTest extends AppTestBase {
     }
 
     @Test
-    void aProgramGetsATokenWithItsCredentialsAndReadsButCannotActForAMember() throws Exception {
+    void aProgramGetsATokenWithItsCredentialsAndActsOnlyForTheMemberWhoMadeIt() throws Exception {
         Page page = page();
         Member m = memberWithClient(page);
         var refused = token(m.clientId(), "wrong-secret", Map.of("grant_type", "client_credentials", "scope", "read"));
@@ -234,9 +234,15 @@ class ApiTest extends AppTestBase {
         var user = call("GET", "/api/users/" + m.id(), token, null);
         assertThat(user.statusCode()).isEqualTo(200);
         assertThat(json(user).get("username").asText()).isEqualTo(m.username());
-        assertThat(json(user).has("email")).isFalse(); // a program on its own is not that member
+        // The member's own client is their key: it sees their e-mail, and nobody else's.
+        assertThat(json(user).get("email").asText()).isEqualTo(m.username() + "@example.org");
+        Page otherPage = page();
+        long other = memberWithClient(otherPage).id();
+        otherPage.context().close();
+        assertThat(json(call("GET", "/api/users/" + other, token, null)).get("username").asText()).isNotBlank();
+        assertThat(json(call("GET", "/api/users/" + other, token, null)).has("email")).isFalse();
 
-        var patch = call("PATCH", "/api/users/" + m.id(), token, "{\"username\":\"taken-over\"}");
+        var patch = call("PATCH", "/api/users/" + other, token, "{\"username\":\"taken-over\"}");
         assertThat(patch.statusCode()).isEqualTo(403);
         assertThat(patch.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
 
@@ -389,8 +395,9 @@ class ApiTest extends AppTestBase {
         parsed.getOpenAPI().getPaths().forEach((path, item) -> item.readOperationsMap().keySet()
                 .forEach(method -> routes.add(method + " " + path)));
         assertThat(routes).containsExactlyInAnyOrder(
-                "GET /api/users", "GET /api/users/{id}", "PATCH /api/users/{id}",
-                "GET /api/movies", "GET /api/movies/{id}", "POST /api/movies/{movieId}/comments",
+                "GET /api/users", "GET /api/users/{id}", "PATCH /api/users/{id}", "GET /api/users/{id}/picture",
+                "GET /api/movies", "POST /api/movies", "GET /api/movies/{id}", "DELETE /api/movies/{id}",
+                "GET /api/movies/{id}/cover", "GET /api/movies/{movieId}/comments", "POST /api/movies/{movieId}/comments",
                 "GET /api/comments", "POST /api/comments", "GET /api/comments/{id}", "PATCH /api/comments/{id}",
                 "DELETE /api/comments/{id}");
         assertThat(parsed.getOpenAPI().getComponents().getSecuritySchemes()).containsKey("oauth2");

@@ -28,7 +28,8 @@ class TokenRateLimitTest {
         var refused = ask("203.0.113.7", "/oauth/token");
         assertThat(refused.getStatus()).isEqualTo(429);
         assertThat(refused.getHeader("Retry-After")).isEqualTo("60");
-        assertThat(refused.getContentType()).isEqualTo("application/problem+json");
+        // Written as UTF-8 text, and said so (a servlet writer would otherwise be ISO-8859-1).
+        assertThat(refused.getContentType()).isEqualTo("application/problem+json;charset=UTF-8");
         assertThat(ask("203.0.113.8", "/oauth/token").getStatus()).isEqualTo(200);
         assertThat(ask("203.0.113.7", "/api/movies").getStatus()).isEqualTo(200); // only the token endpoint is limited
     }
