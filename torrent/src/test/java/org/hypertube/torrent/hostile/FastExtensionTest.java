@@ -114,6 +114,7 @@ class FastExtensionTest {
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).build());
         Torrent t = leech.add(m);
         CompletableFuture<List<PeerMessage>> seen = new CompletableFuture<>();
+        CompletableFuture<Void> unchoked = new CompletableFuture<>();
         ScriptedPeer peer = track(new ScriptedPeer(m.infoHash(), (in, out, sp) -> {
             ScriptedPeer.send(out, new PeerMessage.HaveNone());
             ScriptedPeer.send(out, new PeerMessage.Interested());
@@ -127,11 +128,15 @@ class FastExtensionTest {
                 if (msg instanceof PeerMessage.Suggest) {
                     suggests++;
                 }
+                if (msg instanceof PeerMessage.Unchoke) {
+                    unchoked.complete(null);
+                }
             }
             seen.complete(got);
         }));
         t.connect(peer.address());
-        Thread.sleep(300);
+        // The seeder comes only once we are unchoked, so no piece can be verified (and had) before that.
+        unchoked.get(20, TimeUnit.SECONDS);
         t.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), seeder.port()));
         List<PeerMessage> got = seen.get(30, TimeUnit.SECONDS);
         assertThat(got.getFirst()).isInstanceOf(PeerMessage.Unchoke.class);

@@ -77,8 +77,19 @@ class WebSeedNginxTest {
         return out;
     }
 
+    /**
+     * The access log's lines after the first {@code lines}, once it has stopped growing: nginx writes
+     * a request's line after sending its answer, so the last one may still be on its way.
+     */
     private static List<String> logSince(int lines) throws Exception {
         List<String> log = nginx.accessLog();
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        for (int still = 0; still < 4 && System.nanoTime() < deadline; ) {
+            Thread.sleep(50);
+            List<String> again = nginx.accessLog();
+            still = again.size() == log.size() ? still + 1 : 0;
+            log = again;
+        }
         return log.subList(lines, log.size());
     }
 
