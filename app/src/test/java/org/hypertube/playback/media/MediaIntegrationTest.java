@@ -269,11 +269,16 @@ class MediaIntegrationTest {
         MediaProbe probe = prober.probe(url);
         Plan plan = Decision.decide(probe, -1, Quality.P720);
         assertThat(plan.mode()).isEqualTo(Delivery.REMUX);
+        List<Delivery> timed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        transcoder.onFirstSegment((mode, time) -> timed.add(mode));
         HlsSession session = transcoder.open("film-4", url, probe, plan);
         assertThat(session.plan()).isEqualTo(new Plan(Delivery.TRANSCODE, 0, 1, 360));
         assertThat(session.requestedPlan()).isEqualTo(plan);
         assertThat(transcoder.open("film-4", url, probe, plan)).isSameAs(session);
         assertThat(session.segment(1)).exists();
+        session.segment(0);
+        // The operator's time-to-first-segment metric hears of it once, as the conversion it became.
+        assertThat(timed).containsExactly(Delivery.TRANSCODE);
     }
 
     @Test
