@@ -55,8 +55,10 @@ class OperatorViewTest extends AppTestBase {
 
             HttpResponse<String> scraped = anonymous.get(PROMETHEUS, "Authorization", "Bearer " + METRICS_TOKEN);
             assertThat(scraped.statusCode()).isEqualTo(200);
-            assertThat(scraped.body()).contains("hypertube_torrent_downloaded_bytes_total", "hypertube_viewers",
-                    "hypertube_conversions{state=\"queued\"}", "hypertube_dht_nodes");
+            assertThat(scraped.body()).contains("hypertube_torrent_downloaded_bytes_total", "hypertube_torrent_uploaded_bytes_total",
+                    "hypertube_torrent_hash_failures_total", "hypertube_torrent_banned_peers_total", "hypertube_torrent_peers",
+                    "hypertube_dht_nodes", "hypertube_viewers", "hypertube_conversions{state=\"queued\"}",
+                    "hypertube_conversions{state=\"running\"}", "hypertube_conversion_first_segment_seconds_count{mode=\"transcode\"}");
             HttpResponse<String> byAdmin = operator.get(PROMETHEUS);
             assertThat(byAdmin.statusCode()).isEqualTo(200);
             assertThat(byAdmin.body()).contains("hypertube_torrents{state=\"seeding\"}");
