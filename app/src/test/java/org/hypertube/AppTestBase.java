@@ -34,6 +34,8 @@ public abstract class AppTestBase {
     /** The REST API client the operator defines by environment (API_CLIENT_ID, API_CLIENT_SECRET). */
     protected static final String OPERATOR_CLIENT = "operator-program";
     protected static final String OPERATOR_SECRET = "operator-secret-" + Long.toHexString(System.nanoTime());
+    /** The secret a Prometheus scraper sends for /actuator/prometheus (HYPERTUBE_METRICS_TOKEN). */
+    protected static final String METRICS_TOKEN = "metrics-" + UUID.randomUUID();
     /** A username listed in HYPERTUBE_ADMINS; signing up under it gives no role (the list applies at start-up). */
     protected static final String ADMIN = "boss" + Long.toHexString(System.nanoTime());
     /** Another listed username, for the test of the list itself. */
@@ -121,6 +123,7 @@ public abstract class AppTestBase {
         registry.add("hypertube.data-dir", DATA_DIR::toString);
         registry.add("hypertube.account.admins", () -> ADMIN + "," + LISTED_ADMIN);
         registry.add("hypertube.api.operator-client-id", () -> OPERATOR_CLIENT);
+        registry.add("hypertube.metrics-token", () -> METRICS_TOKEN);
         registry.add("hypertube.api.operator-client-secret", () -> OPERATOR_SECRET);
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());

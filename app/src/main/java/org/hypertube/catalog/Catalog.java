@@ -26,7 +26,6 @@ import org.hypertube.catalog.source.FilmQuery;
 import org.hypertube.catalog.source.FilmSource;
 import org.hypertube.catalog.source.SourceFilm;
 import org.hypertube.catalog.source.SourceTorrent;
-import org.hypertube.catalog.source.SourceUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -65,12 +64,14 @@ public class Catalog {
     private final CatalogProperties properties;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final SourceCalls calls;
     private final Cache<PageKey, Fetched> pages = Caffeine.newBuilder()
             .maximumSize(2_000).expireAfterWrite(Duration.ofMinutes(10)).build();
 
     Catalog(List<FilmSource> sources, FilmRepository films, FilmTorrentRepository torrents, FilmTextRepository texts,
-            CatalogProperties properties, TransactionTemplate transaction, Clock clock) {
+            CatalogProperties properties, TransactionTemplate transaction, Clock clock, SourceCalls calls) {
         this.sources = List.copyOf(sources);
+        this.calls = calls;
         this.films = films;
         this.torrents = torrents;
         this.texts = texts;
@@ -174,7 +175,7 @@ public class Catalog {
                 if (imdb == null && own == null) {
                     continue;
                 }
-                asked.put(source.name(), executor.submit(() -> withLocale(locale, () -> source.details(imdb, own))));
+                asked.put(source.name(), executor.submit(() -> calls.run(source, "details", locale, () -> source.details(imdb, own))));
             }
             long deadline = System.nanoTime() + properties.sourceBudget().toNanos();
             for (var entry : asked.entrySet()) {
@@ -230,7 +231,7 @@ public class Catalog {
         Set<String> failed = new TreeSet<>();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (FilmSource source : answering) {
-                asked.put(source.name(), executor.submit(() -> withLocale(locale, () -> source.find(query, page))));
+                asked.put(source.name(), executor.submit(() -> calls.run(source, "find", locale, () -> source.find(query, page))));
             }
             long deadline = System.nanoTime() + properties.sourceBudget().toNanos();
             for (var entry : asked.entrySet()) {
@@ -375,19 +376,6 @@ public class Catalog {
 
     private static boolean isWebUrl(String url) {
         return url != null && (url.startsWith("https://") || url.startsWith("http://")) && url.length() <= 1000;
-    }
-
-    private interface SourceCall<T> {
-        T call() throws SourceUnavailableException;
-    }
-
-    private static <T> T withLocale(Locale locale, SourceCall<T> call) throws SourceUnavailableException {
-        LocaleContextHolder.setLocale(locale);
-        try {
-            return call.call();
-        } finally {
-            LocaleContextHolder.resetLocaleContext();
-        }
     }
 
     private static String reason(Exception e) {

@@ -13,6 +13,7 @@ import java.util.OptionalInt;
 import java.util.function.Consumer;
 import org.hypertube.system.HypertubeProperties;
 import org.hypertube.system.OutsideFetch;
+import org.hypertube.torrent.EngineStats;
 import org.hypertube.torrent.OutsideAddressPolicy;
 import org.hypertube.torrent.Torrent;
 import org.hypertube.torrent.TorrentClient;
@@ -102,6 +103,11 @@ class Engine {
     /** The DHT's routing-table size; empty while the engine has not started (it starts with the first download) or the DHT is off. */
     synchronized OptionalInt dhtNodes() {
         return client == null ? OptionalInt.empty() : client.dhtNodes();
+    }
+
+    /** The engine's numbers for the operator's metrics; all zero while the engine has not started (nothing starts it here). */
+    synchronized EngineStats stats() {
+        return client == null ? EngineStats.idle() : client.stats();
     }
 
     Torrent add(String uri, Optional<Metainfo> metainfo) {

@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.hypertube.account.MemberPrincipal;
 import org.hypertube.catalog.Catalog;
 import org.hypertube.playback.media.HlsSession;
@@ -42,10 +41,12 @@ class PlayerController {
     private final Downloads downloads;
 
     private final PlayAdmission admission;
+    private final Viewers viewers;
 
     PlayerController(Playback playback, Catalog catalog, WatchHistory history, InternalMedia internal,
-                     Downloads downloads, PlayAdmission admission) {
+                     Downloads downloads, PlayAdmission admission, Viewers viewers) {
         this.admission = admission;
+        this.viewers = viewers;
         this.playback = playback;
         this.catalog = catalog;
         this.history = history;
@@ -110,8 +111,10 @@ class PlayerController {
 
     /** The film file itself, for direct play. */
     @RequestMapping(path = "/films/{id}/stream", method = {RequestMethod.GET, RequestMethod.HEAD})
-    void stream(@PathVariable long id, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    void stream(@PathVariable long id, HttpServletRequest request, HttpServletResponse response,
+                @AuthenticationPrincipal MemberPrincipal me) throws IOException {
         MediaFile file = playback.mediaForFilm(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        viewers.seen(me.id(), id);
         RangeResponse.serve(request, response, file);
     }
 
@@ -168,8 +171,10 @@ class PlayerController {
     }
 
     private HlsSession session(long id, String variant, MemberPrincipal me) {
-        Optional<HlsSession> session = playback.hls(id, me.id(), variant);
-        return session.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        HlsSession session = playback.hls(id, me.id(), variant)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        viewers.seen(me.id(), id);
+        return session;
     }
 
     private static ResponseEntity<byte[]> segmentBody(Path file) throws IOException {

@@ -5,8 +5,8 @@ import java.util.stream.Collectors;
 
 /**
  * Our content security policy: only our own scripts and styles, no inline code anywhere. Each of the
- * three security chains sets it: the site's (SecurityConfig), the API's with Swagger UI (ApiSecurity,
- * {@link #SWAGGER_UI}) and the authorization server's (AuthorizationServer).
+ * four security chains sets it: the site's and the metrics endpoint's (SecurityConfig), the API's with
+ * Swagger UI (ApiSecurity, {@link #SWAGGER_UI}) and the authorization server's (AuthorizationServer).
  */
 public final class ContentSecurityPolicy {
 

@@ -33,6 +33,23 @@ class SecurityConfig {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
+    /**
+     * {@code /actuator/prometheus} on its own: an administrator's session or the scraper's bearer token
+     * ({@link MetricsAccess}); anyone else gets 401 (a member 403), never the sign-in page.
+     */
+    @Bean
+    @org.springframework.core.annotation.Order(3)
+    SecurityFilterChain metrics(HttpSecurity http, MetricsAccess access) throws Exception {
+        http.securityMatcher(MetricsAccess.PATH)
+                .authorizeHttpRequests(auth -> auth.anyRequest().access(access))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(
+                        new org.springframework.security.web.authentication.HttpStatusEntryPoint(
+                                org.springframework.http.HttpStatus.UNAUTHORIZED)))
+                .requestCache(cache -> cache.disable())
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(ContentSecurityPolicy.DEFAULT)));
+        return http.build();
+    }
+
     @Bean
     SecurityFilterChain web(HttpSecurity http, HypertubeProperties properties,
                             ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers) throws Exception {

@@ -77,6 +77,11 @@ class PlayAdmissionWebTest extends AppTestBase {
 
     /** A member signed in over HTTP; an administrator or not. */
     WebSession member(boolean admin) throws Exception {
+        return signedIn(port, jdbc, admin);
+    }
+
+    /** A new member signed in over HTTP on the application at {@code port}; an administrator or not. */
+    static WebSession signedIn(int port, JdbcTemplate jdbc, boolean admin) throws Exception {
         String username = uniqueName("p");
         String password = "amber-lantern-" + username.substring(1, 6);
         try (WebSession signUp = new WebSession("http://127.0.0.1:" + port, null)) {

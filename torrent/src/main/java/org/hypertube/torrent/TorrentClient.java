@@ -86,6 +86,8 @@ public final class TorrentClient implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    /** The totals of torrents removed from this client (guarded by {@code this}). */
+    private EngineStats.Totals retired = EngineStats.Totals.NONE;
 
     private TorrentClient(Builder b) throws IOException {
         this.downloadDirectory = b.downloadDirectory.toAbsolutePath().normalize();
@@ -388,7 +390,32 @@ public final class TorrentClient implements AutoCloseable {
     }
 
     void removed(TorrentSession s) {
-        torrents.remove(s.infoHash(), s);
+        if (torrents.remove(s.infoHash(), s)) {
+            synchronized (this) {
+                retired = retired.plus(s.totals());
+            }
+        }
+    }
+
+    /**
+     * What the engine has done so far, for an operator's metrics: torrents by state, peer connections,
+     * the DHT's size, and totals (bytes in and out, failed pieces, banned peers) over every torrent this
+     * client has run, removed ones included, so the totals never go down while the client lives.
+     */
+    public EngineStats stats() {
+        java.util.EnumMap<TorrentState, Integer> byState = new java.util.EnumMap<>(TorrentState.class);
+        for (TorrentState state : TorrentState.values()) {
+            byState.put(state, 0);
+        }
+        EngineStats.Totals totals;
+        synchronized (this) {
+            totals = retired;
+        }
+        for (TorrentSession s : torrents.values()) {
+            byState.merge(s.state(), 1, Integer::sum);
+            totals = totals.plus(s.totals());
+        }
+        return new EngineStats(byState, connections.get(), totals, dhtNodes());
     }
 
     void emit(TorrentEvent e) {

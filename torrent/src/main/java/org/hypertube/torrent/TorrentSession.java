@@ -111,6 +111,8 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private long downloaded;
     private long uploaded;
+    /** Pieces that failed their hash check, for {@link TorrentClient#stats()}. */
+    private long hashFailures;
     private long verifiedBytes;
     private final RateMeter downRate = new RateMeter();
     private final RateMeter upRate = new RateMeter();
@@ -250,6 +252,11 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     @Override
     public synchronized long uploadedBytes() {
         return uploaded;
+    }
+
+    /** This session's counts for {@link TorrentClient#stats()}: bytes in and out, failed pieces, banned peers. */
+    synchronized EngineStats.Totals totals() {
+        return new EngineStats.Totals(downloaded, uploaded, hashFailures, banned.size());
     }
 
     @Override
@@ -1263,6 +1270,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     }
 
     private void pieceFailed(int piece, ByteBuffer data, String[] who) {
+        hashFailures++;
         picker.pieceFailed(piece);
         assembly.keepGoodData(piece);
         SmartBan.Span[] spans = new SmartBan.Span[who.length];

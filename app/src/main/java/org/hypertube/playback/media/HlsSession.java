@@ -56,6 +56,10 @@ public final class HlsSession implements AutoCloseable {
     private final FfmpegBinaries binaries;
     private final Semaphore slots;
     private final Duration segmentTimeout;
+    /** Told once, with the time from this session's opening to its first segment served. */
+    private final java.util.function.Consumer<Duration> firstSegment;
+    private final long openedAt = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean segmentServed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Run current;
     private int runs;
@@ -63,7 +67,8 @@ public final class HlsSession implements AutoCloseable {
     private volatile long lastAccess = System.nanoTime();
 
     HlsSession(String key, String input, MediaProbe probe, Plan requested, Plan plan, double[] keyframes, Path dir,
-               FfmpegBinaries binaries, Semaphore slots, Duration segmentTimeout) {
+               FfmpegBinaries binaries, Semaphore slots, Duration segmentTimeout,
+               java.util.function.Consumer<Duration> firstSegment) {
         if (plan.mode() == Delivery.DIRECT) {
             throw new IllegalArgumentException("direct play needs no conversion");
         }
@@ -87,6 +92,7 @@ public final class HlsSession implements AutoCloseable {
         this.binaries = binaries;
         this.slots = slots;
         this.segmentTimeout = segmentTimeout;
+        this.firstSegment = firstSegment;
     }
 
     /**
@@ -192,6 +198,14 @@ public final class HlsSession implements AutoCloseable {
      * @throws MediaException when ffmpeg fails, another request moved ffmpeg away, or the timeout passes
      */
     public Path segment(int k) throws InterruptedException {
+        Path file = segmentFile(k);
+        if (segmentServed.compareAndSet(false, true)) {
+            firstSegment.accept(Duration.ofNanos(System.nanoTime() - openedAt));
+        }
+        return file;
+    }
+
+    private Path segmentFile(int k) throws InterruptedException {
         if (k < 0 || k >= timeline.size()) {
             throw new IllegalArgumentException("no segment " + k + " (0-" + (timeline.size() - 1) + ")");
         }

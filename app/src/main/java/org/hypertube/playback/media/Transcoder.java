@@ -46,6 +46,7 @@ public class Transcoder implements AutoCloseable {
     private final Semaphore remuxSlots;
     private final Map<String, HlsSession> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
+    private volatile java.util.function.BiConsumer<Delivery, Duration> firstSegment = (mode, time) -> { };
 
     @Autowired
     public Transcoder(FfmpegBinaries binaries, MediaProperties properties, HypertubeProperties hypertube) {
@@ -107,6 +108,7 @@ public class Transcoder implements AutoCloseable {
             }
         }
         Path dir = workDir.resolve(folder(key) + "-" + effective.label());
+        Delivery mode = effective.mode();
         HlsSession created;
         synchronized (this) {
             existing = sessions.get(key);
@@ -119,7 +121,8 @@ public class Transcoder implements AutoCloseable {
                 throw new MediaException("cannot create " + dir + ": " + e.getMessage(), e);
             }
             created = new HlsSession(key, inputUrl, probe, plan, effective, keyframes, dir, binaries,
-                    effective.mode() == Delivery.TRANSCODE ? transcodeSlots : remuxSlots, properties.segmentTimeout());
+                    effective.mode() == Delivery.TRANSCODE ? transcodeSlots : remuxSlots, properties.segmentTimeout(),
+                    time -> firstSegment.accept(mode, time));
             sessions.put(key, created);
         }
         if (existing != null) {
@@ -142,6 +145,27 @@ public class Transcoder implements AutoCloseable {
         if (session != null) {
             session.close();
         }
+    }
+
+    /** Conversions (transcodes and remuxes together) whose ffmpeg runs now, and those waiting for a slot. */
+    public record Load(int running, int queued) {}
+
+    public Load load() {
+        int running = 0;
+        int queued = 0;
+        for (HlsSession session : sessions.values()) {
+            if (session.queued()) {
+                queued++;
+            } else if (session.converting()) {
+                running++;
+            }
+        }
+        return new Load(running, queued);
+    }
+
+    /** Told, for each conversion, how long its first segment took from the session's opening (for metrics). */
+    public void onFirstSegment(java.util.function.BiConsumer<Delivery, Duration> listener) {
+        this.firstSegment = listener;
     }
 
     /** Video encodes running now. */

@@ -263,17 +263,49 @@ class MediaIntegrationTest {
     }
 
     @Test
+    void theLoadCountsConversionsRunningAndThoseWaitingForTheOneSlot() throws Exception {
+        String url = server.url("hevc_aac.mkv");
+        MediaProbe probe = prober.probe(url);
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        assertThat(transcoder.load()).isEqualTo(new Transcoder.Load(0, 0));
+        HlsSession first = transcoder.open("load-1", url, probe, plan);
+        HlsSession second = transcoder.open("load-2", url, probe, plan);
+        first.init(); // its ffmpeg holds the one transcode slot and goes on converting the film
+        Thread waiting = Thread.ofVirtual().start(() -> {
+            try {
+                second.init();
+            } catch (InterruptedException | MediaException e) {
+                // closed below
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!transcoder.load().equals(new Transcoder.Load(1, 1)) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(transcoder.load()).isEqualTo(new Transcoder.Load(1, 1));
+        transcoder.close("load-1");
+        transcoder.close("load-2");
+        waiting.join(Duration.ofSeconds(10));
+        assertThat(transcoder.load()).isEqualTo(new Transcoder.Load(0, 0));
+    }
+
+    @Test
     void aFilmWithoutIndexIsTranscodedInsteadOfRemuxed() throws Exception {
         make.h264Ts();
         String url = server.url("h264.ts");
         MediaProbe probe = prober.probe(url);
         Plan plan = Decision.decide(probe, -1, Quality.P720);
         assertThat(plan.mode()).isEqualTo(Delivery.REMUX);
+        List<Delivery> timed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        transcoder.onFirstSegment((mode, time) -> timed.add(mode));
         HlsSession session = transcoder.open("film-4", url, probe, plan);
         assertThat(session.plan()).isEqualTo(new Plan(Delivery.TRANSCODE, 0, 1, 360));
         assertThat(session.requestedPlan()).isEqualTo(plan);
         assertThat(transcoder.open("film-4", url, probe, plan)).isSameAs(session);
         assertThat(session.segment(1)).exists();
+        session.segment(0);
+        // The operator's time-to-first-segment metric hears of it once, as the conversion it became.
+        assertThat(timed).containsExactly(Delivery.TRANSCODE);
     }
 
     @Test

@@ -19,7 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.hypertube.torrent.Torrent;
+import org.hypertube.torrent.EngineStats;
 import org.hypertube.torrent.TorrentClient;
+import org.hypertube.torrent.TorrentState;
 import org.hypertube.torrent.TorrentEvent;
 import org.hypertube.torrent.Metainfo;
 import org.hypertube.torrent.TorrentCreator;
@@ -42,6 +44,8 @@ class HostilePeerTest {
     private Path data;
     private Metainfo m;
     private TorrentClient seeder;
+    /** The client of the last {@link #leech}. */
+    private TorrentClient leecher;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -69,6 +73,7 @@ class HostilePeerTest {
         TorrentClient c = track(TorrentClient.builder().allowLocalAddresses(true).downloadDirectory(Files.createDirectories(tmp.resolve("leech")))
                 .bindAddress(InetAddress.getLoopbackAddress()).port(0).requestTimeout(Duration.ofSeconds(2))
                 .listener(events::add).build());
+        leecher = c;
         Torrent t = c.add(m);
         // The hostile peer first, so it is asked for blocks before the honest one joins.
         t.connect(hostile.address());
@@ -126,6 +131,17 @@ class HostilePeerTest {
         assertThat(corrupt.droppedByEngine).isTrue();
         Thread.sleep(1500);
         assertThat(corrupt.connections.get()).as("a banned peer is not dialled again").isEqualTo(1);
+
+        // The operator's metrics count the failed pieces, the ban and the bytes, and keep them once the torrent is gone.
+        EngineStats stats = leecher.stats();
+        assertThat(stats.totals().hashFailures()).isPositive();
+        assertThat(stats.totals().bannedPeers()).isEqualTo(1);
+        assertThat(stats.totals().downloadedBytes()).isGreaterThanOrEqualTo(Files.size(data));
+        assertThat(stats.torrentsByState()).containsEntry(TorrentState.SEEDING, 1).containsEntry(TorrentState.DOWNLOADING, 0);
+        leecher.remove(m.infoHash(), false);
+        EngineStats after = leecher.stats();
+        assertThat(after.totals()).isEqualTo(stats.totals());
+        assertThat(after.torrentsByState()).containsEntry(TorrentState.SEEDING, 0);
     }
 
     @Test
