@@ -2,7 +2,10 @@ package org.hypertube;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Message;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.regex.Pattern;
 import java.io.UncheckedIOException;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sun.net.httpserver.HttpServer;
@@ -171,5 +174,24 @@ public abstract class AppTestBase {
     /** A username no other test uses, so tests never depend on each other's data. */
     protected static String uniqueName(String prefix) {
         return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    /** The first link to {@code path} (with its ?token=) in a mail to this address, waiting for the mail. */
+    protected static String mailedLink(String email, String path) throws Exception {
+        Pattern pattern = Pattern.compile("http://\\S+" + Pattern.quote(path) + "\\?token=[A-Za-z0-9_-]+");
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (var message : MAIL.getReceivedMessages()) {
+                if (Arrays.stream(message.getRecipients(Message.RecipientType.TO))
+                        .anyMatch(a -> a.toString().equals(email))) {
+                    var link = pattern.matcher((String) message.getContent());
+                    if (link.find()) {
+                        return link.group();
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no mail with a link to " + path + " reached " + email);
     }
 }

@@ -228,6 +228,22 @@ public class AccountService {
         endSessions(member);
     }
 
+    /**
+     * A reset link proved the member's address while it was unconfirmed: it is confirmed now, and the
+     * provider identities and API clients attached before go, since whoever signed up with the address
+     * (before its owner) may have attached them. Call after {@link #replacePassword}, which ends sessions and tokens.
+     */
+    void addressClaimedByOwner(Member member) {
+        if (member.isEmailVerified()) {
+            return;
+        }
+        member.markEmailVerified();
+        int removed = identities.deleteByMemberId(member.getId());
+        events.publishEvent(new AddressClaimed(member.getId()));
+        log.info("member {} proved their unconfirmed address by a reset link: removed {} provider identity(ies) and their API clients",
+                member.getId(), removed);
+    }
+
     /** Ends the member's sessions (at their next request) and revokes their OAuth2 authorizations. */
     void endSessions(Member member) {
         member.endSessions();

@@ -91,6 +91,7 @@ class PasswordReset {
         PasswordResetToken t = found.get();
         Member member = members.findById(t.memberId()).orElseThrow();
         accounts.replacePassword(member, password); // ends the member's sessions and revokes their tokens
+        accounts.addressClaimedByOwner(member); // the link reached the address: what an earlier sign-up attached goes
         t.useAt(clock.instant());
         log.info("member {} reset their password", member.getId());
         return true;

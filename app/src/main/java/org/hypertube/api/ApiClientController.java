@@ -1,5 +1,6 @@
 package org.hypertube.api;
 
+import org.hypertube.account.EmailVerification;
 import org.hypertube.account.MemberPrincipal;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -17,14 +18,17 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class ApiClientController {
 
     private final ApiClients clients;
+    private final EmailVerification verification;
 
-    ApiClientController(ApiClients clients) {
+    ApiClientController(ApiClients clients, EmailVerification verification) {
         this.clients = clients;
+        this.verification = verification;
     }
 
     @GetMapping("/settings/api-clients")
     String list(@AuthenticationPrincipal MemberPrincipal me, Model model) {
         model.addAttribute("clients", clients.of(me.id()));
+        model.addAttribute("unverified", verification.pending(me.id()));
         return "api/clients";
     }
 

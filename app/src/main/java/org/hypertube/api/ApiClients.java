@@ -9,6 +9,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import org.hypertube.account.AddressClaimed;
+import org.hypertube.account.EmailVerification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -61,9 +63,11 @@ class ApiClients {
     private final PasswordEncoder encoder;
     private final ApiProperties properties;
     private final Clock clock;
+    private final EmailVerification verification;
 
     ApiClients(RegisteredClientRepository clients, JdbcTemplate jdbc, PasswordEncoder encoder, ApiProperties properties,
-               Clock clock) {
+               Clock clock, EmailVerification verification) {
+        this.verification = verification;
         this.clients = clients;
         this.jdbc = jdbc;
         this.encoder = encoder;
@@ -71,8 +75,15 @@ class ApiClients {
         this.clock = clock;
     }
 
+    /**
+     * A client acts for its member with read and write, so only a member whose address is confirmed may make one:
+     * otherwise whoever signed up first with someone else's address would keep a key to that person's account.
+     */
     @Transactional
     Created create(long memberId, String name, String redirectUris) {
+        if (verification.pending(memberId)) {
+            throw new Refused("apiClients.unverified");
+        }
         String cleanName = name == null ? "" : name.strip();
         if (cleanName.isEmpty() || cleanName.length() > 100) {
             throw new Refused("apiClients.badName");
@@ -124,6 +135,13 @@ class ApiClients {
         jdbc.update("delete from oauth2_registered_client where id = ?", id);
         log.info("member {} deleted API client {}", memberId, id);
         return true;
+    }
+
+    /** The member's address was claimed by its owner: the clients made before go, and with them new tokens for them. */
+    @EventListener
+    void removeAll(AddressClaimed claimed) {
+        jdbc.update("delete from oauth2_registered_client where id in (select registered_client_id from api_clients where member_id = ?)",
+                claimed.memberId());
     }
 
     @EventListener(ApplicationReadyEvent.class)

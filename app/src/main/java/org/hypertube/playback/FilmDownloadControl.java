@@ -24,7 +24,10 @@ class FilmDownloadControl implements FilmDownloads {
     @Override
     public String addMagnet(String magnet, long filmId, long memberId) throws Refused {
         try {
+            admission.administrator().reserve(); // the disk quota, as for an administrator's Play or a source's film
             return downloads.add(magnet, null, filmId, memberId).getInfoHash();
+        } catch (PlayRefused e) {
+            throw new Refused(e.messageKey, e.getMessage());
         } catch (Downloads.Refused e) {
             throw new Refused(e.messageKey, e.getMessage());
         } catch (IOException e) {

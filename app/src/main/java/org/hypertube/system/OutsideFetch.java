@@ -1,7 +1,6 @@
 package org.hypertube.system;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -13,6 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -23,7 +25,9 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.DefaultRedirectStrategy;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -83,6 +87,11 @@ public class OutsideFetch implements DisposableBean {
     private final DnsResolver resolver = new GuardedResolver();
     private final List<CloseableHttpClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CloseableHttpClient following;
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "outside-fetch-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
 
     @org.springframework.beans.factory.annotation.Autowired
     public OutsideFetch(OutsideProperties properties) {
@@ -100,11 +109,12 @@ public class OutsideFetch implements DisposableBean {
             }
         }
         this.policy = p;
-        this.following = client(true, CONNECT_TIMEOUT);
+        deadlines.setRemoveOnCancelPolicy(true);
+        this.following = client(true, CONNECT_TIMEOUT, false);
         log.info("outside URLs: {}", allowLocal ? "inside addresses allowed (HYPERTUBE_ALLOW_LOCAL_ADDRESSES)" : policy);
     }
 
-    private CloseableHttpClient client(boolean followRedirects, Duration connectTimeout) {
+    private CloseableHttpClient client(boolean followRedirects, Duration connectTimeout, boolean decompress) {
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(resolver)
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(connectTimeout)).build())
@@ -118,6 +128,9 @@ public class OutsideFetch implements DisposableBean {
                 // Callers decide on retries (SourceHttp has its own budget and back-off).
                 .disableAutomaticRetries()
                 .setDefaultRequestConfig(RequestConfig.custom().setMaxRedirects(MAX_REDIRECTS).build());
+        if (!decompress) {
+            builder.disableContentCompression(); // a small gzip body must not inflate past the caller's bound
+        }
         if (followRedirects) {
             builder.setRedirectStrategy(NO_DOWNGRADE);
         } else {
@@ -162,7 +175,7 @@ public class OutsideFetch implements DisposableBean {
      * not); its connections are closed with this bean.
      */
     public ClientHttpRequestFactory requestFactory(boolean followRedirects, Duration connectTimeout, Duration readTimeout) {
-        var factory = new HttpComponentsClientHttpRequestFactory(client(followRedirects, connectTimeout)) {
+        var factory = new HttpComponentsClientHttpRequestFactory(client(followRedirects, connectTimeout, true)) {
             @Override
             public void destroy() {
                 // closed with OutsideFetch
@@ -174,6 +187,9 @@ public class OutsideFetch implements DisposableBean {
 
     /**
      * {@code GET uri} with redirects followed; the body is read only for a 200, up to {@code maxBytes}.
+     * {@code timeout} bounds the whole fetch (connections, redirects, body): when it passes, the request is
+     * cancelled. An answer refused (not 200, too large) is cut off, not read to its end, so a hostile host
+     * cannot hold the caller with an endless body.
      *
      * @throws InsideAddressException a host (the first or a redirect's) is an inside address
      * @throws TooLargeException      the body is longer than {@code maxBytes}
@@ -187,23 +203,43 @@ public class OutsideFetch implements DisposableBean {
         headers.forEach(request::setHeader);
         request.setConfig(RequestConfig.custom().setMaxRedirects(MAX_REDIRECTS)
                 .setResponseTimeout(Timeout.of(timeout)).build());
-        return following.execute(request, response -> {
-            Header type = response.getFirstHeader("Content-Type");
-            String contentType = type == null ? "" : type.getValue();
-            if (response.getCode() != 200 || response.getEntity() == null) {
-                return new Answer(response.getCode(), contentType, new byte[0]);
+        ScheduledFuture<?> deadline = deadlines.schedule(request::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return following.execute(request, response -> read(request, response, maxBytes));
+        } catch (IOException e) {
+            if (deadline.isDone() && !(e instanceof TooLargeException)) {
+                throw new IOException("no whole answer from " + uri.getHost() + " within " + timeout.toSeconds() + " s", e);
             }
-            if (response.getEntity().getContentLength() > maxBytes) {
-                throw new TooLargeException(maxBytes);
-            }
-            try (InputStream in = response.getEntity().getContent()) {
-                byte[] body = in.readNBytes(maxBytes + 1);
-                if (body.length > maxBytes) {
-                    throw new TooLargeException(maxBytes);
-                }
-                return new Answer(200, contentType, body);
-            }
-        });
+            throw e;
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private static Answer read(HttpGet request, ClassicHttpResponse response, int maxBytes) throws IOException {
+        Header type = response.getFirstHeader("Content-Type");
+        String contentType = type == null ? "" : type.getValue();
+        HttpEntity entity = response.getEntity();
+        if (response.getCode() != 200 || entity == null) {
+            cutOff(request, response);
+            return new Answer(response.getCode(), contentType, new byte[0]);
+        }
+        if (entity.getContentLength() > maxBytes) {
+            cutOff(request, response);
+            throw new TooLargeException(maxBytes);
+        }
+        byte[] body = entity.getContent().readNBytes(maxBytes + 1);
+        if (body.length > maxBytes) {
+            cutOff(request, response);
+            throw new TooLargeException(maxBytes);
+        }
+        return new Answer(200, contentType, body); // read to its end: the connection goes back to the pool
+    }
+
+    /** Closes the connection at once; without the entity, the client does not read the rest of the body to reuse it. */
+    private static void cutOff(HttpGet request, ClassicHttpResponse response) {
+        request.cancel();
+        response.setEntity(null);
     }
 
     private static int port(URI uri) {
@@ -252,6 +288,7 @@ public class OutsideFetch implements DisposableBean {
 
     @Override
     public void destroy() throws IOException {
+        deadlines.shutdownNow();
         for (CloseableHttpClient client : clients) {
             client.close();
         }

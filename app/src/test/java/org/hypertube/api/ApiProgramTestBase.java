@@ -44,6 +44,7 @@ abstract class ApiProgramTestBase extends BrowserTestBase {
         Page page = browser.open(1280, 800, "en-US");
         Person person = Person.fresh();
         register(page, person);
+        page.navigate(http(() -> mailedLink(person.email(), "/email/verify"))); // only a confirmed address may make a client
         page.navigate(url("/settings/api-clients"));
         page.fill("#client-name", "My program");
         page.click("form[action='/settings/api-clients'] button[type=submit]");

@@ -112,6 +112,7 @@ class ApiTest extends AppTestBase {
         page.click("main button[type=submit]");
         page.waitForURL(url("/login?registered"));
         signIn(page, username, password);
+        page.navigate(ApiProgramTestBase.http(() -> mailedLink(username + "@example.org", "/email/verify"))); // only a confirmed address may make a client
         page.navigate(url("/profile"));
         long id = Long.parseLong(page.url().replaceAll(".*/users/(\\d+)/edit$", "$1"));
         page.click("text=API clients");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.nimbusds.jose.JOSEObjectType;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
@@ -17,9 +18,14 @@ import org.junit.jupiter.api.Test;
  */
 class AccountTakeoverBrowserTest extends BrowserTestBase {
 
+    /** Signs in through the GitHub stand-in; a null {@code email}: GitHub gives no address. */
     void signInWithGithub(Page page, String login, String email) {
+        Map<String, Object> claims = new HashMap<>(Map.of("id", Math.abs(login.hashCode()), "login", login, "name", "Vic Tim"));
+        if (email != null) {
+            claims.put("email", email);
+        }
         OAUTH.enqueueCallback(new DefaultOAuth2TokenCallback("github", login, JOSEObjectType.JWT.getType(), List.of("hypertube-github"),
-                Map.of("id", Math.abs(login.hashCode()), "login", login, "name", "Vic Tim", "email", email), 3600));
+                claims, 3600));
         page.navigate(url("/login"));
         page.click("#oauth-github");
     }
@@ -45,5 +51,27 @@ class AccountTakeoverBrowserTest extends BrowserTestBase {
         assertThat(page.locator("header .menu summary")).containsText(victim.username().toLowerCase());
         assertThat(page.locator("header .menu summary")).not().containsText(attacker.username());
         page.context().close();
+    }
+
+    @Test
+    void theOwnerResettingThePasswordEndsTheProviderIdentityAnEarlierSignUpAttached() throws Exception {
+        Person victim = Person.fresh();
+        String attackerLogin = uniqueName("gh");
+        // The attacker signs up through GitHub, which gives no address, and types the victim's.
+        Page page = browser.open(1280, 800, "en-US");
+        signInWithGithub(page, attackerLogin, null);
+        page.waitForURL(url("/signup/oauth"));
+        page.fill("#email", victim.email());
+        page.click("main button[type=submit]");
+        page.waitForURL(url("/"));
+        page.context().close();
+
+        resetByMail(victim.email(), "brass-lighthouse-4410");
+
+        // The attacker's GitHub account is a stranger to Hypertube now: it is asked to sign up, not let in.
+        Page again = browser.open(1280, 800, "en-US");
+        signInWithGithub(again, attackerLogin, null);
+        again.waitForURL(url("/signup/oauth"));
+        again.context().close();
     }
 }

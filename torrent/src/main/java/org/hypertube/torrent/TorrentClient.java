@@ -148,7 +148,9 @@ public final class TorrentClient implements AutoCloseable {
             return org.hypertube.torrent.dht.DhtNode.builder()
                     .bind(new InetSocketAddress(bindAddress, port)).clock(clock)
                     .idFile(state.resolve("dht-id")).nodesFile(state.resolve("dht-nodes")).open();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // A RuntimeException too (a socket option or address the platform refuses): the TCP server socket
+            // is bound already, so leaving the constructor here would strand it.
             log.warn("DHT off: cannot open UDP {}:{}: {}", bindAddress.getHostAddress(), port, e.toString());
             return null;
         }

@@ -100,13 +100,16 @@ public class SourceHttp {
     }
 
     /**
-     * A base URL the operator configured ({@code variable} names it in errors): checked, without its
-     * trailing slash, and its host and port trusted even when they are an inside address (an indexer on
-     * the LAN); the sources' other URLs, and every redirect elsewhere, are not.
+     * A configured base URL ({@code variable} names it in errors): checked, without its trailing slash. When
+     * the operator set it (not a built-in service's host), its host and port are trusted even when they are an
+     * inside address (an indexer on the LAN); the built-in hosts, the sources' other URLs, and every redirect
+     * elsewhere are not.
      */
     String operatorUrl(String url, String variable) {
         String checked = SourceBaseUrl.require(url, variable);
-        outside.trustOperatorUrl(checked);
+        if (SourceBaseUrl.operatorChosen(checked)) {
+            outside.trustOperatorUrl(checked);
+        }
         return checked;
     }
 

@@ -95,7 +95,7 @@ public class OpenSubtitles {
     }
 
     /**
-     * Calls go through {@link OutsideFetch}: the configured base URL is the operator's and trusted, but
+     * Calls go through {@link OutsideFetch}: a base URL the operator set (not the built-in one) is trusted, but
      * the download links and the API host the login names come from outside and never reach an inside
      * address, redirects included.
      */
@@ -104,7 +104,9 @@ public class OpenSubtitles {
         this.maxFileSize = maxFileSize;
         this.clock = clock;
         this.baseUrl = withoutTrailingSlash(settings.baseUrl());
-        outside.trustOperatorUrl(baseUrl.toString());
+        if (!sameOrigin(baseUrl, OpenSubtitlesSettings.DEFAULT_BASE_URL)) {
+            outside.trustOperatorUrl(baseUrl.toString()); // the public API's host is checked like any other
+        }
         this.http = RestClient.builder().requestFactory(outside.requestFactory(true, settings.connectTimeout(),
                 settings.timeout().plusSeconds(1))).build();
     }
@@ -488,6 +490,15 @@ public class OpenSubtitles {
         TooLarge() {
             super("response too large", null);
         }
+    }
+
+    /** Same host and port (the built-in API's, whatever the path): then not trusted past the address check. */
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     private static URI withoutTrailingSlash(URI uri) {

@@ -71,6 +71,8 @@ public final class DhtNode implements AutoCloseable {
     private final Path idFile;
     private final boolean idFixed;
     private final AddressVotes votes = new AddressVotes();
+    /** Whether the id was changed for an agreed address this run (it is, once at most). */
+    private volatile boolean reseated;
     private volatile InetAddress externalAddress;
     private final RateBucket portPings;
     /** Bootstrap host names that did not resolve, each warned about once. */
@@ -617,6 +619,13 @@ public final class DhtNode implements AutoCloseable {
         if (idFixed || NodeId.exempt(address) || id.derivedFrom(address)) {
             return;
         }
+        if (reseated) {
+            // Nodes that work together could otherwise flip the agreed address back and forth, each flip
+            // laying the table out again and rewriting the id file: the id changes once a run, at most.
+            log.warn("DHT: external address now said to be {}; the node id stays {} until restart", address.getHostAddress(), id);
+            return;
+        }
+        reseated = true;
         NodeId fresh = NodeId.secure(address, random);
         synchronized (table) {
             table.reseat(fresh);

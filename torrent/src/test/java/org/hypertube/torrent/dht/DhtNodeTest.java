@@ -465,6 +465,30 @@ class DhtNodeTest {
     }
 
     @Test
+    void votersFlippingOurAgreedAddressChangeTheIdOnlyOnceARun(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("dht-id");
+        InetAddress first = InetAddress.getByName("203.0.113.5");
+        InetAddress second = InetAddress.getByName("198.51.100.9");
+        try (DhtNode a = DhtNode.builder().bind(new InetSocketAddress("127.0.0.1", 0)).idFile(file).open()) {
+            for (int i = 1; i <= 3; i++) {
+                a.externalAddressSeen(InetAddress.getByName("127.0.9." + i), first);
+            }
+            NodeId changed = a.id();
+            assertThat(changed.derivedFrom(first)).isTrue();
+            // The same voters (and one more) now all say otherwise, then back: the address follows, the id does not.
+            for (int i = 1; i <= 4; i++) {
+                a.externalAddressSeen(InetAddress.getByName("127.0.9." + i), second);
+            }
+            assertThat(a.externalAddress()).contains(second);
+            for (int i = 1; i <= 4; i++) {
+                a.externalAddressSeen(InetAddress.getByName("127.0.9." + i), first);
+            }
+            assertThat(a.id()).isEqualTo(changed);
+            assertThat(Files.readString(file).strip()).isEqualTo(changed.toString());
+        }
+    }
+
+    @Test
     void aFixedIdOrAPrivateExternalAddressKeepsTheId() throws Exception {
         NodeId fixed = NodeId.ofHex("00112233445566778899aabbccddeeff00112233");
         try (DhtNode a = DhtNode.builder().bind(new InetSocketAddress("127.0.0.1", 0)).id(fixed).open();
