@@ -56,7 +56,8 @@ class UsersApi {
 
     /**
      * Fields to change; absent ones stay as they are. A new e-mail or password needs the member's
-     * {@code currentPassword}: 400 without it, 403 when it is wrong or the member has none.
+     * {@code currentPassword}: 400 without it, 403 when it is wrong or the member has none. {@code pictureUrl} is a
+     * picture the server fetches from a public address and stores like an upload ({@link PictureUrls}).
      */
     record UserPatch(@Pattern(regexp = "^[A-Za-z0-9._-]{3,30}$") String username,
                      @Email @Size(max = 254) String email,
