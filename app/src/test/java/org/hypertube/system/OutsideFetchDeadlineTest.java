@@ -21,7 +21,7 @@ class OutsideFetchDeadlineTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aDrippingAnswerEndsAtTheDeadline() throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Thread drip = Thread.ofVirtual().start(() -> {
                 try (Socket socket = server.accept(); OutputStream out = socket.getOutputStream()) {
                     out.write("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\n"
