@@ -13,6 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -38,7 +42,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one way the server fetches URLs that come from outside (covers, {@code .torrent} files, film
- * sources' links, and later the API's picture URLs): none may reach this machine or its networks
+ * sources' links, the API's picture URLs): none may reach this machine or its networks
  * (server-side request forgery). Every connection, the first and each redirect's, goes through a
  * resolver that keeps only the addresses the {@link OutsideAddressPolicy} allows, and the HTTP client
  * then connects to exactly those addresses, never to the name again, so DNS rebinding cannot slip an
@@ -76,6 +80,20 @@ public class OutsideFetch implements DisposableBean {
             super("answer larger than " + max + " bytes");
         }
     }
+
+    /** The whole exchange took longer than the caller's deadline. */
+    public static final class DeadlineException extends IOException {
+        DeadlineException(Duration deadline) {
+            super("no complete answer within " + deadline.toMillis() + " ms");
+        }
+    }
+
+    /** Cuts off exchanges past their deadline (one daemon thread; a cut-off is only a cancel). */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "outside-fetch-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final OutsideAddressPolicy policy;
     private final boolean allowLocal;
@@ -179,6 +197,17 @@ public class OutsideFetch implements DisposableBean {
      * @throws TooLargeException      the body is longer than {@code maxBytes}
      */
     public Answer get(URI uri, Map<String, String> headers, Duration timeout, int maxBytes) throws IOException {
+        return get(uri, headers, timeout, maxBytes, null);
+    }
+
+    /**
+     * As {@link #get(URI, Map, Duration, int)}, and the whole exchange (connections, redirects, headers and body) is
+     * cut off after {@code deadline}, however slowly the other side drips its answer.
+     *
+     * @throws DeadlineException the deadline passed
+     */
+    public Answer get(URI uri, Map<String, String> headers, Duration timeout, int maxBytes, Duration deadline)
+            throws IOException {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
             throw new IOException("not an http(s) URL");
@@ -187,6 +216,23 @@ public class OutsideFetch implements DisposableBean {
         headers.forEach(request::setHeader);
         request.setConfig(RequestConfig.custom().setMaxRedirects(MAX_REDIRECTS)
                 .setResponseTimeout(Timeout.of(timeout)).build());
+        ScheduledFuture<?> cutOff = deadline == null ? null
+                : DEADLINES.schedule(() -> request.cancel(), deadline.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return execute(request, maxBytes);
+        } catch (IOException e) {
+            if (request.isCancelled()) {
+                throw new DeadlineException(deadline);
+            }
+            throw e;
+        } finally {
+            if (cutOff != null) {
+                cutOff.cancel(false);
+            }
+        }
+    }
+
+    private Answer execute(HttpGet request, int maxBytes) throws IOException {
         return following.execute(request, response -> {
             Header type = response.getFirstHeader("Content-Type");
             String contentType = type == null ? "" : type.getValue();
