@@ -25,6 +25,8 @@ import org.springframework.stereotype.Component;
 class PictureStore {
 
     static final int SIZE = 256;
+    /** An uploaded picture's cap, 2 MB (the multipart limit adds room for the form around it), and a fetched one's. */
+    static final int MAX_BYTES = 2 * 1024 * 1024;
     private static final Pattern NAME = Pattern.compile("^[0-9a-f-]{36}\\.png$");
 
     /** The upload is not a picture we accept; {@link #messageKey} says why, for the member. */

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.hypertube.account.AccountException;
+import org.hypertube.account.PictureUrls;
 import org.hypertube.comment.CommentService;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -65,6 +66,29 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         };
         problem.setProperty("errors", Map.of(e.field(), e.code()));
         return problem;
+    }
+
+    /** A picture URL refused: 400 when it is not an http(s) URL, 503 when busy, else 422 (nothing was changed). */
+    @ExceptionHandler(PictureUrls.RefusedUrl.class)
+    ResponseEntity<ProblemDetail> pictureUrl(PictureUrls.RefusedUrl e) {
+        HttpStatus status = switch (e.refusal()) {
+            case NOT_HTTP -> HttpStatus.BAD_REQUEST;
+            case BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
+            default -> HttpStatus.UNPROCESSABLE_CONTENT;
+        };
+        String detail = switch (e.refusal()) {
+            case NOT_HTTP -> "pictureUrl must be an absolute http or https URL.";
+            case INSIDE_ADDRESS -> "pictureUrl's host is not a public address; pictures are fetched from public addresses only.";
+            case UNREACHABLE -> "No picture could be fetched from pictureUrl.";
+            case NOT_AN_IMAGE -> "pictureUrl does not give a PNG, JPEG, GIF or BMP picture.";
+            case TOO_LARGE -> "The picture at pictureUrl is too large (2 MB and 8000 pixels a side at most).";
+            case BUSY -> "Other pictures are being decoded; try again in a few seconds.";
+        };
+        var answer = ResponseEntity.status(status);
+        if (e.refusal() == PictureUrls.Refusal.BUSY) {
+            answer.header(HttpHeaders.RETRY_AFTER, "10");
+        }
+        return answer.body(ProblemDetail.forStatusAndDetail(status, detail));
     }
 
     /** Anything unforeseen: logged once with its path, answered as a problem without the inside details. */

@@ -5,6 +5,7 @@ import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -82,11 +83,14 @@ class OpenApiConfig {
                         .put("title", "Unauthorized").put("status", 401)
                         .put("detail", "A valid bearer token is needed.")));
                 forRoute.properties().forEach(e -> {
-                    int status = Integer.parseInt(e.getKey());
-                    if (status >= 400) {
-                        responses.addApiResponse(e.getKey(), problem("Refused", e.getValue()));
+                    // "422" holds the one example of that answer; "422 notAnImage" one of several, by name.
+                    String status = e.getKey().split(" ", 2)[0];
+                    if (Integer.parseInt(status) < 400) {
+                        success(operation, status, e.getValue());
+                    } else if (!e.getKey().contains(" ")) {
+                        responses.addApiResponse(status, problem("Refused", e.getValue()));
                     } else {
-                        success(operation, e.getKey(), e.getValue());
+                        namedProblem(responses, status, e.getKey().split(" ", 2)[1], e.getValue());
                     }
                 });
             }));
@@ -114,6 +118,17 @@ class OpenApiConfig {
     private static ApiResponse problem(String description, JsonNode example) {
         return new ApiResponse().description(description).content(new Content().addMediaType(PROBLEM_JSON,
                 new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)).example(example)));
+    }
+
+    /** One of several named examples of a refusal. */
+    private static void namedProblem(ApiResponses responses, String status, String name, JsonNode example) {
+        ApiResponse response = responses.get(status);
+        if (response == null) {
+            response = new ApiResponse().description("Refused").content(new Content().addMediaType(PROBLEM_JSON,
+                    new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+            responses.addApiResponse(status, response);
+        }
+        response.getContent().get(PROBLEM_JSON).addExamples(name, new Example().value(example));
     }
 
     private static Schema<?> problemSchema() {

@@ -12,6 +12,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.hypertube.account.AccountService;
 import org.hypertube.account.MemberPictures;
+import org.hypertube.account.PictureUrls;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ResponseEntity;
 import org.hypertube.system.SiteLinks;
@@ -36,11 +37,13 @@ class UsersApi {
     private final AccountService accounts;
     private final SiteLinks links;
     private final MemberPictures pictures;
+    private final PictureUrls pictureUrls;
 
-    UsersApi(AccountService accounts, SiteLinks links, MemberPictures pictures) {
+    UsersApi(AccountService accounts, SiteLinks links, MemberPictures pictures, PictureUrls pictureUrls) {
         this.accounts = accounts;
         this.links = links;
         this.pictures = pictures;
+        this.pictureUrls = pictureUrls;
     }
 
     record UserSummary(long id, String username) {
@@ -53,7 +56,8 @@ class UsersApi {
 
     /**
      * Fields to change; absent ones stay as they are. A new e-mail or password needs the member's
-     * {@code currentPassword}: 400 without it, 403 when it is wrong or the member has none.
+     * {@code currentPassword}: 400 without it, 403 when it is wrong or the member has none. {@code pictureUrl} is a
+     * picture the server fetches from a public address and stores like an upload ({@link PictureUrls}).
      */
     record UserPatch(@Pattern(regexp = "^[A-Za-z0-9._-]{3,30}$") String username,
                      @Email @Size(max = 254) String email,
@@ -92,19 +96,40 @@ class UsersApi {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Change one's own username, e-mail or password (the last two with currentPassword)")
-    UserDetails patch(@PathVariable long id, @Valid @RequestBody UserPatch patch, @AuthenticationPrincipal Jwt jwt) {
+    @Operation(summary = "Change one's own username, e-mail, password (the last two with currentPassword) or picture",
+            description = """
+            Only the member themself may change their account. `pictureUrl` names a picture the server fetches and \
+            stores like an uploaded one: an `http` or `https` URL (else 400) whose host, and every redirect's, is a public \
+            address; the answer must be a PNG, JPEG, GIF or BMP image (`image/*`, not SVG) of at most 2 MB and 8000 pixels \
+            a side, within 15 seconds. A picture URL that is refused (an address that is not public, not an image, too \
+            large, no answer) is a 422 problem and changes nothing; 503 with `Retry-After` when the server is busy \
+            decoding other pictures. The stored picture is re-encoded and answers at the member's `pictureUrl`.""")
+    UserDetails patch(@PathVariable long id, @Valid @RequestBody UserPatch patch, @AuthenticationPrincipal Jwt jwt)
+            throws PictureUrls.RefusedUrl {
         var caller = Caller.of(jwt);
         accounts.view(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such member."));
         if (!caller.is(id)) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "Only the member themself may change their account.");
         }
-        if (patch.pictureUrl() != null) {
-            // Fetching an image from any address a client names would let it make this server call anywhere.
-            throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT,
-                    "pictureUrl cannot be set through the API; upload a picture on the profile page.");
+        String picture = patch.pictureUrl() == null ? null : picture(id, patch.pictureUrl());
+        AccountService.MemberView changed;
+        try {
+            changed = accounts.patch(id, patch.username(), patch.email(), patch.password(), patch.currentPassword());
+        } catch (RuntimeException e) {
+            if (picture != null) {
+                pictureUrls.drop(picture);
+            }
+            throw e;
         }
-        return details(accounts.patch(id, patch.username(), patch.email(), patch.password(), patch.currentPassword()), true);
+        if (picture != null) {
+            pictureUrls.use(id, picture);
+        }
+        return details(changed, true);
+    }
+
+    /** Fetches and stores the picture a URL names; a refusal is answered by {@link ApiProblems}. */
+    private String picture(long id, String url) throws PictureUrls.RefusedUrl {
+        return pictureUrls.fetch(id, pictureUrls.parse(id, url));
     }
 
     private UserDetails details(AccountService.MemberView m, boolean withEmail) {

@@ -12,8 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
@@ -42,7 +43,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one way the server fetches URLs that come from outside (covers, {@code .torrent} files, film
- * sources' links, and later the API's picture URLs): none may reach this machine or its networks
+ * sources' links, the API's picture URLs): none may reach this machine or its networks
  * (server-side request forgery). Every connection, the first and each redirect's, goes through a
  * resolver that keeps only the addresses the {@link OutsideAddressPolicy} allows, and the HTTP client
  * then connects to exactly those addresses, never to the name again, so DNS rebinding cannot slip an
@@ -81,17 +82,26 @@ public class OutsideFetch implements DisposableBean {
         }
     }
 
+    /** The whole exchange took longer than the caller's deadline. */
+    public static final class DeadlineException extends IOException {
+        DeadlineException(Duration deadline) {
+            super("no complete answer within " + deadline.toMillis() + " ms");
+        }
+    }
+
+    /** Cuts off exchanges past their deadline (one daemon thread; a cut-off is only a cancel). */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "outside-fetch-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final OutsideAddressPolicy policy;
     private final boolean allowLocal;
     private final Set<String> operatorOrigins = ConcurrentHashMap.newKeySet();
     private final DnsResolver resolver = new GuardedResolver();
     private final List<CloseableHttpClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CloseableHttpClient following;
-    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "outside-fetch-deadlines");
-        t.setDaemon(true);
-        return t;
-    });
 
     @org.springframework.beans.factory.annotation.Autowired
     public OutsideFetch(OutsideProperties properties) {
@@ -109,7 +119,6 @@ public class OutsideFetch implements DisposableBean {
             }
         }
         this.policy = p;
-        deadlines.setRemoveOnCancelPolicy(true);
         this.following = client(true, CONNECT_TIMEOUT, false);
         log.info("outside URLs: {}", allowLocal ? "inside addresses allowed (HYPERTUBE_ALLOW_LOCAL_ADDRESSES)" : policy);
     }
@@ -187,14 +196,25 @@ public class OutsideFetch implements DisposableBean {
 
     /**
      * {@code GET uri} with redirects followed; the body is read only for a 200, up to {@code maxBytes}.
-     * {@code timeout} bounds the whole fetch (connections, redirects, body): when it passes, the request is
-     * cancelled. An answer refused (not 200, too large) is cut off, not read to its end, so a hostile host
+     * {@code timeout} bounds each read and also the whole fetch (connections, redirects, body): when it passes,
+     * the request is cancelled ({@link DeadlineException}). An answer refused (not 200, too large) is cut off, not read to its end, so a hostile host
      * cannot hold the caller with an endless body.
      *
      * @throws InsideAddressException a host (the first or a redirect's) is an inside address
      * @throws TooLargeException      the body is longer than {@code maxBytes}
      */
     public Answer get(URI uri, Map<String, String> headers, Duration timeout, int maxBytes) throws IOException {
+        return get(uri, headers, timeout, maxBytes, null);
+    }
+
+    /**
+     * As {@link #get(URI, Map, Duration, int)}, and the whole exchange (connections, redirects, headers and body) is
+     * cut off after {@code deadline} (null: after {@code timeout}), however slowly the other side drips its answer.
+     *
+     * @throws DeadlineException the deadline passed
+     */
+    public Answer get(URI uri, Map<String, String> headers, Duration timeout, int maxBytes, Duration deadline)
+            throws IOException {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
             throw new IOException("not an http(s) URL");
@@ -203,16 +223,18 @@ public class OutsideFetch implements DisposableBean {
         headers.forEach(request::setHeader);
         request.setConfig(RequestConfig.custom().setMaxRedirects(MAX_REDIRECTS)
                 .setResponseTimeout(Timeout.of(timeout)).build());
-        ScheduledFuture<?> deadline = deadlines.schedule(request::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Duration whole = deadline == null ? timeout : deadline;
+        ScheduledFuture<?> timer = DEADLINES.schedule(request::cancel, whole.toMillis(), TimeUnit.MILLISECONDS);
         try {
             return following.execute(request, response -> read(request, response, maxBytes));
         } catch (IOException e) {
-            if (deadline.isDone() && !(e instanceof TooLargeException)) {
-                throw new IOException("no whole answer from " + uri.getHost() + " within " + timeout.toSeconds() + " s", e);
+            // A refused answer cancels the request too (read): only the timer's cancel is the deadline's.
+            if (timer.isDone() && !(e instanceof TooLargeException)) {
+                throw new DeadlineException(whole);
             }
             throw e;
         } finally {
-            deadline.cancel(false);
+            timer.cancel(false);
         }
     }
 
@@ -288,7 +310,6 @@ public class OutsideFetch implements DisposableBean {
 
     @Override
     public void destroy() throws IOException {
-        deadlines.shutdownNow();
         for (CloseableHttpClient client : clients) {
             client.close();
         }

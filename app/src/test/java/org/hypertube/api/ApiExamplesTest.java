@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.hypertube.torrent.testing.StandInHttpServer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -55,8 +56,15 @@ class ApiExamplesTest extends ApiProgramTestBase {
         cases.put("PATCH /api/users/{id} 200", () -> call("PATCH", "/api/users/" + member.memberId(), token,
                 "{\"username\":\"" + member.username() + "\"}"));
         cases.put("PATCH /api/users/{id} 403", () -> call("PATCH", "/api/users/" + other.memberId(), token, "{}"));
-        cases.put("PATCH /api/users/{id} 422", () -> call("PATCH", "/api/users/" + member.memberId(), token,
+        cases.put("PATCH /api/users/{id} 400", () -> call("PATCH", "/api/users/" + member.memberId(), token,
+                "{\"pictureUrl\":\"ftp://example.org/me.png\"}"));
+        cases.put("PATCH /api/users/{id} 422 invalidField", () -> call("PATCH", "/api/users/" + member.memberId(), token,
                 "{\"email\":\"not-an-email\"}"));
+        cases.put("PATCH /api/users/{id} 422 insideAddress", () -> call("PATCH", "/api/users/" + member.memberId(), token,
+                "{\"pictureUrl\":\"http://169.254.169.254/latest/meta-data/me.png\"}"));
+        cases.put("PATCH /api/users/{id} 422 notAnImage", () -> pictureFrom(member, token, "text/html", "<html>me</html>".getBytes()));
+        cases.put("PATCH /api/users/{id} 422 tooLarge", () -> pictureFrom(member, token, "image/png",
+                new byte[2 * 1024 * 1024 + 1]));
         cases.put("GET /api/movies 200", () -> call("GET", "/api/movies", token, null));
         cases.put("POST /api/movies 202", () -> call("POST", "/api/movies", adminToken,
                 "{\"magnet\":\"" + magnet + "\",\"title\":\"Example\"}"));
@@ -106,7 +114,8 @@ class ApiExamplesTest extends ApiProgramTestBase {
                     String label = route + " " + status;
                     if (status.equals("401")) {
                         documented.add(route + " 401");
-                        failures.addAll(check(label, registry, strict, media, callWithoutToken(route)));
+                        failures.addAll(check(label, status, registry, strict, media, example(media),
+                                callWithoutToken(route)));
                         continue;
                     }
                     if (!media.isObject() || media.isEmpty()) {
@@ -116,13 +125,25 @@ class ApiExamplesTest extends ApiProgramTestBase {
                         }
                         continue;
                     }
-                    JsonNode example = media.properties().iterator().next().getValue().get("example");
+                    JsonNode named = media.properties().iterator().next().getValue().get("examples");
+                    if (named != null) {
+                        // Several examples of one answer, by name: each has a case of its own.
+                        for (var one : named.properties()) {
+                            String each = label + " " + one.getKey();
+                            documented.add(each);
+                            assertThat(cases).as("a way to get " + each).containsKey(each);
+                            failures.addAll(check(each, status, registry, strict, media, one.getValue().get("value"),
+                                    cases.get(each).call()));
+                        }
+                        continue;
+                    }
+                    JsonNode example = example(media);
                     if (example == null) {
                         continue; // images: nothing to compare
                     }
                     documented.add(label);
                     assertThat(cases).as("a way to get " + label).containsKey(label);
-                    failures.addAll(check(label, registry, strict, media, cases.get(label).call()));
+                    failures.addAll(check(label, status, registry, strict, media, example, cases.get(label).call()));
                 }
             }
         }
@@ -131,17 +152,28 @@ class ApiExamplesTest extends ApiProgramTestBase {
         assertThat(documented.stream().filter(l -> !l.endsWith(" 401"))).hasSize(cases.size());
     }
 
+    /** The member's PATCH naming a picture that a stand-in for a public host (127.0.0.1 in the tests) serves. */
+    private HttpResponse<String> pictureFrom(Key member, String token, String type, byte[] body) throws Exception {
+        try (var host = StandInHttpServer.serving("127.0.0.1", type, body)) {
+            return call("PATCH", "/api/users/" + member.memberId(), token,
+                    "{\"pictureUrl\":\"" + host.url("/me.png") + "\"}");
+        }
+    }
+
     /** The example and the real answer against the schema, and against each other. */
-    private List<String> check(String label, SchemaRegistry registry, ObjectNode strict, JsonNode media,
-                               HttpResponse<String> real) {
+    private static JsonNode example(JsonNode media) {
+        return media.properties().iterator().next().getValue().get("example");
+    }
+
+    private List<String> check(String label, String statusCode, SchemaRegistry registry, ObjectNode strict, JsonNode media,
+                               JsonNode example, HttpResponse<String> real) {
         List<String> failures = new ArrayList<>();
         var entry = media.properties().iterator().next();
-        JsonNode example = entry.getValue().get("example");
         ObjectNode schemaNode = JSON.createObjectNode();
         schemaNode.put("$ref", "#/$defs/" + schemaName(entry.getValue().get("schema"), strict, label));
         schemaNode.set("$defs", strict);
         Schema schema = registry.getSchema(schemaNode);
-        int status = Integer.parseInt(label.substring(label.lastIndexOf(' ') + 1));
+        int status = Integer.parseInt(statusCode);
         for (Error e : schema.validate(example)) {
             failures.add(label + ": example: " + e);
         }

@@ -71,7 +71,7 @@ class OperatorViewTest extends AppTestBase {
         long size = Files.size(film);
         long filmId = TestFilms.unplayedFilm(catalog, repository);
         try (WebSession viewer = PlayAdmissionWebTest.signedIn(port, jdbc, false);
-             Swarm swarm = Swarm.seed(film, 2, 2_000_000)) {
+             Swarm swarm = Swarm.seed(film, 2, 2_000_000).awaitSeeders(Duration.ofSeconds(60))) {
             String before = scrape();
             Download d = downloads.add(null, swarm.torrentFile, filmId, null);
             Torrent torrent = downloads.torrent(d).orElseThrow();

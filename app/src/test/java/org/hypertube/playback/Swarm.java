@@ -64,6 +64,23 @@ public final class Swarm implements AutoCloseable {
         return swarm;
     }
 
+    /**
+     * Waits until every seeder has announced itself to the tracker (aria2 checks the film first), for
+     * a test in which the app's 3-second "no peer" rule must not fire while aria2 is still starting.
+     */
+    public Swarm awaitSeeders(Duration timeout) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (tracker.peers(metainfo.infoHash()).size() < seeders.size()) {
+            if (System.nanoTime() > deadline) {
+                String log = log();
+                close();   // the caller's try-with-resources never got this swarm
+                throw new IllegalStateException("the seeders did not announce within " + timeout + ":\n" + log);
+            }
+            Thread.sleep(50);
+        }
+        return this;
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();

@@ -6,6 +6,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.hypertube.system.HypertubeProperties;
+import org.hypertube.system.OutsideFetch;
+import org.hypertube.system.OutsideProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -17,8 +19,8 @@ import org.springframework.util.unit.DataSize;
 class SubtitlePropertiesTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({SubtitleProperties.class, HypertubeProperties.class})
-    @Import({SubtitleConfiguration.class, OpenSubtitles.class, SubtitleCache.class, Subtitles.class})
+    @EnableConfigurationProperties({SubtitleProperties.class, HypertubeProperties.class, OutsideProperties.class})
+    @Import({SubtitleConfiguration.class, OutsideFetch.class, OpenSubtitles.class, SubtitleCache.class, Subtitles.class})
     static class Wiring {
     }
 
