@@ -155,6 +155,8 @@ public abstract class AppTestBase {
         registry.add("hypertube.playback.upkeep-interval", () -> "PT1S");
         // nginx on 127.0.0.1 stands in for a reverse proxy (BehindReverseProxyTest); nobody else is believed.
         registry.add("hypertube.trusted-proxies", () -> "127.0.0.1");
+        // Every reset of the suite comes from 127.0.0.1 into one shared app: 20 an hour would be reached as tests grow.
+        registry.add("hypertube.account.reset-mails-per-address", () -> "1000");
         for (String provider : new String[] {"intra42", "github"}) {
             String prefix = "hypertube.account.oauth." + provider + ".";
             registry.add(prefix + "client-id", () -> "hypertube-" + provider);

@@ -1,6 +1,7 @@
 package org.hypertube.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +35,19 @@ class ResetMailLimitTest {
         assertThat(limit.fromAddress("198.51.100.1")).isTrue();
         clock.now = clock.now.plus(ResetMailLimit.WINDOW).plusSeconds(1);
         assertThat(limit.fromAddress("203.0.113.5")).isTrue();
+    }
+
+    @Test
+    void anOperatorMayAllowMoreFromOneAddressButNotMoreToOneAccount() {
+        ResetMailLimit shared = new ResetMailLimit(clock, 50);
+        for (int i = 0; i < 50; i++) {
+            assertThat(shared.fromAddress("203.0.113.5")).as("request " + (i + 1)).isTrue();
+        }
+        assertThat(shared.fromAddress("203.0.113.5")).isFalse();
+        for (int i = 0; i < ResetMailLimit.PER_ACCOUNT; i++) {
+            assertThat(shared.toMember(9)).isTrue();
+        }
+        assertThat(shared.toMember(9)).isFalse();
+        assertThatThrownBy(() -> new ResetMailLimit(clock, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 }
