@@ -309,6 +309,11 @@ class Playback {
         return filmSubtitles.vtt(d.get(), file.get(), probe.get(), trackId, language, reader);
     }
 
+    /** Bytes of the converted segments kept for a download's film (they count in the disk quota). */
+    long keptBytes(String infoHash) {
+        return transcoder.keptBytes(infoHash.toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** Forgets what was probed of a download that is gone, and deletes its converted segments. */
     void forget(String infoHash) {
         probes.remove(infoHash);

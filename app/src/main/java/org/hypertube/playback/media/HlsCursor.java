@@ -168,7 +168,11 @@ final class HlsCursor {
                     position = start;
                 }
                 if (start >= conversion.segmentCount()) {
-                    break;
+                    if (conversion.store().hasInit()) {
+                        break;
+                    }
+                    // every segment from here is made but the init is not (deleted): one run to write it
+                    start = Math.min(next, conversion.segmentCount() - 1);
                 }
                 next = run(start, waited);
                 waited = 0;
@@ -240,16 +244,16 @@ final class HlsCursor {
         while (true) {
             boolean alive = p.isAlive();
             int listed = listed(dir.resolve("run" + id + ".m3u8"), start - 1);
+            Path init = dir.resolve("init" + id + ".mp4");
+            if (listed >= start && !store.hasInit() && Files.exists(init)) {
+                store.addInit(init);   // complete once the run has listed a segment
+            }
             for (int s = next; s <= Math.min(listed, count - 1); s++) {
                 boolean followed = s < listed || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s.tmp"))
                         || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s"));
                 boolean last = !alive && s == count - 1 && p.exitValue() == 0;
                 if (!followed && !last) {
                     break;
-                }
-                Path init = dir.resolve("init" + id + ".mp4");
-                if (!store.hasInit() && Files.exists(init)) {
-                    store.addInit(init);
                 }
                 store.add(s, dir.resolve("seg" + s + ".m4s"));
                 next = s + 1;
@@ -264,7 +268,7 @@ final class HlsCursor {
             if (next >= count) {
                 return new Outcome(next, "film converted", false);
             }
-            if (store.has(next)) {
+            if (store.has(next) && store.hasInit()) {
                 return new Outcome(next, "segment " + next + " already made", false);
             }
             if (!alive) {

@@ -148,6 +148,19 @@ public class Transcoder implements AutoCloseable {
         }
     }
 
+    /** Bytes of the converted segments kept for a film (for the disk quota). */
+    public long keptBytes(String film) {
+        Path dir = cacheDir.resolve(film == null ? "" : film).normalize();
+        if (film == null || !FILM.matcher(film).matches() || !Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir, 2)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
     /** The conversion of this key ({@link #key}), if open. */
     public Optional<HlsSession> find(String key) {
         return Optional.ofNullable(sessions.get(key));
