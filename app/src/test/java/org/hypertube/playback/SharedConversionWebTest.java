@@ -56,6 +56,7 @@ class SharedConversionWebTest extends AppTestBase {
              WebSession bob = PlayAdmissionWebTest.signedIn(port, jdbc, false);
              Swarm swarm = Swarm.seed(TestFilms.MKV_HEVC.file(), 2, 250_000).awaitSeeders(Duration.ofSeconds(60))) {
             Download d = downloads.add(null, swarm.torrentFile, filmId, null);
+            transcoder.evict(d.getInfoHash());   // the same film in another test left its segments
             String src = ready(alice, filmId);
             assertThat(ready(bob, filmId)).as("one variant for both").isEqualTo(src);
             assertThat(src).contains("/hls/");
@@ -110,6 +111,7 @@ class SharedConversionWebTest extends AppTestBase {
                 assertThat(later.mostRunning.get()).isZero();
             }
             downloads.remove(downloads.find(d.getId()).orElseThrow(), "test over");
+            transcoder.evict(d.getInfoHash());
         } finally {
             threads.shutdownNow();
         }

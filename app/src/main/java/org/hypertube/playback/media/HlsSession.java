@@ -173,21 +173,24 @@ public final class HlsSession implements AutoCloseable {
             return store.init();
         }
         long deadline = System.nanoTime() + segmentTimeout.toNanos();
+        HlsCursor awaited = null;
         while (!store.hasInit()) {
             synchronized (this) {
                 checkOpen();
+                if (awaited != null && awaited.done() && awaited.failure() != null) {
+                    throw new MediaException(awaited.failure());
+                }
                 cursors.removeIf(HlsCursor::done);
                 if (cursors.isEmpty()) {
                     int from = store.firstMissing(0);
-                    startCursor(from < timeline.size() ? from : 0, true);
+                    awaited = startCursor(from < timeline.size() ? from : 0);
+                } else if (awaited == null || awaited.done()) {
+                    awaited = cursors.getFirst();
                 }
+                awaited.lastWanted = System.nanoTime();   // not idle while someone waits for its init
             }
             touch();
             sleepUntil(deadline, "the init segment");
-            HlsCursor failed = failedCursor();
-            if (failed != null && !store.hasInit()) {
-                throw new MediaException(failed.failure());
-            }
         }
         return store.init();
     }
@@ -280,7 +283,7 @@ public final class HlsSession implements AutoCloseable {
             }
         }
         if (cursors.isEmpty() || (cursors.size() < CURSORS && slots.availablePermits() > 0)) {
-            return startCursor(k, false);
+            return startCursor(k);
         }
         long now = System.nanoTime();
         HlsCursor moved = null;
@@ -334,23 +337,11 @@ public final class HlsSession implements AutoCloseable {
         }
     }
 
-    private HlsCursor startCursor(int k, boolean wanted) {
+    private HlsCursor startCursor(int k) {
         HlsCursor c = new HlsCursor(conversion, k);
-        if (!wanted) {
-            c.lastWanted = System.nanoTime();
-        }
         cursors.add(c);
         c.start();
         return c;
-    }
-
-    private synchronized HlsCursor failedCursor() {
-        for (HlsCursor c : cursors) {
-            if (c.done() && c.failure() != null) {
-                return c;
-            }
-        }
-        return null;
     }
 
     /** True while an ffmpeg of this conversion runs or waits for its turn. */
