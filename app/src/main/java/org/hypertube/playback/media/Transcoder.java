@@ -195,8 +195,11 @@ public class Transcoder implements AutoCloseable {
         }
         List<String> keys = sessions.keySet().stream().filter(k -> k.startsWith(film + "/")).toList();
         keys.forEach(this::close);
-        SegmentStore.delete(cacheDir.resolve(film));
-        log.info("{}: converted segments deleted", film);
+        Path dir = cacheDir.resolve(film);
+        if (Files.exists(dir)) {
+            SegmentStore.delete(dir);
+            log.info("{}: converted segments deleted", film);
+        }
     }
 
     /** ffmpeg processes (transcodes and remuxes together) running now, and those waiting for a slot. */
