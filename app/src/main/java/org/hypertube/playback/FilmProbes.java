@@ -74,21 +74,25 @@ class FilmProbes {
         String key = file.infoHash();
         State state = states.get(key);
         Instant now = clock.instant();
-        boolean enough = state != null && state.probe() != null && (!full || !state.fromHeaders());
-        if (state != null && (enough || state.running()
-                || (state.probe() == null && Duration.between(state.at(), now).compareTo(RETRY) < 0))) {
-            return state;
+        if (state != null) {
+            boolean enough = state.probe() != null && (!full || !state.fromHeaders());
+            boolean failedLately = state.error() != null && Duration.between(state.at(), now).compareTo(RETRY) < 0;
+            if (enough || state.running() || failedLately) {
+                return state;
+            }
         }
         boolean ffprobeOnly = full || (state != null && state.full());
-        State running = new State(null, null, now, true, false, ffprobeOnly);
+        // While ffprobe runs for a conversion, the headers' probe still serves direct play to the others.
+        MediaProbe kept = state != null && state.fromHeaders() ? state.probe() : null;
+        State running = new State(kept, null, now, true, kept != null, ffprobeOnly);
         if (state == null ? states.putIfAbsent(key, running) != null : !states.replace(key, state, running)) {
             return states.get(key);
         }
-        Thread.ofVirtual().name("probe-" + key).start(() -> run(file, ffprobeOnly));
+        Thread.ofVirtual().name("probe-" + key).start(() -> run(file, ffprobeOnly, kept));
         return running;
     }
 
-    private void run(MediaFile file, boolean ffprobeOnly) {
+    private void run(MediaFile file, boolean ffprobeOnly, MediaProbe kept) {
         String key = file.infoHash();
         long started = System.nanoTime();
         if (!ffprobeOnly) {
@@ -116,7 +120,7 @@ class FilmProbes {
         } catch (RuntimeException e) {
             // The player shows this error, so it names the film, never the internal address ffprobe read.
             String error = String.valueOf(e.getMessage()).replace(url, "the film");
-            states.put(key, new State(null, error, clock.instant(), false, false, ffprobeOnly));
+            states.put(key, new State(kept, error, clock.instant(), false, kept != null, ffprobeOnly));
             log.warn("{} probe failed: {}", key, error);
         }
     }

@@ -6,8 +6,9 @@ import org.hypertube.torrent.TorrentStream;
 /**
  * What the server waits for before the film can start, with its figures, for the status the film page
  * shows: peers, the torrent's details, the beginning of the film, the index at its end, reading the
- * headers, or a conversion. The wait estimate comes only once data flows: the bytes still needed over the
- * torrent's current rate, never a guess before the first byte.
+ * headers, or a conversion. "Here" counts the bytes readable without waiting from the start of what is
+ * needed. The wait estimate comes only once data flows: the bytes still needed over the torrent's current
+ * rate (measured over the last seconds), never a guess before then.
  */
 final class Waiting {
 
@@ -61,9 +62,9 @@ final class Waiting {
         return new Wait(Step.CONVERTING, 0, 0, 0, 0, null);
     }
 
-    /** Seconds until {@code need} bytes are here at {@code rate}; null until some have come and the rate is known. */
+    /** Seconds until {@code need} bytes are here at {@code rate}; null while no data flows (no rate measured yet). */
     static Long estimate(long have, long need, long rate) {
-        if (rate <= 0 || have <= 0 || need <= have) {
+        if (rate <= 0 || need <= have) {
             return null;
         }
         return (need - have + rate - 1) / rate;

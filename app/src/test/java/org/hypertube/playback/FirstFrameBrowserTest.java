@@ -51,7 +51,9 @@ class FirstFrameBrowserTest extends BrowserTestBase {
 
     @Test
     void directPlayStartsFromOurHeaderReaderWithTheStatusPushedWithFigures() throws Exception {
-        var film = TestFilms.MP4_MOOV_END.file();
+        // A torrent of its own (another name, another info hash): nothing probed before, in this or another test.
+        var folder = java.nio.file.Files.createTempDirectory("hypertube-firstframe");
+        var film = java.nio.file.Files.copy(TestFilms.MP4_MOOV_END.file(), folder.resolve("first-frame-" + System.nanoTime() + ".mp4"));
         long filmId = TestFilms.unplayedFilm(catalog, repository);
         double headerDecisions = probes("headers");
         double ffprobeRuns = probes("ffprobe");

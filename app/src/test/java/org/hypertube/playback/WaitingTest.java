@@ -46,7 +46,7 @@ class WaitingTest {
         Waiting.Wait none = Waiting.forHeaders(new Partly(0, 0), null, 0);
         assertThat(none.step()).isEqualTo(Waiting.Step.HEAD);
         assertThat(none.need()).isEqualTo(2 * MB);
-        assertThat(none.seconds()).as("no estimate before the first byte").isNull();
+        assertThat(none.seconds()).as("no estimate before data flows").isNull();
 
         Waiting.Wait half = Waiting.forHeaders(new Partly(MB, 0), null, 256 * 1024);
         assertThat(half.have()).isEqualTo(MB);
@@ -58,9 +58,9 @@ class WaitingTest {
     void theIndexAtTheEndWhenTheReaderWaitsThere() {
         Waiting.Wait index = Waiting.forHeaders(new Partly(2 * MB, MB / 2), new FilmProbes.Reading(99 * MB, 16), 100_000);
         assertThat(index.step()).isEqualTo(Waiting.Step.INDEX);
-        assertThat(index.need()).isEqualTo(MB);
-        assertThat(index.have()).isEqualTo(MB / 2);
-        assertThat(index.seconds()).isEqualTo((MB / 2 + 100_000 - 1) / 100_000);
+        assertThat(index.need()).as("from where the reader waits to the end").isEqualTo(MB);
+        assertThat(index.have()).as("nothing readable yet from there on").isZero();
+        assertThat(index.seconds()).isEqualTo((MB + 100_000 - 1) / 100_000);
 
         assertThat(Waiting.forHeaders(new Partly(2 * MB, MB), new FilmProbes.Reading(99 * MB, 16), 100_000).step())
                 .as("the index is here: only the reading is left").isEqualTo(Waiting.Step.READING);
