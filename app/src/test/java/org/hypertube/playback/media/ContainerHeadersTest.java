@@ -78,6 +78,42 @@ class ContainerHeadersTest {
                 + (v.codec().equals("h264") ? " " + v.profile() + " " + v.level() + " " + v.pixelFormat() : "")).toList();
     }
 
+    /**
+     * Not asserted (timing): how long each way takes to decide a film whose bytes are all there, read over
+     * a loopback Range server as the internal endpoint serves them. Printed for docs/PLAYBACK.md.
+     */
+    @org.junit.jupiter.api.Test
+    void timeAgainstFfprobe() throws Exception {
+        try (RangeServer server = new RangeServer(films)) {
+            for (String name : List.of("faststart", "moovEnd", "webm")) {
+                String file = film(name).getFileName().toString();
+                prober.probe(server.url(file)); // warm up the process cache
+                long ffprobe = Long.MAX_VALUE;
+                long ours = Long.MAX_VALUE;
+                long ffprobeBytes = 0;
+                long ourBytes = 0;
+                for (int round = 0; round < 5; round++) {
+                    long b0 = server.served.get();
+                    long t0 = System.nanoTime();
+                    prober.probe(server.url(file));
+                    long t1 = System.nanoTime();
+                    long b1 = server.served.get();
+                    try (ByteSource source = ByteSource.open(server.url(file), java.time.Duration.ofSeconds(10))) {
+                        assertThat(ContainerHeaders.read(source)).isPresent();
+                    }
+                    long t2 = System.nanoTime();
+                    ffprobeBytes = b1 - b0;
+                    ourBytes = server.served.get() - b1;
+                    ffprobe = Math.min(ffprobe, t1 - t0);
+                    ours = Math.min(ours, t2 - t1);
+                }
+                System.out.printf("decision %s (%d bytes): ffprobe %.1f ms reading %d bytes, our header reader %.1f ms"
+                        + " reading %d bytes (best of 5)%n", name, java.nio.file.Files.size(film(name)), ffprobe / 1e6,
+                        ffprobeBytes, ours / 1e6, ourBytes);
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void otherContainersAreLeftToFfprobe() throws Exception {
         Path ts = make.h264Ts();
