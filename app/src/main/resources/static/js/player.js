@@ -26,6 +26,8 @@
   let pendingSeek = null;   // where to start once the media is loaded
   let lastSaved = -1;
   let polling = null;
+  let events = null;        // the EventSource pushing the status, while one is open
+  let eventFailures = 0;    // streams that failed in a row: after 3, the page only polls
 
   const message = (name, ...args) => {
     const key = 'msg' + name.split(/[_-]/).map(w => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
@@ -49,6 +51,36 @@
       { maximumFractionDigits: 1, minimumFractionDigits: 1 }));
   };
 
+  const megabytes = bytes => (bytes / 1048576).toLocaleString(document.documentElement.lang || undefined,
+    { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+
+  // What the server waits for, with its figures; the estimate only once the server gives one (data flows).
+  const waiting = status => {
+    const w = status.waiting;
+    const parts = [];
+    switch (w.step) {
+      case 'PEERS':
+        parts.push(message('wait-peers', w.connected, w.seeds));
+        break;
+      case 'METADATA':
+        parts.push(message('wait-metadata', status.peers));
+        break;
+      case 'HEAD':
+      case 'INDEX':
+        parts.push(message('wait-' + w.step, megabytes(w.have), megabytes(w.need)));
+        if (status.rate > 0) {
+          parts.push(rate(status.rate));
+        }
+        if (w.seconds !== null && w.seconds !== undefined) {
+          parts.push(message('wait-eta', w.seconds));
+        }
+        break;
+      default:
+        parts.push(message('wait-' + w.step));
+    }
+    return parts;
+  };
+
   // Phases after which the page stops asking: the member may press Play again.
   const finalPhase = phase => ['UNAVAILABLE', 'FAILED', 'PAUSED', 'LIMITED', 'DISK_FULL'].includes(phase);
 
@@ -62,7 +94,9 @@
         ? message('failed') : message(status.phase);
     }
     const details = [];
-    if (!finalPhase(status.phase)) {
+    if (status.waiting) {
+      details.push(...waiting(status));
+    } else if (!finalPhase(status.phase)) {
       details.push(message('peers', status.peers));
       if (status.rate > 0) {
         details.push(rate(status.rate));
@@ -88,6 +122,66 @@
     });
   };
 
+  const closeEvents = () => {
+    if (events) {
+      events.close();
+      events = null;
+    }
+  };
+
+  // Whether the page waits for a later status: until READY, and after it while subtitle tracks grow.
+  const waitsFor = status => !finalPhase(status.phase) && (status.phase !== 'READY' || status.subtitlesGrowing);
+
+  const handle = status => {
+    if (!(current && status.phase === 'READY')) {
+      showState(status);
+    }
+    if (status.phase === 'READY') {
+      start(status);
+    } else if (finalPhase(status.phase)) {
+      button.disabled = false;
+    }
+    if (!waitsFor(status)) {
+      closeEvents();
+    }
+  };
+
+  // The status pushed by the server (server-sent events); when the stream fails or ends, one poll asks
+  // again and opens a new one if the page still waits.
+  const openEvents = () => {
+    if (!window.EventSource || eventFailures >= 3 || !root.dataset.eventsUrl) {
+      return false;
+    }
+    const params = new URLSearchParams();
+    if (audioSelect.value !== '') {
+      params.set('audio', audioSelect.value);
+    }
+    params.set('quality', qualitySelect.value);
+    const source = new EventSource(root.dataset.eventsUrl + '?' + params.toString());
+    events = source;
+    source.addEventListener('status', event => {
+      eventFailures = 0;
+      let status;
+      try {
+        status = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      handle(status);
+    });
+    source.addEventListener('error', () => {
+      if (events !== source) {
+        return;
+      }
+      closeEvents();
+      eventFailures++;
+      if (!polling && (!current || current.subtitlesGrowing)) {
+        polling = setTimeout(poll, 1000);
+      }
+    });
+    return true;
+  };
+
   const poll = async () => {
     polling = null;
     let status;
@@ -98,13 +192,9 @@
       polling = setTimeout(poll, 3000);
       return;
     }
-    showState(status);
-    if (status.phase === 'READY') {
-      start(status);
-    } else if (!finalPhase(status.phase)) {
-      polling = setTimeout(poll, status.phase === 'PREPARING' ? 400 : 1000);
-    } else {
-      button.disabled = false;
+    handle(status);
+    if (waitsFor(status) && !events && !openEvents()) {
+      polling = setTimeout(poll, status.phase === 'PREPARING' ? 400 : status.phase === 'READY' ? 15000 : 1000);
     }
   };
 
@@ -144,7 +234,10 @@
       return;
     }
     video.dataset.tracks = wanted;
+    // A track whose address changed (its cues grew) keeps the mode the viewer gave it.
+    const modes = {};
     for (const old of video.querySelectorAll('track')) {
+      modes[old.dataset.id] = old.track.mode;
       old.remove();
     }
     let defaultGiven = false;
@@ -160,6 +253,9 @@
         defaultGiven = true;
       }
       video.append(track);
+      if (modes[t.id]) {
+        track.track.mode = modes[t.id];
+      }
     }
   };
 
@@ -261,7 +357,9 @@
     current = null;
     if (polling) {
       clearTimeout(polling);
+      polling = null;
     }
+    closeEvents();
     poll();
   };
   audioSelect.addEventListener('change', switchVariant);

@@ -35,8 +35,11 @@ import org.springframework.stereotype.Service;
 
 /**
  * The subtitles of the film a download plays, from its three sources (files beside the film in the
- * torrent, text tracks inside the video, OpenSubtitles), and the WebVTT text of each. Embedded tracks
- * are offered once the video is complete: extracting them reads the whole file.
+ * torrent, text tracks inside the video, OpenSubtitles), and the WebVTT text of each. Text tracks inside
+ * a Matroska film are offered while it downloads too: ffmpeg reads the film's verified beginning from
+ * disk (never through the engine: no reader waits, no piece is wished for) and gives the cues that are
+ * in it; the page fetches them again as that beginning grows by a step ({@link #step}). Once the film is
+ * complete, each track is extracted from all of it and cached on disk.
  */
 @Service
 class FilmSubtitles implements AvailableSubtitles {
@@ -53,6 +56,11 @@ class FilmSubtitles implements AvailableSubtitles {
     private final Cache<String, List<SubtitleTrack>> lists = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(10)).maximumSize(1_000).build();
     private final Cache<String, String> hashes = Caffeine.newBuilder().maximumSize(1_000).build();
+    /** Tracks read from a film's verified beginning, by info hash and length of that beginning. */
+    private final Cache<String, java.util.Map<Integer, String>> parts = Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofMinutes(10)).maximumSize(50).build();
+    /** The smallest growth of the verified beginning that is read again: 2 MiB. */
+    static final long MIN_STEP = 2L << 20;
 
     FilmSubtitles(Subtitles subtitles, Downloads downloads, Engine engine, TorrentFiles torrentFiles, Catalog catalog,
                   FfmpegBinaries binaries, InternalMedia internal) {
@@ -90,11 +98,48 @@ class FilmSubtitles implements AvailableSubtitles {
     /** A file of the torrent: where it is on disk, and whether it is all there. */
     private record Part(int index, String path, long length, Path location) {}
 
-    /** The tracks for a viewer; the list is kept a few minutes (embedded tracks appear once the film is complete). */
+    /**
+     * The tracks for a viewer, and whether those inside the film come from its verified beginning
+     * ({@code growing}, read up to {@code prefix} bytes).
+     */
+    record Listed(List<SubtitleTrack> tracks, boolean growing, long prefix) {}
+
+    /** The tracks for a viewer; the list is kept a few minutes. */
     List<SubtitleTrack> tracks(Download d, MediaFile file, MediaProbe probe, String language, Locale reader) {
+        return listed(d, file, probe, language, reader).tracks();
+    }
+
+    Listed listed(Download d, MediaFile file, MediaProbe probe, String language, Locale reader) {
         boolean complete = file.readableFrom(0) >= file.length();
-        String key = d.getInfoHash() + "/" + language + "/" + reader.toLanguageTag() + "/" + complete;
-        return lists.get(key, k -> list(d, file, probe, complete, language, reader));
+        long prefix = complete ? file.length() : prefix(file, probe);
+        boolean growing = !complete && readsPart(file, probe);
+        boolean withEmbedded = complete || prefix > 0;
+        String key = d.getInfoHash() + "/" + language + "/" + reader.toLanguageTag() + "/" + withEmbedded;
+        return new Listed(lists.get(key, k -> list(d, file, probe, withEmbedded, language, reader)), growing, prefix);
+    }
+
+    /**
+     * The verified beginning of a Matroska film with text tracks, rounded down to a {@link #step}; 0 when
+     * there is less than a step, or nothing to read from it.
+     */
+    static long prefix(MediaFile file, MediaProbe probe) {
+        if (!readsPart(file, probe)) {
+            return 0;
+        }
+        long step = step(file.length());
+        long readable = file.readableFrom(0);
+        return readable - readable % step;
+    }
+
+    /** Whether text tracks inside this film are read from its verified beginning while it downloads. */
+    static boolean readsPart(MediaFile file, MediaProbe probe) {
+        return file instanceof MediaFile.InTorrent && probe.isMatroska()
+                && embedded(probe).stream().anyMatch(EmbeddedSubtitles.Track::isText);
+    }
+
+    /** A fortieth of the film, at least {@link #MIN_STEP}: the page reloads the tracks at most some 40 times. */
+    static long step(long length) {
+        return Math.max(MIN_STEP, length / 40);
     }
 
     private List<SubtitleTrack> list(Download d, MediaFile file, MediaProbe probe, boolean complete, String language,
@@ -151,13 +196,44 @@ class FilmSubtitles implements AvailableSubtitles {
         Subtitles.SidecarReader reader2 = (index, max) -> read(d, parts, index, max);
         Subtitles.EmbeddedSource video = new Subtitles.EmbeddedSource(binaries.ffmpeg(), internal.url(d.getInfoHash()),
                 embedded(probe));
-        String vtt = subtitles.vtt(filmKey, d.getInfoHash(), track.get(), reader2, video);
+        long prefix = track.get().source() == SubtitleSource.EMBEDDED && file.readableFrom(0) < file.length()
+                ? prefix(file, probe) : 0;
+        String vtt;
+        if (prefix > 0) {
+            vtt = part(d.getInfoHash(), prefix, video).get((int) track.get().ref());
+            if (vtt == null) {
+                throw new SubtitleException("track " + track.get().ref() + " gave nothing from the film's first " + prefix + " bytes");
+            }
+        } else {
+            vtt = subtitles.vtt(filmKey, d.getInfoHash(), track.get(), reader2, video);
+        }
         // Tracks inside the film carry the container's times; the player's timeline starts at the film's
         // first frame (HLS is written with -start_at_zero), so they move back by the film's start time.
         if (track.get().source() == SubtitleSource.EMBEDDED && probe.startTime() > 0) {
             vtt = shift(vtt, -probe.startTime());
         }
         return Optional.of(vtt);
+    }
+
+    /** The text tracks in the film's first {@code prefix} bytes, read once per length (one ffmpeg at a time per length). */
+    private java.util.Map<Integer, String> part(String infoHash, long prefix, Subtitles.EmbeddedSource video)
+            throws SubtitleException {
+        try {
+            return parts.get(infoHash + "/" + prefix, k -> {
+                long started = System.nanoTime();
+                try {
+                    java.util.Map<Integer, String> read = subtitles.extractPart(new Subtitles.EmbeddedSource(
+                            video.ffmpeg(), internal.prefixUrl(infoHash, prefix), video.tracks()));
+                    log.info("{} subtitle tracks {} read from the first {} bytes in {} ms", infoHash, read.keySet(), prefix,
+                            (System.nanoTime() - started) / 1_000_000);
+                    return read;
+                } catch (SubtitleException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+        } catch (IllegalStateException e) {
+            throw new SubtitleException(e.getMessage(), e);
+        }
     }
 
     private static final java.util.regex.Pattern TIME =

@@ -61,6 +61,14 @@ class InternalMedia implements WebServerFactoryCustomizer<TomcatServletWebServer
         return "http://127.0.0.1:" + port() + PATH + token;
     }
 
+    /**
+     * The loopback URL of the verified beginning of a download's film, up to {@code bytes}: read from disk,
+     * it never waits for the swarm nor steers the engine.
+     */
+    String prefixUrl(String infoHash, long bytes) {
+        return url(infoHash) + "?prefix=" + bytes;
+    }
+
     Optional<String> infoHash(String token) {
         return token == null || token.length() != 32 ? Optional.empty() : Optional.ofNullable(hashByToken.get(token));
     }

@@ -13,7 +13,6 @@ import org.hypertube.playback.media.MediaException;
 import org.hypertube.playback.media.HlsSession;
 import org.hypertube.playback.media.MediaProbe;
 import org.hypertube.playback.media.Plan;
-import org.hypertube.playback.media.Prober;
 import org.hypertube.playback.media.Quality;
 import org.hypertube.playback.media.Transcoder;
 import org.hypertube.torrent.Torrent;
@@ -31,8 +30,6 @@ import org.springframework.stereotype.Service;
 class Playback {
 
     private static final Logger log = LoggerFactory.getLogger(Playback.class);
-    /** A failed probe is tried again after this long (the swarm may have come back). */
-    private static final Duration PROBE_RETRY = Duration.ofSeconds(30);
 
     /**
      * LIMITED: the member's Play limit is reached (until retryAt); DISK_FULL: the disk quota, and nothing to
@@ -44,39 +41,49 @@ class Playback {
 
     record SubtitleOption(String id, String language, String label, boolean isDefault, String src) {}
 
+    /**
+     * @param waiting   what the server waits for, with figures (null once ready or when there is nothing to wait for)
+     * @param subtitlesGrowing tracks inside the film are offered from its verified beginning, which grows:
+     *                  the page asks again now and then for their newer addresses
+     */
     record Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src,
                   double duration, int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice,
-                  String error, List<SubtitleOption> subtitles, Long retryAt) {
+                  String error, List<SubtitleOption> subtitles, Long retryAt, Waiting.Wait waiting,
+                  boolean subtitlesGrowing) {
 
         Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src, double duration,
                int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice, String error,
                List<SubtitleOption> subtitles) {
             this(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice, error,
-                    subtitles, null);
+                    subtitles, null, null, false);
+        }
+
+        /** The phase alone, with what is awaited. */
+        static Status waiting(Phase phase, int peers, long rate, double progress, int buffer, String error,
+                              Waiting.Wait wait) {
+            return new Status(phase, peers, rate, progress, buffer, null, null, 0, 0, List.of(), null, false, error,
+                    List.of(), null, wait, false);
         }
     }
 
-    private record ProbeState(MediaProbe probe, String error, Instant at, boolean running) {}
-
     private final Downloads downloads;
-    private final Prober prober;
     private final Transcoder transcoder;
     private final InternalMedia internal;
     private final WatchHistory history;
     private final FilmSubtitles filmSubtitles;
     private final Clock clock;
-    private final Map<String, ProbeState> probes = new ConcurrentHashMap<>();
+    private final FilmProbes probes;
     private final Map<String, Instant> lastUse = new ConcurrentHashMap<>();
     private final Map<String, String> variants = new ConcurrentHashMap<>();
     private static final Duration IN_USE = Duration.ofMinutes(10);
     /** A converted variant's name in URLs: the audio stream and the quality ({@link #variant}). */
     private static final java.util.regex.Pattern VARIANT = java.util.regex.Pattern.compile("a(\\d{1,3})-([A-Z0-9]{1,10})");
 
-    Playback(Downloads downloads, Prober prober, Transcoder transcoder, InternalMedia internal, WatchHistory history,
+    Playback(Downloads downloads, FilmProbes probes, Transcoder transcoder, InternalMedia internal, WatchHistory history,
              @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, Clock clock) {
         this.filmSubtitles = filmSubtitles;
         this.downloads = downloads;
-        this.prober = prober;
+        this.probes = probes;
         this.transcoder = transcoder;
         this.internal = internal;
         this.history = history;
@@ -96,7 +103,7 @@ class Playback {
             log.info("film {}: no new download for member {}: {}", filmId, memberId, e.getMessage());
             Phase phase = "play.limit".equals(e.messageKey) ? Phase.LIMITED : Phase.DISK_FULL;
             return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, null, List.of(),
-                    e.retryAt == null ? null : e.retryAt.toEpochMilli());
+                    e.retryAt == null ? null : e.retryAt.toEpochMilli(), null, false);
         }
         if (found.isEmpty()) {
             return simple(Phase.UNAVAILABLE, null);
@@ -113,31 +120,31 @@ class Playback {
         long rate = torrent.map(Torrent::downloadRate).orElse(0L);
         double progress = d.getState() == Download.State.COMPLETE ? 1 : torrent.map(Torrent::progress).orElse(0.0);
         if (torrent.isPresent() && torrent.get().state() == TorrentState.FETCHING_METADATA) {
-            return new Status(peers == 0 ? Phase.FINDING_PEERS : Phase.METADATA, peers, rate, 0, 0, null, null, 0, 0,
-                    List.of(), null, false, null, List.of());
+            return Status.waiting(peers == 0 ? Phase.FINDING_PEERS : Phase.METADATA, peers, rate, 0, 0, null,
+                    Waiting.forPeers(torrent.get()));
         }
         downloads.ensureFile(d);
         Optional<MediaFile> file = media(d);
         if (file.isEmpty()) {
-            return new Status(Phase.FINDING_PEERS, peers, rate, progress, 0, null, null, 0, 0, List.of(), null, false, null,
-                    List.of());
+            return Status.waiting(Phase.FINDING_PEERS, peers, rate, progress, 0, null,
+                    torrent.map(Waiting::forPeers).orElse(null));
         }
-        ProbeState probe = probe(file.get());
+        probes.asked(d.getInfoHash());
+        FilmProbes.State probe = probes.probe(file.get(), false);
         if (probe.probe() == null) {
-            long head = Math.min(file.get().length(), 2L << 20);
-            int buffer = head == 0 ? 0 : (int) Math.min(99, 100 * file.get().readableFrom(0) / head);
-            Phase phase = peers == 0 && buffer == 0 && d.getState() != Download.State.COMPLETE ? Phase.FINDING_PEERS
-                    : Phase.PREPARING;
-            return new Status(phase, peers, rate, progress, buffer, null, null, 0, 0, List.of(), null, false,
-                    probe.running() ? null : probe.error(), List.of());
+            return preparing(d, file.get(), probe, torrent, peers, rate, progress);
         }
-        MediaProbe p = probe.probe();
         Plan plan;
         try {
-            plan = Decision.decide(p, audioChoice == null ? -1 : audioChoice, quality);
+            plan = Decision.decide(probe.probe(), audioChoice == null ? -1 : audioChoice, quality);
         } catch (MediaException e) {
             return simple(Phase.FAILED, e.getMessage());
         }
+        if (plan.mode() != Delivery.DIRECT && probe.fromHeaders()) {
+            // A conversion was asked for (another audio track): it needs ffprobe's view of the film.
+            return preparing(d, file.get(), probes.probe(file.get(), true), torrent, peers, rate, progress);
+        }
+        MediaProbe p = probe.probe();
         String src = switch (plan.mode()) {
             case DIRECT -> "/films/" + filmId + "/stream";
             case REMUX, TRANSCODE -> "/films/" + filmId + "/hls/" + variant(plan, quality) + "/index.m3u8";
@@ -150,16 +157,34 @@ class Playback {
         double duration = p.duration();
         int resumeAt = history.resumeAt(memberId, filmId);
         List<SubtitleOption> subtitles = List.of();
+        boolean growing = false;
         try {
-            subtitles = filmSubtitles.tracks(d, file.get(), p, language, reader).stream()
+            FilmSubtitles.Listed listed = filmSubtitles.listed(d, file.get(), p, language, reader);
+            growing = listed.growing();
+            String version = growing ? "?upto=" + listed.prefix() : "";
+            subtitles = listed.tracks().stream()
                     .map(t -> new SubtitleOption(t.id(), t.language(), t.detail() == null ? t.label() : t.label() + " (" + t.detail() + ")",
-                            t.isDefault(), "/films/" + filmId + "/subtitles/" + t.id() + ".vtt"))
+                            t.isDefault(), "/films/" + filmId + "/subtitles/" + t.id() + ".vtt"
+                            + (t.source() == org.hypertube.playback.subtitle.SubtitleSource.EMBEDDED ? version : "")))
                     .toList();
         } catch (RuntimeException e) {
             log.warn("{} subtitles unavailable: {}", d.getInfoHash(), e.toString());
         }
+        Waiting.Wait wait = plan.mode() == Delivery.DIRECT ? null : Waiting.converting();
         return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
-                resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles);
+                resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing);
+    }
+
+    /** Still reading the film's headers (ours or ffprobe): how much of what they need is here. */
+    private Status preparing(Download d, MediaFile file, FilmProbes.State probe, Optional<Torrent> torrent, int peers,
+                             long rate, double progress) {
+        long head = Math.min(file.length(), org.hypertube.torrent.TorrentStream.HEAD_TAIL_BYTES);
+        int buffer = head == 0 ? 0 : (int) Math.min(99, 100 * file.readableFrom(0) / head);
+        Phase phase = peers == 0 && buffer == 0 && d.getState() != Download.State.COMPLETE ? Phase.FINDING_PEERS
+                : Phase.PREPARING;
+        Waiting.Wait wait = phase == Phase.FINDING_PEERS ? torrent.map(Waiting::forPeers).orElse(null)
+                : Waiting.forHeaders(file, probes.reading(file.infoHash()).orElse(null), rate);
+        return Status.waiting(phase, peers, rate, progress, buffer, probe.running() ? null : probe.error(), wait);
     }
 
     private static Status simple(Phase phase, String error) {
@@ -178,8 +203,7 @@ class Playback {
         }
         Optional<Torrent> torrent = downloads.torrent(d);
         if (torrent.isPresent() && torrent.get().info().isPresent()) {
-            long bitrate = Optional.ofNullable(probes.get(d.getInfoHash())).map(ProbeState::probe)
-                    .map(p -> p.bitRate() / 8).orElse(0L);
+            long bitrate = probes.probed(d.getInfoHash()).map(p -> p.bitRate() / 8).orElse(0L);
             return Optional.of(new MediaFile.InTorrent(torrent.get(), d.getFileIndex(),
                     fileName(d.getFilePath()), d.getFileLength(), bitrate));
         }
@@ -200,39 +224,26 @@ class Playback {
         return downloads.byHash(infoHash).flatMap(this::media);
     }
 
+    /**
+     * The verified beginning of a download's film, at most {@code upTo} bytes, read from its file on disk:
+     * for ffmpeg reading what has arrived without waiting for the rest or wishing for any piece.
+     */
+    Optional<MediaFile> verifiedPrefix(String infoHash, long upTo) {
+        return mediaForHash(infoHash).flatMap(file -> {
+            long length = Math.min(upTo, file.readableFrom(0));
+            return switch (file) {
+                case MediaFile.OnDisk disk -> Optional.of(new MediaFile.OnDisk(infoHash, disk.path(), length));
+                case MediaFile.InTorrent t -> t.torrent().files().size() > t.fileIndex()
+                        ? Optional.<MediaFile>of(new MediaFile.OnDisk(infoHash, t.torrent().files().get(t.fileIndex()).location(), length))
+                        : Optional.empty();
+                default -> Optional.empty();
+            };
+        });
+    }
+
     private static String fileName(String path) {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? path : path.substring(slash + 1);
-    }
-
-    private ProbeState probe(MediaFile file) {
-        String key = file.infoHash();
-        ProbeState state = probes.get(key);
-        Instant now = clock.instant();
-        if (state != null && (state.probe() != null || state.running()
-                || Duration.between(state.at(), now).compareTo(PROBE_RETRY) < 0)) {
-            return state;
-        }
-        ProbeState running = new ProbeState(null, null, now, true);
-        if (state == null ? probes.putIfAbsent(key, running) != null : !probes.replace(key, state, running)) {
-            return probes.get(key);
-        }
-        String url = internal.url(key);
-        Thread.ofVirtual().name("probe-" + key).start(() -> {
-            try {
-                MediaProbe result = prober.probe(url);
-                probes.put(key, new ProbeState(result, null, clock.instant(), false));
-                log.info("{} probed: {} {} s, video {}, audio {}", key, result.formats(), Math.round(result.duration()),
-                        result.video().stream().map(MediaProbe.VideoStream::codec).toList(),
-                        result.audio().stream().map(MediaProbe.AudioStream::codec).toList());
-            } catch (RuntimeException e) {
-                // The player shows this error, so it names the film, never the internal address ffprobe read.
-                String error = String.valueOf(e.getMessage()).replace(url, "the film");
-                probes.put(key, new ProbeState(null, error, clock.instant(), false));
-                log.warn("{} probe failed: {}", key, error);
-            }
-        });
-        return running;
     }
 
     /** The converted stream of a film for a member and variant, started on first use. */
@@ -242,8 +253,8 @@ class Playback {
             return Optional.empty();
         }
         String hash = d.get().getInfoHash();
-        ProbeState probe = probes.get(hash);
-        if (probe == null || probe.probe() == null) {
+        Optional<MediaProbe> full = probes.full(hash);
+        if (full.isEmpty()) {
             return Optional.empty();
         }
         java.util.regex.Matcher m = VARIANT.matcher(variant);
@@ -258,7 +269,7 @@ class Playback {
         }
         Plan plan;
         try {
-            plan = Decision.decide(probe.probe(), Integer.parseInt(m.group(1)), quality);
+            plan = Decision.decide(full.get(), Integer.parseInt(m.group(1)), quality);
         } catch (MediaException e) {
             return Optional.empty();
         }
@@ -275,7 +286,7 @@ class Playback {
         if (previous != null && !previous.equals(key)) {
             transcoder.leave(previous, viewer);
         }
-        return Optional.of(transcoder.open(hash, internal.url(hash), probe.probe(), plan));
+        return Optional.of(transcoder.open(hash, internal.url(hash), full.get(), plan));
     }
 
     /** Someone is reading this download's film now (a range or a segment request). */
@@ -289,9 +300,9 @@ class Playback {
         return last != null && Duration.between(last, clock.instant()).compareTo(IN_USE) < 0;
     }
 
-    /** What ffprobe said of a download's film, once it has. */
+    /** What ffprobe or our container readers said of a download's film, once they have. */
     Optional<MediaProbe> probed(String infoHash) {
-        return Optional.ofNullable(probes.get(infoHash)).map(ProbeState::probe);
+        return probes.probed(infoHash);
     }
 
     /** The WebVTT of one subtitle track of the film being played. */
@@ -316,7 +327,7 @@ class Playback {
 
     /** Forgets what was probed of a download that is gone, and deletes its converted segments. */
     void forget(String infoHash) {
-        probes.remove(infoHash);
+        probes.forget(infoHash);
         transcoder.evict(infoHash.toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -23,8 +23,12 @@ class PlaybackMetrics implements MeterBinder {
     private final Engine engine;
     private final Transcoder transcoder;
     private final Viewers viewers;
+    private final FilmProbes probes;
+    private final StatusEvents events;
 
-    PlaybackMetrics(Engine engine, Transcoder transcoder, Viewers viewers) {
+    PlaybackMetrics(Engine engine, Transcoder transcoder, Viewers viewers, FilmProbes probes, StatusEvents events) {
+        this.probes = probes;
+        this.events = events;
         this.engine = engine;
         this.transcoder = transcoder;
         this.viewers = viewers;
@@ -57,6 +61,14 @@ class PlaybackMetrics implements MeterBinder {
                 .description("ffmpeg processes (transcodes and remuxes) running or waiting for a slot; viewers of one variant share one").register(registry);
         Gauge.builder("hypertube.conversions", transcoder, t -> t.load().queued()).tag("state", "queued")
                 .description("ffmpeg processes (transcodes and remuxes) running or waiting for a slot; viewers of one variant share one").register(registry);
+        FunctionCounter.builder("hypertube.playback.probes", probes, FilmProbes::headerDecisions).tag("by", "headers")
+                .description("Films decided by our own container readers (direct play without ffprobe), or by ffprobe")
+                .register(registry);
+        FunctionCounter.builder("hypertube.playback.probes", probes, FilmProbes::ffprobeRuns).tag("by", "ffprobe")
+                .description("Films decided by our own container readers (direct play without ffprobe), or by ffprobe")
+                .register(registry);
+        Gauge.builder("hypertube.status.streams", events, StatusEvents::open)
+                .description("Film pages receiving their status as server-sent events").register(registry);
         java.util.Map<Delivery, Timer> firstSegment = new java.util.EnumMap<>(Delivery.class);
         for (Delivery mode : new Delivery[] {Delivery.REMUX, Delivery.TRANSCODE}) {
             firstSegment.put(mode, Timer.builder("hypertube.conversion.first.segment")

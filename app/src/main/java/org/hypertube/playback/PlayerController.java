@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.hypertube.account.MemberPrincipal;
 import org.hypertube.catalog.Catalog;
 import org.hypertube.playback.media.HlsSession;
@@ -42,9 +43,11 @@ class PlayerController {
 
     private final PlayAdmission admission;
     private final Viewers viewers;
+    private final StatusEvents events;
 
     PlayerController(Playback playback, Catalog catalog, WatchHistory history, InternalMedia internal,
-                     Downloads downloads, PlayAdmission admission, Viewers viewers) {
+                     Downloads downloads, PlayAdmission admission, Viewers viewers, StatusEvents events) {
+        this.events = events;
         this.admission = admission;
         this.viewers = viewers;
         this.playback = playback;
@@ -64,6 +67,30 @@ class PlayerController {
         Integer audioChoice = audio != null && audio >= 0 && audio < 1000 ? audio : null;
         return playback.status(id, me.id(), me.admin(), admission.of(me), audioChoice, quality(quality), me.language(),
                 org.springframework.context.i18n.LocaleContextHolder.getLocale());
+    }
+
+    /**
+     * The same status as {@link #play}, pushed whenever it changes (server-sent events, {@link StatusEvents}),
+     * for a film whose download Play has started: the page opens it after its first Play request and
+     * falls back to asking {@link #play} if the stream fails.
+     */
+    @GetMapping(path = "/films/{id}/play/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    org.springframework.web.servlet.mvc.method.annotation.SseEmitter events(
+            @PathVariable long id, @RequestParam(required = false) Integer audio,
+            @RequestParam(required = false) String quality, @AuthenticationPrincipal MemberPrincipal me) {
+        if (!catalog.exists(id) || downloads.existingForFilm(id).isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        Integer audioChoice = audio != null && audio >= 0 && audio < 1000 ? audio : null;
+        Quality chosen = quality(quality);
+        java.util.Locale reader = org.springframework.context.i18n.LocaleContextHolder.getLocale();
+        Admission admission = this.admission.of(me);
+        var emitter = events.open(me.id(), id, () -> playback.status(id, me.id(), me.admin(), admission, audioChoice, chosen,
+                me.language(), reader));
+        if (emitter == null) {
+            throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "too many status streams");
+        }
+        return emitter;
     }
 
     static Quality quality(String value) {
@@ -123,12 +150,14 @@ class PlayerController {
      * ({@link InternalOnly} refuses this path on the public one), never judged by the caller's address.
      */
     @RequestMapping(path = "/internal/media/{token}", method = {RequestMethod.GET, RequestMethod.HEAD})
-    void internal(@PathVariable String token, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    void internal(@PathVariable String token, @RequestParam(required = false) Long prefix, HttpServletRequest request,
+                  HttpServletResponse response) throws IOException {
         if (!internal.internal(request)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
-        MediaFile file = internal.infoHash(token).flatMap(playback::mediaForHash)
+        Optional<String> hash = internal.infoHash(token);
+        MediaFile file = (prefix == null ? hash.flatMap(playback::mediaForHash)
+                : hash.flatMap(h -> playback.verifiedPrefix(h, Math.max(0, prefix))))
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         RangeResponse.serve(request, response, file);
     }

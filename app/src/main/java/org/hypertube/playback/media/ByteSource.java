@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -30,18 +31,29 @@ interface ByteSource extends AutoCloseable {
     void close();
 
     static ByteSource open(String input, Duration timeout) {
-        return MediaInput.isUrl(input) ? new Http(URI.create(input), timeout) : new File(Path.of(input));
+        if (MediaInput.isUrl(input)) {
+            return new Http(URI.create(input), timeout);
+        }
+        try {
+            return new Channel(FileChannel.open(Path.of(input), StandardOpenOption.READ), true);
+        } catch (IOException e) {
+            throw new MediaException("cannot read " + input + ": " + e.getMessage(), e);
+        }
     }
 
-    final class File implements ByteSource {
-        private final FileChannel channel;
+    /** Reads of an open channel (a torrent stream waits for the verified pieces); closing it is the caller's. */
+    static ByteSource of(SeekableByteChannel channel) {
+        return new Channel(channel, false);
+    }
 
-        File(Path path) {
-            try {
-                channel = FileChannel.open(path, StandardOpenOption.READ);
-            } catch (IOException e) {
-                throw new MediaException("cannot read " + path + ": " + e.getMessage(), e);
-            }
+    /** Reads of a channel (a local file, or a torrent stream that waits for the verified pieces). */
+    final class Channel implements ByteSource {
+        private final SeekableByteChannel channel;
+        private final boolean owned;
+
+        Channel(SeekableByteChannel channel, boolean owned) {
+            this.channel = channel;
+            this.owned = owned;
         }
 
         @Override
@@ -53,10 +65,9 @@ interface ByteSource extends AutoCloseable {
         public byte[] read(long offset, int length) throws IOException {
             int n = (int) Math.max(0, Math.min(length, channel.size() - offset));
             ByteBuffer buffer = ByteBuffer.allocate(n);
-            while (buffer.hasRemaining()) {
-                if (channel.read(buffer, offset + buffer.position()) < 0) {
-                    break;
-                }
+            channel.position(offset);
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // a torrent stream returns what is verified and waits for the rest
             }
             byte[] out = new byte[buffer.position()];
             buffer.flip().get(out);
@@ -65,10 +76,12 @@ interface ByteSource extends AutoCloseable {
 
         @Override
         public void close() {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // nothing to do
+            if (owned) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // nothing to do
+                }
             }
         }
     }

@@ -15,7 +15,6 @@ import java.util.Optional;
 final class Mp4SyncSamples {
 
     static final int MAX_MOOV = 64 * 1024 * 1024;
-    static final int MAX_TOP_BOXES = 10_000;
     static final int MAX_SAMPLES = 20_000_000;
 
     private Mp4SyncSamples() {
@@ -26,39 +25,8 @@ final class Mp4SyncSamples {
      *                   order); when that trak is not video, the first video trak is used
      */
     static Optional<double[]> keyframes(ByteSource source, int trackIndex) throws IOException {
-        long size = source.size();
-        long offset = 0;
-        for (int i = 0; i < MAX_TOP_BOXES && offset + 8 <= size; i++) {
-            ByteBuffer h = ByteBuffer.wrap(source.read(offset, 16));
-            if (h.remaining() < 8) {
-                return Optional.empty();
-            }
-            long boxSize = Integer.toUnsignedLong(h.getInt());
-            int type = h.getInt();
-            int headerSize = 8;
-            if (boxSize == 1) {
-                if (h.remaining() < 8) {
-                    return Optional.empty();
-                }
-                boxSize = h.getLong();
-                headerSize = 16;
-            } else if (boxSize == 0) {
-                boxSize = size - offset;
-            }
-            if (boxSize < headerSize) {
-                return Optional.empty();
-            }
-            if (type == fourcc("moov")) {
-                if (boxSize > MAX_MOOV) {
-                    return Optional.empty();
-                }
-                byte[] moov = source.read(offset + headerSize, (int) (boxSize - headerSize));
-                return moov.length == boxSize - headerSize ? parseMoov(ByteBuffer.wrap(moov), trackIndex)
-                        : Optional.empty();
-            }
-            offset += boxSize;
-        }
-        return Optional.empty();
+        Optional<ByteBuffer> moov = Mp4Boxes.moov(source, MAX_MOOV, false);
+        return moov.isEmpty() ? Optional.empty() : parseMoov(moov.get(), trackIndex);
     }
 
     static Optional<double[]> parseMoov(ByteBuffer moov, int trackIndex) {

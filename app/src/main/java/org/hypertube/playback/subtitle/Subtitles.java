@@ -128,6 +128,21 @@ public class Subtitles {
     }
 
     /**
+     * Every text track's WebVTT from the film as {@code video.input()} holds it now (the verified beginning
+     * of a film still downloading), by subtitle index; not cached, since that part grows. Tracks that
+     * failed alone are left out.
+     */
+    public java.util.Map<Integer, String> extractPart(EmbeddedSource video) throws SubtitleException {
+        java.util.Map<Integer, String> out = new java.util.HashMap<>();
+        for (Extracted result : embedded.extract(video.ffmpeg(), video.input(), video.tracks(), cache.root().resolve(".work"))) {
+            if (result.ok()) {
+                out.put(result.track().subtitleIndex(), result.vtt());
+            }
+        }
+        return out;
+    }
+
+    /**
      * Extracts every text track in one ffmpeg run (one read of the film), caches each and returns the
      * asked one; a track that failed alone is not cached, so it is tried again next time.
      */

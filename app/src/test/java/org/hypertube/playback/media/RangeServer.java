@@ -33,6 +33,9 @@ final class RangeServer implements AutoCloseable {
     private final CountDownLatch gate = new CountDownLatch(1);
     final AtomicInteger requests = new AtomicInteger();
 
+    /** Body bytes written to clients (what a reader made the server send, less what its socket buffers dropped). */
+    final java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+
     RangeServer(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -120,6 +123,7 @@ final class RangeServer implements AutoCloseable {
                         break;
                     }
                     out.write(buffer, 0, n);
+                    served.addAndGet(n);
                     position += n;
                 }
             }

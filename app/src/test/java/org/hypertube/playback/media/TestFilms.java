@@ -74,6 +74,30 @@ final class TestFilms {
                 "-c:v", "libx264", "-preset", "ultrafast", "-g", "48", "-pix_fmt", "yuv420p", "-c:a", "aac"));
     }
 
+    /** WebM: VP9 + Opus, 5 s: direct play in every browser. */
+    Path webmVp9Opus() throws IOException {
+        return make("vp9_opus.webm", List.of("-map", "0:v", "-map", "1:a", "-t", "5",
+                "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k",
+                "-c:a", "libopus", "-b:a", "64k"));
+    }
+
+    /** MP4 with moov at the end: H.264 + AAC (German, not default) + AAC (English, default) + mov_text (French), 5 s. */
+    Path mp4TwoAudioAndText() throws IOException {
+        Path srt = dir.resolve("fr.srt");
+        Files.writeString(srt, "1\n00:00:01,000 --> 00:00:03,000\nBonjour\n", StandardCharsets.UTF_8);
+        return make("two_audio.mp4", List.of("-i", srt.toString(), "-map", "0:v", "-map", "1:a", "-map", "1:a",
+                "-map", "2:s", "-t", "5", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-b:a", "64k", "-c:s", "mov_text",
+                "-metadata:s:a:0", "language=ger", "-metadata:s:a:1", "language=eng", "-metadata:s:s:0", "language=fre",
+                "-disposition:a:0", "0", "-disposition:a:1", "default"));
+    }
+
+    /** MP4 with 10-bit H.264 (High 10): transcoded, never played directly. */
+    Path mp4High10() throws IOException {
+        return make("high10.mp4", List.of("-map", "0:v", "-map", "1:a", "-t", "3",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p10le", "-c:a", "aac"));
+    }
+
     private Path make(String name, List<String> output) throws IOException {
         Path file = dir.resolve(name);
         if (Files.exists(file)) {

@@ -1,0 +1,157 @@
+package org.hypertube.playback;
+
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The film page's status pushed as server-sent events instead of polled: one stream per member and
+ * film, each sending the status whenever it changes. No thread waits per viewer: one ticker looks at
+ * every stream every {@link #TICK}, and a stream's status is computed on a short-lived virtual thread
+ * (never two at once for one stream). A stream ends once the film is ready (or can no longer start),
+ * after {@link #LIFETIME}, or when the page goes away; the page then asks once by the poll route and
+ * opens a new stream if it still waits. At most {@link #PER_MEMBER} streams per member (the oldest is
+ * closed) and {@link #MAX_STREAMS} in all (refused: the page polls).
+ */
+@Component
+class StatusEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusEvents.class);
+    static final Duration TICK = Duration.ofMillis(250);
+    static final Duration LIFETIME = Duration.ofMinutes(2);
+    static final int PER_MEMBER = 4;
+    static final int MAX_STREAMS = 2_000;
+    /** Once the film plays, the status changes rarely (new subtitle addresses): looked at this often. */
+    static final Duration PLAYING_TICK = Duration.ofSeconds(5);
+
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("status-events").factory());
+    private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("status-event-", 0).factory());
+    private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+
+    private final class Stream {
+        final long memberId;
+        final long filmId;
+        final long opened = System.nanoTime();
+        final SseEmitter emitter = new SseEmitter(LIFETIME.toMillis());
+        final Supplier<Playback.Status> status;
+        final AtomicBoolean busy = new AtomicBoolean();
+        volatile Playback.Status last;
+        volatile boolean over;
+        volatile long quietUntil;
+
+        Stream(long memberId, long filmId, Supplier<Playback.Status> status) {
+            this.memberId = memberId;
+            this.filmId = filmId;
+            this.status = status;
+        }
+
+        /** Computes the status and sends it if it changed; ends the stream once there is nothing more to wait for. */
+        void push() {
+            try {
+                Playback.Status now = status.get();
+                if (!Objects.equals(now, last)) {
+                    last = now;
+                    emitter.send(SseEmitter.event().name("status").data(now, MediaType.APPLICATION_JSON));
+                }
+                if (finished(now)) {
+                    end();
+                } else if (now.phase() == Playback.Phase.READY) {
+                    quietUntil = System.nanoTime() + PLAYING_TICK.toNanos();
+                }
+            } catch (IOException | IllegalStateException e) {
+                // the page went away: the container reports it here or through onError
+                drop();
+            } catch (RuntimeException e) {
+                log.warn("film {}: status for member {} failed: {}", filmId, memberId, e.toString());
+                end();
+            } finally {
+                busy.set(false);
+            }
+        }
+
+        void end() {
+            drop();
+            emitter.complete();
+        }
+
+        void drop() {
+            over = true;
+            streams.remove(this);
+        }
+    }
+
+    StatusEvents() {
+        ticker.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A new stream of a member's status for a film; its first event goes out at once.
+     *
+     * @param status computes the status as the poll route does (same member, film and choices)
+     * @return null when the server has too many streams open: the page polls instead
+     */
+    SseEmitter open(long memberId, long filmId, Supplier<Playback.Status> status) {
+        if (streams.size() >= MAX_STREAMS) {
+            return null;
+        }
+        streams.stream().filter(s -> s.memberId == memberId)
+                .sorted(java.util.Comparator.comparingLong((Stream s) -> s.opened).reversed())
+                .skip(PER_MEMBER - 1).forEach(Stream::end);
+        Stream stream = new Stream(memberId, filmId, status);
+        stream.emitter.onCompletion(stream::drop);
+        stream.emitter.onTimeout(stream::end);
+        stream.emitter.onError(e -> stream.drop());
+        streams.add(stream);
+        stream.busy.set(true);
+        work.execute(stream::push);
+        return stream.emitter;
+    }
+
+    /** Streams open now. */
+    int open() {
+        return streams.size();
+    }
+
+    /** READY with nothing more to tell (tracks from the growing beginning need later statuses), or a phase the page stops at. */
+    static boolean finished(Playback.Status status) {
+        return switch (status.phase()) {
+            case READY -> !status.subtitlesGrowing();
+            case UNAVAILABLE, FAILED, PAUSED, LIMITED, DISK_FULL -> true;
+            default -> false;
+        };
+    }
+
+    private void tick() {
+        for (Stream stream : streams) {
+            if (!stream.over && System.nanoTime() - stream.quietUntil >= 0 && stream.busy.compareAndSet(false, true)) {
+                try {
+                    work.execute(stream::push);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    stream.busy.set(false);
+                }
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        ticker.shutdownNow();
+        streams.forEach(Stream::end);
+        work.shutdownNow();
+    }
+}
