@@ -17,18 +17,23 @@ import org.hypertube.torrent.pieces.PiecePicker;
  * reader gives it. Guarded by the session's lock.
  */
 final class ReaderWishes {
-    /** The deadline of a piece a reader is blocked on now. */
+    /**
+     * The deadline of a piece a reader is blocked on now; when several are, the one that blocked
+     * last gets the smallest (a reader left blocked by a request the browser gave up on after a seek
+     * must not come before the seek's own).
+     */
     static final long BLOCKED = -1;
     static final long HEAD_DEADLINE = 0;
     static final long TAIL_DEADLINE = 2_000;
 
     /**
      * What the deadlines need of one open reader: its file's place in the torrent, its position and
-     * window, and whether it is blocked in a read at its position.
+     * window, and whether it is blocked in a read at its position: 0 if not, else the order in which
+     * it blocked (1, 2, ...: higher blocked later).
      */
-    record Reader(long fileOffset, long length, long position, long window, boolean blocked) {
+    record Reader(long fileOffset, long length, long position, long window, long blocked) {
         Reader(long fileOffset, long length, long position, long window) {
-            this(fileOffset, length, position, window, false);
+            this(fileOffset, length, position, window, 0);
         }
     }
 
@@ -57,10 +62,10 @@ final class ReaderWishes {
             long edge = Math.min(s.length(), TorrentStream.HEAD_TAIL_BYTES);
             wishRange(next, have, pieceLength, s.fileOffset(), s.fileOffset() + edge, HEAD_DEADLINE);
             wishRange(next, have, pieceLength, s.fileOffset() + s.length() - edge, s.fileOffset() + s.length(), TAIL_DEADLINE);
-            if (s.blocked() && s.position() < s.length()) {
+            if (s.blocked() > 0 && s.position() < s.length()) {
                 int p = (int) ((s.fileOffset() + s.position()) / pieceLength);
                 if (!have.test(p)) {
-                    next.put(p, BLOCKED);
+                    next.merge(p, BLOCKED - (s.blocked() - 1), Math::min);
                 }
             }
             if (s.position() < s.length()) {

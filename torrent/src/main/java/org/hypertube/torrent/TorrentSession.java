@@ -121,6 +121,8 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     private volatile boolean paused;
     /** Open readers; their wishes set the pieces' deadlines. */
     private final List<SessionStream> streams = new ArrayList<>();
+    /** Reads that found nothing verified and waited, counted: the latest waiting reader's piece comes first. */
+    private long blockedReads;
     private Thread scheduler;
 
     TorrentSession(TorrentClient client, InfoHash infoHash, Optional<Metainfo> metainfo, Optional<Magnet> magnet, Path dir,
@@ -464,9 +466,9 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                         if (n > 0) {
                             return n;
                         }
-                        if (!s.blocked) {
+                        if (s.blocked == 0) {
                             // A reader waits now: its piece goes before every readahead (ReaderWishes.BLOCKED).
-                            s.blocked = true;
+                            s.blocked = ++blockedReads;
                             updateWishes();
                         }
                     }
@@ -484,9 +486,9 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                     }
                 }
             } finally {
-                if (s.blocked) {
+                if (s.blocked != 0) {
                     // Its piece was verified (its deadline went with it), or the read gave up: recompute then.
-                    s.blocked = false;
+                    s.blocked = 0;
                     if (s.open && picker != null && !picker.have((int) (at / info.pieceLength()))) {
                         updateWishes();
                     }

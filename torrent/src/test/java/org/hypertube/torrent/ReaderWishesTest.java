@@ -88,13 +88,22 @@ class ReaderWishesTest {
     @Test
     void aBlockedReadersPieceOutranksTheHeadAndEveryWindowAndGoesBackOnceItIsNoLongerBlocked() {
         // The MKV cues case: a reader (ffmpeg) blocked in the tail while another reader's window is wanted.
-        apply(film(0), new ReaderWishes.Reader(0, 20 * MIB, 19 * MIB + 500, WINDOW, true));
+        apply(film(0), new ReaderWishes.Reader(0, 20 * MIB, 19 * MIB + 500, WINDOW, 1));
         Map<Integer, Long> d = deadlines();
         assertThat(d.get(19)).isEqualTo(ReaderWishes.BLOCKED).isLessThan(d.get(0));
         assertThat(d.values().stream().filter(v -> v < 0)).as("only the piece it waits for").hasSize(1);
 
-        apply(film(0), new ReaderWishes.Reader(0, 20 * MIB, 19 * MIB + 500, WINDOW, false));
+        apply(film(0), new ReaderWishes.Reader(0, 20 * MIB, 19 * MIB + 500, WINDOW, 0));
         assertThat(deadlines().get(19)).isEqualTo(1);
+    }
+
+    @Test
+    void ofTwoBlockedReadersTheOneThatBlockedLastComesFirst() {
+        // A range request the browser gave up on after a seek still waits at the old place.
+        apply(new ReaderWishes.Reader(0, 20 * MIB, 3 * MIB, WINDOW, 1), new ReaderWishes.Reader(0, 20 * MIB, 12 * MIB, WINDOW, 2));
+        Map<Integer, Long> d = deadlines();
+        assertThat(d.get(12)).isLessThan(d.get(3));
+        assertThat(d.get(3)).isEqualTo(ReaderWishes.BLOCKED);
     }
 
     @Test
