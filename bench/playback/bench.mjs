@@ -356,7 +356,9 @@ async function main() {
     start(JAVA, ['-Xmx1g', '-jar', jar, '--server.address=127.0.0.1', `--hypertube.media.idle-timeout=${args['idle-timeout'] || '10s'}`], {
       logName: `app-${name}.log`,
       env: { PORT: String(appPort), HYPERTUBE_DATA_DIR: path.join(WORK, 'data-' + name), HYPERTUBE_TORRENT_BIND: '127.0.0.1',
-        HYPERTUBE_TORRENT_PORT: '0', YTS_BASE_URL: `http://127.0.0.1:${ytsPort}/api/v2/`, ARCHIVE_ENABLED: 'false' },
+        HYPERTUBE_TORRENT_PORT: '0', YTS_BASE_URL: `http://127.0.0.1:${ytsPort}/api/v2/`, ARCHIVE_ENABLED: 'false',
+        // The fake YTS and the tracker are on loopback (refused as inside addresses otherwise); no public DHT.
+        HYPERTUBE_ALLOW_LOCAL_ADDRESSES: 'true', HYPERTUBE_DHT: 'false' },
     });
     await waitHttp(base + '/actuator/health', 180000);
     log(name, 'server up on', base);
