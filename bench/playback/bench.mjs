@@ -374,11 +374,17 @@ async function main() {
     await page.fill('input[name=lastName]', 'Mark');
     await page.fill('input[name=password]', 'violet-harbour-lantern');
     await Promise.all([page.waitForNavigation(), page.click('form[action$="/register"] button[type=submit]')]);
+    // Registering no longer signs in: sign in with the new account.
+    await page.goto(base + '/login');
+    await page.fill('input[name=username]', 'bencher');
+    await page.fill('input[name=password]', 'violet-harbour-lantern');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/login"] button[type=submit], form[action$="/login"] input[type=submit]')]);
     await page.goto(base + '/');
     const filmIds = [...new Set((await page.$$eval('a[href^="/films/"]', as => as.map(a => a.getAttribute('href'))))
       .map(h => h.match(/^\/films\/(\d+)$/)).filter(Boolean).map(m => Number(m[1])))];
     const admin = await page.goto(base + '/admin/downloads');
-    if (admin.status() !== 200) throw new Error('not an administrator: /admin/downloads ' + admin.status());
+    if (admin.status() !== 200 || !page.url().endsWith('/admin/downloads')) throw new Error('not an administrator: /admin/downloads ' + admin.status() + ' ' + page.url());
+    if (!filmIds.length) throw new Error('no films listed on the home page');
     await page.close();
     log(`${name}: ${filmIds.length} films in the catalog`);
     return { name, base, ctx: sctx, filmIds, nextFilm: 0 };
