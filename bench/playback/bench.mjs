@@ -156,6 +156,7 @@ async function swarm(kind, tag) {
       '--stats', s, ...(DELAY_MS ? ['--no-announce'] : [])], { logName: `seeder-${tag}.log` }));
   }
   const ports = (await Promise.all(seeders.map(p => lineWith(p, /LISTEN (\d+)/, 120000)))).map(m => Number(m[1]));
+  const addrs = ports.map(p => `127.0.0.1:${p}`); // where the seeders are reached (their relays with --delay-ms)
   if (DELAY_MS) {
     // Each seeder behind its own delay relay; the relay's port is what the tracker hands out.
     for (let i = 0; i < ports.length; i++) {
@@ -163,6 +164,7 @@ async function swarm(kind, tag) {
         { logName: `relay-${tag}.log` });
       seeders.push(relay);
       const relayPort = Number((await lineWith(relay, /RELAY (\d+)/, 30000))[1]);
+      addrs[i] = `127.0.0.1:${relayPort}`;
       const peerId = encodeURIComponent(`-BR0001-${tag}-${i}`.padEnd(20, 'x').slice(0, 20));
       const ih = hash.match(/../g).map(b => '%' + b).join('');
       const r = await fetch(`${trackerUrl}?info_hash=${ih}&peer_id=${peerId}&port=${relayPort}&uploaded=0&downloaded=0&left=0&event=started&compact=1`);
@@ -181,7 +183,7 @@ async function swarm(kind, tag) {
   }
   const size = fs.statSync(file).size;
   return {
-    magnet, hash, size, dir, rate,
+    magnet, hash, size, dir, rate, addrs,
     uploaded: () => stats.reduce((sum, s) => { try { return sum + Number(fs.readFileSync(s, 'utf8').split(' ')[0]); } catch { return sum; } }, 0),
     close: async () => { await Promise.all(seeders.map(p => stop(p))); fs.rmSync(dir, { recursive: true, force: true }); },
   };
@@ -452,8 +454,10 @@ async function main() {
       const port = await freePort();
       // t0: peerflix starts on the magnet (as our server's t0 is the magnet added).
       const t0 = Date.now();
+      // The seeders' addresses are given too (-e): peerflix's own discovery (tracker and DHT at once)
+      // found no peer at all in some starts (90 s without a connection), in most runs of 2026-12-07.
       p = start(process.execPath, [path.join(here, 'node_modules/peerflix/app.js'), s.magnet, '-q', '-p', String(port),
-        '-h', '127.0.0.1', '-f', folder], { logName: `peerflix-${tag}.log` });
+        '-h', '127.0.0.1', '-f', folder, ...s.addrs.flatMap(a => ['-e', a])], { logName: `peerflix-${tag}.log` });
       const m = await lineWith(p, /server is listening on (http:\/\/\S+)/, 120000);
       const tSrc = Date.now();
       await page.evaluate(src => { const v = document.getElementById('video'); v.src = src; v.play().catch(() => {}); },
