@@ -8,6 +8,17 @@
 //
 //   node bench.mjs --films DIR --work DIR --jar app/target/hypertube.jar --cli torrent/target/torrent-cli.jar
 //                  [--rounds 3] [--seeders 4] [--rate 2000000] [--played 60] [--out results.json]
+//                  [--tests seek,bytes,scrub] [--kinds direct,remux,transcode] [--only ours,peerflix,floor]
+//                  [--tight 1.3] [--delay-ms 25] [--jar2 other/hypertube.jar --label2 main]
+// Variants (issue 22):
+//   --tight F     all seeders together upload F × the film's bitrate (size / duration), split evenly;
+//   --delay-ms D  every seeder is reached through relay.mjs, which holds each chunk D ms in each
+//                 direction (2 D of round-trip time); the seeders do not announce, the benchmark
+//                 announces the relays' ports to the tracker in their place;
+//   scrub         (in --tests) five seeks 0.4 s apart (20, 85, 35, 50, 70 % of the film), then the time
+//                 until playing at the last one, against a single seek to 70 % ("seek");
+//   --jar2 J      a second server (e.g. the engine at main) runs the same steps in the same run, as
+//                 client "ours@<label2>", on its own port, data folder and browser context.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -30,6 +41,12 @@ const SEEDERS = Number(args.seeders || 4);
 const RATE = Number(args.rate || 2_000_000);
 const PLAYED = Number(args.played || 60);
 const ONLY = (args.only || 'ours,peerflix,floor').split(',');
+const TESTS = (args.tests || 'seek,bytes').split(',');
+const TIGHT = args.tight ? Number(args.tight) : null;
+const DELAY_MS = Number(args['delay-ms'] || 0);
+const JAR2 = args.jar2 || null;
+const LABEL2 = args.label2 || 'main';
+const SCRUB = [0.2, 0.85, 0.35, 0.5, 0.7];
 const KINDS = (args.kinds || 'direct,remux,transcode').split(',');
 const JAVA = process.env.JAVA25 || '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java';
 const PY = '/usr/bin/python3';
@@ -131,13 +148,29 @@ async function swarm(kind, tag) {
   const hash = magnet.match(/btih:([0-9a-fA-F]{40})/)[1].toLowerCase();
   const seeders = [];
   const stats = [];
+  const rate = seederRate(kind);
   for (let i = 0; i < SEEDERS; i++) {
     const s = path.join(WORK, 'seed', `${tag}.up${i}`);
     stats.push(s);
-    seeders.push(start(PY, [path.join(here, 'seeder.py'), '--save', dir, '--torrent', torrent, '--upload-limit', String(RATE),
-      '--stats', s], { logName: `seeder-${tag}.log` }));
+    seeders.push(start(PY, [path.join(here, 'seeder.py'), '--save', dir, '--torrent', torrent, '--upload-limit', String(rate),
+      '--stats', s, ...(DELAY_MS ? ['--no-announce'] : [])], { logName: `seeder-${tag}.log` }));
   }
-  await Promise.all(seeders.map(p => lineWith(p, /LISTEN (\d+)/, 120000)));
+  const ports = (await Promise.all(seeders.map(p => lineWith(p, /LISTEN (\d+)/, 120000)))).map(m => Number(m[1]));
+  const addrs = ports.map(p => `127.0.0.1:${p}`); // where the seeders are reached (their relays with --delay-ms)
+  if (DELAY_MS) {
+    // Each seeder behind its own delay relay; the relay's port is what the tracker hands out.
+    for (let i = 0; i < ports.length; i++) {
+      const relay = start(process.execPath, [path.join(here, 'relay.mjs'), '--to', String(ports[i]), '--delay', String(DELAY_MS)],
+        { logName: `relay-${tag}.log` });
+      seeders.push(relay);
+      const relayPort = Number((await lineWith(relay, /RELAY (\d+)/, 30000))[1]);
+      addrs[i] = `127.0.0.1:${relayPort}`;
+      const peerId = encodeURIComponent(`-BR0001-${tag}-${i}`.padEnd(20, 'x').slice(0, 20));
+      const ih = hash.match(/../g).map(b => '%' + b).join('');
+      const r = await fetch(`${trackerUrl}?info_hash=${ih}&peer_id=${peerId}&port=${relayPort}&uploaded=0&downloaded=0&left=0&event=started&compact=1`);
+      if (!r.ok) throw new Error('announce of relay failed: ' + r.status);
+    }
+  }
   // Every seeder announced: the scrape of our tracker counts them.
   const scrape = trackerUrl.replace('/announce', '/scrape') + '?info_hash=' + hash.match(/../g).map(b => '%' + b).join('');
   const end = Date.now() + 20000;
@@ -150,10 +183,24 @@ async function swarm(kind, tag) {
   }
   const size = fs.statSync(file).size;
   return {
-    magnet, hash, size, dir,
+    magnet, hash, size, dir, rate, addrs,
     uploaded: () => stats.reduce((sum, s) => { try { return sum + Number(fs.readFileSync(s, 'utf8').split(' ')[0]); } catch { return sum; } }, 0),
     close: async () => { await Promise.all(seeders.map(p => stop(p))); fs.rmSync(dir, { recursive: true, force: true }); },
   };
+}
+
+/** Upload limit of each seeder: --rate, or with --tight the film's bitrate × F shared by the seeders. */
+const DURATION = {};
+function seederRate(kind) {
+  if (!TIGHT) return RATE;
+  const file = path.join(FILMS, FILE[kind]);
+  return Math.round(TIGHT * fs.statSync(file).size / DURATION[kind] / SEEDERS);
+}
+async function durations() {
+  for (const kind of Object.keys(FILE)) {
+    const out = await run('/usr/bin/ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path.join(FILMS, FILE[kind])]);
+    DURATION[kind] = Number(out.trim());
+  }
 }
 
 // ------------------------------------------------------------------ local servers: fake YTS list, floor (disk)
@@ -239,15 +286,23 @@ async function measure(page, t0, mode, swarmState) {
   result.playMs = playing.t - t0;
   result.firstFrameMs = b.frames[0].t - t0;
   result.advancingMs = b.frames.find(f => f.mt - b.frames[0].mt >= 0.2).t - t0;
-  if (mode === 'seek') {
+  if (mode === 'seek' || mode === 'scrub') {
     await sleep(2000);
-    const seek = await page.evaluate(() => {
-      const v = document.getElementById('video');
-      const target = v.duration * 0.7;
-      const t = performance.timeOrigin + performance.now();
-      v.currentTime = target;
-      return { t, target, duration: v.duration };
-    });
+    // seek: one jump to 70 %; scrub: five jumps 0.4 s apart, the last to 70 % (measured from the last).
+    const fractions = mode === 'seek' ? [0.7] : SCRUB;
+    let first = null;
+    let seek = null;
+    for (let i = 0; i < fractions.length; i++) {
+      if (i > 0) await sleep(400);
+      seek = await page.evaluate(f => {
+        const v = document.getElementById('video');
+        const target = v.duration * f;
+        const t = performance.timeOrigin + performance.now();
+        v.currentTime = target;
+        return { t, target, duration: v.duration };
+      }, fractions[i]);
+      first = first || seek;
+    }
     await page.waitForFunction(s => {
       const b = window.__bench;
       const seeked = b.ev.find(e => e.type === 'seeked' && e.t >= s.t);
@@ -261,6 +316,7 @@ async function measure(page, t0, mode, swarmState) {
     result.seekedMs = seeked.t - seek.t;
     result.seekPlayingEventMs = playingAfter ? playingAfter.t - seek.t : null;
     result.seekMs = a.frames.find(f => f.t >= seeked.t && f.mt > seek.target + 0.01).t - seek.t;
+    if (mode === 'scrub') result.scrubFromFirstMs = result.seekMs + (seek.t - first.t);
   } else {
     await page.waitForFunction(p => document.getElementById('video').currentTime >= p, PLAYED, { timeout: PLAYED * 4000, polling: 20 });
     const fetched = swarmState ? swarmState.uploaded() : null;
@@ -289,26 +345,30 @@ async function main() {
   const floorBase = `http://127.0.0.1:${floorPort}`;
   await startTracker();
 
-  const appPort = await freePort();
-  const base = `http://127.0.0.1:${appPort}`;
-  if (ONLY.includes('ours')) {
-    start(JAVA, ['-Xmx1g', '-jar', JAR, '--server.address=127.0.0.1', `--hypertube.media.idle-timeout=${args['idle-timeout'] || '10s'}`], {
-      logName: 'app.log',
-      env: { PORT: String(appPort), HYPERTUBE_DATA_DIR: path.join(WORK, 'data'), HYPERTUBE_TORRENT_BIND: '127.0.0.1',
-        HYPERTUBE_TORRENT_PORT: '0', YTS_BASE_URL: `http://127.0.0.1:${ytsPort}/api/v2/`, ARCHIVE_ENABLED: 'false' },
-    });
-    await waitHttp(base + '/actuator/health', 180000);
-    log('server up on', base);
-  }
-
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await ctx.addInitScript(INSTRUMENT);
-  let filmIds = [];
-  if (ONLY.includes('ours')) {
+  if (TIGHT) await durations();
+
+  /** One of our servers (the JAR under test, or --jar2), its administrator signed in in a browser context of its own. */
+  async function server(jar, name) {
+    const appPort = await freePort();
+    const base = `http://127.0.0.1:${appPort}`;
+    start(JAVA, ['-Xmx1g', '-jar', jar, '--server.address=127.0.0.1', `--hypertube.media.idle-timeout=${args['idle-timeout'] || '10s'}`], {
+      logName: `app-${name}.log`,
+      env: { PORT: String(appPort), HYPERTUBE_DATA_DIR: path.join(WORK, 'data-' + name), HYPERTUBE_TORRENT_BIND: '127.0.0.1',
+        HYPERTUBE_TORRENT_PORT: '0', YTS_BASE_URL: `http://127.0.0.1:${ytsPort}/api/v2/`, ARCHIVE_ENABLED: 'false',
+        // The fake YTS and the tracker are on loopback (refused as inside addresses otherwise); no public DHT.
+        HYPERTUBE_ALLOW_LOCAL_ADDRESSES: 'true', HYPERTUBE_DHT: 'false' },
+    });
+    await waitHttp(base + '/actuator/health', 180000);
+    log(name, 'server up on', base);
+    // Cookies do not tell ports apart: each server gets its own browser context.
+    const sctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await sctx.addInitScript(INSTRUMENT);
     // The first account on a fresh database is an administrator.
-    const page = await ctx.newPage();
+    const page = await sctx.newPage();
     await page.goto(base + '/register');
     await page.fill('input[name=email]', 'bench@example.org');
     await page.fill('input[name=username]', 'bencher');
@@ -316,15 +376,26 @@ async function main() {
     await page.fill('input[name=lastName]', 'Mark');
     await page.fill('input[name=password]', 'violet-harbour-lantern');
     await Promise.all([page.waitForNavigation(), page.click('form[action$="/register"] button[type=submit]')]);
+    // Registering no longer signs in: sign in with the new account.
+    await page.goto(base + '/login');
+    await page.fill('input[name=username]', 'bencher');
+    await page.fill('input[name=password]', 'violet-harbour-lantern');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/login"] button[type=submit], form[action$="/login"] input[type=submit]')]);
     await page.goto(base + '/');
-    filmIds = [...new Set((await page.$$eval('a[href^="/films/"]', as => as.map(a => a.getAttribute('href'))))
+    const filmIds = [...new Set((await page.$$eval('a[href^="/films/"]', as => as.map(a => a.getAttribute('href'))))
       .map(h => h.match(/^\/films\/(\d+)$/)).filter(Boolean).map(m => Number(m[1])))];
     const admin = await page.goto(base + '/admin/downloads');
-    if (admin.status() !== 200) throw new Error('not an administrator: /admin/downloads ' + admin.status());
+    if (admin.status() !== 200 || !page.url().endsWith('/admin/downloads')) throw new Error('not an administrator: /admin/downloads ' + admin.status() + ' ' + page.url());
+    if (!filmIds.length) throw new Error('no films listed on the home page');
     await page.close();
-    log(`${filmIds.length} films in the catalog`);
+    log(`${name}: ${filmIds.length} films in the catalog`);
+    return { name, base, ctx: sctx, filmIds, nextFilm: 0 };
   }
-  let nextFilm = 0;
+  const servers = [];
+  if (ONLY.includes('ours')) {
+    servers.push(await server(JAR, 'ours'));
+    if (JAR2) servers.push(await server(JAR2, 'ours@' + LABEL2));
+  }
 
   const results = [];
   let warming = false; // the run going on is a warm-up (not counted)
@@ -332,12 +403,15 @@ async function main() {
     if (warming) r.warmUp = true;
     results.push(r);
     log(JSON.stringify(r));
-    fs.writeFileSync(path.join(WORK, 'results.json'), JSON.stringify({ rate: RATE, seeders: SEEDERS, played: PLAYED, results }, null, 1));
+    fs.writeFileSync(path.join(WORK, 'results.json'), JSON.stringify(summaryHead(), null, 1));
   };
+  const summaryHead = () => ({ rate: RATE, seeders: SEEDERS, played: PLAYED, tight: TIGHT, delayMs: DELAY_MS, label2: JAR2 ? LABEL2 : null,
+    durations: DURATION, results });
 
-  async function ours(kind, mode, tag) {
+  async function ours(srv, kind, mode, tag) {
+    const { base, ctx } = srv;
     const s = await swarm(kind, tag);
-    const filmId = filmIds[nextFilm++];
+    const filmId = srv.filmIds[srv.nextFilm++];
     if (filmId === undefined) throw new Error('out of films');
     const page = await ctx.newPage();
     try {
@@ -355,7 +429,7 @@ async function main() {
       const r = await measure(page, t0, mode, s);
       r.playFromClickMs = r.playMs - (tClick - t0);
       r.mode = await page.getAttribute('#player', 'data-mode');
-      record({ client: 'ours', kind, test: mode, tag, filmId, ...r });
+      record({ client: srv.name, kind, test: mode, tag, filmId, seederRate: s.rate, ...r });
     } finally {
       await page.close();
       // Remove it with the operator's button (files too), then stop its seeders.
@@ -380,15 +454,17 @@ async function main() {
       const port = await freePort();
       // t0: peerflix starts on the magnet (as our server's t0 is the magnet added).
       const t0 = Date.now();
+      // The seeders' addresses are given too (-e): peerflix's own discovery (tracker and DHT at once)
+      // found no peer at all in some starts (90 s without a connection), in most runs of 2026-12-07.
       p = start(process.execPath, [path.join(here, 'node_modules/peerflix/app.js'), s.magnet, '-q', '-p', String(port),
-        '-h', '127.0.0.1', '-f', folder], { logName: `peerflix-${tag}.log` });
+        '-h', '127.0.0.1', '-f', folder, ...s.addrs.flatMap(a => ['-e', a])], { logName: `peerflix-${tag}.log` });
       const m = await lineWith(p, /server is listening on (http:\/\/\S+)/, 120000);
       const tSrc = Date.now();
       await page.evaluate(src => { const v = document.getElementById('video'); v.src = src; v.play().catch(() => {}); },
         `http://127.0.0.1:${port}/`);
       const r = await measure(page, t0, mode, s);
       r.playFromSrcMs = r.playMs - (tSrc - t0);
-      record({ client: 'peerflix', kind: 'direct', test: mode, tag, ...r });
+      record({ client: 'peerflix', kind: 'direct', test: mode, tag, seederRate: s.rate, ...r });
     } finally {
       await page.close();
       if (p) await stop(p);
@@ -415,31 +491,31 @@ async function main() {
   const plan = [];
   for (let round = 0; round <= ROUNDS; round++) {
     const warm = round === 0;
-    for (const mode of ['seek', 'bytes']) {
-      if (warm && mode === 'bytes') continue;
-      if (ONLY.includes('floor') && mode === 'seek') plan.push({ what: 'floor', mode, warm, round });
-      if (ONLY.includes('ours')) for (const kind of KINDS) plan.push({ what: 'ours', kind, mode, warm, round });
+    for (const mode of TESTS) {
+      if (warm && mode !== TESTS[0]) continue;
+      if (ONLY.includes('floor') && mode !== 'bytes') plan.push({ what: 'floor', mode, warm, round });
+      if (ONLY.includes('ours')) for (const kind of KINDS) for (const srv of servers) plan.push({ what: 'ours', srv, kind, mode, warm, round });
       if (ONLY.includes('peerflix')) plan.push({ what: 'peerflix', mode, warm, round });
     }
   }
   let n = 0;
   for (const step of plan) {
-    const tag = `r${step.round}${step.mode[0]}${n++}`;
-    log('run', tag, step.what, step.kind || 'direct', step.mode, step.warm ? '(warm-up, not counted)' : '');
+    const tag = `r${step.round}${step.mode.slice(0, 2)}${n++}`;
+    log('run', tag, step.srv ? step.srv.name : step.what, step.kind || 'direct', step.mode, step.warm ? '(warm-up, not counted)' : '');
     warming = step.warm;
     try {
-      if (step.what === 'ours') await ours(step.kind, step.mode, tag);
+      if (step.what === 'ours') await ours(step.srv, step.kind, step.mode, tag);
       else if (step.what === 'peerflix') await peerflix(step.mode, tag);
       else await floorRun(step.mode, tag);
     } catch (e) {
       log('FAILED', tag, e.message.split('\n')[0]);
-      record({ client: step.what, kind: step.kind || 'direct', test: step.mode, tag, failed: e.message.split('\n')[0] });
+      record({ client: step.srv ? step.srv.name : step.what, kind: step.kind || 'direct', test: step.mode, tag, failed: e.message.split('\n')[0] });
     }
   }
   await browser.close();
   yts.close();
   floor.close();
-  fs.writeFileSync(args.out || path.join(WORK, 'results.json'), JSON.stringify({ rate: RATE, seeders: SEEDERS, played: PLAYED, results }, null, 1));
+  fs.writeFileSync(args.out || path.join(WORK, 'results.json'), JSON.stringify(summaryHead(), null, 1));
   killAll();
 }
 

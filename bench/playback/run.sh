@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# Playback benchmark (issue 6), one command from anywhere:
+# Playback benchmark (issues 6 and 22), one command from anywhere:
 #   bench/playback/run.sh [--rounds 3] [--seeders 4] [--rate 2000000] [--played 60] [--only ours,peerflix,floor]
+#                         [--kinds direct,remux,transcode] [--tests seek,bytes,scrub]
+#                         [--tight 1.3] [--delay-ms 25] [--jar2 OTHER.jar --label2 main] [--jar THIS.jar]
+# Variants (bench.mjs's header says more):
+#   tight swarm:  --tight 1.3 --tests seek,bytes     all seeders together at 1.3x the film's bitrate; stalls in 60 s
+#   scrub:        --tests seek,scrub                 five seeks 0.4 s apart vs one seek
+#   latency:      --delay-ms 25                      50 ms round-trip to each seeder through relay.mjs (no netem here)
+#   two engines:  --jar2 /tmp/hypertube-main.jar     a second server runs the same steps in the same run ("ours@main")
 # Needs: Debian's ffmpeg, chromium and python3-libtorrent, Node 20 + npm, Temurin 25, the server and CLI
 # jars (built here when missing). Makes the films once in $FILMS_DIR, runs bench.mjs in its own process
 # group and kills that whole group on exit (also on failure or Ctrl-C). Results: results/last.json here

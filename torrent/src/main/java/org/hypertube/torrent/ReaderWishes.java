@@ -8,14 +8,34 @@ import org.hypertube.torrent.pieces.PiecePicker;
 
 /**
  * Streaming deadlines (anacrolix's {@code reader.go}): what open readers want, as a deadline per
- * piece. Head and tail of each read file at 0 until verified (the container's index lives there),
- * then the window from each reader's position, nearer pieces sooner: a deadline is the time in ms
- * at which the media reaches the piece at the rate the window was sized for. A piece keeps the most
- * urgent deadline any reader gives it. Guarded by the session's lock.
+ * piece. The piece a reader is blocked on comes first ({@link #BLOCKED}, below every other
+ * deadline: a reader waiting now outranks any readahead); then the head of each read file (0) until
+ * verified; then the window from each reader's position, nearer pieces sooner: a deadline is the
+ * time in ms at which the media reaches the piece at the rate the window was sized for; the tail
+ * (MP4 {@code moov} at the end, MKV cues) ranks as media {@link #TAIL_DEADLINE} ms away: a reader
+ * that needs it blocks on it and so gets it first. A piece keeps the most urgent deadline any
+ * reader gives it. Guarded by the session's lock.
  */
 final class ReaderWishes {
-    /** What the deadlines need of one open reader: its file's place in the torrent, its position and window. */
-    record Reader(long fileOffset, long length, long position, long window) {}
+    /**
+     * The deadline of a piece a reader is blocked on now; when several are, the one that blocked
+     * last gets the smallest (a reader left blocked by a request the browser gave up on after a seek
+     * must not come before the seek's own).
+     */
+    static final long BLOCKED = -1;
+    static final long HEAD_DEADLINE = 0;
+    static final long TAIL_DEADLINE = 2_000;
+
+    /**
+     * What the deadlines need of one open reader: its file's place in the torrent, its position and
+     * window, and whether it is blocked in a read at its position: 0 if not, else the order in which
+     * it blocked (1, 2, ...: higher blocked later).
+     */
+    record Reader(long fileOffset, long length, long position, long window, long blocked) {
+        Reader(long fileOffset, long length, long position, long window) {
+            this(fileOffset, length, position, window, 0);
+        }
+    }
 
     private final Map<Integer, Long> wishes = new HashMap<>();
 
@@ -40,8 +60,14 @@ final class ReaderWishes {
                 continue;
             }
             long edge = Math.min(s.length(), TorrentStream.HEAD_TAIL_BYTES);
-            wishRange(next, have, pieceLength, s.fileOffset(), s.fileOffset() + edge);
-            wishRange(next, have, pieceLength, s.fileOffset() + s.length() - edge, s.fileOffset() + s.length());
+            wishRange(next, have, pieceLength, s.fileOffset(), s.fileOffset() + edge, HEAD_DEADLINE);
+            wishRange(next, have, pieceLength, s.fileOffset() + s.length() - edge, s.fileOffset() + s.length(), TAIL_DEADLINE);
+            if (s.blocked() > 0 && s.position() < s.length()) {
+                int p = (int) ((s.fileOffset() + s.position()) / pieceLength);
+                if (!have.test(p)) {
+                    next.merge(p, BLOCKED - (s.blocked() - 1), Math::min);
+                }
+            }
             if (s.position() < s.length()) {
                 long from = s.fileOffset() + s.position();
                 long to = s.fileOffset() + Math.min(s.length(), s.position() + s.window());
@@ -58,10 +84,10 @@ final class ReaderWishes {
         return next;
     }
 
-    private static void wishRange(Map<Integer, Long> next, IntPredicate have, long pieceLength, long from, long to) {
+    private static void wishRange(Map<Integer, Long> next, IntPredicate have, long pieceLength, long from, long to, long deadline) {
         for (int p = (int) (from / pieceLength); p <= (int) ((to - 1) / pieceLength); p++) {
             if (!have.test(p)) {
-                next.merge(p, 0L, Math::min);
+                next.merge(p, deadline, Math::min);
             }
         }
     }

@@ -32,6 +32,23 @@ final class Requester {
     /** ... or this long past the peer's expected delivery time, whichever is later. */
     static final long LATE_GRACE_MS = 2_000;
     static final int MAX_REREQUESTS_PER_TICK = 64;
+    /**
+     * While readers have wishes a peer's queue holds this much of its rate: a block asked for now
+     * waits behind at most that much (plus what the peer already put in its send buffer), not 3 s.
+     */
+    static final int STREAM_QUEUE_MS = 1_000;
+    /** ... and this much while a reader is blocked. */
+    static final int WAITING_QUEUE_MS = 500;
+    /** Streaming queues never go below this many blocks (a peer not measured yet, a slow one). */
+    static final int MIN_STREAM_PIPELINE = 8;
+    /** Blocks of a blocked reader's piece asked of one peer at once: this much of its rate, spreading the piece over peers. */
+    static final int NOW_QUEUE_MS = 200;
+    static final int MIN_NOW_BLOCKS = 2;
+    /** A blocked reader's block is late after this, or {@link #NOW_GRACE_MS} past its expected delivery, whichever is later. */
+    static final long NOW_LATE_MS = 500;
+    static final long NOW_GRACE_MS = 250;
+    /** A second peer is asked for a blocked reader's block only when it would deliver it at least this much sooner. */
+    static final long NOW_DUPLICATE_GAIN_MS = 50;
 
     private final PiecePicker picker;
     private final int pieceLength;
@@ -43,14 +60,25 @@ final class Requester {
         this.torrent = torrent;
     }
 
+    /**
+     * How many requests {@code p} may have outstanding: 3 s of its measured rate (at least 32) for
+     * bulk downloading; while readers have wishes 1 s (at least 8), and 0.5 s while one is blocked,
+     * so that a reader's block never queues behind seconds of readahead or background.
+     */
     int pipelineTarget(Peer p, long now) {
         if (p.snubbed) {
             return 1;
         }
         long rate = p.down.rate(now);
-        long target = rate * REQUEST_QUEUE_SECONDS / Block.SIZE;
+        long target;
+        if (picker.hasDeadlines()) {
+            int ms = picker.piecesWithDeadlineBelow(0).isEmpty() ? STREAM_QUEUE_MS : WAITING_QUEUE_MS;
+            target = Math.max(MIN_STREAM_PIPELINE, rate * ms / 1000 / Block.SIZE);
+        } else {
+            target = Math.max(MIN_PIPELINE, rate * REQUEST_QUEUE_SECONDS / Block.SIZE);
+        }
         // The peer's reqq caps everything (BEP 10: requests beyond it may be dropped), the minimum included.
-        return (int) Math.min(Math.max(MIN_PIPELINE, target), Math.min(p.peerRequestQueue, MAX_PIPELINE));
+        return (int) Math.min(target, Math.min(p.peerRequestQueue, MAX_PIPELINE));
     }
 
     private int maxPartials(int peerCount) {
@@ -66,19 +94,6 @@ final class Requester {
         boolean choked = p.peerChoking;
         if (choked && p.allowedFast.isEmpty()) {
             return;
-        }
-        int target = pipelineTarget(p, nowMs);
-        int need = target - p.outstanding.size();
-        // Ask in batches so the picker is not consulted for every single block.
-        if (need <= 0 || (!urgently && need < Math.max(1, target / 8) && !p.outstanding.isEmpty())) {
-            return;
-        }
-        if (picker.inEndgame()) {
-            // Endgame duplicates cost bandwidth: only an idle peer asks, and only for a few blocks.
-            if (!p.outstanding.isEmpty()) {
-                return;
-            }
-            need = Math.min(need, ENDGAME_REQUESTS);
         }
         Predicate<Integer> canAsk = choked ? p.allowedFast::contains : i -> true;
         if (picker.hasDeadlines()) {
@@ -96,8 +111,28 @@ final class Requester {
                 canAsk = i -> base.test(i) && (picker.deadline(i) > CRITICAL_DEADLINE
                         || faster.stream().noneMatch(q -> q.seed || q.has.get(i)));
             }
+            if (serveBlockedReader(p, canAsk, all, nowMs)) {
+                return;
+            }
+        }
+        int target = pipelineTarget(p, nowMs);
+        int need = target - p.outstanding.size();
+        // Ask in batches so the picker is not consulted for every single block.
+        if (need <= 0 || (!urgently && need < Math.max(1, target / 8) && !p.outstanding.isEmpty())) {
+            return;
+        }
+        if (picker.inEndgame()) {
+            // Endgame duplicates cost bandwidth: only an idle peer asks, and only for a few blocks.
+            if (!p.outstanding.isEmpty()) {
+                return;
+            }
+            need = Math.min(need, ENDGAME_REQUESTS);
         }
         List<Block> blocks = picker.pick(p.has, p.seed, need, maxPartials(all.size()), canAsk, p.outstanding::contains);
+        send(p, blocks, nowMs);
+    }
+
+    private void send(Peer p, List<Block> blocks, long nowMs) {
         if (blocks.isEmpty()) {
             return;
         }
@@ -106,11 +141,124 @@ final class Requester {
         }
         for (Block b : blocks) {
             if (picker.hasDeadline(b.piece())) {
-                p.urgentDue.put(b, dueAt(p, nowMs));
+                p.urgentDue.put(b, dueAt(p, b, nowMs));
             }
             p.outstanding.add(b);
         }
         p.sendRequests(blocks);
+    }
+
+    /**
+     * A reader is blocked on a piece ({@link ReaderWishes#BLOCKED}): that comes before any readahead,
+     * whatever its deadline. While the piece has blocks nobody was asked for that {@code p} may
+     * serve, {@code p} gives up its requests for other pieces (Cancel sent, newest first; what it
+     * already put in its send buffer still comes and is welcome) and asks for the piece's blocks
+     * only, at most {@link #NOW_QUEUE_MS} of its rate so that the piece is spread over the fastest
+     * peers. Once every block is asked for, a peer with room in that share that would deliver a
+     * missing one sooner than the peer holding it asks for it too (endgame for that piece only). True when {@code p} was handled
+     * here and must not be asked for anything else now.
+     */
+    private boolean serveBlockedReader(Peer p, Predicate<Integer> canAsk, List<? extends Peer> all, long nowMs) {
+        List<Integer> now = picker.piecesWithDeadlineBelow(0);
+        if (now.isEmpty()) {
+            return false;
+        }
+        boolean open = false;
+        for (int piece : now) {
+            if (picker.unrequestedBlocks(piece) > 0 && (p.seed || p.has.get(piece)) && canAsk.test(piece)) {
+                open = true;
+                break;
+            }
+        }
+        long rate = p.down.rate(nowMs);
+        int mine = 0;
+        for (Block b : p.outstanding) {
+            if (picker.deadline(b.piece()) < 0) {
+                mine++;
+            }
+        }
+        int quota = (int) Math.max(MIN_NOW_BLOCKS, rate * NOW_QUEUE_MS / 1000 / Block.SIZE) - mine;
+        if (open) {
+            if (mine == 0) {
+                cancelAllBut(p, b -> picker.deadline(b.piece()) < 0, "a blocked reader");
+            }
+            if (quota > 0) {
+                Predicate<Integer> blocked = i -> picker.deadline(i) < 0 && canAsk.test(i);
+                send(p, picker.pick(p.has, p.seed, quota, maxPartials(all.size()), blocked, p.outstanding::contains), nowMs);
+            }
+            return true;
+        }
+        if (quota <= 0 || rate <= 0) {
+            return false;
+        }
+        // Endgame for the blocked piece: ask again what another peer would deliver later than p.
+        long myEta = (p.outstanding.size() + 1L) * Block.SIZE * 1000 / rate;
+        List<Block> again = new ArrayList<>();
+        for (int piece : now) {
+            if (!(p.seed || p.has.get(piece)) || !canAsk.test(piece)) {
+                continue;
+            }
+            for (int i = 0; i < picker.blockCount(piece) && again.size() < quota; i++) {
+                Block b = picker.block(piece, i);
+                if (picker.isReceived(b) || picker.requestCount(b) != 1 || p.outstanding.contains(b)) {
+                    continue;
+                }
+                if (etaElsewhere(b, p, all, nowMs) > myEta + NOW_DUPLICATE_GAIN_MS && picker.requestAgain(b)) {
+                    again.add(b);
+                }
+            }
+        }
+        if (!again.isEmpty()) {
+            log.debug("{} blocks {} of a blocked reader asked of {} too", torrent, again, p);
+            send(p, again, nowMs);
+        }
+        return false;
+    }
+
+    /** When the peer that has {@code b} outstanding should deliver it: its place in that peer's queue at its rate. */
+    private static long etaElsewhere(Block b, Peer asker, List<? extends Peer> all, long now) {
+        for (Peer q : all) {
+            if (q == asker || !q.outstanding.contains(b)) {
+                continue;
+            }
+            long rate = q.down.rate(now);
+            if (rate <= 0 || q.isClosed() || q.snubbed) {
+                return Long.MAX_VALUE;
+            }
+            long place = 0;
+            for (Block o : q.outstanding) {
+                place++;
+                if (o.equals(b)) {
+                    break;
+                }
+            }
+            return place * Block.SIZE * 1000 / rate;
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** Cancels {@code p}'s requests that {@code keep} rejects (Cancel sent, blocks back to the picker, a late answer welcome). */
+    private void cancelAllBut(Peer p, Predicate<Block> keep, String why) {
+        List<Block> victims = new ArrayList<>();
+        for (Block b : p.outstanding.reversed()) {
+            if (!keep.test(b)) {
+                victims.add(b);
+            }
+        }
+        cancel(p, victims);
+        if (!victims.isEmpty()) {
+            log.debug("{} cancelled {} requests to {} for {}", torrent, victims.size(), p, why);
+        }
+    }
+
+    private void cancel(Peer p, List<Block> victims) {
+        for (Block b : victims) {
+            p.outstanding.remove(b);
+            p.urgentDue.remove(b);
+            picker.abort(b);
+            p.rememberAborted(b);
+            p.sendCancel(b);
+        }
     }
 
     /**
@@ -121,12 +269,17 @@ final class Requester {
         List<Peer> byRate = new ArrayList<>(all);
         byRate.sort(Comparator.comparingLong((Peer p) -> p.down.rate(now)).reversed());
         for (Peer p : byRate) {
-            cancelForDeadlines(p);
+            cancelForDeadlines(p, now);
             fill(p, true, all, now);
         }
     }
 
-    private void cancelForDeadlines(Peer p) {
+    /**
+     * A peer that could serve deadline blocks nobody was asked for gives up its newest requests for
+     * pieces without a deadline (a seek's old readahead, background): as many as those blocks, and
+     * more when its queue is deeper than the streaming queue allows, so they do not wait behind it.
+     */
+    private void cancelForDeadlines(Peer p, long now) {
         if (!picker.hasDeadlines() || p.isClosed() || !p.amInterested || p.peerChoking || p.outstanding.isEmpty()) {
             return;
         }
@@ -143,21 +296,19 @@ final class Requester {
         if (starving == 0) {
             return;
         }
-        List<Block> victims = new ArrayList<>(starving);
+        int target = pipelineTarget(p, now);
+        int excess = p.outstanding.size() + Math.min(starving, target) - target;
+        int count = Math.min(plain, Math.max(starving, excess));
+        List<Block> victims = new ArrayList<>(count);
         for (Block b : p.outstanding.reversed()) {
-            if (victims.size() >= starving) {
+            if (victims.size() >= count) {
                 break;
             }
             if (!picker.hasDeadline(b.piece())) {
                 victims.add(b);
             }
         }
-        for (Block b : victims) {
-            p.outstanding.remove(b);
-            picker.abort(b);
-            p.rememberAborted(b);
-            p.sendCancel(b);
-        }
+        cancel(p, victims);
         log.debug("{} cancelled {} background requests to {} for streaming", torrent, victims.size(), p);
     }
 
@@ -195,7 +346,7 @@ final class Requester {
                 if (q.outstanding.isEmpty()) {
                     q.lastRequestAt = now;
                 }
-                q.urgentDue.put(b, dueAt(q, now));
+                q.urgentDue.put(b, dueAt(q, b, now));
                 q.outstanding.add(b);
                 q.sendRequests(List.of(b));
             }
@@ -221,11 +372,15 @@ final class Requester {
 
     /**
      * When a deadline block asked of {@code p} now is late: after 3 s, or 2 s past its expected
-     * delivery behind the requests already queued at that peer's measured rate, whichever is later.
+     * delivery behind the requests already queued at that peer's measured rate, whichever is later;
+     * a blocked reader's block after 0.5 s, or 0.25 s past its expected delivery.
      */
-    private static long dueAt(Peer p, long now) {
+    private long dueAt(Peer p, Block b, long now) {
         long rate = p.down.rate(now);
         long expected = rate <= 0 ? 0 : (p.outstanding.size() + 1L) * Block.SIZE * 1000 / rate;
+        if (picker.deadline(b.piece()) < 0) {
+            return now + Math.max(NOW_LATE_MS, expected + NOW_GRACE_MS);
+        }
         return now + Math.max(LATE_REQUEST_MS, expected + LATE_GRACE_MS);
     }
 

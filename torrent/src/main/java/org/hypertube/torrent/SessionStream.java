@@ -30,6 +30,8 @@ final class SessionStream implements TorrentStream {
     long wishPosition;
     long window = DEFAULT_READAHEAD;
     boolean open = true;
+    /** In a read waiting for the piece at {@link #wishPosition} (that piece outranks every readahead): the order it blocked in, else 0. */
+    long blocked;
 
     SessionStream(TorrentSession session, int fileIndex, long fileOffset, long length) {
         this.session = session;

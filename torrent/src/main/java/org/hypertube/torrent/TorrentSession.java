@@ -121,6 +121,8 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     private volatile boolean paused;
     /** Open readers; their wishes set the pieces' deadlines. */
     private final List<SessionStream> streams = new ArrayList<>();
+    /** Reads that found nothing verified and waited, counted: the latest waiting reader's piece comes first. */
+    private long blockedReads;
     private Thread scheduler;
 
     TorrentSession(TorrentClient client, InfoHash infoHash, Optional<Metainfo> metainfo, Optional<Magnet> magnet, Path dir,
@@ -448,33 +450,48 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     long awaitReadable(SessionStream s, long at, long want, long timeoutNanos) throws IOException {
         long until = System.nanoTime() + timeoutNanos;
         synchronized (this) {
-            while (true) {
-                if (!s.open) {
-                    throw new java.nio.channels.ClosedChannelException();
-                }
-                if (closed) {
-                    throw new IOException("torrent " + infoHash + " is closed");
-                }
-                if (state == TorrentState.FAILED) {
-                    throw new IOException("torrent " + infoHash + " failed: " + error);
-                }
-                if (picker != null) {
-                    long n = readableLocked(at, want);
-                    if (n > 0) {
-                        return n;
+            try {
+                while (true) {
+                    if (!s.open) {
+                        throw new java.nio.channels.ClosedChannelException();
+                    }
+                    if (closed) {
+                        throw new IOException("torrent " + infoHash + " is closed");
+                    }
+                    if (state == TorrentState.FAILED) {
+                        throw new IOException("torrent " + infoHash + " failed: " + error);
+                    }
+                    if (picker != null) {
+                        long n = readableLocked(at, want);
+                        if (n > 0) {
+                            return n;
+                        }
+                        if (s.blocked == 0) {
+                            // A reader waits now: its piece goes before every readahead (ReaderWishes.BLOCKED).
+                            s.blocked = ++blockedReads;
+                            updateWishes();
+                        }
+                    }
+                    long left = until - System.nanoTime();
+                    if (left <= 0) {
+                        throw new org.hypertube.torrent.StreamTimeoutException("no verified data at offset "
+                                + (at - s.fileOffset) + " of file " + s.fileIndex() + " of " + infoHash + " within "
+                                + Duration.ofNanos(timeoutNanos));
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while waiting for piece data");
                     }
                 }
-                long left = until - System.nanoTime();
-                if (left <= 0) {
-                    throw new org.hypertube.torrent.StreamTimeoutException("no verified data at offset "
-                            + (at - s.fileOffset) + " of file " + s.fileIndex() + " of " + infoHash + " within "
-                            + Duration.ofNanos(timeoutNanos));
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while waiting for piece data");
+            } finally {
+                if (s.blocked != 0) {
+                    // Its piece was verified (its deadline went with it), or the read gave up: recompute then.
+                    s.blocked = 0;
+                    if (s.open && picker != null && !picker.have((int) (at / info.pieceLength()))) {
+                        updateWishes();
+                    }
                 }
             }
         }
@@ -502,7 +519,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         List<ReaderWishes.Reader> readers = new ArrayList<>();
         if (state != TorrentState.SEEDING) {
             for (SessionStream s : streams) {
-                readers.add(new ReaderWishes.Reader(s.fileOffset, s.length, s.wishPosition, s.window));
+                readers.add(new ReaderWishes.Reader(s.fileOffset, s.length, s.wishPosition, s.window, s.blocked));
             }
         }
         wishes.apply(readers, picker, info.pieceLength());

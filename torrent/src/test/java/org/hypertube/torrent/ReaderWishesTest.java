@@ -41,12 +41,12 @@ class ReaderWishesTest {
     }
 
     @Test
-    void aNewReaderWantsTheHeadAndTailAtOnceAndItsWindowSoonerTheNearer() {
+    void aNewReaderWantsTheHeadAtOnceItsWindowSoonerTheNearerAndTheTailAsMediaTwoSecondsAway() {
         apply(film(0));
         assertThat(deadlines()).isEqualTo(Map.of(
                 0, 0L, 1, 0L, // head: 2 MiB
                 2, 7_501L, 3, 11_251L, 4, 15_001L, 5, 18_751L, 6, 22_501L, 7, 26_251L, // the rest of the window
-                18, 0L, 19, 0L)); // tail: 2 MiB
+                18, 2_000L, 19, 2_000L)); // tail: 2 MiB, after the window's first two seconds
     }
 
     @Test
@@ -82,7 +82,28 @@ class ReaderWishesTest {
     void aFileInsideTheTorrentWantsThePiecesItsBytesLieIn() {
         // 10 MiB starting half-way through piece 2: head 2.5..4.5 MiB, tail 10.5..12.5 MiB.
         apply(new ReaderWishes.Reader(2 * MIB + MIB / 2, 10 * MIB, 10 * MIB, WINDOW));
-        assertThat(deadlines()).isEqualTo(Map.of(2, 0L, 3, 0L, 4, 0L, 10, 0L, 11, 0L, 12, 0L));
+        assertThat(deadlines()).isEqualTo(Map.of(2, 0L, 3, 0L, 4, 0L, 10, 2_000L, 11, 2_000L, 12, 2_000L));
+    }
+
+    @Test
+    void aBlockedReadersPieceOutranksTheHeadAndEveryWindowAndGoesBackOnceItIsNoLongerBlocked() {
+        // The MKV cues case: a reader (ffmpeg) blocked in the tail while another reader's window is wanted.
+        apply(film(0), new ReaderWishes.Reader(0, 20 * MIB, 19 * MIB + 500, WINDOW, 1));
+        Map<Integer, Long> d = deadlines();
+        assertThat(d.get(19)).isEqualTo(ReaderWishes.BLOCKED).isLessThan(d.get(0));
+        assertThat(d.values().stream().filter(v -> v < 0)).as("only the piece it waits for").hasSize(1);
+
+        apply(film(0), new ReaderWishes.Reader(0, 20 * MIB, 19 * MIB + 500, WINDOW, 0));
+        assertThat(deadlines().get(19)).isEqualTo(1);
+    }
+
+    @Test
+    void ofTwoBlockedReadersTheOneThatBlockedLastComesFirst() {
+        // A range request the browser gave up on after a seek still waits at the old place.
+        apply(new ReaderWishes.Reader(0, 20 * MIB, 3 * MIB, WINDOW, 1), new ReaderWishes.Reader(0, 20 * MIB, 12 * MIB, WINDOW, 2));
+        Map<Integer, Long> d = deadlines();
+        assertThat(d.get(12)).isLessThan(d.get(3));
+        assertThat(d.get(3)).isEqualTo(ReaderWishes.BLOCKED);
     }
 
     @Test

@@ -267,25 +267,133 @@ class RequesterTest {
     }
 
     @Test
-    void rebalanceCancelsAPeersNewestBackgroundRequestsForStarvingDeadlineBlocks() {
+    void rebalanceCancelsAPeersNewestBackgroundRequestsDownToTheStreamingQueueForStarvingDeadlineBlocks() {
         torrent(64);
         FakePeer p = seed("p", 0);
-        requester.fill(p, false, peers, T);
+        requester.fill(p, false, peers, T); // no reader: 32 requests (3 s queue, at least 32)
         List<Block> background = p.requested();
+        assertThat(background).hasSize(32);
         int urgent = java.util.stream.IntStream.range(0, 64)
                 .filter(i -> background.stream().noneMatch(b -> b.piece() == i)).findFirst().orElseThrow();
         picker.setDeadline(urgent, 0); // a reader seeked there
 
         requester.rebalance(peers, T + 100);
 
-        assertThat(p.cancelled).as("the four newest background requests")
-                .containsExactlyElementsOf(background.subList(28, 32).reversed());
+        // Streaming: the queue holds 1 s of the rate, at least 8; the urgent piece's four blocks
+        // come right after the four oldest background requests (likely in the peer's send buffer).
+        assertThat(p.cancelled).as("the 28 newest background requests")
+                .containsExactlyElementsOf(background.subList(4, 32).reversed());
         assertThat(p.batches.getLast()).extracting(Block::piece).containsOnly(urgent).hasSize(BLOCKS);
-        assertThat(p.outstanding).hasSize(32).containsAll(background.subList(0, 28));
+        assertThat(p.outstanding).hasSize(8).containsAll(background.subList(0, 4));
         for (Block b : p.cancelled) {
             assertThat(picker.isRequested(b)).as("given back to the picker").isFalse();
             assertThat(p.recentlyAborted).as("a late answer is still welcome").contains(b);
         }
+    }
+
+    @Test
+    void whileReadersHaveWishesAPeersQueueHoldsOneSecondOfItsRateAndHalfASecondWhileOneIsBlocked() {
+        torrent(256);
+        FakePeer fast = seed("fast", 1024 * KIB);
+        FakePeer slow = seed("slow", 50 * KIB);
+        assertThat(requester.pipelineTarget(fast, T)).as("no reader: 3 s").isEqualTo(192);
+        picker.setDeadline(10, 1);
+        assertThat(requester.pipelineTarget(fast, T)).as("1 s of 1 MiB/s").isEqualTo(64);
+        assertThat(requester.pipelineTarget(slow, T)).as("1 s of 50 KiB/s is 3 blocks: at least 8").isEqualTo(8);
+        picker.setDeadline(11, ReaderWishes.BLOCKED);
+        assertThat(requester.pipelineTarget(fast, T)).as("0.5 s of 1 MiB/s").isEqualTo(32);
+        picker.clearDeadline(10);
+        picker.clearDeadline(11);
+        assertThat(requester.pipelineTarget(fast, T)).isEqualTo(192);
+    }
+
+    @Test
+    void aBlockedReadersPieceComesBeforeReadaheadWhateverTheReadaheadsDeadlines() {
+        torrent(64);
+        for (int i = 0; i < 16; i++) {
+            picker.setDeadline(i, 1 + i * 100L); // a reader's window, all asked for
+        }
+        FakePeer p = seed("only seed", 1024 * KIB);
+        requester.fill(p, false, peers, T);
+        List<Block> readahead = p.requested();
+        assertThat(readahead).hasSize(64).extracting(Block::piece).allMatch(i -> i < 16);
+
+        picker.setDeadline(40, ReaderWishes.BLOCKED); // ffmpeg blocks on the cues at the end
+        requester.rebalance(peers, T + 100);
+
+        assertThat(p.cancelled).as("every readahead request, newest first").containsExactlyElementsOf(readahead.reversed());
+        assertThat(p.batches.get(1)).as("then the blocked piece alone").extracting(Block::piece).containsOnly(40).hasSize(BLOCKS);
+        assertThat(p.outstanding).extracting(Block::piece).containsOnly(40);
+
+        // Once every block of the blocked piece is asked for, the readahead is asked for again, behind them.
+        p.delivered(p.requested().get(64), picker, T + 200);
+        requester.fill(p, false, peers, T + 200);
+        assertThat(p.batches).hasSize(3);
+        assertThat(p.batches.get(2)).extracting(Block::piece).allMatch(i -> i < 16);
+        assertThat(p.outstanding).hasSize(32); // 0.5 s of 1 MiB/s while the reader is blocked
+    }
+
+    @Test
+    void aBlockedReadersPieceIsSpreadOverTheFastestPeers() {
+        torrent(64);
+        picker.setDeadline(7, ReaderWishes.BLOCKED);
+        FakePeer slow = seed("slow", 16 * KIB);
+        FakePeer a = seed("a", 160 * KIB); // 0.2 s of 160 KiB/s: two blocks
+        FakePeer b = seed("b", 160 * KIB);
+        requester.rebalance(peers, T);
+        assertThat(a.requested().subList(0, 2)).extracting(Block::piece).containsOnly(7);
+        assertThat(b.requested().subList(0, 2)).extracting(Block::piece).containsOnly(7);
+        assertThat(a.requested()).extracting(Block::piece).filteredOn(i -> i == 7).hasSize(2);
+        assertThat(slow.requested()).extracting(Block::piece).doesNotContain(7);
+        assertThat(picker.unrequestedBlocks(7)).isZero();
+    }
+
+    @Test
+    void aPeerThatWouldDeliverABlockedReadersBlockSoonerAlsoAsksForItButNotOneThatWouldNot() {
+        torrent(64);
+        picker.setDeadline(3, ReaderWishes.BLOCKED);
+        FakePeer slow = seed("slow", 32 * KIB);
+        requester.fill(slow, false, peers, T); // its share: two blocks
+        List<Block> slows = slow.requested();
+        assertThat(slows).extracting(Block::piece).containsOnly(3).hasSize(2);
+        FakePeer fast = seed("fast", 1024 * KIB);
+        requester.fill(fast, false, peers, T); // the two blocks nobody was asked for
+        requester.fill(fast, false, peers, T + 1); // then, endgame style, the slow peer's
+        // At 32 KiB/s the slow peer delivers its k-th block after k/2 s; the fast one in tens of ms.
+        assertThat(fast.requested().subList(0, BLOCKS)).doesNotHaveDuplicates().extracting(Block::piece).containsOnly(3);
+        assertThat(fast.requested().subList(0, BLOCKS)).containsAll(slows);
+        for (Block blk : slows) {
+            assertThat(picker.requestCount(blk)).isEqualTo(2);
+        }
+
+        peers.clear();
+        torrent(64);
+        picker.setDeadline(3, ReaderWishes.BLOCKED);
+        FakePeer quick = seed("quick", 1024 * KIB);
+        requester.fill(quick, false, peers, T);
+        assertThat(quick.requested()).extracting(Block::piece).containsOnly(3).hasSize(BLOCKS);
+        FakePeer medium = seed("medium", 600 * KIB); // not "much slower": the critical rule lets it ask
+        requester.fill(medium, false, peers, T);
+        assertThat(medium.requested()).as("quick delivers each sooner than medium could").extracting(Block::piece).doesNotContain(3);
+    }
+
+    @Test
+    void aBlockedReadersBlockIsLateAfterHalfASecondNotThree() {
+        torrent(64);
+        picker.setDeadline(0, ReaderWishes.BLOCKED);
+        FakePeer first = seed("first", 160 * KIB);
+        requester.fill(first, false, peers, T);
+        List<Block> asked = first.requested();
+        assertThat(asked).hasSize(2).extracting(Block::piece).containsOnly(0);
+        FakePeer other = seed("other", 160 * KIB);
+        other.amInterested = false; // not asked by fill: only the late rule may ask it
+        requester.reRequestLate(peers, T + 499);
+        assertThat(other.batches).isEmpty();
+        other.amInterested = true;
+        requester.reRequestLate(peers, T + 499);
+        assertThat(other.batches).isEmpty();
+        requester.reRequestLate(peers, T + 500);
+        assertThat(other.requested()).containsExactlyInAnyOrderElementsOf(asked);
     }
 
     @Test
@@ -314,6 +422,7 @@ class RequesterTest {
         FakePeer fast = seed("fast", 1024 * KIB);
         FakePeer medium = seed("medium", 512 * KIB);
         requester.fill(slow, false, peers, T);
+        int firstAsked = slow.requested().size();
         List<Block> deadline = slow.requested().subList(0, BLOCKS);
         assertThat(deadline).extracting(Block::piece).containsOnly(0);
         // At 16 KiB/s block k is expected after (k+1) s; late 2 s after that, and never before 3 s.
@@ -337,7 +446,7 @@ class RequesterTest {
         requester.reRequestLate(peers, T + 30_000);
         assertThat(fast.requested()).containsExactlyInAnyOrderElementsOf(deadline);
         assertThat(medium.batches).as("a block is asked of two peers at most").isEmpty();
-        assertThat(slow.requested()).as("only what it was first asked").hasSize(32);
+        assertThat(slow.requested()).as("only what it was first asked").hasSize(firstAsked);
     }
 
     @Test

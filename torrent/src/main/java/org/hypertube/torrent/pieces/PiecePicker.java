@@ -172,6 +172,26 @@ public final class PiecePicker {
         return Math.min(n, cap);
     }
 
+    /** Pieces whose deadline is below {@code limit} (streaming: a reader is blocked on them), ascending. */
+    public List<Integer> piecesWithDeadlineBelow(long limit) {
+        List<Integer> out = new ArrayList<>(2);
+        for (int i = deadlined.nextSetBit(0); i >= 0; i = deadlined.nextSetBit(i + 1)) {
+            if (deadline[i] < limit && !have.get(i) && priority[i] > 0) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Blocks of a wanted piece that are neither requested nor received (all of them before it is started). */
+    public int unrequestedBlocks(int piece) {
+        if (have.get(piece) || priority[piece] == 0) {
+            return 0;
+        }
+        Partial p = partialOf[piece];
+        return p == null ? blockCount(piece) : p.unrequested;
+    }
+
     /**
      * Asks for a block once more (a streaming piece whose request is late): true when the block is
      * still missing, already requested, and asked of fewer than {@link #MAX_ENDGAME_REQUESTS} peers.
