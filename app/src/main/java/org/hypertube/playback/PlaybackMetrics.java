@@ -57,6 +57,8 @@ class PlaybackMetrics implements MeterBinder {
                 .description("ffmpeg processes (transcodes and remuxes) running or waiting for a slot; viewers of one variant share one").register(registry);
         Gauge.builder("hypertube.conversions", transcoder, t -> t.load().queued()).tag("state", "queued")
                 .description("ffmpeg processes (transcodes and remuxes) running or waiting for a slot; viewers of one variant share one").register(registry);
+        FunctionCounter.builder("hypertube.conversions.started", transcoder, Transcoder::conversionsStarted)
+                .description("ffmpeg processes started (each run; viewers of one variant share one)").register(registry);
         java.util.Map<Delivery, Timer> firstSegment = new java.util.EnumMap<>(Delivery.class);
         for (Delivery mode : new Delivery[] {Delivery.REMUX, Delivery.TRANSCODE}) {
             firstSegment.put(mode, Timer.builder("hypertube.conversion.first.segment")
