@@ -69,6 +69,8 @@ class PlaybackMetrics implements MeterBinder {
                 .register(registry);
         Gauge.builder("hypertube.status.streams", events, StatusEvents::open)
                 .description("Film pages receiving their status as server-sent events").register(registry);
+        FunctionCounter.builder("hypertube.conversions.started", transcoder, Transcoder::conversionsStarted)
+                .description("ffmpeg processes started (each run; viewers of one variant share one)").register(registry);
         java.util.Map<Delivery, Timer> firstSegment = new java.util.EnumMap<>(Delivery.class);
         for (Delivery mode : new Delivery[] {Delivery.REMUX, Delivery.TRANSCODE}) {
             firstSegment.put(mode, Timer.builder("hypertube.conversion.first.segment")

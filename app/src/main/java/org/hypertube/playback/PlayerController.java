@@ -3,8 +3,6 @@ package org.hypertube.playback;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.hypertube.account.MemberPrincipal;
 import org.hypertube.catalog.Catalog;
@@ -174,7 +172,7 @@ class PlayerController {
     @GetMapping(path = "/films/{id}/hls/{variant}/init.mp4")
     ResponseEntity<byte[]> init(@PathVariable long id, @PathVariable String variant,
                                 @AuthenticationPrincipal MemberPrincipal me) throws IOException, InterruptedException {
-        return segmentBody(session(id, variant, me).init());
+        return segmentBody(session(id, variant, me).initBytes());
     }
 
     @GetMapping(path = "/films/{id}/hls/{variant}/seg{segment:\\d{1,6}}.m4s")
@@ -182,7 +180,7 @@ class PlayerController {
                                    @AuthenticationPrincipal MemberPrincipal me) throws IOException, InterruptedException {
         HlsSession session = session(id, variant, me);
         try {
-            return segmentBody(session.segment(segment, "m" + me.id()));
+            return segmentBody(session.segmentBytes(segment, "m" + me.id()));
         } catch (IllegalArgumentException e) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
@@ -200,6 +198,20 @@ class PlayerController {
                 .contentType(MediaType.TEXT_PLAIN).body("conversion not ready");
     }
 
+    /**
+     * A segment request a newer one of the same viewer superseded: hls.js aborted it when it seeked,
+     * so nobody reads this answer. It is a redirect to the same address, not an error: a client that
+     * did not give it up (no abort) simply asks again, and its new request is then the newest.
+     */
+    @org.springframework.web.bind.annotation.ExceptionHandler(org.hypertube.playback.media.SupersededException.class)
+    ResponseEntity<Void> superseded(org.hypertube.playback.media.SupersededException e,
+                                    jakarta.servlet.http.HttpServletRequest request) {
+        log.debug("{}", e.getMessage());
+        String again = request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+        return ResponseEntity.status(HttpStatus.TEMPORARY_REDIRECT).cacheControl(CacheControl.noStore())
+                .location(java.net.URI.create(again)).build();
+    }
+
     private HlsSession session(long id, String variant, MemberPrincipal me) {
         HlsSession session = playback.hls(id, me.id(), variant)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
@@ -207,8 +219,8 @@ class PlayerController {
         return session;
     }
 
-    private static ResponseEntity<byte[]> segmentBody(Path file) throws IOException {
+    private static ResponseEntity<byte[]> segmentBody(byte[] body) {
         return ResponseEntity.ok().cacheControl(CacheControl.noCache()).contentType(MediaType.parseMediaType("video/mp4"))
-                .body(Files.readAllBytes(file));
+                .body(body);
     }
 }

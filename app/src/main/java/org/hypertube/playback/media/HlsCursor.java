@@ -52,6 +52,15 @@ final class HlsCursor {
 
         /** A new run number. */
         int nextRun();
+
+        /** An ffmpeg process started. */
+        void started();
+
+        /** A segment or the init was added, or a cursor ended: waiting requests look again. */
+        void changed();
+
+        /** True the first time a run of this conversion failed (its output is logged once). */
+        boolean firstFailure();
     }
 
     private final Conversion conversion;
@@ -186,6 +195,7 @@ final class HlsCursor {
         } finally {
             conversion.slots().release();
             done = true;
+            conversion.changed();
         }
     }
 
@@ -204,33 +214,48 @@ final class HlsCursor {
                 process = conversion.binaries().start(conversion.binaries().ffmpeg(), conversion.arguments(id, start), dir,
                         stderr, false);
             }
-            log.info("ffmpeg start: playback {} {} from segment {} (pid {}{})", conversion.key(), conversion.label(),
-                    start, process.pid(), waitedForSlot > 0 ? ", waited " + waitedForSlot + " ms for a slot" : "");
-            Outcome outcome = follow(process, dir, id, start);
+            conversion.started();
             Process p = process;
-            p.destroyForcibly();
+            log.info("ffmpeg start: playback {} {} from segment {} (pid {}{})", conversion.key(), conversion.label(),
+                    start, p.pid(), waitedForSlot > 0 ? ", waited " + waitedForSlot + " ms for a slot" : "");
+            Outcome outcome;
             try {
-                p.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopped = true;
-            }
-            synchronized (this) {
-                process = null;
+                outcome = follow(p, dir, id, start);
+            } finally {
+                // also when follow throws (the store failing): no ffmpeg outlives its slot
+                end(p);
             }
             int made = outcome.next - 1;
-            String tail = outcome.failed ? "; last output:\n" + stderr.text() : "";
+            String tail = outcome.failed
+                    ? conversion.firstFailure() ? "; last output:\n" + stderr.text() : "; last line: " + stderr.last()
+                    : "";
             log.info("ffmpeg stop: playback {} {} from segment {}, {}{}, {}{}", conversion.key(), conversion.label(), start,
                     outcome.why, p.isAlive() ? "" : " (exit " + p.exitValue() + ")",
                     made < start ? "no segment written" : "segments " + start + "-" + made, tail);
             if (outcome.failed) {
                 failure = "ffmpeg stopped (" + outcome.why + ") before segment " + outcome.next + " of "
-                        + conversion.key() + ": " + stderr.text();
+                        + conversion.key() + ": " + stderr.last();
                 return -1;
             }
             return outcome.next;
         } finally {
             SegmentStore.delete(dir);
+        }
+    }
+
+    /** Kills a run's ffmpeg and waits for it to end. */
+    private void end(Process p) {
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                log.warn("ffmpeg (pid {}) of playback {} did not end within 5 s of SIGKILL", p.pid(), conversion.key());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = true;
+        }
+        synchronized (this) {
+            process = null;
         }
     }
 
@@ -247,6 +272,7 @@ final class HlsCursor {
             Path init = dir.resolve("init" + id + ".mp4");
             if (listed >= start && !store.hasInit() && Files.exists(init)) {
                 store.addInit(init);   // complete once the run has listed a segment
+                conversion.changed();
             }
             for (int s = next; s <= Math.min(listed, count - 1); s++) {
                 boolean followed = s < listed || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s.tmp"))
@@ -258,6 +284,7 @@ final class HlsCursor {
                 store.add(s, dir.resolve("seg" + s + ".m4s"));
                 next = s + 1;
                 madeSinceMove++;
+                conversion.changed();
             }
             synchronized (this) {
                 if (moveTo >= 0 || stopped) {

@@ -1,5 +1,8 @@
 package org.hypertube.playback.media;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -28,7 +32,18 @@ import org.slf4j.LoggerFactory;
 public final class HlsSession implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HlsSession.class);
-    private static final long POLL_MILLIS = 40;
+    /**
+     * Waiters are woken when a segment is added or a cursor ends; this is how often they look again
+     * anyway (another instance may have added the segment to the shared index, a cursor may have
+     * become movable).
+     */
+    private static final long RECHECK_MILLIS = 500;
+    /** A request a newer one of the same viewer superseded still gets its segment if made within this. */
+    static final Duration SUPERSEDED_GRACE = Duration.ofSeconds(2);
+    /** After ffmpeg failed to make a segment, requests for it are refused at once for this long, doubling... */
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
+    /** ...up to this. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
     /** A running ffmpeg is waited for when it is at most this many segments short of the one asked... */
     private static final int REACH_SEGMENTS = 3;
     /** ...or, copying video (about 35× real time), this many seconds of film short of it. */
@@ -62,6 +77,14 @@ public final class HlsSession implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     /** Each viewer's newest segment request: older ones were superseded (a seek). */
     private final Map<String, Long> latest = new ConcurrentHashMap<>();
+    /** Segments ffmpeg failed to make, and until when requests for them are refused (guarded by this). */
+    private final Map<Integer, Backoff> failures = new java.util.HashMap<>();
+    private final AtomicBoolean failureTailLogged = new AtomicBoolean();
+    private final AtomicInteger ffmpegStarts = new AtomicInteger();
+    private final Runnable onStart;
+    /** Bumped and notified when a segment or the init is added, a cursor ends or a viewer asks again. */
+    private final Object changes = new Object();
+    private long version;
 
     private boolean closed;
     private volatile long lastAccess = System.nanoTime();
@@ -72,7 +95,7 @@ public final class HlsSession implements AutoCloseable {
      */
     HlsSession(String key, String input, MediaProbe probe, Plan requested, Plan plan, double[] keyframes, Path kept,
                Path runs, FfmpegBinaries binaries, Semaphore slots, Duration segmentTimeout,
-               java.util.function.Consumer<Duration> firstSegment) {
+               java.util.function.Consumer<Duration> firstSegment, Runnable onStart) {
         if (plan.mode() == Delivery.DIRECT) {
             throw new IllegalArgumentException("direct play needs no conversion");
         }
@@ -97,6 +120,7 @@ public final class HlsSession implements AutoCloseable {
         this.slots = slots;
         this.segmentTimeout = segmentTimeout;
         this.firstSegment = firstSegment;
+        this.onStart = onStart;
     }
 
     /** The index header: kept segments are reused only by a conversion with the very same segment boundaries. */
@@ -175,6 +199,7 @@ public final class HlsSession implements AutoCloseable {
         long deadline = System.nanoTime() + segmentTimeout.toNanos();
         HlsCursor awaited = null;
         while (!store.hasInit()) {
+            long seen = version();
             synchronized (this) {
                 checkOpen();
                 if (awaited != null && awaited.done() && awaited.failure() != null) {
@@ -190,7 +215,7 @@ public final class HlsSession implements AutoCloseable {
                 awaited.lastWanted = System.nanoTime();   // not idle while someone waits for its init
             }
             touch();
-            sleepUntil(deadline, "the init segment");
+            awaitChange(seen, deadline, "the init segment");
         }
         return store.init();
     }
@@ -203,11 +228,12 @@ public final class HlsSession implements AutoCloseable {
     /**
      * Segment {@code k} for {@code viewer}: at once when kept, else when a cursor of this conversion
      * has written it. A viewer's newer request supersedes its older ones (hls.js loads one segment at
-     * a time and drops the one a seek left behind): those keep waiting for their file but no longer
-     * steer ffmpeg.
+     * a time and aborts the one a seek left behind): those no longer steer ffmpeg and give up after
+     * {@link #SUPERSEDED_GRACE} unless their segment was made by then.
      *
      * @throws IllegalArgumentException when there is no segment k
-     * @throws MediaException when ffmpeg fails or the timeout passes
+     * @throws SupersededException when a newer request of the viewer superseded this one
+     * @throws MediaException when ffmpeg fails (at once again during its back-off) or the timeout passes
      */
     public Path segment(int k, String viewer) throws InterruptedException {
         Path file = segmentFile(k, viewer);
@@ -217,6 +243,38 @@ public final class HlsSession implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Segment k's bytes for {@code viewer}. A file that vanished between the index check and the read
+     * (another instance evicted the film) is not made yet: it is made again, never an error of its own.
+     */
+    public byte[] segmentBytes(int k, String viewer) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            Path file = segment(k, viewer);
+            try {
+                return Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                store.lost(k);
+                if (attempt == 3) {
+                    throw new MediaException("segment " + k + " of " + key + " vanished as it was read, 3 times");
+                }
+            }
+        }
+    }
+
+    /** The init segment's bytes; made again when it vanished as it was read. */
+    public byte[] initBytes() throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            Path file = init();
+            try {
+                return Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) {
+                    throw new MediaException("the init segment of " + key + " vanished as it was read, 3 times");
+                }
+            }
+        }
+    }
+
     private Path segmentFile(int k, String viewer) throws InterruptedException {
         if (k < 0 || k >= timeline.size()) {
             throw new IllegalArgumentException("no segment " + k + " (0-" + (timeline.size() - 1) + ")");
@@ -224,24 +282,43 @@ public final class HlsSession implements AutoCloseable {
         touch();
         long request = requests.incrementAndGet();
         latest.put(viewer, request);
+        changed();   // an older request of this viewer, now superseded, stops waiting soon
         if (store.has(k)) {
             followed(k, viewer);
             return store.segment(k);
         }
         long deadline = System.nanoTime() + segmentTimeout.toNanos();
+        long supersededAt = 0;
         HlsCursor awaited = null;
         try {
             while (true) {
+                long seen = version();
                 if (store.has(k)) {
                     followed(k, viewer);
+                    synchronized (this) {
+                        failures.remove(k);
+                    }
                     return store.segment(k);
                 }
                 boolean current = latest.getOrDefault(viewer, 0L) == request;
+                long now = System.nanoTime();
+                if (current) {
+                    supersededAt = 0;
+                } else if (supersededAt == 0) {
+                    supersededAt = now;
+                } else if (now - supersededAt >= SUPERSEDED_GRACE.toNanos()) {
+                    throw new SupersededException("segment " + k + " of " + key + ": a newer request superseded it");
+                }
                 synchronized (this) {
                     checkOpen();
                     if (awaited != null && awaited.done() && awaited.failure() != null && !store.has(k)
                             && awaited.position() <= k) {
-                        throw new MediaException(awaited.failure());
+                        throw new MediaException(failed(k, awaited.failure(), now));
+                    }
+                    Backoff backoff = failures.get(k);
+                    if (backoff != null && now - backoff.until < 0 && awaited == null) {
+                        throw new MediaException(backoff.failure + " (not tried again for "
+                                + Duration.ofNanos(backoff.until - now).toSeconds() + " s)");
                     }
                     if (awaited != null && (!current || !willReach(awaited, k))) {
                         awaited.waiters--;
@@ -259,7 +336,7 @@ public final class HlsSession implements AutoCloseable {
                     }
                 }
                 touch();
-                sleepUntil(deadline, "segment " + k);
+                awaitChange(seen, deadline, "segment " + k);
             }
         } finally {
             if (awaited != null) {
@@ -448,11 +525,49 @@ public final class HlsSession implements AutoCloseable {
         }
     }
 
-    private static void sleepUntil(long deadline, String what) throws InterruptedException {
-        if (System.nanoTime() > deadline) {
+    private long version() {
+        synchronized (changes) {
+            return version;
+        }
+    }
+
+    /** Wakes every waiting request: something they wait for may have happened. */
+    private void changed() {
+        synchronized (changes) {
+            version++;
+            changes.notifyAll();
+        }
+    }
+
+    /** Waits until something changed since {@code seen}, at most {@link #RECHECK_MILLIS}. */
+    private void awaitChange(long seen, long deadline, String what) throws InterruptedException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
             throw new MediaException("timed out waiting for " + what);
         }
-        Thread.sleep(POLL_MILLIS);
+        synchronized (changes) {
+            if (version == seen) {
+                changes.wait(Math.min(RECHECK_MILLIS, Math.max(1, left / 1_000_000)));
+            }
+        }
+    }
+
+    /** ffmpeg failed before segment k: requests for it are refused for a while (caller holds the lock). */
+    private String failed(int k, String failure, long now) {
+        Backoff previous = failures.get(k);
+        Duration delay = previous == null ? FIRST_BACKOFF
+                : previous.delay.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : previous.delay.multipliedBy(2);
+        if (previous == null || now - previous.until >= 0) {
+            failures.put(k, new Backoff(now + delay.toNanos(), delay, failure));
+        }
+        return failure;
+    }
+
+    private record Backoff(long until, Duration delay, String failure) {}
+
+    /** ffmpeg processes this conversion started (each run counts, a restart after a move too). */
+    public int ffmpegStarts() {
+        return ffmpegStarts.get();
     }
 
     /** ffmpeg's arguments for a run writing from segment k (PLAYBACK.md §1.3). */
@@ -522,6 +637,22 @@ public final class HlsSession implements AutoCloseable {
         @Override
         public int nextRun() {
             return runNumbers.incrementAndGet();
+        }
+
+        @Override
+        public void started() {
+            ffmpegStarts.incrementAndGet();
+            onStart.run();
+        }
+
+        @Override
+        public void changed() {
+            HlsSession.this.changed();
+        }
+
+        @Override
+        public boolean firstFailure() {
+            return failureTailLogged.compareAndSet(false, true);
         }
     }
 }

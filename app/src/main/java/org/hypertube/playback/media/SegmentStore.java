@@ -21,15 +21,20 @@ import org.slf4j.LoggerFactory;
  * with one rename (a copy to a temporary name first when the run folder is on another file system).
  * The index file ({@code segments}: a header naming the timeline, then one line per finished segment,
  * rewritten through a temporary file and a rename) says which segments are finished; a file not in
- * the index is never served. An index written for another timeline (another probe, another segmenting
- * rule) empties the folder. Two instances adding at once may lose one index line to each other: that
- * segment is then simply made again.
+ * the index is never served. Each timeline (segment boundaries) has a subfolder of its own, named by
+ * its header's hash, so two instances that disagree on the timeline never touch each other's files.
+ * Nothing here deletes another writer's files: only {@code *.part-*} leftovers older than
+ * {@link #STALE_PART} (an interrupted copy). When the index vanishes (another instance evicted the
+ * film) every segment counts as not made again. Two instances adding at once may lose one index line
+ * to each other: that segment is then simply made again.
  */
 final class SegmentStore {
 
     private static final Logger log = LoggerFactory.getLogger(SegmentStore.class);
     static final String INDEX = "segments";
     private static final int MAX_INDEX = 4 * 1024 * 1024;
+    /** A temporary copy this old is a leftover of an interrupted writer, not one still copying. */
+    static final java.time.Duration STALE_PART = java.time.Duration.ofMinutes(10);
 
     private final Path dir;
     private final String header;
@@ -38,10 +43,11 @@ final class SegmentStore {
     private long indexStamp = Long.MIN_VALUE;
 
     /**
-     * @param header one line naming the timeline (segment count and boundaries); kept segments of another are dropped
+     * @param variant the variant's folder; the segments go to a subfolder of it named by the header
+     * @param header  one line naming the timeline (segment count and boundaries)
      */
-    SegmentStore(Path dir, String header, int count) {
-        this.dir = dir;
+    SegmentStore(Path variant, String header, int count) {
+        this.dir = variant.resolve(folderName(header));
         this.header = header;
         this.count = count;
         try {
@@ -49,8 +55,19 @@ final class SegmentStore {
         } catch (IOException e) {
             throw new MediaException("cannot create " + dir + ": " + e.getMessage(), e);
         }
+        dropStaleParts();
         synchronized (this) {
             refresh();
+        }
+    }
+
+    /** The subfolder of one timeline: a hash of its header. */
+    static String folderName(String header) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(header.getBytes(StandardCharsets.UTF_8));
+            return "t" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -60,11 +77,19 @@ final class SegmentStore {
 
     /** Whether segment k is finished (here or, through the shared index, on another instance). */
     synchronized boolean has(int k) {
-        if (done.get(k)) {
-            return true;
-        }
         refresh();
         return done.get(k);
+    }
+
+    /**
+     * Segment k was recorded but its file is gone (another instance evicted the film between the index
+     * check and the read): it is not made, and is made again.
+     */
+    synchronized void lost(int k) {
+        if (k >= 0 && k < count && done.get(k) && !Files.exists(segment(k))) {
+            log.info("segment {} of {} vanished: made again", k, dir);
+            done.clear(k);
+        }
     }
 
     Path segment(int k) {
@@ -92,6 +117,7 @@ final class SegmentStore {
         if (k < 0 || k >= count) {
             throw new IllegalArgumentException("no segment " + k);
         }
+        Files.createDirectories(dir);   // evicted by another instance meanwhile
         moveInto(written, segment(k));
         refresh();
         done.set(k);
@@ -101,6 +127,7 @@ final class SegmentStore {
     /** Publishes the init segment (identical for every run, see {@link HlsCommand}) unless present. */
     synchronized void addInit(Path written) throws IOException {
         if (!Files.exists(init())) {
+            Files.createDirectories(dir);
             Path tmp = dir.resolve("init.mp4.part-" + UUID.randomUUID());
             Files.copy(written, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, init(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -141,10 +168,11 @@ final class SegmentStore {
         Path index = dir.resolve(INDEX);
         try {
             if (!Files.exists(index)) {
-                if (indexStamp == Long.MIN_VALUE) {
-                    indexStamp = -1;
-                    dropStray();
+                if (!done.isEmpty()) {
+                    log.info("segment index of {} vanished (the film was evicted): its segments are made again", dir);
                 }
+                done.clear();
+                indexStamp = -1;
                 return;
             }
             long stamp = Files.getLastModifiedTime(index).toMillis() * 31 + Files.size(index);
@@ -156,12 +184,9 @@ final class SegmentStore {
             }
             String[] lines = Files.readString(index, StandardCharsets.UTF_8).split("\n");
             indexStamp = stamp;
+            done.clear();
             if (!lines[0].equals(header)) {
-                log.info("kept segments in {} were made for another timeline ({}): dropped", dir, lines[0]);
-                done.clear();
-                Files.deleteIfExists(index);
-                dropStray();
-                indexStamp = -1;
+                log.warn("segment index of {} names another timeline ({}): ignored", dir, lines[0]);
                 return;
             }
             for (int i = 1; i < lines.length; i++) {
@@ -177,11 +202,18 @@ final class SegmentStore {
         }
     }
 
-    /** Files of the folder not in the (empty) index: they may be partial copies of an interrupted run. */
-    private void dropStray() {
+    /** Temporary copies left by an interrupted writer (never a file another writer may still be copying). */
+    private void dropStaleParts() {
+        long before = System.currentTimeMillis() - STALE_PART.toMillis();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.filter(Files::isRegularFile).toList()) {
-                Files.deleteIfExists(p);
+            for (Path p : files.filter(f -> f.getFileName().toString().contains(".part-")).toList()) {
+                try {
+                    if (Files.getLastModifiedTime(p).toMillis() < before) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // renamed into place meanwhile
+                }
             }
         } catch (IOException e) {
             log.warn("could not clean {}: {}", dir, e.toString());

@@ -47,6 +47,9 @@ public class Transcoder implements AutoCloseable {
     private final Semaphore transcodeSlots;
     private final Semaphore remuxSlots;
     private final Map<String, HlsSession> sessions = new ConcurrentHashMap<>();
+    /** Key of a requested plan carried out as another (a remux without keyframe index) -> that plan's key. */
+    private final Map<String, String> aliases = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong started = new java.util.concurrent.atomic.AtomicLong();
     private final ScheduledExecutorService reaper;
     private volatile java.util.function.BiConsumer<Delivery, Duration> firstSegment = (mode, time) -> { };
 
@@ -115,8 +118,7 @@ public class Transcoder implements AutoCloseable {
                 || (plan.audioStream() >= 0 && probe.audioStream(plan.audioStream()) == null)) {
             throw new IllegalArgumentException("the plan " + plan.label() + " names streams the film does not have");
         }
-        String key = key(film, plan);
-        HlsSession existing = sessions.get(key);
+        HlsSession existing = sessions.get(effectiveKey(key(film, plan)));
         if (existing != null) {
             return existing;
         }
@@ -126,11 +128,16 @@ public class Transcoder implements AutoCloseable {
             keyframes = Keyframes.read(inputUrl, probe, plan.videoStream()).orElse(null);
             if (keyframes == null) {
                 effective = Decision.transcodeInstead(probe, plan, Quality.DEFAULT);
-                log.info("playback {}: no keyframe index, transcoding instead of remuxing", key);
+                log.info("playback {}: no keyframe index, transcoding instead of remuxing", key(film, plan));
             }
         }
         Delivery mode = effective.mode();
+        // keyed by the plan carried out, as its folder is: one session per folder
+        String key = key(film, effective);
         synchronized (this) {
+            if (!effective.equals(plan)) {
+                aliases.put(key(film, plan), key);
+            }
             existing = sessions.get(key);
             if (existing != null) {
                 return existing;
@@ -138,7 +145,7 @@ public class Transcoder implements AutoCloseable {
             HlsSession created = new HlsSession(key, inputUrl, probe, plan, effective, keyframes,
                     cacheDir.resolve(film).resolve(effective.label()), workDir, binaries,
                     mode == Delivery.TRANSCODE ? transcodeSlots : remuxSlots, properties.segmentTimeout(),
-                    time -> firstSegment.accept(mode, time));
+                    time -> firstSegment.accept(mode, time), started::incrementAndGet);
             sessions.put(key, created);
             if (created.segmentsKept() > 0) {
                 log.info("playback {}: {} of {} segments kept from earlier viewings", key, created.segmentsKept(),
@@ -154,7 +161,7 @@ public class Transcoder implements AutoCloseable {
         if (film == null || !FILM.matcher(film).matches() || !Files.isDirectory(dir)) {
             return 0;
         }
-        try (Stream<Path> files = Files.walk(dir, 2)) {
+        try (Stream<Path> files = Files.walk(dir, 3)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException | java.io.UncheckedIOException e) {
             return 0;
@@ -163,14 +170,14 @@ public class Transcoder implements AutoCloseable {
 
     /** The conversion of this key ({@link #key}), if open. */
     public Optional<HlsSession> find(String key) {
-        return Optional.ofNullable(sessions.get(key));
+        return Optional.ofNullable(sessions.get(effectiveKey(key)));
     }
 
     /** Stops the conversion's ffmpeg and forgets it; its kept segments stay. */
     public void close(String key) {
         HlsSession session;
         synchronized (this) {
-            session = sessions.remove(key);
+            session = sessions.remove(effectiveKey(key));
         }
         if (session != null) {
             session.close();
@@ -182,7 +189,7 @@ public class Transcoder implements AutoCloseable {
      * its ffmpeg stops at once (the slot is free for the new variant) instead of when it goes idle.
      */
     public void leave(String key, String viewer) {
-        HlsSession session = sessions.get(key);
+        HlsSession session = sessions.get(effectiveKey(key));
         if (session != null) {
             session.leave(viewer);
         }
@@ -195,6 +202,7 @@ public class Transcoder implements AutoCloseable {
         }
         List<String> keys = sessions.keySet().stream().filter(k -> k.startsWith(film + "/")).toList();
         keys.forEach(this::close);
+        aliases.keySet().removeIf(k -> k.startsWith(film + "/"));
         Path dir = cacheDir.resolve(film);
         if (Files.exists(dir)) {
             SegmentStore.delete(dir);
@@ -218,6 +226,16 @@ public class Transcoder implements AutoCloseable {
     /** Told, for each conversion, how long its first segment took from the session's opening (for metrics). */
     public void onFirstSegment(java.util.function.BiConsumer<Delivery, Duration> listener) {
         this.firstSegment = listener;
+    }
+
+    /** ffmpeg processes started since this server started (each run of each conversion). */
+    public long conversionsStarted() {
+        return started.get();
+    }
+
+    /** The key of the session carrying out the plan of {@code key}. */
+    private String effectiveKey(String key) {
+        return aliases.getOrDefault(key, key);
     }
 
     /** Video encodes running now. */
