@@ -13,6 +13,7 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.hypertube.system.HypertubeProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.hypertube.system.ContentSecurityPolicy;
@@ -32,6 +33,7 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Our OAuth2 authorization server: tokens at /oauth/token (client credentials; authorization code
@@ -81,8 +83,9 @@ class AuthorizationServer {
     }
 
     @Bean
-    OAuth2AuthorizationService authorizations(JdbcOperations jdbc, RegisteredClientRepository clients, AccountService accounts) {
-        return new MemberAuthorizations(jdbc, clients, accounts);
+    OAuth2AuthorizationService authorizations(JdbcOperations jdbc, RegisteredClientRepository clients, AccountService accounts,
+            TransactionOperations transaction) {
+        return new MemberAuthorizations(jdbc, clients, accounts, transaction);
     }
 
     @Bean
@@ -91,8 +94,9 @@ class AuthorizationServer {
     }
 
     @Bean
-    RSAKey signingKey(JdbcOperations jdbc, HypertubeProperties properties) {
-        return SigningKey.load(jdbc, properties.dataDir().resolve("oauth").resolve("signing-key.jwk"));
+    RSAKey signingKey(JdbcOperations jdbc, HypertubeProperties properties,
+            @Value("${hypertube.signing-key-secret:}") String secret) {
+        return SigningKey.load(jdbc, properties.dataDir().resolve("oauth").resolve("signing-key.jwk"), secret);
     }
 
     @Bean

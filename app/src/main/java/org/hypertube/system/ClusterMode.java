@@ -12,8 +12,9 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * {@code hypertube.cluster} (HYPERTUBE_CLUSTER=true): this server is one of several sharing a PostgreSQL
  * database and a media folder behind a reverse proxy (README, "Several instances"). Checked before
- * anything starts: cluster mode on H2 (a file only one process may open) or without an explicit, distinct
- * HYPERTUBE_INSTANCE is refused with a message saying what to set. Off by default: then Spring Session's
+ * anything starts: cluster mode on H2 (a file only one process may open), without an explicit, distinct
+ * HYPERTUBE_INSTANCE or without what the instances must share ({@link #requireShared}) is refused with a
+ * message saying what to set. Off by default: then Spring Session's
  * auto-configuration is switched off, so sessions stay the servlet container's, in memory, as before.
  *
  * <p>In cluster mode each instance converts into a folder of its own under the data folder
@@ -24,6 +25,9 @@ import org.springframework.core.env.MapPropertySource;
 public class ClusterMode implements EnvironmentPostProcessor {
 
     public static final String PROPERTY = "hypertube.cluster";
+    /** HYPERTUBE_SIGNING_KEY_SECRET: the token signing key is kept encrypted in the database under it (api.SigningKey). */
+    public static final String SIGNING_KEY_SECRET = "hypertube.signing-key-secret";
+    public static final int MIN_SECRET_LENGTH = 16;
 
     /** Spring Session's auto-configurations: a single instance keeps the servlet container's sessions in memory. */
     static final List<String> SESSION_AUTO_CONFIGURATIONS = List.of(
@@ -60,9 +64,26 @@ public class ClusterMode implements EnvironmentPostProcessor {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
             throw new Refused("HYPERTUBE_INSTANCE must be letters, digits, '.', '_' or '-' (at most 63), was: " + name);
         }
+        requireShared(environment);
         if (!environment.containsProperty("hypertube.media.work-dir")) {
             environment.getPropertySources().addLast(new MapPropertySource("hypertubeClusterInstance", Map.of(
                     "hypertube.media.work-dir", "${hypertube.data-dir}/instances/" + name + "/transcode")));
+        }
+    }
+
+    /**
+     * The settings every instance of a cluster must have, each refused with what to set. The place for
+     * further ones (the instances' own listener, its address and secret, when they come): one check each.
+     */
+    private static void requireShared(ConfigurableEnvironment environment) {
+        String secret = environment.getProperty(SIGNING_KEY_SECRET, "");
+        if (secret.isBlank()) {
+            throw new Refused("HYPERTUBE_CLUSTER=true needs HYPERTUBE_SIGNING_KEY_SECRET, the same on every instance: the "
+                    + "token signing key is kept in the shared database encrypted under it (e.g. openssl rand -base64 32)");
+        }
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            throw new Refused("HYPERTUBE_SIGNING_KEY_SECRET must have at least " + MIN_SECRET_LENGTH + " characters "
+                    + "(e.g. openssl rand -base64 32)");
         }
     }
 }

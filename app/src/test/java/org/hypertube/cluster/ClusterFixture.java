@@ -54,6 +54,8 @@ public final class ClusterFixture implements BeforeAllCallback, AfterAllCallback
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final String MAIN = HypertubeApplication.class.getName();
+    /** HYPERTUBE_SIGNING_KEY_SECRET, the same on every instance (required in cluster mode). */
+    private static final String SIGNING_KEY_SECRET = "cluster-fixture-signing-key-secret";
 
     private final Builder settings;
     private final List<Instance> instances = new ArrayList<>();
@@ -359,6 +361,7 @@ public final class ClusterFixture implements BeforeAllCallback, AfterAllCallback
         properties.put("hypertube.data-dir", shared.toString());
         properties.put("hypertube.base-url", nginx.url(""));
         properties.put("hypertube.cluster", "true");
+        properties.put("hypertube.signing-key-secret", SIGNING_KEY_SECRET);
         properties.put("server.address", "127.0.0.1");
         properties.putAll(settings.properties);
         List<String> command = new ArrayList<>();

@@ -36,7 +36,8 @@ class ClusterModeTest {
                 .isInstanceOf(ClusterMode.Refused.class).hasMessageContaining("letters, digits");
 
         env.withProperty("hypertube.instance", "app2").withProperty("hypertube.data-dir", "/srv/hypertube");
-        mode.postProcessEnvironment(env, new SpringApplication());
+        mode.postProcessEnvironment(env.withProperty(ClusterMode.SIGNING_KEY_SECRET, "a-shared-secret-of-32-characters"),
+                new SpringApplication());
         assertThat(env.getProperty("hypertube.media.work-dir")).isEqualTo("/srv/hypertube/instances/app2/transcode");
     }
 
@@ -46,5 +47,21 @@ class ClusterModeTest {
         mode.postProcessEnvironment(env, new SpringApplication());
         assertThat(env.containsProperty("hypertube.media.work-dir")).isFalse();
         assertThat(env.getProperty("spring.autoconfigure.exclude")).contains("JdbcSessionAutoConfiguration");
+    }
+
+    @Test
+    void clusterModeNeedsTheSigningKeySecretEveryInstanceShares() {
+        var env = new MockEnvironment().withProperty("hypertube.cluster", "true")
+                .withProperty("spring.datasource.url", "jdbc:postgresql://db/hypertube").withProperty("hypertube.instance", "app1");
+        assertThatThrownBy(() -> mode.postProcessEnvironment(env, new SpringApplication()))
+                .isInstanceOf(ClusterMode.Refused.class).hasMessageContaining("needs HYPERTUBE_SIGNING_KEY_SECRET");
+
+        env.withProperty(ClusterMode.SIGNING_KEY_SECRET, "too-short");
+        assertThatThrownBy(() -> mode.postProcessEnvironment(env, new SpringApplication()))
+                .isInstanceOf(ClusterMode.Refused.class).hasMessageContaining("at least 16 characters");
+
+        env.withProperty(ClusterMode.SIGNING_KEY_SECRET, "a-shared-secret-of-32-characters");
+        mode.postProcessEnvironment(env, new SpringApplication());
+        assertThat(env.getProperty("hypertube.media.work-dir")).endsWith("/instances/app1/transcode");
     }
 }
