@@ -52,7 +52,8 @@ class ClusterModeTest {
     @Test
     void clusterModeNeedsTheSigningKeySecretEveryInstanceShares() {
         var env = new MockEnvironment().withProperty("hypertube.cluster", "true")
-                .withProperty("spring.datasource.url", "jdbc:postgresql://db/hypertube").withProperty("hypertube.instance", "app1");
+                .withProperty("spring.datasource.url", "jdbc:postgresql://db/hypertube").withProperty("hypertube.instance", "app1")
+                .withProperty("hypertube.data-dir", "/srv/hypertube");
         assertThatThrownBy(() -> mode.postProcessEnvironment(env, new SpringApplication()))
                 .isInstanceOf(ClusterMode.Refused.class).hasMessageContaining("needs HYPERTUBE_SIGNING_KEY_SECRET");
 
@@ -62,6 +63,6 @@ class ClusterModeTest {
 
         env.withProperty(ClusterMode.SIGNING_KEY_SECRET, "a-shared-secret-of-32-characters");
         mode.postProcessEnvironment(env, new SpringApplication());
-        assertThat(env.getProperty("hypertube.media.work-dir")).endsWith("/instances/app1/transcode");
+        assertThat(env.getProperty("hypertube.media.work-dir")).isEqualTo("/srv/hypertube/instances/app1/transcode");
     }
 }
