@@ -29,6 +29,7 @@ create table spring_session_attributes (
 -- Spring Authorization Server's schema with its blob columns as long varchar (comparable with = on both
 -- databases, as its token look-ups need) and its timestamps with time zone. member_id is ours: the member
 -- an authorization acts for, so a password or role change revokes all of theirs (api.MemberAuthorizations).
+-- Deleting an API client deletes its authorizations and consents with it.
 create table oauth2_authorization (
     id                            varchar(100)  not null,
     registered_client_id          varchar(100)  not null,
@@ -64,16 +65,21 @@ create table oauth2_authorization (
     device_code_expires_at        timestamp with time zone default null,
     device_code_metadata          varchar(1000000) default null,
     member_id                     bigint        default null,
-    constraint oauth2_authorization_pk primary key (id)
+    constraint oauth2_authorization_pk primary key (id),
+    constraint oauth2_authorization_client_fk foreign key (registered_client_id)
+        references oauth2_registered_client (id) on delete cascade
 );
 create index oauth2_authorization_member_idx on oauth2_authorization (member_id);
 create index oauth2_authorization_state_idx on oauth2_authorization (state);
+create index oauth2_authorization_client_idx on oauth2_authorization (registered_client_id);
 
 create table oauth2_authorization_consent (
     registered_client_id varchar(100)  not null,
     principal_name       varchar(200)  not null,
     authorities          varchar(1000) not null,
-    constraint oauth2_authorization_consent_pk primary key (registered_client_id, principal_name)
+    constraint oauth2_authorization_consent_pk primary key (registered_client_id, principal_name),
+    constraint oauth2_authorization_consent_client_fk foreign key (registered_client_id)
+        references oauth2_registered_client (id) on delete cascade
 );
 
 -- The key that signs access tokens (a JWK with its private part), one row: the first instance to start

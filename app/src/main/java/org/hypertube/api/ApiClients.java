@@ -148,16 +148,24 @@ class ApiClients {
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    @Transactional
     void writeOperatorClient() {
         if (!properties.hasOperatorClient()) {
             return;
         }
+        try {
+            saveOperatorClient();
+        } catch (IllegalArgumentException | org.springframework.dao.DataIntegrityViolationException anotherInstanceFirst) {
+            // Several instances starting together: another one inserted it between our look-up and our insert.
+            saveOperatorClient();
+        }
+        log.info("API client {} from the environment is ready", properties.operatorClientId());
+    }
+
+    private void saveOperatorClient() {
         RegisteredClient existing = clients.findByClientId(properties.operatorClientId());
         String id = existing == null ? UUID.randomUUID().toString() : existing.getId();
         clients.save(client(id, properties.operatorClientId(), properties.operatorClientSecret(), "Operator",
                 properties.operatorRedirectUris()));
-        log.info("API client {} from the environment is ready", properties.operatorClientId());
     }
 
     private RegisteredClient client(String id, String clientId, String secret, String name, List<String> redirectUris) {
