@@ -25,7 +25,12 @@ class AuthorizationPurgeTest {
         var source = new DriverManagerDataSource("jdbc:h2:mem:purge" + System.nanoTime()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure().dataSource(source).locations("classpath:db/migration").load().migrate();
-        return new JdbcTemplate(source);
+        JdbcTemplate jdbc = new JdbcTemplate(source);
+        jdbc.update("""
+                insert into oauth2_registered_client (id, client_id, client_name, client_authentication_methods,
+                    authorization_grant_types, scopes, client_settings, token_settings)
+                values ('client', 'client', 'A program', 'client_secret_basic', 'client_credentials', 'read', '{}', '{}')""");
+        return jdbc;
     }
 
     /** A row as the store writes it: {@code access}/{@code refresh} are expiry times (null: no such token). */
