@@ -37,8 +37,11 @@ class ApiClients {
     private static final Logger log = LoggerFactory.getLogger(ApiClients.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A client just made; {@code secret} exists only in this answer. */
-    record Created(String clientId, String secret, String name) {
+    /**
+     * A client just made; {@code secret} exists only in this answer (a flash attribute: in cluster mode it
+     * passes through the session table until the page showing it is served, so it is Serializable).
+     */
+    record Created(String clientId, String secret, String name) implements java.io.Serializable {
         @Override
         public String toString() {
             return "Created[" + clientId + "]";
@@ -145,16 +148,24 @@ class ApiClients {
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    @Transactional
     void writeOperatorClient() {
         if (!properties.hasOperatorClient()) {
             return;
         }
+        try {
+            saveOperatorClient();
+        } catch (IllegalArgumentException | org.springframework.dao.DataIntegrityViolationException anotherInstanceFirst) {
+            // Several instances starting together: another one inserted it between our look-up and our insert.
+            saveOperatorClient();
+        }
+        log.info("API client {} from the environment is ready", properties.operatorClientId());
+    }
+
+    private void saveOperatorClient() {
         RegisteredClient existing = clients.findByClientId(properties.operatorClientId());
         String id = existing == null ? UUID.randomUUID().toString() : existing.getId();
         clients.save(client(id, properties.operatorClientId(), properties.operatorClientSecret(), "Operator",
                 properties.operatorRedirectUris()));
-        log.info("API client {} from the environment is ready", properties.operatorClientId());
     }
 
     private RegisteredClient client(String id, String clientId, String secret, String name, List<String> redirectUris) {
