@@ -424,6 +424,11 @@ class Downloads {
         return Optional.empty();
     }
 
+    /** Whether another live instance runs this download's torrent. */
+    boolean runElsewhere(Download d) {
+        return leases.heldElsewhere(d.getInfoHash()).isPresent();
+    }
+
     /** Another instance took a lease this one had (this one stalled past its expiry): its torrent stops here. */
     private synchronized void lost(String infoHash) {
         engine.remove(infoHash, false);

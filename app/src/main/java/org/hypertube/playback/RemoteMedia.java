@@ -113,7 +113,7 @@ record RemoteMedia(String infoHash, String name, long length, String address, Cl
                 }
             } else if (fresh.isPresent()) {
                 log.info("{} reader moves from {} to this instance's torrent at {} ({})", target.infoHash(),
-                        target.address(), position, cause.getMessage());
+                        target.address(), position, cause.toString());
                 local = fresh.get().open();
                 local.position(position);
                 return true;

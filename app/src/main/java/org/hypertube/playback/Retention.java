@@ -153,6 +153,9 @@ class Retention {
         if (d.getState() != Download.State.ACTIVE) {
             return false;
         }
+        if (downloads.runElsewhere(d)) {
+            return true;   // another instance runs it: its engine is the one that knows, and it is downloading
+        }
         return downloads.torrent(d).map(Torrent::state)
                 .map(s -> s == TorrentState.DOWNLOADING || s == TorrentState.FETCHING_METADATA || s == TorrentState.CHECKING)
                 .orElse(false);
