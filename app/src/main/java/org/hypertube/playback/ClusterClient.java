@@ -1,73 +1,107 @@
 package org.hypertube.playback;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads from another instance's cluster listener: a film's bytes from an offset on, and its status.
  * The address is the owner's own, from its lease row; every request is signed ({@link ClusterAuth}).
+ * Every read has a timeout, so an owner whose host vanished without a reset (power loss, a partition) fails
+ * a reader instead of holding it forever, and closing an answer's stream drops its connection at once, from
+ * any thread, even while another thread is blocked reading it.
  */
 @Component
 class ClusterClient {
 
     private static final int MAX_STATUS = 200;
+    private static final int CONNECT_MILLIS = 3_000;
+    private static final int STATUS_MILLIS = 3_000;
 
     private final ClusterAuth auth;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final int readMillis;
 
-    ClusterClient(ClusterAuth auth) {
-        this.auth = auth;
+    @Autowired
+    ClusterClient(ClusterAuth auth, LeaseProperties properties) {
+        // A live owner that waits for pieces is told from a dead one by its status (RemoteMedia).
+        this(auth, properties.lease().dividedBy(3));
     }
 
-    /** The film's bytes from {@code from} to its end, as the owner reads them (it waits for pieces). */
+    ClusterClient(ClusterAuth auth, Duration readTimeout) {
+        this.auth = auth;
+        this.readMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+    }
+
+    /**
+     * The film's bytes from {@code from} to its end, as the owner reads them (it waits for pieces). A read
+     * with no byte for the read timeout throws {@link java.net.SocketTimeoutException}.
+     */
     InputStream open(String address, String infoHash, long from) throws IOException {
-        String path = ClusterController.MEDIA + infoHash;
-        HttpResponse<InputStream> response = send(request(address, path).header("Range", "bytes=" + from + "-").build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() != 206) {
-            response.body().close();
-            throw new IOException("the owner " + address + " answered " + response.statusCode() + " for " + infoHash);
+        HttpURLConnection c = connect(address, ClusterController.MEDIA + infoHash, readMillis);
+        c.setRequestProperty("Range", "bytes=" + from + "-");
+        try {
+            int status = c.getResponseCode();
+            if (status != 206) {
+                throw new IOException("the owner " + address + " answered " + status + " for " + infoHash);
+            }
+            return new Answer(c);
+        } catch (IOException | RuntimeException e) {
+            c.disconnect();
+            throw e;
         }
-        return response.body();
     }
 
     RemoteMedia.Status status(String address, String infoHash, long from) throws IOException {
-        String path = ClusterController.MEDIA + infoHash + "/status?from=" + from;
-        HttpResponse<InputStream> response = send(request(address, path).timeout(Duration.ofSeconds(3)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("the owner " + address + " answered " + response.statusCode() + " for " + infoHash);
+        HttpURLConnection c = connect(address, ClusterController.MEDIA + infoHash + "/status?from=" + from, STATUS_MILLIS);
+        try {
+            int status = c.getResponseCode();
+            if (status != 200) {
+                throw new IOException("the owner " + address + " answered " + status + " for " + infoHash);
             }
-            String[] parts = new String(body.readNBytes(MAX_STATUS), StandardCharsets.US_ASCII).strip().split(" ");
+            String[] parts;
+            try (InputStream body = c.getInputStream()) {
+                parts = new String(body.readNBytes(MAX_STATUS), StandardCharsets.US_ASCII).strip().split(" ");
+            }
             try {
                 return new RemoteMedia.Status(Long.parseLong(parts[0]), Integer.parseInt(parts[1]), Long.parseLong(parts[2]),
                         Double.parseDouble(parts[3]));
             } catch (RuntimeException e) {
                 throw new IOException("the owner " + address + " sent an unreadable status");
             }
+        } finally {
+            c.disconnect();
         }
     }
 
-    private HttpRequest.Builder request(String address, String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create(address + pathAndQuery)).GET()
-                .header(ClusterAuth.HEADER, auth.sign("GET", pathAndQuery));
+    private HttpURLConnection connect(String address, String pathAndQuery, int readTimeoutMillis) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(address + pathAndQuery).toURL().openConnection(Proxy.NO_PROXY);
+        c.setConnectTimeout(CONNECT_MILLIS);
+        c.setReadTimeout(readTimeoutMillis);
+        c.setInstanceFollowRedirects(false);
+        c.setUseCaches(false);
+        c.setRequestProperty(ClusterAuth.HEADER, auth.sign("GET", pathAndQuery));
+        return c;
     }
 
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
-        try {
-            return http.send(request, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted");
+    /** An answer's body: closing it drops the connection (never drained), which also ends a read blocked in it. */
+    private static final class Answer extends FilterInputStream {
+        private final HttpURLConnection connection;
+
+        Answer(HttpURLConnection connection) throws IOException {
+            super(connection.getInputStream());
+            this.connection = connection;
+        }
+
+        @Override
+        public void close() {
+            connection.disconnect();
         }
     }
 }

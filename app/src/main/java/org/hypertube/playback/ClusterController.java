@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -24,24 +25,30 @@ import org.springframework.web.server.ResponseStatusException;
  * What the owner of a download serves the other instances, on the cluster listener only ({@link InternalOnly}
  * checks the listener and the HMAC first): the film file of a torrent it runs, by HTTP ranges (a read waits
  * for verified pieces and steers this engine like a local reader's), and how much of it is readable.
- * Requests name an info-hash, never a path; a film this instance does not run itself is a 404.
+ * Requests name an info-hash, never a path; a film this instance does not run itself is a 404. Registered
+ * only with a cluster listener (HYPERTUBE_CLUSTER_LISTEN), and each handler checks the port a request
+ * reached itself.
  */
 @Controller
+@ConditionalOnExpression("!'${hypertube.leases.listen:}'.isBlank()")
 class ClusterController {
 
     static final String MEDIA = "/cluster/media/";
 
     private final Playback playback;
+    private final ClusterListener listener;
 
-    ClusterController(Playback playback) {
+    ClusterController(Playback playback, ClusterListener listener) {
         this.playback = playback;
+        this.listener = listener;
     }
 
     /** Sessions, CSRF and sign-in are for people: this chain only lets through what InternalOnly verified. */
     @Bean
     @Order(0)
-    static SecurityFilterChain clusterChain(HttpSecurity http) throws Exception {
-        http.securityMatcher("/cluster/**")
+    static SecurityFilterChain clusterChain(HttpSecurity http, ClusterListener listener) throws Exception {
+        // By the listener's port, not by a path (an encoded path on the public port must not land here).
+        http.securityMatcher(listener::cluster)
                 .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
                 .csrf(csrf -> csrf.disable())
                 .requestCache(cache -> cache.disable())
@@ -51,6 +58,7 @@ class ClusterController {
 
     @RequestMapping(path = MEDIA + "{hash:[0-9a-f]{40}}", method = {RequestMethod.GET, RequestMethod.HEAD})
     void media(@PathVariable String hash, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        onTheClusterListener(request);
         MediaFile file = playback.localMedia(hash).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         playback.used(hash);
         RangeResponse.serve(request, response, file);
@@ -58,10 +66,19 @@ class ClusterController {
 
     /** "readable peers rate progress": bytes readable at once from {@code from}, and the swarm as this engine sees it. */
     @GetMapping(path = MEDIA + "{hash:[0-9a-f]{40}}/status")
-    ResponseEntity<String> status(@PathVariable String hash, @RequestParam(defaultValue = "0") long from) {
+    ResponseEntity<String> status(@PathVariable String hash, @RequestParam(defaultValue = "0") long from,
+                                  HttpServletRequest request) {
+        onTheClusterListener(request);
         MediaFile file = playback.localMedia(hash).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         RemoteMedia.Status s = playback.swarm(hash, file, from);
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN)
                 .body(String.format(Locale.ROOT, "%d %d %d %.4f", s.readable(), s.peers(), s.rate(), s.progress()));
+    }
+
+    /** Whatever a filter let through: these routes answer on the cluster listener's port only (404 elsewhere). */
+    private void onTheClusterListener(HttpServletRequest request) {
+        if (!listener.cluster(request)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
     }
 }

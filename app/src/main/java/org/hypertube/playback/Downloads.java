@@ -63,6 +63,7 @@ class Downloads {
     private final SwarmHealth health;
     private final org.hypertube.playback.subtitle.SubtitleCache subtitleCache;
     private final Leases leases;
+    private final List<java.util.function.Consumer<String>> removedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Candidates already tried for a film in this run (info-hashes), so a dead torrent is not retried at once. */
     private final Map<Long, Set<String>> tried = new ConcurrentHashMap<>();
     /** One lock per film: two Plays of a film never add two torrents, two films' Plays never wait for each other. */
@@ -293,6 +294,7 @@ class Downloads {
         repository.delete(d);
         leases.release(d.getInfoHash());
         log.info("{} removed ({}), film {}", d.getInfoHash(), why, d.getFilmId());
+        removedHere(d.getInfoHash());
         return true;
     }
 
@@ -573,6 +575,25 @@ class Downloads {
             engine.remove(infoHash, true);
             leases.release(infoHash);
             log.info("{} removed ({}, asked by another instance)", infoHash, why);
+            removedHere(infoHash);
+        }
+    }
+
+    /**
+     * Called with the info-hash of each download this instance actually removed (never one whose removal was
+     * only asked of its owner): what others keep of the film (probes, converted segments) goes with it.
+     */
+    void onRemoved(java.util.function.Consumer<String> listener) {
+        removedListeners.add(listener);
+    }
+
+    private void removedHere(String infoHash) {
+        for (var listener : removedListeners) {
+            try {
+                listener.accept(infoHash);
+            } catch (RuntimeException e) {
+                log.warn("{} not forgotten after its removal: {}", infoHash, e.toString());
+            }
         }
     }
 

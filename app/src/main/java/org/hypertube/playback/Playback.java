@@ -81,6 +81,7 @@ class Playback {
         this.leaseTerms = leaseTerms;
         this.filmSubtitles = filmSubtitles;
         this.downloads = downloads;
+        downloads.onRemoved(this::forget);
         this.prober = prober;
         this.transcoder = transcoder;
         this.internal = internal;

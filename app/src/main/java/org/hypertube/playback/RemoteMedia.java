@@ -2,7 +2,9 @@ package org.hypertube.playback;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
@@ -48,14 +50,29 @@ record RemoteMedia(String infoHash, String name, long length, String address, Cl
         }
     }
 
-    /** One reader: one open answer from the owner at a time, reopened where a seek or a failure leaves it. */
+    /** Whether the owner still answers for the film (a read that timed out: waiting for pieces, or gone?). */
+    boolean ownerAnswers(long offset) {
+        try {
+            client.status(address, infoHash, offset);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * One reader: one open answer from the owner at a time, reopened where a seek or a failure leaves it. A read
+     * with no byte for the client's read timeout asks the owner's status: a live owner (waiting for pieces) is
+     * waited for, a silent one counts as gone. {@link #close} takes no lock: it aborts a read blocked in another
+     * thread by closing the answer under it.
+     */
     private static final class Reader implements SeekableByteChannel {
         private RemoteMedia target;
-        private SeekableByteChannel local;
-        private InputStream in;
+        private volatile SeekableByteChannel local;
+        private volatile InputStream in;
         private long inAt = -1;
         private long position;
-        private boolean open = true;
+        private volatile boolean open = true;
         private final byte[] buffer = new byte[64 * 1024];
 
         Reader(RemoteMedia target) {
@@ -80,6 +97,10 @@ record RemoteMedia(String infoHash, String name, long length, String address, Cl
                         closeAnswer();
                         in = target.client().open(target.address(), target.infoHash(), position);
                         inAt = position;
+                        if (!open) {   // closed while this was opening
+                            closeAnswer();
+                            throw new AsynchronousCloseException();
+                        }
                     }
                     int n = in.read(buffer, 0, Math.min(buffer.length, dst.remaining()));
                     if (n < 0) {
@@ -91,6 +112,13 @@ record RemoteMedia(String infoHash, String name, long length, String address, Cl
                     return n;
                 } catch (IOException e) {
                     closeAnswer();
+                    if (!open) {
+                        throw new AsynchronousCloseException();
+                    }
+                    if (e instanceof SocketTimeoutException && target.ownerAnswers(position)) {
+                        deadline = System.nanoTime() + target.patience().toNanos();   // alive, waiting for pieces
+                        continue;
+                    }
                     if (System.nanoTime() > deadline) {
                         throw e;
                     }
@@ -104,6 +132,9 @@ record RemoteMedia(String infoHash, String name, long length, String address, Cl
         /** After the owner failed: true when the film is now in this instance's engine (the reader moved there). */
         private boolean switchOver(IOException cause) throws IOException {
             Optional<MediaFile> fresh = target.reopen().apply(target.infoHash());
+            if (!open) {
+                throw new AsynchronousCloseException();
+            }
             if (fresh.isPresent() && fresh.get() instanceof RemoteMedia other) {
                 if (!other.address().equals(target.address())) {
                     log.info("{} reader moves from {} to the new owner {} at {}", target.infoHash(), target.address(),
@@ -128,14 +159,15 @@ record RemoteMedia(String infoHash, String name, long length, String address, Cl
         }
 
         private void closeAnswer() {
-            if (in != null) {
+            InputStream answer = in;
+            if (answer != null) {
+                in = null;
+                inAt = -1;
                 try {
-                    in.close();
+                    answer.close();
                 } catch (IOException e) {
                     // the answer is abandoned either way
                 }
-                in = null;
-                inAt = -1;
             }
         }
 
@@ -172,16 +204,18 @@ record RemoteMedia(String infoHash, String name, long length, String address, Cl
         }
 
         @Override
-        public synchronized boolean isOpen() {
+        public boolean isOpen() {
             return open;
         }
 
+        /** From any thread, never waiting for a read in progress: the open answer is dropped under it. */
         @Override
-        public synchronized void close() throws IOException {
+        public void close() throws IOException {
             open = false;
             closeAnswer();
-            if (local != null) {
-                local.close();
+            SeekableByteChannel l = local;
+            if (l != null) {
+                l.close();
             }
         }
     }

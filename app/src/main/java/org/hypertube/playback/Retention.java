@@ -141,12 +141,14 @@ class Retention {
         }
     }
 
-    /** Deletes here, or asks the instance that runs the torrent to (then it is not counted as deleted yet). */
+    /**
+     * Deletes here, or asks the instance that runs the torrent to (then it is not counted as deleted yet, and
+     * what is kept of the film stays: the owner forgets it when it removes the download, {@link Downloads#onRemoved}).
+     */
     private void delete(Download d, String why, List<String> deleted) {
         if (downloads.remove(d, why)) {
             deleted.add(d.getInfoHash());
         }
-        playback.forget(d.getInfoHash());
     }
 
     private boolean downloading(Download d) {

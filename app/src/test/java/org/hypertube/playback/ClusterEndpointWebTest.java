@@ -38,6 +38,8 @@ class ClusterEndpointWebTest extends AppTestBase {
     Downloads downloads;
     @Autowired
     Catalog catalog;
+    @Autowired
+    InternalMedia internalMedia;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final byte[] film = new byte[300_000];
@@ -95,11 +97,26 @@ class ClusterEndpointWebTest extends AppTestBase {
     }
 
     @Test
+    void encodedPathsOnThePublicPortReachNeitherTheClusterNorTheInternalRoutes() throws Exception {
+        String token = internalMedia.url(hash).substring(internalMedia.url(hash).lastIndexOf('/') + 1);
+        String publicBase = "http://127.0.0.1:" + port;
+        for (String path : new String[] {"/%63luster/media/" + hash, "/%63luster/media/" + hash + "/status",
+                "/cl%75ster/media/" + hash, "/;x/cluster/media/" + hash, "/cluster;x/media/" + hash,
+                "/%69nternal/media/" + token, "/;x/internal/media/" + token, "/internal;x/media/" + token}) {
+            // Signed as the owner would sign it: only the port keeps it out, not the missing signature.
+            HttpResponse<byte[]> r = get(publicBase, path, sign(CLUSTER_SECRET, 0, path), "bytes=0-99");
+            assertThat(r.statusCode()).as(path).isIn(400, 404);
+            assertThat(r.body()).as(path).isNotEqualTo(Arrays.copyOfRange(film, 0, 100));
+        }
+    }
+
+    @Test
     void onlyAnInfoHashNamesAFileNeverAPath() throws Exception {
+        // Correctly signed for the path sent: refused for what the path is, not for the signature.
         for (String path : new String[] {"/cluster/media/" + hash + "/../../../etc/passwd", "/cluster/media/..%2F..%2Fetc%2Fpasswd",
-                "/cluster/media/" + hash.toUpperCase()}) {
-            int status = get(listener.address(), path, sign(CLUSTER_SECRET, 0, path), null).statusCode();
-            assertThat(status).as(path).isIn(400, 401, 404);
+                "/cluster/media/" + hash.toUpperCase(), "/cluster/media/%2e%2e/%2e%2e/etc/passwd"}) {
+            HttpResponse<byte[]> r = get(listener.address(), path, sign(CLUSTER_SECRET, 0, path), null);
+            assertThat(r.statusCode()).as(path).isIn(400, 404);
         }
     }
 
