@@ -431,8 +431,12 @@ class Downloads {
         return leases.heldElsewhere(d.getInfoHash()).isPresent();
     }
 
-    /** Another instance took a lease this one had (this one stalled past its expiry): its torrent stops here. */
-    private synchronized void lost(String infoHash) {
+    /**
+     * A lease this one had passed or may pass to another instance (taken after this one stalled past its expiry,
+     * or not renewed long enough, Leases.fence): its torrent stops here. Not under the Downloads lock, which
+     * upkeep may hold for long: the engine stops a torrent safely from any thread.
+     */
+    private void lost(String infoHash) {
         engine.remove(infoHash, false);
         startedAt.remove(infoHash);
         log.warn("{} stopped here: its lease passed to another instance", infoHash);

@@ -29,6 +29,20 @@ record LeaseTerms(Duration length) {
         return current == null || current.owner().equals(me) || !current.liveAt(now);
     }
 
+    /**
+     * How long an owner goes on without a renewal that worked before it stops the torrent itself: the lease
+     * less a margin (a fifth of it, at least a second) for stopping, and for its clock's drift over one lease.
+     */
+    Duration fenceAfter() {
+        Duration margin = length.dividedBy(5);
+        return length.minus(margin.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : margin);
+    }
+
+    /** Whether an owner whose last renewal that worked was sent at {@code renewed} must stop the torrent at {@code now}. */
+    boolean mustStop(Instant renewed, Instant now) {
+        return !now.isBefore(renewed.plus(fenceAfter()));
+    }
+
     /** Whether a reader waiting for a dead owner has waited long enough to give up: two leases. */
     Duration patience() {
         return length.multipliedBy(2);

@@ -9,8 +9,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -20,8 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,9 +30,14 @@ import org.springframework.stereotype.Component;
  * only the instance holding a download's lease runs its torrent. Taking a lease is one conditional
  * statement, so of two instances reaching for the same expired lease exactly one gets it. On one
  * instance (H2 or PostgreSQL) that instance always wins its leases.
+ *
+ * <p>Lease times are the database's ({@code current_timestamp}), so the instances' own clocks may differ.
+ * Renewals run on a thread of their own, never behind the Downloads lock or another job; an owner that has
+ * not renewed a lease for {@link LeaseTerms#fenceAfter} (its own clock, counting from before the last
+ * renewal that worked) stops that torrent itself, before another instance can take the expired lease.
  */
 @Component
-class Leases implements SchedulingConfigurer {
+class Leases implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Leases.class);
 
@@ -40,24 +46,38 @@ class Leases implements SchedulingConfigurer {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final Supplier<Instant> leaseTime;
     private final LeaseTerms terms;
     private final String me;
     private final Supplier<String> address;
-    private final Set<String> mine = ConcurrentHashMap.newKeySet();
+    /** This instance's leases, each with when (this instance's clock) its last renewal that worked was sent. */
+    private final Map<String, Instant> mine = new ConcurrentHashMap<>();
     private volatile Consumer<String> onLost = hash -> { };
+    private ScheduledExecutorService renewer;
 
     @Autowired
     Leases(JdbcTemplate jdbc, Clock clock, LeaseTerms terms, @Value("${hypertube.instance}") String me,
            ClusterListener listener) {
-        this(jdbc, clock, terms, me, listener::address);
+        this(jdbc, clock, databaseClock(jdbc), terms, me, listener::address);
     }
 
+    /** Leases whose times come from {@code clock} (a manual one in tests) instead of the database's. */
     Leases(JdbcTemplate jdbc, Clock clock, LeaseTerms terms, String me, Supplier<String> address) {
+        this(jdbc, clock, clock::instant, terms, me, address);
+    }
+
+    Leases(JdbcTemplate jdbc, Clock clock, Supplier<Instant> leaseTime, LeaseTerms terms, String me, Supplier<String> address) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.leaseTime = leaseTime;
         this.terms = terms;
         this.me = me.length() > 200 ? me.substring(0, 200) : me;
         this.address = address;
+    }
+
+    /** The database's clock, the one every instance shares: lease times never come from an instance's own. */
+    static Supplier<Instant> databaseClock(JdbcTemplate jdbc) {
+        return () -> jdbc.queryForObject("select current_timestamp", OffsetDateTime.class).toInstant();
     }
 
     String me() {
@@ -79,17 +99,18 @@ class Leases implements SchedulingConfigurer {
 
     /** The lease of another instance that is alive now, if there is one. */
     Optional<Lease> heldElsewhere(String infoHash) {
-        Instant now = clock.instant();
+        Instant now = leaseTime.get();
         return find(infoHash).filter(l -> !l.owner().equals(me) && l.liveAt(now));
     }
 
     boolean holds(String infoHash) {
-        return mine.contains(infoHash);
+        return mine.containsKey(infoHash);
     }
 
     /** Takes the download's lease if it is free, expired or already this instance's. */
     Acquired acquire(String infoHash) {
-        Instant now = clock.instant();
+        Instant sent = clock.instant();
+        Instant now = leaseTime.get();
         Lease before = find(infoHash).orElse(null);
         if (!terms.mayTake(before, me, now)) {
             return new Acquired(false, before);
@@ -108,7 +129,7 @@ class Leases implements SchedulingConfigurer {
                     me, address.get(), at(terms.expiry(now)), infoHash, me, at(now)) == 1;
         }
         if (held) {
-            mine.add(infoHash);
+            mine.put(infoHash, sent);
             if (before != null && !before.owner().equals(me)) {
                 log.info("{} lease taken over from {} (expired at {})", infoHash, before.owner(), before.expiresAt());
             }
@@ -116,30 +137,80 @@ class Leases implements SchedulingConfigurer {
         return new Acquired(held, held ? before : find(infoHash).orElse(before));
     }
 
+    /** Renewals on a thread of their own, every third of a lease: no other job or lock can hold them up. */
     @Override
-    public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(this::renewQuietly, terms.renewEvery());
+    public void start() {
+        renewer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("lease-renewal").factory());
+        long every = terms.renewEvery().toMillis();
+        renewer.scheduleWithFixedDelay(this::renewQuietly, every, every, TimeUnit.MILLISECONDS);
     }
 
-    private void renewQuietly() {
+    @Override
+    public void stop() {
+        if (renewer != null) {
+            renewer.shutdownNow();
+            renewer = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return renewer != null;
+    }
+
+    /** Stopped after the web server and the Downloads (which release their leases), started before them. */
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE + 1000;
+    }
+
+    void renewQuietly() {
         try {
             renew();
         } catch (RuntimeException e) {
             log.warn("leases not renewed this time: {}", e.toString());
+        } finally {
+            fence();
         }
     }
 
     /** Every third of a lease: this instance's leases go on; one another instance has taken is reported lost. */
     void renew() {
-        Instant now = clock.instant();
-        for (String hash : List.copyOf(mine)) {
+        Instant sent = clock.instant();
+        Instant now = leaseTime.get();
+        for (String hash : List.copyOf(mine.keySet())) {
             int n = jdbc.update("update download_leases set expires_at = ?, address = ? where info_hash = ? and owner = ?",
                     at(terms.expiry(now)), address.get(), hash, me);
-            if (n == 0 && mine.remove(hash)) {
-                log.warn("{} lease lost: another instance took it or the download was removed", hash);
-                onLost.accept(hash);
+            if (n == 0) {
+                if (mine.remove(hash) != null) {
+                    log.warn("{} lease lost: another instance took it or the download was removed", hash);
+                    lost(hash);
+                }
+            } else {
+                mine.replace(hash, sent);
             }
         }
+    }
+
+    /**
+     * Self-fencing: a lease this instance could not renew for {@link LeaseTerms#fenceAfter} is given up here
+     * (its torrent stops) before it expires in the database, where another instance may take it.
+     */
+    void fence() {
+        Instant now = clock.instant();
+        for (var e : List.copyOf(mine.entrySet())) {
+            if (terms.mustStop(e.getValue(), now) && mine.remove(e.getKey(), e.getValue())) {
+                log.warn("{} stopped here: its lease was not renewed since {} and may pass to another instance",
+                        e.getKey(), e.getValue());
+                lost(e.getKey());
+            }
+        }
+    }
+
+    /** Told on a thread of its own: stopping a torrent must not hold up the renewal of the others. */
+    private void lost(String hash) {
+        Consumer<String> listener = onLost;
+        Thread.ofVirtual().name("lease-lost-" + hash).start(() -> listener.accept(hash));
     }
 
     /** Gives a lease up (the torrent stopped here): another instance may take it at once. */
@@ -151,7 +222,7 @@ class Leases implements SchedulingConfigurer {
     /** On a clean shutdown: every lease is given up, so the others take the downloads over at once. */
     void releaseAll() {
         int n = 0;
-        for (String hash : List.copyOf(mine)) {
+        for (String hash : List.copyOf(mine.keySet())) {
             mine.remove(hash);
             n += jdbc.update("delete from download_leases where info_hash = ? and owner = ?", hash, me);
         }

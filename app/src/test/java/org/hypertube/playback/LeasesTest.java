@@ -3,7 +3,6 @@ package org.hypertube.playback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
@@ -26,7 +25,7 @@ class LeasesTest {
     private JdbcTemplate jdbc;
     private Leases a;
     private Leases b;
-    private final List<String> lostByA = new ArrayList<>();
+    private final List<String> lostByA = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void database() {
@@ -76,11 +75,12 @@ class LeasesTest {
     }
 
     @Test
-    void theOldOwnerLearnsOnItsNextRenewalThatItLostTheLease() {
+    void theOldOwnerLearnsOnItsNextRenewalThatItLostTheLease() throws Exception {
         a.acquire(HASH);
         clock.advance(LEASE.plusSeconds(1));   // a stalled past its lease
         b.acquire(HASH);
         a.renew();
+        awaitLost();
         assertThat(lostByA).containsExactly(HASH);
         assertThat(a.holds(HASH)).isFalse();
         assertThat(b.acquire(HASH).held()).isTrue();
@@ -101,6 +101,62 @@ class LeasesTest {
         assertThat(a.removalRequests()).containsEntry(HASH, "unwatched");
         a.release(HASH);
         assertThat(jdbc.queryForObject("select count(*) from download_leases", Integer.class)).isZero();
+    }
+
+    @Test
+    void anOwnerThatCouldNotRenewStopsTheTorrentBeforeAnotherMayTakeIt() throws Exception {
+        a.acquire(HASH);
+        jdbc.execute("alter table download_leases rename to download_leases_gone");   // the database is unreachable
+        Duration fence = new LeaseTerms(LEASE).fenceAfter();
+        clock.advance(fence.minusMillis(1));
+        a.renewQuietly();
+        assertThat(a.holds(HASH)).isTrue();
+        clock.advance(Duration.ofMillis(1));
+        a.renewQuietly();
+        assertThat(a.holds(HASH)).isFalse();
+        awaitLost();
+        assertThat(lostByA).containsExactly(HASH);
+        jdbc.execute("alter table download_leases_gone rename to download_leases");
+        // Stopped while the lease was still alive in the database: nobody could have taken it yet.
+        assertThat(b.acquire(HASH).held()).isFalse();
+        clock.advance(LEASE.minus(fence));
+        assertThat(b.acquire(HASH).held()).isTrue();
+    }
+
+    @Test
+    void aStalledOwnerStopsOnItsOwnWithoutARenewalRound() throws Exception {
+        a.acquire(HASH);
+        clock.advance(new LeaseTerms(LEASE).fenceAfter());
+        a.fence();
+        awaitLost();
+        assertThat(lostByA).containsExactly(HASH);
+    }
+
+    @Test
+    void leaseTimesAreTheDatabasesSoAnInstanceWithItsClockAheadStealsNothing() {
+        java.time.Clock ahead = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(1));
+        Leases onTime = new Leases(jdbc, java.time.Clock.systemUTC(), Leases.databaseClock(jdbc), new LeaseTerms(LEASE), "a",
+                () -> "http://a:9000");
+        Leases skewed = new Leases(jdbc, ahead, Leases.databaseClock(jdbc), new LeaseTerms(LEASE), "b", () -> "http://b:9000");
+        assertThat(onTime.acquire(HASH).held()).isTrue();
+        assertThat(skewed.acquire(HASH).held()).isFalse();
+        assertThat(skewed.heldElsewhere(HASH)).isPresent();
+    }
+
+    @Test
+    void fencingComesBeforeTheExpiry() {
+        LeaseTerms terms = new LeaseTerms(LEASE);
+        java.time.Instant renewed = clock.instant();
+        assertThat(terms.fenceAfter()).isLessThan(LEASE);
+        assertThat(terms.mustStop(renewed, renewed.plus(terms.renewEvery().multipliedBy(2)))).isFalse();   // two missed renewals
+        assertThat(terms.mustStop(renewed, renewed.plus(terms.fenceAfter()))).isTrue();
+        assertThat(new LeaseTerms(Duration.ofSeconds(3)).fenceAfter()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    private void awaitLost() throws InterruptedException {
+        for (int i = 0; i < 500 && lostByA.isEmpty(); i++) {
+            Thread.sleep(10);   // told on a thread of its own
+        }
     }
 
     @Test
