@@ -63,6 +63,7 @@ class Downloads {
     private final SwarmHealth health;
     private final org.hypertube.playback.subtitle.SubtitleCache subtitleCache;
     private final Leases leases;
+    private final FilmUse filmUse;
     private final List<java.util.function.Consumer<String>> removedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Candidates already tried for a film in this run (info-hashes), so a dead torrent is not retried at once. */
     private final Map<Long, Set<String>> tried = new ConcurrentHashMap<>();
@@ -73,8 +74,9 @@ class Downloads {
 
     Downloads(DownloadRepository repository, Engine engine, TorrentFiles torrentFiles, Catalog catalog,
               PlaybackProperties properties, Clock clock, SwarmHealth health,
-              org.hypertube.playback.subtitle.SubtitleCache subtitleCache, Leases leases) {
+              org.hypertube.playback.subtitle.SubtitleCache subtitleCache, Leases leases, FilmUse filmUse) {
         this.subtitleCache = subtitleCache;
+        this.filmUse = filmUse;
         this.leases = leases;
         this.repository = repository;
         this.engine = engine;
@@ -293,6 +295,7 @@ class Downloads {
         startedAt.remove(d.getInfoHash());
         repository.delete(d);
         leases.release(d.getInfoHash());
+        filmUse.forget(d.getInfoHash());
         log.info("{} removed ({}), film {}", d.getInfoHash(), why, d.getFilmId());
         removedHere(d.getInfoHash());
         return true;
@@ -570,8 +573,14 @@ class Downloads {
         }
     }
 
-    /** Another instance (retention, the disk quota, an administrator) asked the owner, this one, to delete a download. */
+    /**
+     * Another instance (retention, the disk quota, an administrator) asked the owner, this one, to delete a
+     * download: done on the first upkeep when nobody has read the film for a while on any instance (FilmUse).
+     */
     private synchronized void removeRequested(String infoHash, String why) {
+        if (filmUse.inUse(infoHash)) {
+            return;   // someone streams it, maybe from another instance: the request stays for a later upkeep
+        }
         Optional<Download> d = repository.findByInfoHash(infoHash);
         if (d.isPresent()) {
             remove(d.get(), why + ", asked by another instance");

@@ -66,18 +66,18 @@ class Playback {
     private final FilmSubtitles filmSubtitles;
     private final ClusterClient cluster;
     private final LeaseTerms leaseTerms;
+    private final FilmUse filmUse;
     private final Clock clock;
     private final Map<String, ProbeState> probes = new ConcurrentHashMap<>();
-    private final Map<String, Instant> lastUse = new ConcurrentHashMap<>();
     private final Map<String, String> variants = new ConcurrentHashMap<>();
-    private static final Duration IN_USE = Duration.ofMinutes(10);
     /** A converted variant's name in URLs: the audio stream and the quality ({@link #variant}). */
     private static final java.util.regex.Pattern VARIANT = java.util.regex.Pattern.compile("a(\\d{1,3})-([A-Z0-9]{1,10})");
 
     Playback(Downloads downloads, Prober prober, Transcoder transcoder, InternalMedia internal, WatchHistory history,
              @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, ClusterClient cluster,
-             LeaseTerms leaseTerms, Clock clock) {
+             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock) {
         this.cluster = cluster;
+        this.filmUse = filmUse;
         this.leaseTerms = leaseTerms;
         this.filmSubtitles = filmSubtitles;
         this.downloads = downloads;
@@ -330,13 +330,12 @@ class Playback {
 
     /** Someone is reading this download's film now (a range or a segment request). */
     void used(String infoHash) {
-        lastUse.put(infoHash, clock.instant());
+        filmUse.used(infoHash);
     }
 
-    /** Whether anyone read the film in the last few minutes (retention spares it). */
+    /** Whether anyone read the film in the last few minutes, on any instance (retention spares it). */
     boolean inUse(String infoHash) {
-        Instant last = lastUse.get(infoHash);
-        return last != null && Duration.between(last, clock.instant()).compareTo(IN_USE) < 0;
+        return filmUse.inUse(infoHash);
     }
 
     /** What ffprobe said of a download's film, once it has. */

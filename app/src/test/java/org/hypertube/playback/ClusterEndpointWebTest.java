@@ -40,6 +40,10 @@ class ClusterEndpointWebTest extends AppTestBase {
     Catalog catalog;
     @Autowired
     InternalMedia internalMedia;
+    @Autowired
+    Retention retention;
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final byte[] film = new byte[300_000];
@@ -63,6 +67,25 @@ class ClusterEndpointWebTest extends AppTestBase {
     @AfterEach
     void removeIt() {
         repository.findByInfoHash(hash).ifPresent(d -> downloads.remove(d, "test over"));
+    }
+
+    @Test
+    void retentionSparesAFilmAnotherInstanceIsStreaming() {
+        // Another instance's viewer read the film just now: only the database knows. The other tests' films
+        // are marked the same way for the run, so a year-late retention deletes nothing of theirs.
+        String others = "insert into film_use (info_hash, used_at) select info_hash, current_timestamp from downloads "
+                + "where info_hash not in (select info_hash from film_use)";
+        java.util.List<String> marked = jdbc.queryForList("select info_hash from downloads where info_hash not in "
+                + "(select info_hash from film_use)", String.class);
+        jdbc.update(others);
+        try {
+            assertThat(retention.run(Instant.now().plus(Duration.ofDays(400)))).isEmpty();
+            assertThat(repository.findByInfoHash(hash)).isPresent();
+        } finally {
+            for (String h : marked) {
+                jdbc.update("delete from film_use where info_hash = ?", h);
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,7 @@
+-- When a film was last read by a viewer on any instance (issue 21, review #4): retention, the disk quota and a
+-- removal asked of the owner spare a film another instance is streaming. Written at most once a minute per
+-- film and instance, in the database's time.
+create table film_use (
+    info_hash  varchar(40) not null primary key,
+    used_at    timestamp with time zone not null
+);
