@@ -42,6 +42,13 @@ public record LeaseProperties(Duration lease, String listen, String url, String 
         }
     }
 
+    /** Never the secret: a record's own toString would print it into any log or failure message. */
+    @Override
+    public String toString() {
+        return "LeaseProperties[lease=" + lease + ", listen=" + listen + ", url=" + url + ", secret="
+                + (secret.isEmpty() ? "(none)" : "(" + secret.length() + " characters)") + "]";
+    }
+
     boolean clustered() {
         return !listen.isEmpty();
     }

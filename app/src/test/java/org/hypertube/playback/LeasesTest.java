@@ -160,6 +160,13 @@ class LeasesTest {
     }
 
     @Test
+    void theSecretIsNeverPrinted() {
+        String secret = "a-cluster-secret-of-enough-length-" + UUID.randomUUID();
+        LeaseProperties properties = new LeaseProperties(LEASE, "127.0.0.1:0", "", secret);
+        assertThat(properties.toString()).doesNotContain(secret).contains("127.0.0.1:0");
+    }
+
+    @Test
     void termsRenewAThirdOfTheWay() {
         LeaseTerms terms = new LeaseTerms(LEASE);
         assertThat(terms.renewEvery()).isEqualTo(Duration.ofSeconds(5));
