@@ -54,9 +54,9 @@ class PlaybackMetrics implements MeterBinder {
                 .description("Members who asked for part of a film in the last " + Viewers.WINDOW.toMinutes() + " minutes")
                 .register(registry);
         Gauge.builder("hypertube.conversions", transcoder, t -> t.load().running()).tag("state", "running")
-                .description("ffmpeg conversions (transcodes and remuxes) running or waiting for a slot").register(registry);
+                .description("ffmpeg processes (transcodes and remuxes) running or waiting for a slot; viewers of one variant share one").register(registry);
         Gauge.builder("hypertube.conversions", transcoder, t -> t.load().queued()).tag("state", "queued")
-                .description("ffmpeg conversions (transcodes and remuxes) running or waiting for a slot").register(registry);
+                .description("ffmpeg processes (transcodes and remuxes) running or waiting for a slot; viewers of one variant share one").register(registry);
         java.util.Map<Delivery, Timer> firstSegment = new java.util.EnumMap<>(Delivery.class);
         for (Delivery mode : new Delivery[] {Delivery.REMUX, Delivery.TRANSCODE}) {
             firstSegment.put(mode, Timer.builder("hypertube.conversion.first.segment")

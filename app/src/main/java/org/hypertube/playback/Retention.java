@@ -109,7 +109,7 @@ class Retention {
      */
     private synchronized boolean shrink(DiskQuota quota, boolean strictly, List<String> deleted) {
         List<Download> all = downloads.all();
-        long used = all.stream().mapToLong(d -> d.getFileLength() == null ? 0 : d.getFileLength()).sum();
+        long used = all.stream().mapToLong(this::size).sum();
         long free = freeSpace();
         if (free < 0 && quota.bytes() == 0) {
             return true;   // a share of an unknown space: nothing is deleted on a guess
@@ -124,10 +124,16 @@ class Retention {
             if (playback.inUse(d.getInfoHash())) {
                 continue;
             }
+            long size = size(d);
             delete(d, "disk quota", deleted);
-            used -= d.getFileLength() == null ? 0 : d.getFileLength();
+            used -= size;
         }
         return strictly ? used < limit : used <= limit;
+    }
+
+    /** What a download takes in the media folder: its film and the converted segments kept for it. */
+    private long size(Download d) {
+        return (d.getFileLength() == null ? 0 : d.getFileLength()) + playback.keptBytes(d.getInfoHash());
     }
 
     private long freeSpace() {

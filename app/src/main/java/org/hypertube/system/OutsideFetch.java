@@ -24,7 +24,9 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.client5.http.impl.DefaultRedirectStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
@@ -62,6 +64,9 @@ public class OutsideFetch implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(OutsideFetch.class);
     static final int MAX_REDIRECTS = 5;
+    /** An answer's head: at most this many header lines, each at most this long (browsers and servers use similar bounds). */
+    static final int MAX_HEADERS = 100;
+    static final int MAX_HEADER_LINE = 8 * 1024;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /** A refused connection: the host resolves only to addresses the policy refuses. */
@@ -127,6 +132,10 @@ public class OutsideFetch implements DisposableBean {
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(resolver)
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(connectTimeout)).build())
+                // An answer's head is bounded too: a host sending header lines forever fails the fetch.
+                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                        .http1Config(Http1Config.custom().setMaxHeaderCount(MAX_HEADERS).setMaxLineLength(MAX_HEADER_LINE).build())
+                        .build())
                 .setMaxConnTotal(64)
                 .setMaxConnPerRoute(8)
                 .build();

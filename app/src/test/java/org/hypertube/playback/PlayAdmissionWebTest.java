@@ -191,6 +191,28 @@ class PlayAdmissionWebTest extends AppTestBase {
         }
     }
 
+    /** Converted segments kept for a film count in the quota, and go when the film goes. */
+    @Test
+    void theSegmentsKeptForAFilmCountInTheQuotaAndAreDeletedWithIt() throws Exception {
+        var converted = PlaybackWebTest.finished(repository, engine, null, Instant.parse("1980-01-01T00:00:00Z"));
+        var plain = PlaybackWebTest.finished(repository, engine, null, Instant.parse("1980-01-02T00:00:00Z"));
+        List<String> created = List.of(converted.download().getInfoHash(), plain.download().getInfoHash());
+        java.nio.file.Path kept = engine.mediaDir().resolve(".hls").resolve(converted.download().getInfoHash())
+                .resolve("transcode-v0-a1-720");
+        java.nio.file.Files.createDirectories(kept);
+        java.nio.file.Files.write(kept.resolve("seg0.m4s"), new byte[400_000]);
+        try {
+            long files = repository.findAll().stream().mapToLong(d -> d.getFileLength() == null ? 0 : d.getFileLength()).sum();
+            // The films alone fit with 100,000 bytes to spare; with the 400,000 bytes of segments they do not.
+            assertThat(retention.makeRoom(new DiskQuota(0, files + 100_000))).isTrue();
+            assertThat(repository.findByInfoHash(converted.download().getInfoHash())).as("the least recently watched").isEmpty();
+            assertThat(kept.getParent()).as("its segments went with it").doesNotExist();
+            assertThat(repository.findByInfoHash(plain.download().getInfoHash())).as("room made by then").isPresent();
+        } finally {
+            created.forEach(h -> repository.findByInfoHash(h).ifPresent(d -> repository.delete(d)));
+        }
+    }
+
     @Test
     void roomIsMadeByDeletingTheLeastRecentlyWatchedFinishedFilmAndNeverOneBeingWatched() throws Exception {
         var oldest = PlaybackWebTest.finished(repository, engine, null, Instant.parse("1990-01-01T00:00:00Z"));

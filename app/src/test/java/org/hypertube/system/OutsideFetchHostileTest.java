@@ -65,6 +65,37 @@ class OutsideFetchHostileTest {
         return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/film.torrent");
     }
 
+    /** Serves one connection: a status line, then header lines forever (the head never ends). */
+    private URI endlessHead(String line) throws IOException {
+        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Thread.ofPlatform().daemon().start(() -> {
+            try (Socket socket = server.accept()) {
+                socket.getInputStream().read(new byte[4096]);
+                OutputStream out = socket.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] header = (line + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                while (true) {
+                    out.write(header);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                closed.countDown();
+            }
+        });
+        return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/cover.jpg");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {100, 64 * 1024})
+    void aHeadThatNeverEndsFailsTheFetchBeforeItsDeadline(int lineLength) throws Exception {
+        URI uri = endlessHead("X-Filler: " + "b".repeat(lineLength)); // many short lines, or one line too long
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+                assertThatThrownBy(() -> fetch.get(uri, Map.of(), Duration.ofSeconds(30), 64 * 1024))
+                        .isInstanceOf(IOException.class)
+                        .isNotInstanceOf(OutsideFetch.DeadlineException.class));
+        assertThat(closed.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
     @Test
     void anEndlessBodyOverTheBoundIsCutOff() throws Exception {
         URI uri = endless("200 OK", 4096, 1);

@@ -39,6 +39,8 @@ final class Announcer implements PeerSource {
     private final Duration minInterval;
     /** Wakes the announcer early (completion, closing) without interrupting a tracker exchange. */
     private final Semaphore wake = new Semaphore(0);
+    /** Trackers whose failure before a working one was logged, so each is named once, not on every announce. */
+    private final java.util.Set<String> skippedTrackers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set once the announcer stopped waiting for the first check (a later check must not wake it early). */
     private volatile boolean announcing;
     private volatile boolean announcedComplete;
@@ -148,6 +150,11 @@ final class Announcer implements PeerSource {
                         announcedComplete = true;
                     }
                     sink.offer(a.response().peers(), "tracker");
+                    for (TrackerTiers.Failure f : a.failedBefore()) {
+                        if (skippedTrackers.add(f.url())) { // once per tracker: it is tried again on every announce
+                            log.warn("{} tracker {} skipped, {} answered instead: {}", infoHash, f.url(), a.tracker().url(), f.reason());
+                        }
+                    }
                     if (lastFailed) {
                         log.info("{} tracker {} answers again", infoHash, a.tracker().url());
                     }

@@ -47,11 +47,17 @@ public final class TrackerTiers {
         return tiers.isEmpty();
     }
 
-    /** The answer of the first tracker that answers, and which one it was. */
-    public record Answer(Tracker tracker, AnnounceResponse response) {}
+    /**
+     * The answer of the first tracker that answers, which one it was, and the trackers tried before it
+     * that failed or were refused (an inside address), so the announcer can say so although the announce worked.
+     */
+    public record Answer(Tracker tracker, AnnounceResponse response, List<Failure> failedBefore) {}
+
+    /** A tracker that did not answer, and why. */
+    public record Failure(String url, String reason) {}
 
     public synchronized Answer announce(AnnounceRequest request) throws TrackerException, InterruptedException {
-        List<String> failures = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
         for (List<Tracker> tier : tiers) {
             for (int i = 0; i < tier.size(); i++) {
                 Tracker t = tier.get(i);
@@ -59,13 +65,14 @@ public final class TrackerTiers {
                     AnnounceResponse r = t.announce(request);
                     tier.remove(i);
                     tier.addFirst(t);
-                    return new Answer(t, r);
+                    return new Answer(t, r, List.copyOf(failures));
                 } catch (TrackerException e) {
-                    failures.add(e.getMessage());
+                    failures.add(new Failure(t.url(), e.getMessage()));
                 }
             }
         }
-        throw new TrackerException(failures.isEmpty() ? "no trackers" : String.join("; ", failures));
+        throw new TrackerException(failures.isEmpty() ? "no trackers"
+                : String.join("; ", failures.stream().map(Failure::reason).toList()));
     }
 
     public synchronized List<String> urls() {

@@ -57,6 +57,24 @@ class TrackerAddressPolicyTest {
     }
 
     @Test
+    void aRefusedTrackerBeforeAWorkingOneIsReportedWithTheAnswer() throws Exception {
+        OutsideAddressPolicy trustingOne = STRICT.trusting(InetAddress.getByName("127.0.0.1"));
+        try (TrackerServer server = TrackerServer.start(InetAddress.getByName("127.0.0.1"), 0, Duration.ofSeconds(5), Clock.systemUTC());
+             var inside = StandInHttpServer.serving("127.0.0.2", null, NO_PEERS)) {
+            String refused = inside.url("/announce");
+            var tiers = new TrackerTiers(java.util.List.of(java.util.List.of(refused), java.util.List.of(server.announceUrl())),
+                    Duration.ofSeconds(5), Clock.systemUTC(), new java.util.Random(1), trustingOne);
+            TrackerTiers.Answer answer = tiers.announce(request());
+            assertThat(answer.tracker().url()).isEqualTo(server.announceUrl());
+            assertThat(answer.failedBefore()).singleElement().satisfies(f -> {
+                assertThat(f.url()).isEqualTo(refused);
+                assertThat(f.reason()).contains("tracker refused, an inside address").contains("127.0.0.2");
+            });
+            assertThat(inside.hits()).isZero();
+        }
+    }
+
+    @Test
     void cloudMetadataAddressIsRefusedBeforeAnyConnection() {
         assertThatThrownBy(() -> Tracker.forUrl("http://169.254.169.254/announce", Duration.ofSeconds(30), Clock.systemUTC(), STRICT)
                 .announce(request()))
