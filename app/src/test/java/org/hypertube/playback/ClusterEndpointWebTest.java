@@ -66,26 +66,51 @@ class ClusterEndpointWebTest extends AppTestBase {
 
     @AfterEach
     void removeIt() {
+        jdbc.update("delete from download_leases where info_hash = ?", hash);
         repository.findByInfoHash(hash).ifPresent(d -> downloads.remove(d, "test over"));
     }
 
     @Test
     void retentionSparesAFilmAnotherInstanceIsStreaming() {
-        // Another instance's viewer read the film just now: only the database knows. The other tests' films
-        // are marked the same way for the run, so a year-late retention deletes nothing of theirs.
-        String others = "insert into film_use (info_hash, used_at) select info_hash, current_timestamp from downloads "
-                + "where info_hash not in (select info_hash from film_use)";
-        java.util.List<String> marked = jdbc.queryForList("select info_hash from downloads where info_hash not in "
-                + "(select info_hash from film_use)", String.class);
-        jdbc.update(others);
+        // Another instance's viewer read the film just now: only the database knows.
+        jdbc.update("insert into film_use (info_hash, used_at) values (?, current_timestamp)", hash);
+        assertThat(retentionOfThisFilmOnly()).isEmpty();
+        assertThat(repository.findByInfoHash(hash)).isPresent();
+    }
+
+    /**
+     * A year-late retention run that may delete only this test's film: the other tests' films are marked in
+     * use for the run.
+     */
+    private java.util.List<String> retentionOfThisFilmOnly() {
+        java.util.List<String> marked = jdbc.queryForList("select info_hash from downloads where info_hash <> ? and "
+                + "info_hash not in (select info_hash from film_use)", String.class, hash);
+        for (String h : marked) {
+            jdbc.update("insert into film_use (info_hash, used_at) values (?, current_timestamp)", h);
+        }
         try {
-            assertThat(retention.run(Instant.now().plus(Duration.ofDays(400)))).isEmpty();
-            assertThat(repository.findByInfoHash(hash)).isPresent();
+            return retention.run(Instant.now().plus(Duration.ofDays(400)));
         } finally {
             for (String h : marked) {
                 jdbc.update("delete from film_use where info_hash = ?", h);
             }
         }
+    }
+
+    @Test
+    void keptSegmentsStayWhileTheRemovalIsOnlyAskedOfTheOwnerAndGoWhenTheDownloadIsRemoved() throws Exception {
+        Path kept = DATA_DIR.resolve("media").resolve(".hls").resolve(hash).resolve("a0-HIGH").resolve("seg-00000.m4s");
+        Files.createDirectories(kept.getParent());
+        Files.write(kept, new byte[100]);
+        jdbc.update("insert into download_leases (info_hash, owner, address, expires_at) values (?, 'elsewhere', "
+                + "'http://127.0.0.1:9', current_timestamp + interval '1' hour)", hash);
+        assertThat(retentionOfThisFilmOnly()).isEmpty();   // another live instance runs it: only asked of it
+        assertThat(kept).exists();
+        assertThat(repository.findByInfoHash(hash)).isPresent();
+
+        jdbc.update("delete from download_leases where info_hash = ?", hash);   // the owner is gone
+        assertThat(retentionOfThisFilmOnly()).containsExactly(hash);
+        assertThat(kept.getParent().getParent()).doesNotExist();
     }
 
     @Test
