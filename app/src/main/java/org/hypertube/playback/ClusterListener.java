@@ -25,6 +25,10 @@ class ClusterListener implements WebServerFactoryCustomizer<TomcatServletWebServ
             connector = new Connector();
             connector.setPort(properties.port());
             connector.setProperty("address", properties.host());
+            // Remote readers wait for pieces like local ones: virtual threads, not a pool of 200 platform threads.
+            if (connector.getProtocolHandler() instanceof org.apache.coyote.AbstractProtocol<?> protocol) {
+                protocol.setExecutor(new org.apache.tomcat.util.threads.VirtualThreadExecutor("cluster-"));
+            }
         } else {
             connector = null;
         }

@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record LeaseProperties(Duration lease, String listen, String url, String secret) {
 
     static final int MIN_SECRET = 32;
+    static final int MAX_URL = 400;
 
     public LeaseProperties {
         lease = lease == null ? Duration.ofSeconds(15) : lease;
@@ -35,6 +36,9 @@ public record LeaseProperties(Duration lease, String listen, String url, String 
             }
         }
         if (!url.isEmpty()) {
+            if (url.length() > MAX_URL) {   // the lease row's address column
+                throw new IllegalArgumentException("HYPERTUBE_CLUSTER_URL must be at most " + MAX_URL + " characters");
+            }
             URI u = URI.create(url);
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
                 throw new IllegalArgumentException("HYPERTUBE_CLUSTER_URL must be an http(s) URL, was " + url);

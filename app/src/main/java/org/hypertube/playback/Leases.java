@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -112,21 +112,11 @@ class Leases implements SmartLifecycle {
         Instant sent = clock.instant();
         Instant now = leaseTime.get();
         Lease before = find(infoHash).orElse(null);
-        if (!terms.mayTake(before, me, now)) {
-            return new Acquired(false, before);
-        }
-        boolean held;
-        if (before == null) {
-            try {
-                held = jdbc.update("insert into download_leases (info_hash, owner, address, expires_at) values (?, ?, ?, ?)",
-                        infoHash, me, address.get(), at(terms.expiry(now))) == 1;
-            } catch (DataIntegrityViolationException e) {
-                held = false;   // another instance inserted it first
-            }
-        } else {
-            held = jdbc.update("update download_leases set owner = ?, address = ?, expires_at = ? "
-                            + "where info_hash = ? and (owner = ? or expires_at <= ?)",
-                    me, address.get(), at(terms.expiry(now)), infoHash, me, at(now)) == 1;
+        boolean held = tryTake(infoHash, before, now);
+        if (!held && terms.mayTake(before, me, now)) {
+            // Lost a race, or the row went (released) or came (inserted) between the read and the write: once more.
+            before = find(infoHash).orElse(null);
+            held = tryTake(infoHash, before, now);
         }
         if (held) {
             mine.put(infoHash, sent);
@@ -135,6 +125,24 @@ class Leases implements SmartLifecycle {
             }
         }
         return new Acquired(held, held ? before : find(infoHash).orElse(before));
+    }
+
+    /** One conditional write: true when this instance holds the lease after it. */
+    private boolean tryTake(String infoHash, Lease before, Instant now) {
+        if (!terms.mayTake(before, me, now)) {
+            return false;
+        }
+        if (before == null) {
+            try {
+                return jdbc.update("insert into download_leases (info_hash, owner, address, expires_at) values (?, ?, ?, ?)",
+                        infoHash, me, address.get(), at(terms.expiry(now))) == 1;
+            } catch (DuplicateKeyException e) {
+                return false;   // another instance inserted it first (any other failure is not a lost race: it is thrown)
+            }
+        }
+        return jdbc.update("update download_leases set owner = ?, address = ?, expires_at = ? "
+                        + "where info_hash = ? and (owner = ? or expires_at <= ?)",
+                me, address.get(), at(terms.expiry(now)), infoHash, me, at(now)) == 1;
     }
 
     /** Renewals on a thread of their own, every third of a lease: no other job or lock can hold them up. */

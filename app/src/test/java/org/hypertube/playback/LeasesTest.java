@@ -160,6 +160,28 @@ class LeasesTest {
     }
 
     @Test
+    void aLeaseReleasedBetweenTheReadAndTheWriteIsTakenOnTheRetry() {
+        b.acquire(HASH);
+        clock.advance(LEASE);   // b's lease expired; b releases it just as a writes
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Leases racing = new Leases(jdbc, clock, new LeaseTerms(LEASE), "a", () -> {
+            if (first.getAndSet(false)) {
+                jdbc.update("delete from download_leases where info_hash = ?", HASH);
+            }
+            return "http://a:9000";
+        });
+        assertThat(racing.acquire(HASH).held()).isTrue();
+        assertThat(b.heldElsewhere(HASH)).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo("a"));
+    }
+
+    @Test
+    void anAddressTooLongForTheLeaseRowIsRefusedAtStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LeaseProperties(LEASE, "127.0.0.1:0",
+                        "http://h/" + "x".repeat(LeaseProperties.MAX_URL), "s".repeat(40)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HYPERTUBE_CLUSTER_URL");
+    }
+
+    @Test
     void theSecretIsNeverPrinted() {
         String secret = "a-cluster-secret-of-enough-length-" + UUID.randomUUID();
         LeaseProperties properties = new LeaseProperties(LEASE, "127.0.0.1:0", "", secret);
