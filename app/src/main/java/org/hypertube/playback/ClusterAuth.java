@@ -11,9 +11,10 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
- * Requests between instances: {@code X-Hypertube-Cluster: <unix seconds>.<HMAC-SHA256 of time, method and
- * path with query>} under HYPERTUBE_CLUSTER_SECRET. The secret never travels, a signature is good for
- * one path for {@link #WINDOW} either side of its time, and it is compared in constant time.
+ * Requests between instances: {@code X-Hypertube-Cluster: <unix seconds>.<HMAC-SHA256 of time, method, the
+ * target instance's cluster address, path with query and Range header>} under HYPERTUBE_CLUSTER_SECRET. The
+ * secret never travels; a signature is good for one request (one path and range, to one instance) for
+ * {@link #WINDOW} either side of its time, and it is compared in constant time.
  */
 @Component
 class ClusterAuth {
@@ -29,12 +30,12 @@ class ClusterAuth {
         this.clock = clock;
     }
 
-    String sign(String method, String pathAndQuery) {
+    String sign(String method, String target, String pathAndQuery, String range) {
         long now = clock.instant().getEpochSecond();
-        return now + "." + mac(now, method, pathAndQuery);
+        return now + "." + mac(now, method, target, pathAndQuery, range);
     }
 
-    boolean verify(String method, String pathAndQuery, String header) {
+    boolean verify(String method, String target, String pathAndQuery, String range, String header) {
         if (secret.length < LeaseProperties.MIN_SECRET || header == null || header.length() > 100) {
             return false;
         }
@@ -48,16 +49,17 @@ class ClusterAuth {
         if (Math.abs(clock.instant().getEpochSecond() - at) > WINDOW.toSeconds()) {
             return false;
         }
-        byte[] expected = mac(at, method, pathAndQuery).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = mac(at, method, target, pathAndQuery, range).getBytes(StandardCharsets.US_ASCII);
         byte[] given = header.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, given);
     }
 
-    private String mac(long at, String method, String pathAndQuery) {
+    private String mac(long at, String method, String target, String pathAndQuery, String range) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, "HmacSHA256"));
-            byte[] out = mac.doFinal((at + "\n" + method + "\n" + pathAndQuery).getBytes(StandardCharsets.UTF_8));
+            String signed = at + "\n" + method + "\n" + target + "\n" + pathAndQuery + "\n" + (range == null ? "" : range);
+            byte[] out = mac.doFinal(signed.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);

@@ -44,8 +44,7 @@ class ClusterClient {
      * with no byte for the read timeout throws {@link java.net.SocketTimeoutException}.
      */
     InputStream open(String address, String infoHash, long from) throws IOException {
-        HttpURLConnection c = connect(address, ClusterController.MEDIA + infoHash, readMillis);
-        c.setRequestProperty("Range", "bytes=" + from + "-");
+        HttpURLConnection c = connect(address, ClusterController.MEDIA + infoHash, "bytes=" + from + "-", readMillis);
         try {
             int status = c.getResponseCode();
             if (status != 206) {
@@ -59,7 +58,7 @@ class ClusterClient {
     }
 
     RemoteMedia.Status status(String address, String infoHash, long from) throws IOException {
-        HttpURLConnection c = connect(address, ClusterController.MEDIA + infoHash + "/status?from=" + from, STATUS_MILLIS);
+        HttpURLConnection c = connect(address, ClusterController.MEDIA + infoHash + "/status?from=" + from, null, STATUS_MILLIS);
         try {
             int status = c.getResponseCode();
             if (status != 200) {
@@ -80,13 +79,18 @@ class ClusterClient {
         }
     }
 
-    private HttpURLConnection connect(String address, String pathAndQuery, int readTimeoutMillis) throws IOException {
+    /** A signed request to {@code address} (the owner's own, as its lease row says): the MAC covers it and the range. */
+    private HttpURLConnection connect(String address, String pathAndQuery, String range, int readTimeoutMillis)
+            throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(address + pathAndQuery).toURL().openConnection(Proxy.NO_PROXY);
         c.setConnectTimeout(CONNECT_MILLIS);
         c.setReadTimeout(readTimeoutMillis);
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);
-        c.setRequestProperty(ClusterAuth.HEADER, auth.sign("GET", pathAndQuery));
+        if (range != null) {
+            c.setRequestProperty("Range", range);
+        }
+        c.setRequestProperty(ClusterAuth.HEADER, auth.sign("GET", address, pathAndQuery, range));
         return c;
     }
 

@@ -21,6 +21,11 @@ class ClusterListener implements WebServerFactoryCustomizer<TomcatServletWebServ
 
     ClusterListener(LeaseProperties properties) {
         this.properties = properties;
+        if (properties.clustered() && wildcard(properties.host())) {
+            org.slf4j.LoggerFactory.getLogger(ClusterListener.class).warn("the cluster listener listens on every address "
+                    + "({}): keep its port to the instances' private network (firewall), never the public one",
+                    properties.listen());
+        }
         if (properties.clustered()) {
             connector = new Connector();
             connector.setPort(properties.port());
@@ -59,7 +64,7 @@ class ClusterListener implements WebServerFactoryCustomizer<TomcatServletWebServ
             return properties.url().replaceAll("/+$", "");
         }
         String host = properties.host();
-        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+        if (wildcard(host)) {
             try {
                 host = InetAddress.getLocalHost().getHostName();
             } catch (UnknownHostException e) {
@@ -67,5 +72,9 @@ class ClusterListener implements WebServerFactoryCustomizer<TomcatServletWebServ
             }
         }
         return "http://" + host + ":" + connector.getLocalPort();
+    }
+
+    private static boolean wildcard(String host) {
+        return host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
     }
 }

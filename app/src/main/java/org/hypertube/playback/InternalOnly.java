@@ -79,6 +79,7 @@ class InternalOnly extends OncePerRequestFilter {
     private boolean signed(HttpServletRequest request) {
         String query = request.getQueryString();
         String target = request.getRequestURI() + (query == null ? "" : "?" + query);
-        return auth.verify(request.getMethod(), target, request.getHeader(ClusterAuth.HEADER));
+        return auth.verify(request.getMethod(), cluster.address(), target, request.getHeader("Range"),
+                request.getHeader(ClusterAuth.HEADER));
     }
 }

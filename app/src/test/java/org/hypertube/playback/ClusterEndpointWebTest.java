@@ -115,7 +115,8 @@ class ClusterEndpointWebTest extends AppTestBase {
 
     @Test
     void aSignedRequestOnTheClusterListenerGetsTheRangeAsked() throws Exception {
-        HttpResponse<byte[]> r = get(listener.address(), "/cluster/media/" + hash, sign(CLUSTER_SECRET, 0), "bytes=1000-1999");
+        HttpResponse<byte[]> r = get(listener.address(), "/cluster/media/" + hash,
+                sign(CLUSTER_SECRET, 0, "/cluster/media/" + hash, "bytes=1000-1999"), "bytes=1000-1999");
         assertThat(r.statusCode()).isEqualTo(206);
         assertThat(r.body()).isEqualTo(Arrays.copyOfRange(film, 1000, 2000));
 
@@ -137,6 +138,18 @@ class ClusterEndpointWebTest extends AppTestBase {
     }
 
     @Test
+    void aSignatureIsForOneRangeToOneInstance() throws Exception {
+        String path = "/cluster/media/" + hash;
+        String signed = sign(CLUSTER_SECRET, 0, path, "bytes=0-99");
+        assertThat(get(listener.address(), path, signed, "bytes=0-99").statusCode()).isEqualTo(206);
+        // Replayed with another range, or made for another instance: refused.
+        assertThat(get(listener.address(), path, signed, "bytes=100-199999").statusCode()).isEqualTo(401);
+        assertThat(get(listener.address(), path, signed, null).statusCode()).isEqualTo(401);
+        String elsewhere = sign(CLUSTER_SECRET, 0, "http://10.0.0.9:8081", path, "bytes=0-99");
+        assertThat(get(listener.address(), path, elsewhere, "bytes=0-99").statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void thePublicPortHasNoClusterRoutesAndTheClusterListenerNothingElse() throws Exception {
         String path = "/cluster/media/" + hash;
         assertThat(get("http://127.0.0.1:" + port, path, sign(CLUSTER_SECRET, 0), null).statusCode()).isEqualTo(404);
@@ -152,7 +165,7 @@ class ClusterEndpointWebTest extends AppTestBase {
                 "/cl%75ster/media/" + hash, "/;x/cluster/media/" + hash, "/cluster;x/media/" + hash,
                 "/%69nternal/media/" + token, "/;x/internal/media/" + token, "/internal;x/media/" + token}) {
             // Signed as the owner would sign it: only the port keeps it out, not the missing signature.
-            HttpResponse<byte[]> r = get(publicBase, path, sign(CLUSTER_SECRET, 0, path), "bytes=0-99");
+            HttpResponse<byte[]> r = get(publicBase, path, sign(CLUSTER_SECRET, 0, path, "bytes=0-99"), "bytes=0-99");
             assertThat(r.statusCode()).as(path).isIn(400, 404);
             assertThat(r.body()).as(path).isNotEqualTo(Arrays.copyOfRange(film, 0, 100));
         }
@@ -172,9 +185,18 @@ class ClusterEndpointWebTest extends AppTestBase {
         return sign(secret, shiftSeconds, "/cluster/media/" + hash);
     }
 
-    private static String sign(String secret, long shiftSeconds, String path) {
+    private String sign(String secret, long shiftSeconds, String path) {
+        return sign(secret, shiftSeconds, path, null);
+    }
+
+    /** Signed as an instance signs a request to this one (its cluster address) for {@code path} and {@code range}. */
+    private String sign(String secret, long shiftSeconds, String path, String range) {
+        return sign(secret, shiftSeconds, listener.address(), path, range);
+    }
+
+    private static String sign(String secret, long shiftSeconds, String target, String path, String range) {
         Clock at = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(shiftSeconds));
-        return new ClusterAuth(new LeaseProperties(null, "", "", secret), at).sign("GET", path);
+        return new ClusterAuth(new LeaseProperties(null, "", "", secret), at).sign("GET", target, path, range);
     }
 
     private HttpResponse<byte[]> get(String base, String path, String signature, String range) throws Exception {
