@@ -278,6 +278,9 @@ class Downloads {
     synchronized boolean remove(Download d, String why) {
         if (engine.torrent(d.getInfoHash()).isEmpty()) {
             Leases.Acquired lease = leases.acquire(d.getInfoHash());
+            if (!lease.held() && !leases.requestRemoval(d.getInfoHash(), why)) {
+                lease = leases.acquire(d.getInfoHash());   // the owner's row went in between: free now, most likely
+            }
             if (!lease.held()) {
                 leases.requestRemoval(d.getInfoHash(), why);
                 log.info("{} removal ({}) asked of its owner {}, film {}", d.getInfoHash(), why,
@@ -294,7 +297,7 @@ class Downloads {
         }
         startedAt.remove(d.getInfoHash());
         repository.delete(d);
-        leases.release(d.getInfoHash());
+        leases.removed(d.getInfoHash());
         filmUse.forget(d.getInfoHash());
         log.info("{} removed ({}), film {}", d.getInfoHash(), why, d.getFilmId());
         removedHere(d.getInfoHash());
@@ -586,7 +589,7 @@ class Downloads {
             remove(d.get(), why + ", asked by another instance");
         } else {
             engine.remove(infoHash, true);
-            leases.release(infoHash);
+            leases.removed(infoHash);
             log.info("{} removed ({}, asked by another instance)", infoHash, why);
             removedHere(infoHash);
         }

@@ -224,6 +224,26 @@ class Leases implements SmartLifecycle {
     /** Gives a lease up (the torrent stopped here): another instance may take it at once. */
     void release(String infoHash) {
         mine.remove(infoHash);
+        giveUp(infoHash);
+    }
+
+    /**
+     * The row goes, unless another instance asked for the download's removal: then it stays, expired at once, so
+     * the request reaches whoever takes the lease next (or is done by whoever removes the download).
+     */
+    private int giveUp(String infoHash) {
+        int n = jdbc.update("delete from download_leases where info_hash = ? and owner = ? and remove_reason is null",
+                infoHash, me);
+        if (n == 0) {
+            n = jdbc.update("update download_leases set expires_at = ? where info_hash = ? and owner = ?",
+                    at(leaseTime.get()), infoHash, me);
+        }
+        return n;
+    }
+
+    /** The download was removed here: its lease row goes, with any removal request (done). */
+    void removed(String infoHash) {
+        mine.remove(infoHash);
         jdbc.update("delete from download_leases where info_hash = ? and owner = ?", infoHash, me);
     }
 
@@ -232,7 +252,7 @@ class Leases implements SmartLifecycle {
         int n = 0;
         for (String hash : List.copyOf(mine.keySet())) {
             mine.remove(hash);
-            n += jdbc.update("delete from download_leases where info_hash = ? and owner = ?", hash, me);
+            n += giveUp(hash);
         }
         if (n > 0) {
             log.info("released {} download lease(s) for the other instances", n);
@@ -240,9 +260,10 @@ class Leases implements SmartLifecycle {
     }
 
     /** Asks the live owner of a download to delete it on its next upkeep. */
-    void requestRemoval(String infoHash, String why) {
+    /** False when there was no lease row to mark (it went in the meantime): the caller may remove it itself. */
+    boolean requestRemoval(String infoHash, String why) {
         String reason = why.length() > 200 ? why.substring(0, 200) : why;
-        jdbc.update("update download_leases set remove_reason = ? where info_hash = ?", reason, infoHash);
+        return jdbc.update("update download_leases set remove_reason = ? where info_hash = ?", reason, infoHash) == 1;
     }
 
     /** The downloads another instance asked this one to delete: info-hash to reason. */

@@ -99,7 +99,7 @@ class LeasesTest {
         b.requestRemoval(HASH, "unwatched");
         assertThat(b.removalRequests()).isEmpty();
         assertThat(a.removalRequests()).containsEntry(HASH, "unwatched");
-        a.release(HASH);
+        a.removed(HASH);   // done: the request goes with the row
         assertThat(jdbc.queryForObject("select count(*) from download_leases", Integer.class)).isZero();
     }
 
@@ -179,6 +179,26 @@ class LeasesTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LeaseProperties(LEASE, "127.0.0.1:0",
                         "http://h/" + "x".repeat(LeaseProperties.MAX_URL), "s".repeat(40)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HYPERTUBE_CLUSTER_URL");
+    }
+
+    @Test
+    void aRemovalRequestOutlivesTheOwnerGivingTheLeaseUp() {
+        a.acquire(HASH);
+        b.requestRemoval(HASH, "unwatched");
+        a.release(HASH);   // a stops seeding, or shuts down, before its next upkeep
+        assertThat(b.acquire(HASH).held()).isTrue();   // given up: free at once
+        assertThat(b.removalRequests()).containsEntry(HASH, "unwatched");
+
+        b.releaseAll();
+        assertThat(a.acquire(HASH).held()).isTrue();
+        assertThat(a.removalRequests()).containsEntry(HASH, "unwatched");
+    }
+
+    @Test
+    void aRemovalRequestWithNoLeaseRowSaysSo() {
+        assertThat(b.requestRemoval(HASH, "unwatched")).isFalse();
+        a.acquire(HASH);
+        assertThat(b.requestRemoval(HASH, "unwatched")).isTrue();
     }
 
     @Test
