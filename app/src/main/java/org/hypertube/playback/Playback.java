@@ -69,6 +69,9 @@ class Playback {
     private final FilmUse filmUse;
     private final Clock clock;
     private final Map<String, ProbeState> probes = new ConcurrentHashMap<>();
+    private record FoundOwner(Lease lease, long atNanos) {}
+    private static final Duration OWNER_KEPT = Duration.ofSeconds(2);
+    private final Map<String, FoundOwner> owners = new ConcurrentHashMap<>();
     private final Map<String, String> variants = new ConcurrentHashMap<>();
     /** A converted variant's name in URLs: the audio stream and the quality ({@link #variant}). */
     private static final java.util.regex.Pattern VARIANT = java.util.regex.Pattern.compile("a(\\d{1,3})-([A-Z0-9]{1,10})");
@@ -199,9 +202,14 @@ class Playback {
         if (local.isPresent() || d.getFileIndex() == null || d.getState() != Download.State.ACTIVE) {
             return local;
         }
-        Optional<Lease> owner = downloads.runHereOrFindOwner(d);
+        Optional<Lease> owner = recentOwner(d.getInfoHash());
         if (owner.isEmpty()) {
-            return localMedia(d);
+            owner = downloads.runHereOrFindOwner(d);
+            if (owner.isEmpty()) {
+                owners.remove(d.getInfoHash());
+                return localMedia(d);
+            }
+            owners.put(d.getInfoHash(), new FoundOwner(owner.get(), System.nanoTime()));
         }
         if (owner.get().address() == null) {
             log.warn("{} is run by {}, which has no cluster listener (HYPERTUBE_CLUSTER_LISTEN)", d.getInfoHash(),
@@ -209,7 +217,25 @@ class Playback {
             return Optional.empty();
         }
         return Optional.of(new RemoteMedia(d.getInfoHash(), fileName(d.getFilePath()), d.getFileLength(),
-                owner.get().address(), cluster, this::mediaForHash, leaseTerms.patience()));
+                owner.get().address(), cluster, this::freshMediaForHash, leaseTerms.patience()));
+    }
+
+    /**
+     * The owner found for a download another instance runs, for {@link #OWNER_KEPT}: each range request of a
+     * remote reader would otherwise take the Downloads lock and query the lease.
+     */
+    private Optional<Lease> recentOwner(String infoHash) {
+        FoundOwner found = owners.get(infoHash);
+        if (found == null || System.nanoTime() - found.atNanos() > OWNER_KEPT.toNanos()) {
+            return Optional.empty();
+        }
+        return Optional.of(found.lease());
+    }
+
+    /** For a reader whose owner failed: the owner is looked up again, never taken from {@link #recentOwner}. */
+    private Optional<MediaFile> freshMediaForHash(String infoHash) {
+        owners.remove(infoHash);
+        return mediaForHash(infoHash);
     }
 
     /** The film of a download this instance runs, or finished on disk: never read from another instance. */
@@ -368,6 +394,7 @@ class Playback {
     /** Forgets what was probed of a download that is gone, and deletes its converted segments. */
     void forget(String infoHash) {
         probes.remove(infoHash);
+        owners.remove(infoHash);
         transcoder.evict(infoHash.toLowerCase(java.util.Locale.ROOT));
     }
 }
