@@ -1,4 +1,4 @@
--- When a film was last read by a viewer on any instance (issue 21, review #4): retention, the disk quota and a
+-- (8_3: 8_2 is the cluster branch's authorization lookups.) When a film was last read by a viewer on any instance (issue 21, review #4): retention, the disk quota and a
 -- removal asked of the owner spare a film another instance is streaming. Written at most once a minute per
 -- film and instance, in the database's time.
 create table film_use (
