@@ -1,9 +1,14 @@
 package org.hypertube.playback;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.SimpleLock;
 import org.hypertube.torrent.Torrent;
 import org.hypertube.torrent.TorrentState;
 import org.slf4j.Logger;
@@ -27,8 +32,13 @@ class Retention {
     private final Playback playback;
     private final PlaybackProperties properties;
     private final Clock clock;
+    private final LockProvider locks;
+    /** The disk-quota job's lock: a Play making room takes it too, so two instances never shrink at once. */
+    static final String QUOTA_LOCK = "disk-quota";
+    private static final Duration ROOM_WAIT = Duration.ofSeconds(5);
 
-    Retention(Downloads downloads, Playback playback, PlaybackProperties properties, Clock clock) {
+    Retention(Downloads downloads, Playback playback, PlaybackProperties properties, Clock clock, LockProvider locks) {
+        this.locks = locks;
         this.downloads = downloads;
         this.playback = playback;
         this.properties = properties;
@@ -68,7 +78,7 @@ class Retention {
      */
     /** Every 10 minutes, on one instance of several. */
     @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")
-    @SchedulerLock(name = "disk-quota", lockAtLeastFor = "PT1M", lockAtMostFor = "PT30M")
+    @SchedulerLock(name = QUOTA_LOCK, lockAtLeastFor = "PT0S", lockAtMostFor = "PT30M")
     void quotaCheck() {
         enforceQuota();
     }
@@ -93,7 +103,14 @@ class Retention {
             return true;
         }
         List<String> deleted = new ArrayList<>();
-        boolean room = shrink(quota, true, deleted);
+        Optional<SimpleLock> lock = quotaLock();
+        boolean room;
+        try {
+            // Without the lock (another instance shrinks right now) nothing is deleted here: only counted.
+            room = shrink(quota, true, lock.isPresent() ? deleted : null);
+        } finally {
+            lock.ifPresent(SimpleLock::unlock);
+        }
         if (!deleted.isEmpty()) {
             log.info("disk quota: deleted {} finished film(s) to make room for a new download", deleted.size());
         }
@@ -108,6 +125,7 @@ class Retention {
      * take is within the quota, or below it when {@code strictly}; returns whether it got there.
      */
     private synchronized boolean shrink(DiskQuota quota, boolean strictly, List<String> deleted) {
+        boolean mayDelete = deleted != null;
         List<Download> all = downloads.all();
         long used = all.stream().mapToLong(this::size).sum();
         long free = freeSpace();
@@ -121,7 +139,7 @@ class Retention {
             if (strictly ? used < limit : used <= limit) {
                 break;
             }
-            if (playback.inUse(d.getInfoHash())) {
+            if (!mayDelete || playback.inUse(d.getInfoHash())) {
                 continue;
             }
             long size = size(d);
@@ -134,6 +152,27 @@ class Retention {
     /** What a download takes in the media folder: its film and the converted segments kept for it. */
     private long size(Download d) {
         return (d.getFileLength() == null ? 0 : d.getFileLength()) + playback.keptBytes(d.getInfoHash());
+    }
+
+    /** The disk-quota lock, waited for a few seconds (another instance's check or Play holds it), or none. */
+    private Optional<SimpleLock> quotaLock() {
+        long until = System.nanoTime() + ROOM_WAIT.toNanos();
+        while (true) {
+            Optional<SimpleLock> lock = locks.lock(new LockConfiguration(clock.instant(), QUOTA_LOCK, Duration.ofMinutes(5),
+                    Duration.ZERO));
+            if (lock.isPresent() || System.nanoTime() > until) {
+                if (lock.isEmpty()) {
+                    log.info("disk quota: another instance is making room; no film deleted for this Play");
+                }
+                return lock;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
     }
 
     private long freeSpace() {

@@ -43,6 +43,8 @@ class ClusterEndpointWebTest extends AppTestBase {
     @Autowired
     Retention retention;
     @Autowired
+    net.javacrumbs.shedlock.core.LockProvider lockProvider;
+    @Autowired
     org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -76,6 +78,18 @@ class ClusterEndpointWebTest extends AppTestBase {
         jdbc.update("insert into film_use (info_hash, used_at) values (?, current_timestamp)", hash);
         assertThat(retentionOfThisFilmOnly()).isEmpty();
         assertThat(repository.findByInfoHash(hash)).isPresent();
+    }
+
+    @Test
+    void aPlayMakingRoomDeletesNothingWhileAnotherInstanceHoldsTheQuotaLock() {
+        var held = lockProvider.lock(new net.javacrumbs.shedlock.core.LockConfiguration(Instant.now(), Retention.QUOTA_LOCK,
+                Duration.ofMinutes(1), Duration.ZERO)).orElseThrow();
+        try {
+            assertThat(retention.makeRoom(new DiskQuota(0, 1))).isFalse();   // over a 1-byte quota, and not ours to shrink
+            assertThat(repository.findByInfoHash(hash)).isPresent();
+        } finally {
+            held.unlock();
+        }
     }
 
     /**
