@@ -5,3 +5,7 @@ create table film_use (
     info_hash  varchar(40) not null primary key,
     used_at    timestamp with time zone not null
 );
+
+-- A removal asked by retention or the disk quota waits while anyone reads the film (remove_if_unused); an
+-- administrator's is done at once.
+alter table download_leases add column remove_if_unused boolean not null default false;

@@ -276,13 +276,25 @@ class Downloads {
      * must not go on writing into deleted files), and false says so.
      */
     synchronized boolean remove(Download d, String why) {
+        return remove(d, why, false);
+    }
+
+    /**
+     * As {@link #remove(Download, String)}, for retention and the disk quota: the owner asked to delete it
+     * waits while anyone, on any instance, reads the film ({@link FilmUse}).
+     */
+    synchronized boolean removeIfUnused(Download d, String why) {
+        return remove(d, why, true);
+    }
+
+    private synchronized boolean remove(Download d, String why, boolean ifUnused) {
         if (engine.torrent(d.getInfoHash()).isEmpty()) {
             Leases.Acquired lease = leases.acquire(d.getInfoHash());
-            if (!lease.held() && !leases.requestRemoval(d.getInfoHash(), why)) {
+            if (!lease.held() && !leases.requestRemoval(d.getInfoHash(), why, ifUnused)) {
                 lease = leases.acquire(d.getInfoHash());   // the owner's row went in between: free now, most likely
             }
             if (!lease.held()) {
-                leases.requestRemoval(d.getInfoHash(), why);
+                leases.requestRemoval(d.getInfoHash(), why, ifUnused);
                 log.info("{} removal ({}) asked of its owner {}, film {}", d.getInfoHash(), why,
                         lease.before() == null ? "?" : lease.before().owner(), d.getFilmId());
                 return false;
@@ -578,11 +590,12 @@ class Downloads {
 
     /**
      * Another instance (retention, the disk quota, an administrator) asked the owner, this one, to delete a
-     * download: done on the first upkeep when nobody has read the film for a while on any instance (FilmUse).
+     * download: done on the next upkeep; one asked by retention or the quota only once nobody has read the film
+     * for a while on any instance (FilmUse).
      */
     private synchronized void removeRequested(String infoHash, String why) {
-        if (filmUse.inUse(infoHash)) {
-            return;   // someone streams it, maybe from another instance: the request stays for a later upkeep
+        if (leases.removalIfUnused(infoHash) && filmUse.inUse(infoHash)) {
+            return;   // retention or the quota, and someone streams it (maybe elsewhere): the request stays for later
         }
         Optional<Download> d = repository.findByInfoHash(infoHash);
         if (d.isPresent()) {

@@ -261,9 +261,16 @@ class Leases implements SmartLifecycle {
 
     /** Asks the live owner of a download to delete it on its next upkeep. */
     /** False when there was no lease row to mark (it went in the meantime): the caller may remove it itself. */
-    boolean requestRemoval(String infoHash, String why) {
+    boolean requestRemoval(String infoHash, String why, boolean ifUnused) {
         String reason = why.length() > 200 ? why.substring(0, 200) : why;
-        return jdbc.update("update download_leases set remove_reason = ? where info_hash = ?", reason, infoHash) == 1;
+        return jdbc.update("update download_leases set remove_reason = ?, remove_if_unused = ? where info_hash = ?",
+                reason, ifUnused, infoHash) == 1;
+    }
+
+    /** Whether the removal asked of this download waits while anyone reads the film (retention, the disk quota). */
+    boolean removalIfUnused(String infoHash) {
+        return jdbc.queryForList("select remove_if_unused from download_leases where info_hash = ?", Boolean.class, infoHash)
+                .stream().anyMatch(Boolean.TRUE::equals);
     }
 
     /** The downloads another instance asked this one to delete: info-hash to reason. */

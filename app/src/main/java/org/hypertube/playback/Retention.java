@@ -191,7 +191,7 @@ class Retention {
      * what is kept of the film stays: the owner forgets it when it removes the download, {@link Downloads#onRemoved}).
      */
     private void delete(Download d, String why, List<String> deleted) {
-        if (downloads.remove(d, why)) {
+        if (downloads.removeIfUnused(d, why)) {
             deleted.add(d.getInfoHash());
         }
     }

@@ -96,9 +96,12 @@ class LeasesTest {
     @Test
     void aRemovalAskedOfTheOwnerReachesOnlyTheOwner() {
         a.acquire(HASH);
-        b.requestRemoval(HASH, "unwatched");
+        b.requestRemoval(HASH, "unwatched", true);
         assertThat(b.removalRequests()).isEmpty();
         assertThat(a.removalRequests()).containsEntry(HASH, "unwatched");
+        assertThat(a.removalIfUnused(HASH)).isTrue();   // retention's: waits while anyone reads the film
+        b.requestRemoval(HASH, "removed by an operator", false);
+        assertThat(a.removalIfUnused(HASH)).isFalse();   // an administrator's: at once
         a.removed(HASH);   // done: the request goes with the row
         assertThat(jdbc.queryForObject("select count(*) from download_leases", Integer.class)).isZero();
     }
@@ -184,7 +187,7 @@ class LeasesTest {
     @Test
     void aRemovalRequestOutlivesTheOwnerGivingTheLeaseUp() {
         a.acquire(HASH);
-        b.requestRemoval(HASH, "unwatched");
+        b.requestRemoval(HASH, "unwatched", true);
         a.release(HASH);   // a stops seeding, or shuts down, before its next upkeep
         assertThat(b.acquire(HASH).held()).isTrue();   // given up: free at once
         assertThat(b.removalRequests()).containsEntry(HASH, "unwatched");
@@ -196,9 +199,9 @@ class LeasesTest {
 
     @Test
     void aRemovalRequestWithNoLeaseRowSaysSo() {
-        assertThat(b.requestRemoval(HASH, "unwatched")).isFalse();
+        assertThat(b.requestRemoval(HASH, "unwatched", true)).isFalse();
         a.acquire(HASH);
-        assertThat(b.requestRemoval(HASH, "unwatched")).isTrue();
+        assertThat(b.requestRemoval(HASH, "unwatched", true)).isTrue();
     }
 
     @Test
