@@ -62,6 +62,9 @@ class Downloads {
     private final Clock clock;
     private final SwarmHealth health;
     private final org.hypertube.playback.subtitle.SubtitleCache subtitleCache;
+    private final Leases leases;
+    private final FilmUse filmUse;
+    private final List<java.util.function.Consumer<String>> removedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Candidates already tried for a film in this run (info-hashes), so a dead torrent is not retried at once. */
     private final Map<Long, Set<String>> tried = new ConcurrentHashMap<>();
     /** One lock per film: two Plays of a film never add two torrents, two films' Plays never wait for each other. */
@@ -71,8 +74,10 @@ class Downloads {
 
     Downloads(DownloadRepository repository, Engine engine, TorrentFiles torrentFiles, Catalog catalog,
               PlaybackProperties properties, Clock clock, SwarmHealth health,
-              org.hypertube.playback.subtitle.SubtitleCache subtitleCache) {
+              org.hypertube.playback.subtitle.SubtitleCache subtitleCache, Leases leases, FilmUse filmUse) {
         this.subtitleCache = subtitleCache;
+        this.filmUse = filmUse;
+        this.leases = leases;
         this.repository = repository;
         this.engine = engine;
         this.torrentFiles = torrentFiles;
@@ -81,6 +86,7 @@ class Downloads {
         this.clock = clock;
         this.health = health;
         engine.onEvent(this::onEvent);
+        leases.onLost(this::lost);
     }
 
     // ------------------------------------------------------------------ queries
@@ -264,8 +270,36 @@ class Downloads {
         log.info("{} resumed", d.getInfoHash());
     }
 
-    /** Stops the torrent and deletes its files, resume data, converted subtitles and row. */
-    synchronized void remove(Download d, String why) {
+    /**
+     * Stops the torrent and deletes its files, resume data, converted subtitles and row. A download another
+     * live instance runs is not touched here: its owner is asked to delete it on its next upkeep (its torrent
+     * must not go on writing into deleted files), and false says so.
+     */
+    synchronized boolean remove(Download d, String why) {
+        return remove(d, why, false);
+    }
+
+    /**
+     * As {@link #remove(Download, String)}, for retention and the disk quota: the owner asked to delete it
+     * waits while anyone, on any instance, reads the film ({@link FilmUse}).
+     */
+    synchronized boolean removeIfUnused(Download d, String why) {
+        return remove(d, why, true);
+    }
+
+    private synchronized boolean remove(Download d, String why, boolean ifUnused) {
+        if (engine.torrent(d.getInfoHash()).isEmpty()) {
+            Leases.Acquired lease = leases.acquire(d.getInfoHash());
+            if (!lease.held() && !leases.requestRemoval(d.getInfoHash(), why, ifUnused)) {
+                lease = leases.acquire(d.getInfoHash());   // the owner's row went in between: free now, most likely
+            }
+            if (!lease.held()) {
+                leases.requestRemoval(d.getInfoHash(), why, ifUnused);
+                log.info("{} removal ({}) asked of its owner {}, film {}", d.getInfoHash(), why,
+                        lease.before() == null ? "?" : lease.before().owner(), d.getFilmId());
+                return false;
+            }
+        }
         engine.remove(d.getInfoHash(), true);
         torrentFiles.forget(d.getInfoHash());
         try {
@@ -275,7 +309,11 @@ class Downloads {
         }
         startedAt.remove(d.getInfoHash());
         repository.delete(d);
+        leases.removed(d.getInfoHash());
+        filmUse.forget(d.getInfoHash());
         log.info("{} removed ({}), film {}", d.getInfoHash(), why, d.getFilmId());
+        removedHere(d.getInfoHash());
+        return true;
     }
 
     /**
@@ -352,24 +390,81 @@ class Downloads {
         return new Started(d, true);
     }
 
-    /** Makes sure the engine has this torrent (after a restart, a pause or a seeding stop). */
-    private void run(Download d) {
+    /**
+     * Makes sure the engine has this torrent (after a restart, a pause, a seeding stop or its owner's death),
+     * if this instance holds or can take the download's lease; false when another live instance runs it.
+     * Verified pieces already in the shared media folder are not fetched again: the engine resumes from its
+     * resume data there (and checks files changed since it was written).
+     */
+    private boolean run(Download d) {
         Optional<Torrent> running = engine.torrent(d.getInfoHash());
         if (running.isPresent()) {
             if (running.get().paused() && d.getState() == Download.State.ACTIVE) {
                 running.get().resume();
             }
-            return;
+            return true;
+        }
+        Leases.Acquired lease = leases.acquire(d.getInfoHash());
+        if (!lease.held()) {
+            return false;
         }
         Optional<Metainfo> metainfo = torrentFiles.kept(d.getInfoHash());
         if (metainfo.isEmpty() && d.getUri() == null) {
             d.failed("the torrent file is gone");
             repository.save(d);
-            return;
+            leases.release(d.getInfoHash());
+            return false;
+        }
+        if (lease.before() != null && !lease.before().owner().equals(leases.me())) {
+            log.info("{} taken over from {} for film {}: resuming from the shared media folder", d.getInfoHash(),
+                    lease.before().owner(), d.getFilmId());
         }
         Torrent t = engine.add(d.getUri(), metainfo);
         startedAt.put(d.getInfoHash(), clock.instant());
         t.info().ifPresent(info -> chooseFile(d, t));
+        return true;
+    }
+
+    /**
+     * For a Play of an active download that this engine does not run: runs it here when its lease is free or
+     * expired (taking it over), else names the live owner to read the film from.
+     */
+    synchronized Optional<Lease> runHereOrFindOwner(Download d) {
+        if (engine.torrent(d.getInfoHash()).isPresent()) {
+            return Optional.empty();
+        }
+        Optional<Lease> owner = leases.heldElsewhere(d.getInfoHash());
+        if (owner.isPresent()) {
+            return owner;
+        }
+        Optional<Download> current = repository.findById(d.getId());
+        if (current.isPresent() && current.get().getState() == Download.State.ACTIVE && !run(current.get())) {
+            return leases.heldElsewhere(d.getInfoHash());
+        }
+        return Optional.empty();
+    }
+
+    /** Whether another live instance runs this download's torrent. */
+    boolean runElsewhere(Download d) {
+        return leases.heldElsewhere(d.getInfoHash()).isPresent();
+    }
+
+    /**
+     * A lease this one had passed or may pass to another instance (taken after this one stalled past its expiry,
+     * or not renewed long enough, Leases.fence): its torrent stops here. Not under the Downloads lock, which
+     * upkeep may hold for long: the engine stops a torrent safely from any thread.
+     */
+    private void lost(String infoHash) {
+        engine.remove(infoHash, false);
+        startedAt.remove(infoHash);
+        log.warn("{} stopped here: its lease passed to another instance", infoHash);
+    }
+
+    /** A clean shutdown: the engine saves its resume data and stops, then the leases go, so others take over at once. */
+    @jakarta.annotation.PreDestroy
+    void shutdown() {
+        engine.stop();
+        leases.releaseAll();
     }
 
     /** Picks the film file once the engine knows the torrent's files (a magnet's come with its metadata). */
@@ -478,6 +573,9 @@ class Downloads {
     /** Every few seconds: queued downloads start when there is room, seeds stop at their limits, dead candidates give way. */
     @Scheduled(fixedDelayString = "${hypertube.playback.upkeep-interval:PT5S}", initialDelayString = "PT5S")
     void upkeep() {
+        for (var request : leases.removalRequests().entrySet()) {
+            removeRequested(request.getKey(), request.getValue());
+        }
         for (Download d : repository.findAllByOrderByAddedAtDesc()) {
             try {
                 Long moveOn = upkeep(d);
@@ -486,6 +584,44 @@ class Downloads {
                 }
             } catch (RuntimeException e) {
                 log.warn("{} upkeep failed: {}", d.getInfoHash(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * Another instance (retention, the disk quota, an administrator) asked the owner, this one, to delete a
+     * download: done on the next upkeep; one asked by retention or the quota only once nobody has read the film
+     * for a while on any instance (FilmUse).
+     */
+    private synchronized void removeRequested(String infoHash, String why) {
+        if (leases.removalIfUnused(infoHash) && filmUse.inUse(infoHash)) {
+            return;   // retention or the quota, and someone streams it (maybe elsewhere): the request stays for later
+        }
+        Optional<Download> d = repository.findByInfoHash(infoHash);
+        if (d.isPresent()) {
+            remove(d.get(), why + ", asked by another instance");
+        } else {
+            engine.remove(infoHash, true);
+            leases.removed(infoHash);
+            log.info("{} removed ({}, asked by another instance)", infoHash, why);
+            removedHere(infoHash);
+        }
+    }
+
+    /**
+     * Called with the info-hash of each download this instance actually removed (never one whose removal was
+     * only asked of its owner): what others keep of the film (probes, converted segments) goes with it.
+     */
+    void onRemoved(java.util.function.Consumer<String> listener) {
+        removedListeners.add(listener);
+    }
+
+    private void removedHere(String infoHash) {
+        for (var listener : removedListeners) {
+            try {
+                listener.accept(infoHash);
+            } catch (RuntimeException e) {
+                log.warn("{} not forgotten after its removal: {}", infoHash, e.toString());
             }
         }
     }
@@ -508,6 +644,11 @@ class Downloads {
             return null;
         }
         Torrent t = running.get();
+        if (d.getState() == Download.State.PAUSED && !t.paused()) {
+            t.pause();   // an administrator paused it on another instance
+        } else if (d.getState() == Download.State.ACTIVE && t.paused()) {
+            t.resume();
+        }
         if (d.getFileIndex() == null && t.info().isPresent()) {
             chooseFile(d, t);
         }
@@ -517,6 +658,7 @@ class Downloads {
         }
         if (t.state() == TorrentState.SEEDING && !withinSeedLimits(d, t)) {
             engine.remove(d.getInfoHash(), false);
+            leases.release(d.getInfoHash());
             log.info("{} stops seeding (ratio {}, since {})", d.getInfoHash(),
                     String.format(Locale.ROOT, "%.2f", ratio(t)), d.getCompletedAt());
             return null;

@@ -37,10 +37,8 @@ class DownloadsController {
     private final Downloads downloads;
     private final Catalog catalog;
     private final Engine engine;
-    private final Playback playback;
 
-    DownloadsController(Downloads downloads, Catalog catalog, Engine engine, Playback playback) {
-        this.playback = playback;
+    DownloadsController(Downloads downloads, Catalog catalog, Engine engine) {
         this.downloads = downloads;
         this.catalog = catalog;
         this.engine = engine;
@@ -114,10 +112,8 @@ class DownloadsController {
         switch (action.toLowerCase(Locale.ROOT)) {
             case "pause" -> downloads.pause(d);
             case "resume" -> downloads.resume(d);
-            default -> {
-                downloads.remove(d, "removed by an operator");
-                playback.forget(d.getInfoHash());
-            }
+            // Kept segments go when the download is actually removed (Downloads.onRemoved), here or by its owner.
+            default -> downloads.remove(d, "removed by an operator");
         }
         return "redirect:/admin/downloads";
     }

@@ -10,13 +10,11 @@ import org.springframework.stereotype.Service;
 class FilmDownloadControl implements FilmDownloads {
 
     private final Downloads downloads;
-    private final Playback playback;
     private final WatchProgressRepository progress;
     private final PlayAdmission admission;
 
-    FilmDownloadControl(Downloads downloads, Playback playback, WatchProgressRepository progress, PlayAdmission admission) {
+    FilmDownloadControl(Downloads downloads, WatchProgressRepository progress, PlayAdmission admission) {
         this.downloads = downloads;
-        this.playback = playback;
         this.progress = progress;
         this.admission = admission;
     }
@@ -46,9 +44,8 @@ class FilmDownloadControl implements FilmDownloads {
 
     @Override
     public int stop(long filmId, String why) {
-        List<String> removed = downloads.removeFilm(filmId, why);
-        removed.forEach(playback::forget);
-        return removed.size();
+        // What is kept of each film goes when it is actually removed (Downloads.onRemoved), not when only asked.
+        return downloads.removeFilm(filmId, why).size();
     }
 
     @Override

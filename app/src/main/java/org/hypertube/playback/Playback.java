@@ -71,18 +71,27 @@ class Playback {
     private final InternalMedia internal;
     private final WatchHistory history;
     private final FilmSubtitles filmSubtitles;
+    private final ClusterClient cluster;
+    private final LeaseTerms leaseTerms;
+    private final FilmUse filmUse;
     private final Clock clock;
     private final FilmProbes probes;
-    private final Map<String, Instant> lastUse = new ConcurrentHashMap<>();
+    private record FoundOwner(Lease lease, long atNanos) {}
+    private static final Duration OWNER_KEPT = Duration.ofSeconds(2);
+    private final Map<String, FoundOwner> owners = new ConcurrentHashMap<>();
     private final Map<String, String> variants = new ConcurrentHashMap<>();
-    private static final Duration IN_USE = Duration.ofMinutes(10);
     /** A converted variant's name in URLs: the audio stream and the quality ({@link #variant}). */
     private static final java.util.regex.Pattern VARIANT = java.util.regex.Pattern.compile("a(\\d{1,3})-([A-Z0-9]{1,10})");
 
     Playback(Downloads downloads, FilmProbes probes, Transcoder transcoder, InternalMedia internal, WatchHistory history,
-             @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, Clock clock) {
+             @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, ClusterClient cluster,
+             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock) {
+        this.cluster = cluster;
+        this.filmUse = filmUse;
+        this.leaseTerms = leaseTerms;
         this.filmSubtitles = filmSubtitles;
         this.downloads = downloads;
+        downloads.onRemoved(this::forget);
         this.probes = probes;
         this.transcoder = transcoder;
         this.internal = internal;
@@ -128,6 +137,13 @@ class Playback {
         if (file.isEmpty()) {
             return Status.waiting(Phase.FINDING_PEERS, peers, rate, progress, 0, null,
                     torrent.map(Waiting::forPeers).orElse(null));
+        }
+        if (file.get() instanceof RemoteMedia remote) {
+            // Another instance runs the torrent: its engine's view, in one request.
+            RemoteMedia.Status owner = remote.status(0);
+            peers = owner.peers();
+            rate = owner.rate();
+            progress = owner.progress();
         }
         probes.asked(d.getInfoHash());
         FilmProbes.State probe = probes.probe(file.get(), false);
@@ -196,8 +212,65 @@ class Playback {
         return "a" + plan.audioStream() + "-" + (plan.mode() == Delivery.TRANSCODE ? quality : Quality.ORIGINAL).name();
     }
 
-    /** The film file of a download that plays now: in the engine (while it downloads or seeds), else on disk. */
+    /**
+     * The film file of a download that plays now: in this engine (while it downloads or seeds), else on disk
+     * once finished, else from the instance that runs the torrent ({@link RemoteMedia}); a download nobody
+     * runs (its owner's lease expired) is taken over here first.
+     */
     Optional<MediaFile> media(Download d) {
+        Optional<MediaFile> local = localMedia(d);
+        if (local.isPresent() || d.getFileIndex() == null || d.getState() != Download.State.ACTIVE) {
+            return local;
+        }
+        Optional<Lease> owner = recentOwner(d.getInfoHash());
+        if (owner.isEmpty()) {
+            owner = downloads.runHereOrFindOwner(d);
+            if (owner.isEmpty()) {
+                owners.remove(d.getInfoHash());
+                return localMedia(d);
+            }
+            owners.put(d.getInfoHash(), new FoundOwner(owner.get(), System.nanoTime()));
+        }
+        if (owner.get().address() == null) {
+            log.warn("{} is run by {}, which has no cluster listener (HYPERTUBE_CLUSTER_LISTEN)", d.getInfoHash(),
+                    owner.get().owner());
+            return Optional.empty();
+        }
+        return Optional.of(new RemoteMedia(d.getInfoHash(), fileName(d.getFilePath()), d.getFileLength(),
+                owner.get().address(), cluster, this::freshMediaForHash, leaseTerms.patience()));
+    }
+
+    /**
+     * The owner found for a download another instance runs, for {@link #OWNER_KEPT}: each range request of a
+     * remote reader would otherwise take the Downloads lock and query the lease.
+     */
+    private Optional<Lease> recentOwner(String infoHash) {
+        FoundOwner found = owners.get(infoHash);
+        if (found == null || System.nanoTime() - found.atNanos() > OWNER_KEPT.toNanos()) {
+            return Optional.empty();
+        }
+        return Optional.of(found.lease());
+    }
+
+    /** For a reader whose owner failed: the owner is looked up again, never taken from {@link #recentOwner}. */
+    private Optional<MediaFile> freshMediaForHash(String infoHash) {
+        owners.remove(infoHash);
+        return mediaForHash(infoHash);
+    }
+
+    /** The film of a download this instance runs, or finished on disk: never read from another instance. */
+    Optional<MediaFile> localMedia(String infoHash) {
+        return downloads.byHash(infoHash).flatMap(this::localMedia);
+    }
+
+    /** What the owner tells the other instances: readable bytes from an offset, and its swarm. */
+    RemoteMedia.Status swarm(String infoHash, MediaFile file, long from) {
+        Optional<Torrent> torrent = downloads.byHash(infoHash).flatMap(downloads::torrent);
+        return new RemoteMedia.Status(file.readableFrom(from), torrent.map(t -> t.peers().size()).orElse(0),
+                torrent.map(Torrent::downloadRate).orElse(0L), torrent.map(Torrent::progress).orElse(1.0));
+    }
+
+    private Optional<MediaFile> localMedia(Download d) {
         if (d.getFileIndex() == null) {
             return Optional.empty();
         }
@@ -291,13 +364,12 @@ class Playback {
 
     /** Someone is reading this download's film now (a range or a segment request). */
     void used(String infoHash) {
-        lastUse.put(infoHash, clock.instant());
+        filmUse.used(infoHash);
     }
 
-    /** Whether anyone read the film in the last few minutes (retention spares it). */
+    /** Whether anyone read the film in the last few minutes, on any instance (retention spares it). */
     boolean inUse(String infoHash) {
-        Instant last = lastUse.get(infoHash);
-        return last != null && Duration.between(last, clock.instant()).compareTo(IN_USE) < 0;
+        return filmUse.inUse(infoHash);
     }
 
     /** What ffprobe or our container readers said of a download's film, once they have. */
@@ -328,6 +400,7 @@ class Playback {
     /** Forgets what was probed of a download that is gone, and deletes its converted segments. */
     void forget(String infoHash) {
         probes.forget(infoHash);
+        owners.remove(infoHash);
         transcoder.evict(infoHash.toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -1,13 +1,19 @@
 package org.hypertube.playback;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.SimpleLock;
 import org.hypertube.torrent.Torrent;
 import org.hypertube.torrent.TorrentState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -26,17 +32,28 @@ class Retention {
     private final Playback playback;
     private final PlaybackProperties properties;
     private final Clock clock;
+    private final LockProvider locks;
+    /** The disk-quota job's lock: a Play making room takes it too, so two instances never shrink at once. */
+    static final String QUOTA_LOCK = "disk-quota";
+    private static final Duration ROOM_WAIT = Duration.ofSeconds(5);
 
-    Retention(Downloads downloads, Playback playback, PlaybackProperties properties, Clock clock) {
+    Retention(Downloads downloads, Playback playback, PlaybackProperties properties, Clock clock, LockProvider locks) {
+        this.locks = locks;
         this.downloads = downloads;
         this.playback = playback;
         this.properties = properties;
         this.clock = clock;
     }
 
+    /**
+     * Once a day on one instance of several: the lock is held at least {@code retention-lock} (5 minutes), so
+     * an instance whose clock is a little behind does not run the same day's job again after the first.
+     */
     @Scheduled(cron = "${hypertube.playback.retention-cron:0 17 4 * * *}")
+    @SchedulerLock(name = "retention", lockAtLeastFor = "${hypertube.playback.retention-lock:PT5M}", lockAtMostFor = "PT2H")
     void daily() {
-        run(clock.instant());
+        List<String> deleted = run(clock.instant());
+        log.info("retention ran on this instance: {} film(s) deleted", deleted.size());
     }
 
     /** Deletes what is due at {@code now}; returns the info-hashes deleted. */
@@ -59,7 +76,13 @@ class Retention {
      * Keeps the media folder under the operator's quota: finished films are deleted least recently
      * watched first, never one in use. Downloads in progress are not counted out: they finish.
      */
+    /** Every 10 minutes, on one instance of several. */
     @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")
+    @SchedulerLock(name = QUOTA_LOCK, lockAtLeastFor = "PT0S", lockAtMostFor = "PT30M")
+    void quotaCheck() {
+        enforceQuota();
+    }
+
     List<String> enforceQuota() {
         List<String> deleted = new ArrayList<>();
         DiskQuota quota = properties.quota();
@@ -80,7 +103,14 @@ class Retention {
             return true;
         }
         List<String> deleted = new ArrayList<>();
-        boolean room = shrink(quota, true, deleted);
+        Optional<SimpleLock> lock = quotaLock();
+        boolean room;
+        try {
+            // Without the lock (another instance shrinks right now) nothing is deleted here: only counted.
+            room = shrink(quota, true, lock.isPresent() ? deleted : null);
+        } finally {
+            lock.ifPresent(SimpleLock::unlock);
+        }
         if (!deleted.isEmpty()) {
             log.info("disk quota: deleted {} finished film(s) to make room for a new download", deleted.size());
         }
@@ -95,6 +125,7 @@ class Retention {
      * take is within the quota, or below it when {@code strictly}; returns whether it got there.
      */
     private synchronized boolean shrink(DiskQuota quota, boolean strictly, List<String> deleted) {
+        boolean mayDelete = deleted != null;
         List<Download> all = downloads.all();
         long used = all.stream().mapToLong(this::size).sum();
         long free = freeSpace();
@@ -108,7 +139,7 @@ class Retention {
             if (strictly ? used < limit : used <= limit) {
                 break;
             }
-            if (playback.inUse(d.getInfoHash())) {
+            if (!mayDelete || playback.inUse(d.getInfoHash())) {
                 continue;
             }
             long size = size(d);
@@ -123,6 +154,27 @@ class Retention {
         return (d.getFileLength() == null ? 0 : d.getFileLength()) + playback.keptBytes(d.getInfoHash());
     }
 
+    /** The disk-quota lock, waited for a few seconds (another instance's check or Play holds it), or none. */
+    private Optional<SimpleLock> quotaLock() {
+        long until = System.nanoTime() + ROOM_WAIT.toNanos();
+        while (true) {
+            Optional<SimpleLock> lock = locks.lock(new LockConfiguration(clock.instant(), QUOTA_LOCK, Duration.ofMinutes(5),
+                    Duration.ZERO));
+            if (lock.isPresent() || System.nanoTime() > until) {
+                if (lock.isEmpty()) {
+                    log.info("disk quota: another instance is making room; no film deleted for this Play");
+                }
+                return lock;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
     private long freeSpace() {
         try {
             java.nio.file.Path dir = downloads.mediaDir();
@@ -134,15 +186,22 @@ class Retention {
         }
     }
 
+    /**
+     * Deletes here, or asks the instance that runs the torrent to (then it is not counted as deleted yet, and
+     * what is kept of the film stays: the owner forgets it when it removes the download, {@link Downloads#onRemoved}).
+     */
     private void delete(Download d, String why, List<String> deleted) {
-        downloads.remove(d, why);
-        playback.forget(d.getInfoHash());
-        deleted.add(d.getInfoHash());
+        if (downloads.removeIfUnused(d, why)) {
+            deleted.add(d.getInfoHash());
+        }
     }
 
     private boolean downloading(Download d) {
         if (d.getState() != Download.State.ACTIVE) {
             return false;
+        }
+        if (downloads.runElsewhere(d)) {
+            return true;   // another instance runs it: its engine is the one that knows, and it is downloading
         }
         return downloads.torrent(d).map(Torrent::state)
                 .map(s -> s == TorrentState.DOWNLOADING || s == TorrentState.FETCHING_METADATA || s == TorrentState.CHECKING)

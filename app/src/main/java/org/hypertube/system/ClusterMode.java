@@ -13,8 +13,9 @@ import org.springframework.core.env.MapPropertySource;
  * {@code hypertube.cluster} (HYPERTUBE_CLUSTER=true): this server is one of several sharing a PostgreSQL
  * database and a media folder behind a reverse proxy (README, "Several instances"). Checked before
  * anything starts: cluster mode on H2 (a file only one process may open), without an explicit, distinct
- * HYPERTUBE_INSTANCE or without what the instances must share ({@link #requireShared}) is refused with a
- * message saying what to set. Off by default: then Spring Session's
+ * HYPERTUBE_INSTANCE, without what the instances must share ({@link #requireShared}), or without the
+ * cluster listener (HYPERTUBE_CLUSTER_LISTEN and a HYPERTUBE_CLUSTER_SECRET of 32 characters or more) is
+ * refused with a message saying what to set. Off by default: then Spring Session's
  * auto-configuration is switched off, so sessions stay the servlet container's, in memory, as before.
  *
  * <p>In cluster mode each instance converts into a folder of its own under the data folder
@@ -28,6 +29,8 @@ public class ClusterMode implements EnvironmentPostProcessor {
     /** HYPERTUBE_SIGNING_KEY_SECRET: the token signing key is kept encrypted in the database under it (api.SigningKey). */
     public static final String SIGNING_KEY_SECRET = "hypertube.signing-key-secret";
     public static final int MIN_SECRET_LENGTH = 16;
+    /** The shortest HYPERTUBE_CLUSTER_SECRET (as LeaseProperties requires of a cluster listener). */
+    static final int CLUSTER_SECRET_MIN = 32;
 
     /** Spring Session's auto-configurations: a single instance keeps the servlet container's sessions in memory. */
     static final List<String> SESSION_AUTO_CONFIGURATIONS = List.of(
@@ -65,6 +68,16 @@ public class ClusterMode implements EnvironmentPostProcessor {
             throw new Refused("HYPERTUBE_INSTANCE must be letters, digits, '.', '_' or '-' (at most 63), was: " + name);
         }
         requireShared(environment);
+        // Without the cluster listener a Play on an instance that does not run the download finds no film.
+        if (environment.getProperty("hypertube.leases.listen", "").isBlank()) {
+            throw new Refused("HYPERTUBE_CLUSTER=true needs HYPERTUBE_CLUSTER_LISTEN, HOST:PORT of the listener on which "
+                    + "an instance serves the films it downloads to the other instances (e.g. 0.0.0.0:8081, on the "
+                    + "instances' private network only), and HYPERTUBE_CLUSTER_SECRET, the same on every instance");
+        }
+        if (environment.getProperty("hypertube.leases.secret", "").length() < CLUSTER_SECRET_MIN) {
+            throw new Refused("HYPERTUBE_CLUSTER=true needs HYPERTUBE_CLUSTER_SECRET of at least " + CLUSTER_SECRET_MIN
+                    + " characters, the same on every instance (e.g. from: openssl rand -hex 32)");
+        }
         if (!environment.containsProperty("hypertube.media.work-dir")) {
             environment.getPropertySources().addLast(new MapPropertySource("hypertubeClusterInstance", Map.of(
                     "hypertube.media.work-dir", "${hypertube.data-dir}/instances/" + name + "/transcode")));

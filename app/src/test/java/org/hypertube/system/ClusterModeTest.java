@@ -35,10 +35,28 @@ class ClusterModeTest {
         assertThatThrownBy(() -> mode.postProcessEnvironment(env, new SpringApplication()))
                 .isInstanceOf(ClusterMode.Refused.class).hasMessageContaining("letters, digits");
 
-        env.withProperty("hypertube.instance", "app2").withProperty("hypertube.data-dir", "/srv/hypertube");
+        env.withProperty("hypertube.instance", "app2").withProperty("hypertube.data-dir", "/srv/hypertube")
+                .withProperty("hypertube.leases.listen", "0.0.0.0:8081").withProperty("hypertube.leases.secret", "s".repeat(32));
         mode.postProcessEnvironment(env.withProperty(ClusterMode.SIGNING_KEY_SECRET, "a-shared-secret-of-32-characters"),
                 new SpringApplication());
         assertThat(env.getProperty("hypertube.media.work-dir")).isEqualTo("/srv/hypertube/instances/app2/transcode");
+    }
+
+    @Test
+    void clusterModeNeedsTheClusterListenerAndItsSecret() {
+        var env = new MockEnvironment().withProperty("hypertube.cluster", "true")
+                .withProperty("spring.datasource.url", "jdbc:postgresql://db/hypertube").withProperty("hypertube.instance", "app1")
+                .withProperty(ClusterMode.SIGNING_KEY_SECRET, "a-shared-secret-of-32-characters")
+                .withProperty("hypertube.leases.listen", "").withProperty("hypertube.leases.secret", "");
+        assertThatThrownBy(() -> mode.postProcessEnvironment(env, new SpringApplication()))
+                .isInstanceOf(ClusterMode.Refused.class).hasMessageContaining("HYPERTUBE_CLUSTER_LISTEN");
+
+        env.withProperty("hypertube.leases.listen", "0.0.0.0:8081").withProperty("hypertube.leases.secret", "short");
+        assertThatThrownBy(() -> mode.postProcessEnvironment(env, new SpringApplication()))
+                .isInstanceOf(ClusterMode.Refused.class).hasMessageContaining("HYPERTUBE_CLUSTER_SECRET of at least 32");
+
+        env.withProperty("hypertube.leases.secret", "x".repeat(40));
+        mode.postProcessEnvironment(env, new SpringApplication());
     }
 
     @Test
@@ -53,7 +71,8 @@ class ClusterModeTest {
     void clusterModeNeedsTheSigningKeySecretEveryInstanceShares() {
         var env = new MockEnvironment().withProperty("hypertube.cluster", "true")
                 .withProperty("spring.datasource.url", "jdbc:postgresql://db/hypertube").withProperty("hypertube.instance", "app1")
-                .withProperty("hypertube.data-dir", "/srv/hypertube");
+                .withProperty("hypertube.data-dir", "/srv/hypertube")
+                .withProperty("hypertube.leases.listen", "0.0.0.0:8081").withProperty("hypertube.leases.secret", "s".repeat(32));
         assertThatThrownBy(() -> mode.postProcessEnvironment(env, new SpringApplication()))
                 .isInstanceOf(ClusterMode.Refused.class).hasMessageContaining("needs HYPERTUBE_SIGNING_KEY_SECRET");
 
