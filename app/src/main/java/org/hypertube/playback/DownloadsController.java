@@ -37,8 +37,10 @@ class DownloadsController {
     private final Downloads downloads;
     private final Catalog catalog;
     private final Engine engine;
+    private final Playback playback;
 
-    DownloadsController(Downloads downloads, Catalog catalog, Engine engine) {
+    DownloadsController(Downloads downloads, Catalog catalog, Engine engine, Playback playback) {
+        this.playback = playback;
         this.downloads = downloads;
         this.catalog = catalog;
         this.engine = engine;
@@ -112,7 +114,10 @@ class DownloadsController {
         switch (action.toLowerCase(Locale.ROOT)) {
             case "pause" -> downloads.pause(d);
             case "resume" -> downloads.resume(d);
-            default -> downloads.remove(d, "removed by an operator");
+            default -> {
+                downloads.remove(d, "removed by an operator");
+                playback.forget(d.getInfoHash());
+            }
         }
         return "redirect:/admin/downloads";
     }

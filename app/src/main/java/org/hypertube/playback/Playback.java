@@ -265,15 +265,17 @@ class Playback {
         if (plan.mode() == Delivery.DIRECT || !variant.equals(variant(plan, quality))) {
             return Optional.empty();
         }
-        String key = "m" + memberId + "-" + hash + "-" + variant;
+        // One conversion per film and variant, shared by every viewer (its key names no member).
+        String key = Transcoder.key(hash, plan);
+        String viewer = "m" + memberId;
         used(hash);
         // A member watches one variant of a film at a time: switching audio or quality frees the old
-        // conversion's slot at once instead of when it goes idle.
-        String previous = variants.put("m" + memberId + "-" + hash, key);
+        // conversion's slot at once (unless another viewer uses it) instead of when it goes idle.
+        String previous = variants.put(viewer + "-" + hash, key);
         if (previous != null && !previous.equals(key)) {
-            transcoder.close(previous);
+            transcoder.leave(previous, viewer);
         }
-        return Optional.of(transcoder.open(key, internal.url(hash), probe.probe(), plan));
+        return Optional.of(transcoder.open(hash, internal.url(hash), probe.probe(), plan));
     }
 
     /** Someone is reading this download's film now (a range or a segment request). */
@@ -307,8 +309,9 @@ class Playback {
         return filmSubtitles.vtt(d.get(), file.get(), probe.get(), trackId, language, reader);
     }
 
-    /** Forgets what was probed of a download that is gone. */
+    /** Forgets what was probed of a download that is gone, and deletes its converted segments. */
     void forget(String infoHash) {
         probes.remove(infoHash);
+        transcoder.evict(infoHash.toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -153,15 +153,16 @@ class PlayerController {
                                    @AuthenticationPrincipal MemberPrincipal me) throws IOException, InterruptedException {
         HlsSession session = session(id, variant, me);
         try {
-            return segmentBody(session.segment(segment));
+            return segmentBody(session.segment(segment, "m" + me.id()));
         } catch (IllegalArgumentException e) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
     }
 
     /**
-     * A conversion that failed or was moved elsewhere by a seek: the player asks again (hls.js retries),
-     * so this is a "try later", logged as the session's own failure where it happened.
+     * A conversion that failed (ffmpeg ended with an error, or the segment timeout passed): the player asks
+     * again (hls.js retries), so this is a "try later", logged as the session's own failure where it
+     * happened. A seek never causes it: a request a seek superseded waits for its segment.
      */
     @org.springframework.web.bind.annotation.ExceptionHandler(MediaException.class)
     ResponseEntity<String> conversionFailed(MediaException e) {

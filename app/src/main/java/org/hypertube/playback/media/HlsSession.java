@@ -1,48 +1,44 @@
 package org.hypertube.playback.media;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One converted playback: a VOD playlist written up front from the probe, and segments that ffmpeg
- * writes on demand into the session's own folder.
+ * One converted variant of a film (audio track and quality), shared by every viewer of that variant:
+ * a VOD playlist written up front from the probe, and segments that ffmpeg makes on demand into the
+ * film's cache folder ({@link SegmentStore}), kept there for every later viewer.
  *
- * <p>Serving follows Jellyfin's restart rule (PLAYBACK.md §1.3, §3.1): a segment on disk is served at once
- * (segments already written stay, so going back costs nothing); one that the running ffmpeg will reach
- * soon is waited for; otherwise ffmpeg restarts at that segment's time with {@code -start_number k}.
- * With {@code -hls_flags temp_file} a segment file appears only complete, so existence is the test.
- * Each ffmpeg run writes its own playlist and init file; the first complete init is published as
- * {@code init.mp4} (frag_discont makes every run's init identical, see {@link HlsCommand}).
- *
- * <p>ffmpeg is stopped with SIGKILL, not SIGINT/{@code q}: a gracefully stopped ffmpeg closes the
- * segment it is writing early and renames it into place, and that short file would then be served as
- * the whole segment. A killed one leaves only a {@code .tmp}.
+ * <p>Serving (PLAYBACK.md "Shared conversions"): a kept segment is served at once, with no ffmpeg; one
+ * that a cursor ({@link HlsCursor}, one ffmpeg) will reach soon is waited for; otherwise a cursor is
+ * started there (up to {@link #CURSORS} per variant while a conversion slot is free), or one is moved
+ * there: one nobody waits on, or one that made its turn of segments. A request finds its segment
+ * or its failure; a seek never answers with an error of its own.
  */
 public final class HlsSession implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HlsSession.class);
-    private static final Pattern LISTED = Pattern.compile("seg(\\d+)\\.m4s");
     private static final long POLL_MILLIS = 40;
     /** A running ffmpeg is waited for when it is at most this many segments short of the one asked... */
     private static final int REACH_SEGMENTS = 3;
     /** ...or, copying video (about 35× real time), this many seconds of film short of it. */
     private static final double REMUX_REACH_SECONDS = 20;
-    private static final int MAX_RUN_PLAYLIST = 4 * 1024 * 1024;
+    /** ffmpeg processes of one variant at most (each with a conversion slot of its own). */
+    static final int CURSORS = 2;
+    /** Segments a cursor makes where it was moved before a viewer elsewhere may move it again... */
+    static final int TURN_SEGMENTS = 4;
+    /** ...unless nobody asked anything of it for this long. */
+    static final Duration TURN_IDLE = Duration.ofSeconds(2);
 
     private final String key;
     private final String input;
@@ -50,9 +46,9 @@ public final class HlsSession implements AutoCloseable {
     private final Plan requested;
     private final Plan plan;
     private final HlsTimeline timeline;
-    private final double[] keyframes;
     private final Rational fps;
-    private final Path dir;
+    private final SegmentStore store;
+    private final Path runs;
     private final FfmpegBinaries binaries;
     private final Semaphore slots;
     private final Duration segmentTimeout;
@@ -60,14 +56,22 @@ public final class HlsSession implements AutoCloseable {
     private final java.util.function.Consumer<Duration> firstSegment;
     private final long openedAt = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean segmentServed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final List<HlsCursor> cursors = new ArrayList<>();
+    private final Cursors conversion = new Cursors();
+    private final AtomicInteger runNumbers = new AtomicInteger();
+    private final AtomicLong requests = new AtomicLong();
+    /** Each viewer's newest segment request: older ones were superseded (a seek). */
+    private final Map<String, Long> latest = new ConcurrentHashMap<>();
 
-    private Run current;
-    private int runs;
     private boolean closed;
     private volatile long lastAccess = System.nanoTime();
 
-    HlsSession(String key, String input, MediaProbe probe, Plan requested, Plan plan, double[] keyframes, Path dir,
-               FfmpegBinaries binaries, Semaphore slots, Duration segmentTimeout,
+    /**
+     * @param kept the variant's folder in the film's cache (segments kept there for every later viewer)
+     * @param runs a local folder for ffmpeg's own files while it writes
+     */
+    HlsSession(String key, String input, MediaProbe probe, Plan requested, Plan plan, double[] keyframes, Path kept,
+               Path runs, FfmpegBinaries binaries, Semaphore slots, Duration segmentTimeout,
                java.util.function.Consumer<Duration> firstSegment) {
         if (plan.mode() == Delivery.DIRECT) {
             throw new IllegalArgumentException("direct play needs no conversion");
@@ -83,16 +87,26 @@ public final class HlsSession implements AutoCloseable {
         this.probe = probe;
         this.requested = requested;
         this.plan = plan;
-        this.keyframes = keyframes;
         this.fps = outputRate(probe.videoStream(plan.videoStream()));
         this.timeline = plan.mode() == Delivery.REMUX
                 ? HlsTimeline.remux(probe.duration(), probe.startTime(), keyframes)
                 : HlsTimeline.transcode(probe.duration(), fps);
-        this.dir = dir;
+        this.store = new SegmentStore(kept, header(), timeline.size());
+        this.runs = runs;
         this.binaries = binaries;
         this.slots = slots;
         this.segmentTimeout = segmentTimeout;
         this.firstSegment = firstSegment;
+    }
+
+    /** The index header: kept segments are reused only by a conversion with the very same segment boundaries. */
+    private String header() {
+        long hash = 17;
+        for (int k = 0; k < timeline.size(); k++) {
+            hash = hash * 31 + Math.round(timeline.start(k) * 1e6);
+        }
+        return String.format(Locale.ROOT, "hypertube-segments 1 %s %d %.6f %016x", plan.label(), timeline.size(),
+                timeline.end(), hash);
     }
 
     /**
@@ -148,140 +162,231 @@ public final class HlsSession implements AutoCloseable {
     }
 
     /**
-     * The init segment (fMP4 header), starting ffmpeg at segment 0 when nothing runs.
+     * The init segment (fMP4 header): at once when kept, else once a cursor (started at the first missing
+     * segment when none runs) has written its first segment.
      *
      * @throws MediaException when ffmpeg fails or does not write it within the segment timeout
      */
     public Path init() throws InterruptedException {
         touch();
-        Path init = dir.resolve("init.mp4");
-        if (Files.exists(init)) {
-            return init;
-        }
-        Run awaited;
-        synchronized (this) {
-            checkOpen();
-            if (current != null && current.finished() && publishInit(current)) {
-                return init;
-            }
-            if (current == null || current.finished()) {
-                current = startRun(current == null ? 0 : current.start);
-            }
-            awaited = current;
+        if (store.hasInit()) {
+            return store.init();
         }
         long deadline = System.nanoTime() + segmentTimeout.toNanos();
-        while (true) {
-            if (publishInit(awaited) || Files.exists(init)) {
-                touch();
-                return init;
-            }
+        while (!store.hasInit()) {
             synchronized (this) {
                 checkOpen();
-                if (current != awaited && current != null) {
-                    awaited = current;
+                cursors.removeIf(HlsCursor::done);
+                if (cursors.isEmpty()) {
+                    int from = store.firstMissing(0);
+                    startCursor(from < timeline.size() ? from : 0, true);
                 }
             }
-            if (awaited.finished() && !publishInit(awaited)) {
-                throw new MediaException("ffmpeg stopped (exit " + awaited.exit + ") before writing the init segment of "
-                        + key + ": " + awaited.stderr.text());
-            }
-            touch();  // a viewer waiting for a segment (in line for a slot, or for pieces still arriving) is not idle
+            touch();
             sleepUntil(deadline, "the init segment");
+            HlsCursor failed = failedCursor();
+            if (failed != null && !store.hasInit()) {
+                throw new MediaException(failed.failure());
+            }
         }
+        return store.init();
+    }
+
+    /** Segment k for an unnamed viewer (tools, tests). */
+    public Path segment(int k) throws InterruptedException {
+        return segment(k, "");
     }
 
     /**
-     * Segment {@code k}: at once when written, else when ffmpeg has written it, restarting ffmpeg at k when
-     * the running one would not get there soon.
+     * Segment {@code k} for {@code viewer}: at once when kept, else when a cursor of this conversion
+     * has written it. A viewer's newer request supersedes its older ones (hls.js loads one segment at
+     * a time and drops the one a seek left behind): those keep waiting for their file but no longer
+     * steer ffmpeg.
      *
      * @throws IllegalArgumentException when there is no segment k
-     * @throws MediaException when ffmpeg fails, another request moved ffmpeg away, or the timeout passes
+     * @throws MediaException when ffmpeg fails or the timeout passes
      */
-    public Path segment(int k) throws InterruptedException {
-        Path file = segmentFile(k);
+    public Path segment(int k, String viewer) throws InterruptedException {
+        Path file = segmentFile(k, viewer);
         if (segmentServed.compareAndSet(false, true)) {
             firstSegment.accept(Duration.ofNanos(System.nanoTime() - openedAt));
         }
         return file;
     }
 
-    private Path segmentFile(int k) throws InterruptedException {
+    private Path segmentFile(int k, String viewer) throws InterruptedException {
         if (k < 0 || k >= timeline.size()) {
             throw new IllegalArgumentException("no segment " + k + " (0-" + (timeline.size() - 1) + ")");
         }
         touch();
-        Path file = dir.resolve("seg" + k + ".m4s");
-        if (Files.exists(file)) {
-            return file;
-        }
-        Run awaited;
-        synchronized (this) {
-            checkOpen();
-            if (current == null || !current.willReach(k)) {
-                if (current != null) {
-                    current.stop();
-                }
-                current = startRun(k);
-            }
-            awaited = current;
+        long request = requests.incrementAndGet();
+        latest.put(viewer, request);
+        if (store.has(k)) {
+            followed(k, viewer);
+            return store.segment(k);
         }
         long deadline = System.nanoTime() + segmentTimeout.toNanos();
-        boolean givenUp = false;
-        while (true) {
-            if (Files.exists(file)) {
-                publishInit(awaited);
-                touch();
-                return file;
-            }
-            synchronized (this) {
-                checkOpen();
-                if (!givenUp && current != awaited) {
-                    // another request restarted ffmpeg elsewhere; follow it only if it comes here
-                    if (current == null || !current.willReach(k)) {
-                        // A seek moved ffmpeg away. The player has most likely dropped this request; if not,
-                        // the segment may still come (a later run writes it): wait a little for the file
-                        // rather than answer at once with an error the player would show.
-                        givenUp = true;
-                        deadline = Math.min(deadline, System.nanoTime() + GIVEN_UP_GRACE.toNanos());
-                    } else {
-                        awaited = current;
+        HlsCursor awaited = null;
+        try {
+            while (true) {
+                if (store.has(k)) {
+                    followed(k, viewer);
+                    return store.segment(k);
+                }
+                boolean current = latest.getOrDefault(viewer, 0L) == request;
+                synchronized (this) {
+                    checkOpen();
+                    if (awaited != null && awaited.done() && awaited.failure() != null && !store.has(k)
+                            && awaited.position() <= k) {
+                        throw new MediaException(awaited.failure());
+                    }
+                    if (awaited != null && (!current || !willReach(awaited, k))) {
+                        awaited.waiters--;
+                        awaited = null;
+                    }
+                    if (awaited == null && current) {
+                        awaited = claim(k, viewer);
+                        if (awaited != null) {
+                            awaited.waiters++;
+                        }
+                    }
+                    if (awaited != null) {
+                        awaited.lastWanted = System.nanoTime();
+                        awaited.lastViewer = viewer;
                     }
                 }
+                touch();
+                sleepUntil(deadline, "segment " + k);
             }
-            if (givenUp) {
-                if (System.nanoTime() > deadline) {
-                    throw new MediaException("segment " + k + " of " + key + " was given up for another position");
+        } finally {
+            if (awaited != null) {
+                synchronized (this) {
+                    awaited.waiters--;
                 }
-            } else {
-                if (awaited.finished() && !Files.exists(file)) {
-                    throw new MediaException("ffmpeg stopped (exit " + awaited.exit + ") before segment " + k + " of "
-                            + key + ": " + awaited.stderr.text());
-                }
-                touch();  // a viewer waiting for a segment (in line for a slot, or for pieces still arriving) is not idle
             }
-            sleepUntil(deadline, "segment " + k);
         }
     }
 
-    /** True while an ffmpeg of this session runs or waits for its turn. */
+    /**
+     * The cursor that will bring segment k (caller holds the lock): one that gets there soon; else a
+     * new one when this conversion has fewer than {@link #CURSORS} and a slot is free now (or none at
+     * all); else one that may be moved there; else null (the request waits and asks again).
+     */
+    private HlsCursor claim(int k, String viewer) {
+        cursors.removeIf(HlsCursor::done);
+        for (HlsCursor c : cursors) {
+            if (willReach(c, k)) {
+                return c;
+            }
+        }
+        if (cursors.isEmpty() || (cursors.size() < CURSORS && slots.availablePermits() > 0)) {
+            return startCursor(k, false);
+        }
+        long now = System.nanoTime();
+        HlsCursor moved = null;
+        for (HlsCursor c : cursors) {
+            if (movable(c, viewer, now) && (moved == null || c.lastWanted < moved.lastWanted)) {
+                moved = c;
+            }
+        }
+        if (moved != null) {
+            log.info("playback {} {}: ffmpeg moved from segment {} to {} for a viewer waiting there", key, plan.label(),
+                    moved.position(), k);
+            moved.moveTo(k);
+        }
+        return moved;
+    }
+
+    /**
+     * Whether a cursor may leave its place for another position: nobody waits on it and it was this
+     * viewer's, or nobody asked anything of it for a while; or it has made its turn of segments since
+     * it was last moved (then a viewer elsewhere gets its turn even while one waits here).
+     */
+    private static boolean movable(HlsCursor c, String viewer, long now) {
+        if (c.waiters == 0 && (viewer.equals(c.lastViewer) || now - c.lastWanted > TURN_IDLE.toNanos())) {
+            return true;
+        }
+        return c.madeSinceMove >= TURN_SEGMENTS;
+    }
+
+    /** Running or queued, at or before k, and at most a few segments (or, remuxing, seconds) short of it. */
+    private boolean willReach(HlsCursor c, int k) {
+        if (c.done()) {
+            return false;
+        }
+        int at = c.position();
+        if (k < at) {
+            return false;
+        }
+        if (k <= at + REACH_SEGMENTS) {
+            return true;
+        }
+        return plan.mode() == Delivery.REMUX && timeline.start(k) - timeline.start(at) <= REMUX_REACH_SECONDS;
+    }
+
+    /** A viewer got segment k: the cursor making the segments after it is still wanted. */
+    private synchronized void followed(int k, String viewer) {
+        for (HlsCursor c : cursors) {
+            if (c.movedTo <= k && k <= c.position() + REACH_SEGMENTS) {
+                c.lastWanted = System.nanoTime();
+                c.lastViewer = viewer;
+            }
+        }
+    }
+
+    private HlsCursor startCursor(int k, boolean wanted) {
+        HlsCursor c = new HlsCursor(conversion, k);
+        if (!wanted) {
+            c.lastWanted = System.nanoTime();
+        }
+        cursors.add(c);
+        c.start();
+        return c;
+    }
+
+    private synchronized HlsCursor failedCursor() {
+        for (HlsCursor c : cursors) {
+            if (c.done() && c.failure() != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** True while an ffmpeg of this conversion runs or waits for its turn. */
     public synchronized boolean converting() {
-        return current != null && !current.finished();
+        return cursors.stream().anyMatch(c -> !c.done());
     }
 
-    /** True while this session's ffmpeg waits for a free transcode slot. */
+    /** True while an ffmpeg of this conversion waits for a conversion slot. */
     public synchronized boolean queued() {
-        return current != null && !current.finished() && current.process == null;
+        return cursors.stream().anyMatch(HlsCursor::queued);
     }
 
-    /** The running ffmpeg process, if any (for tests and diagnostics). */
-    public synchronized Optional<ProcessHandle> process() {
-        Process p = current == null ? null : current.process;
-        return p == null ? Optional.empty() : Optional.of(p.toHandle());
+    /** ffmpeg processes running now for this conversion. */
+    public synchronized int ffmpegRunning() {
+        return (int) cursors.stream().filter(HlsCursor::running).count();
     }
 
-    /** The folder this session writes to. */
+    /** ffmpeg processes waiting for a conversion slot. */
+    public synchronized int ffmpegQueued() {
+        return (int) cursors.stream().filter(HlsCursor::queued).count();
+    }
+
+    /** A running ffmpeg process of this conversion, if any (for tests and diagnostics). */
+    public synchronized java.util.Optional<ProcessHandle> process() {
+        return cursors.stream().map(HlsCursor::process).filter(p -> p != null && p.isAlive()).findFirst()
+                .map(Process::toHandle);
+    }
+
+    /** The folder of the kept segments. */
     public Path directory() {
-        return dir;
+        return store.directory();
+    }
+
+    /** Segments finished and kept. */
+    public int segmentsKept() {
+        return store.finished();
     }
 
     /** Nanosecond clock reading of the last request. */
@@ -289,32 +394,57 @@ public final class HlsSession implements AutoCloseable {
         return lastAccess;
     }
 
-    /** Stops ffmpeg, keeping the segments written (idle playback). */
-    void stopConversion() {
-        Run run;
+    /** A viewer left (another variant chosen): the ffmpeg it used last stops unless someone waits on it. */
+    void leave(String viewer) {
+        latest.remove(viewer);
+        List<HlsCursor> left = new ArrayList<>();
         synchronized (this) {
-            run = current;
+            for (HlsCursor c : cursors) {
+                if (!c.done() && c.waiters == 0 && viewer.equals(c.lastViewer)) {
+                    left.add(c);
+                }
+            }
         }
-        if (run != null && !run.finished()) {
-            run.stop();
+        left.forEach(HlsCursor::stop);
+    }
+
+    /** Stops the cursors nobody asked anything of for {@code idle} (their segments stay). */
+    void stopIdle(Duration idle) {
+        List<HlsCursor> idleOnes = new ArrayList<>();
+        long now = System.nanoTime();
+        synchronized (this) {
+            for (HlsCursor c : cursors) {
+                if (!c.done() && c.waiters == 0 && now - c.lastWanted > idle.toNanos()) {
+                    idleOnes.add(c);
+                }
+            }
+        }
+        for (HlsCursor c : idleOnes) {
+            log.info("playback {} {}: ffmpeg at segment {} unwanted for {} s, stopped", key, plan.label(), c.position(),
+                    idle.toSeconds());
+            c.stop();
         }
     }
 
-    /** Stops ffmpeg and deletes the session's folder. */
+    /** Stops every ffmpeg of this conversion, keeping the segments (idle, shutdown, another variant). */
+    void stopConversion() {
+        List<HlsCursor> all;
+        synchronized (this) {
+            all = new ArrayList<>(cursors);
+        }
+        all.forEach(HlsCursor::stop);
+    }
+
+    /** Stops ffmpeg; the kept segments stay (see {@link Transcoder#evict}). */
     @Override
     public void close() {
-        Run run;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            run = current;
         }
-        if (run != null) {
-            run.stop();
-        }
-        deleteTree(dir);
+        stopConversion();
     }
 
     private void touch() {
@@ -327,9 +457,6 @@ public final class HlsSession implements AutoCloseable {
         }
     }
 
-    /** How long a request whose segment a seek left behind still waits for it. */
-    static final Duration GIVEN_UP_GRACE = Duration.ofSeconds(15);
-
     private static void sleepUntil(long deadline, String what) throws InterruptedException {
         if (System.nanoTime() > deadline) {
             throw new MediaException("timed out waiting for " + what);
@@ -337,28 +464,8 @@ public final class HlsSession implements AutoCloseable {
         Thread.sleep(POLL_MILLIS);
     }
 
-    /** Copies a run's init to init.mp4 once the run has listed a segment (its init is then complete). */
-    private synchronized boolean publishInit(Run run) {
-        Path target = dir.resolve("init.mp4");
-        if (Files.exists(target)) {
-            return true;
-        }
-        Path source = dir.resolve("init" + run.id + ".mp4");
-        if (run.written() < run.start || !Files.exists(source)) {
-            return false;
-        }
-        try {
-            Path tmp = dir.resolve("init.mp4.part" + run.id);
-            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return true;
-        } catch (IOException e) {
-            throw new MediaException("cannot publish the init segment of " + key + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Starts (or queues) ffmpeg writing from segment k; caller holds the lock. */
-    private Run startRun(int k) {
+    /** ffmpeg's arguments for a run writing from segment k (PLAYBACK.md §1.3). */
+    private List<String> arguments(int run, int k) {
         double seek;
         double hlsTime;
         if (plan.mode() == Delivery.REMUX) {
@@ -376,157 +483,54 @@ public final class HlsSession implements AutoCloseable {
             seek = (double) k * n * fps.denominator() / fps.numerator();
             hlsTime = (n - 0.5) * fps.denominator() / fps.numerator();
         }
-        int id = runs++;
-        List<String> args = HlsCommand.arguments(input, probe, plan, id, k, seek, fps, hlsTime);
-        Run run = new Run(id, k);
-        run.thread = Thread.ofVirtual().name("ffmpeg-" + key + "-" + id).start(() -> run.execute(args));
-        return run;
+        return HlsCommand.arguments(input, probe, plan, run, k, seek, fps, hlsTime);
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            log.warn("could not delete {}: {}", dir, e.toString());
-        }
-    }
-
-    /** One ffmpeg process writing segments from {@code start} on. */
-    private final class Run {
-        final int id;
-        final int start;
-        final OutputTail stderr = new OutputTail(50);
-        volatile Thread thread;
-        volatile Process process;
-        volatile boolean stopped;
-        volatile boolean done;
-        volatile Integer exit;
-        private long playlistStamp = -1;
-        private int written;
-
-        Run(int id, int start) {
-            this.id = id;
-            this.start = start;
-            this.written = start - 1;
+    /** What the cursors see of this conversion. */
+    private final class Cursors implements HlsCursor.Conversion {
+        @Override
+        public String key() {
+            return key;
         }
 
-        void execute(List<String> args) {
-            long began = System.nanoTime();
-            boolean acquired = false;
-            try {
-                slots.acquire();
-                acquired = true;
-                synchronized (this) {
-                    if (stopped) {
-                        return;
-                    }
-                    process = binaries.start(binaries.ffmpeg(), args, dir, stderr, false);
-                }
-                log.info("ffmpeg start: playback {} {} from segment {} (pid {}, waited {} ms for a slot)", key,
-                        plan.label(), start, process.pid(), (System.nanoTime() - began) / 1_000_000);
-                exit = process.waitFor();
-                if (!stopped) {
-                    dropTruncatedLast();
-                }
-                String tail = exit != 0 && !stopped ? "; last output:\n" + stderr.text() : "";
-                int last = written();
-                log.info("ffmpeg stop: playback {} {} from segment {}, exit {}{}, {}{}", key, plan.label(), start, exit,
-                        stopped ? " (stopped)" : "", last < start ? "no segment written" : "segments " + start + "-" + last,
-                        tail);
-            } catch (InterruptedException e) {
-                // stopped while waiting for a slot
-            } catch (RuntimeException e) {
-                stderr.consume(new java.io.ByteArrayInputStream(e.toString().getBytes(StandardCharsets.UTF_8)));
-                log.warn("ffmpeg could not run for playback {}: {}", key, e.toString());
-            } finally {
-                Process p = process;
-                if (p != null && p.isAlive()) {
-                    p.destroyForcibly();
-                }
-                if (acquired) {
-                    slots.release();
-                }
-                done = true;
-            }
+        @Override
+        public String label() {
+            return plan.label();
         }
 
-        /**
-         * ffmpeg that ends by itself (input error, rw_timeout) closes its last segment short and renames it
-         * into place; unless that is the film's last segment, it is deleted so a later run writes it whole.
-         */
-        private void dropTruncatedLast() {
-            int last = written();
-            if (last >= start && last < timeline.size() - 1) {
-                try {
-                    Files.deleteIfExists(dir.resolve("seg" + last + ".m4s"));
-                } catch (IOException e) {
-                    log.warn("could not delete a short segment of {}: {}", key, e.toString());
-                }
-            }
+        @Override
+        public int segmentCount() {
+            return timeline.size();
         }
 
-        boolean finished() {
-            return done;
+        @Override
+        public SegmentStore store() {
+            return store;
         }
 
-        /** Running or queued, started at or before k, and at most a few segments short of it. */
-        boolean willReach(int k) {
-            if (done || stopped || k < start) {
-                return false;
-            }
-            int at = Math.max(written(), start - 1);
-            if (k <= at + REACH_SEGMENTS) {
-                return true;
-            }
-            return plan.mode() == Delivery.REMUX
-                    && timeline.start(k) - timeline.start(Math.max(at, start)) <= REMUX_REACH_SECONDS;
+        @Override
+        public Path runs() {
+            return runs;
         }
 
-        /** The last segment this run listed in its playlist (start - 1 before the first). */
-        synchronized int written() {
-            Path playlist = dir.resolve("run" + id + ".m3u8");
-            try {
-                long stamp = Files.exists(playlist) ? Files.getLastModifiedTime(playlist).toMillis()
-                        ^ Files.size(playlist) : -1;
-                if (stamp == playlistStamp || stamp == -1 || Files.size(playlist) > MAX_RUN_PLAYLIST) {
-                    return written;
-                }
-                String text = Files.readString(playlist, StandardCharsets.UTF_8);
-                playlistStamp = stamp;
-                Matcher m = LISTED.matcher(text);
-                while (m.find()) {
-                    written = Math.max(written, Integer.parseInt(m.group(1)));
-                }
-            } catch (IOException | NumberFormatException e) {
-                // rewritten while read: the next poll reads it
-            }
-            return written;
+        @Override
+        public Semaphore slots() {
+            return slots;
         }
 
-        void stop() {
-            Process p;
-            synchronized (this) {
-                stopped = true;
-                p = process;
-            }
-            if (p == null) {
-                Thread t = thread;
-                if (t != null) {
-                    t.interrupt();
-                }
-                return;
-            }
-            p.destroyForcibly();
-            try {
-                p.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        @Override
+        public FfmpegBinaries binaries() {
+            return binaries;
+        }
+
+        @Override
+        public List<String> arguments(int run, int start) {
+            return HlsSession.this.arguments(run, start);
+        }
+
+        @Override
+        public int nextRun() {
+            return runNumbers.incrementAndGet();
         }
     }
 }

@@ -2,14 +2,10 @@ package org.hypertube.playback.media;
 
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,21 +23,27 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The converted playbacks (HLS sessions), one per playback key, and the limits on their ffmpeg processes:
- * at most {@code maxTranscodes} video encodes at once (others wait in line, first come first served) and
- * {@code maxRemuxes} video copies. A session's ffmpeg is stopped after {@code idleTimeout} without a
- * request (its segments stay), the session itself deleted after {@code sessionTimeout}; all stop on
+ * The converted variants (HLS sessions), one per film and variant, shared by all its viewers, and the
+ * limits on their ffmpeg processes: at most {@code maxTranscodes} video encodes at once (others wait in
+ * line, first come first served) and {@code maxRemuxes} video copies. Finished segments are kept in the
+ * film's cache folder ({@code <data>/media/.hls/<film>/<variant>/}) until {@link #evict}; ffmpeg writes
+ * them in a local work folder first. An ffmpeg nobody asked anything of for {@code idleTimeout} is
+ * stopped, a session nobody used for {@code sessionTimeout} forgotten (its segments stay); all stop on
  * shutdown. A dead input ends ffmpeg by itself ({@code -rw_timeout}).
  */
 @Component
 public class Transcoder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Transcoder.class);
-    private static final Pattern SESSION_FOLDER = Pattern.compile("[0-9a-f]{16}-[a-z0-9-]+");
+    /** Session folders of earlier versions (one per member), and ffmpeg's run folders. */
+    private static final Pattern LEFTOVER = Pattern.compile("[0-9a-f]{16}-[a-z0-9-]+|run-.*");
+    /** A film's name in the cache: an info-hash, or any short lower-case name (tests, tools). */
+    private static final Pattern FILM = Pattern.compile("[0-9a-z][0-9a-z-]{0,79}");
 
     private final FfmpegBinaries binaries;
     private final MediaProperties properties;
     private final Path workDir;
+    private final Path cacheDir;
     private final Semaphore transcodeSlots;
     private final Semaphore remuxSlots;
     private final Map<String, HlsSession> sessions = new ConcurrentHashMap<>();
@@ -51,20 +53,31 @@ public class Transcoder implements AutoCloseable {
     @Autowired
     public Transcoder(FfmpegBinaries binaries, MediaProperties properties, HypertubeProperties hypertube) {
         this(binaries, properties, properties.workDir() != null ? properties.workDir()
-                : hypertube.dataDir().resolve("transcode"));
+                : hypertube.dataDir().resolve("transcode"), hypertube.dataDir().resolve("media").resolve(".hls"));
     }
 
-    /** With an explicit work folder (tests, tools). */
+    /** With an explicit work folder, the kept segments in its "kept" folder (tests, tools). */
     public Transcoder(FfmpegBinaries binaries, MediaProperties properties, Path workDir) {
+        this(binaries, properties, workDir, workDir.resolve("kept"));
+    }
+
+    /**
+     * @param workDir  ffmpeg's own files while it writes (local, emptied at start)
+     * @param cacheDir the kept segments, one folder per film (may be shared by several instances)
+     */
+    public Transcoder(FfmpegBinaries binaries, MediaProperties properties, Path workDir, Path cacheDir) {
         this.binaries = binaries;
         this.properties = properties;
         this.workDir = workDir.toAbsolutePath().normalize();
+        this.cacheDir = cacheDir.toAbsolutePath().normalize();
         this.transcodeSlots = new Semaphore(properties.maxTranscodes(), true);
         this.remuxSlots = new Semaphore(properties.maxRemuxes(), true);
         try {
             Files.createDirectories(this.workDir);
+            Files.createDirectories(this.cacheDir);
         } catch (IOException e) {
-            throw new MediaException("cannot create the transcode folder " + this.workDir + ": " + e.getMessage(), e);
+            throw new MediaException("cannot create the transcode folders " + this.workDir + ", " + this.cacheDir
+                    + ": " + e.getMessage(), e);
         }
         removeLeftovers();
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,26 +89,35 @@ public class Transcoder implements AutoCloseable {
         reaper.scheduleWithFixedDelay(this::reap, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /** The key of a film's variant: its sessions are found and shared by it. */
+    public static String key(String film, Plan plan) {
+        return film + "/" + plan.label();
+    }
+
     /**
-     * The session of this playback for this plan: the existing one, or a new one (replacing the key's
-     * session for another plan, e.g. another audio track). ffmpeg starts with the first init or segment
-     * request. A REMUX whose keyframe index cannot be read (AVI, TS, MKV without Cues) becomes a
-     * TRANSCODE at the default quality: see {@link HlsSession#plan()}.
+     * The conversion of this film for this plan, shared by every viewer: the open one, or a new one over
+     * the segments kept for it. ffmpeg starts with the first init or segment request that is not kept.
+     * A REMUX whose keyframe index cannot be read (AVI, TS, MKV without Cues) becomes a TRANSCODE at the
+     * default quality: see {@link HlsSession#plan()}.
      *
-     * @param key      the playback's identity, e.g. info-hash + file index + viewer; any text
+     * @param film     the film file's name in the cache: its info-hash (or, in tests and tools, a short lower-case name)
      * @param inputUrl the loopback stream URL of the file (or, in tests and tools, an absolute file path)
      */
-    public HlsSession open(String key, String inputUrl, MediaProbe probe, Plan plan) {
+    public HlsSession open(String film, String inputUrl, MediaProbe probe, Plan plan) {
         if (plan.mode() == Delivery.DIRECT) {
             throw new IllegalArgumentException("direct play needs no conversion");
+        }
+        if (film == null || !FILM.matcher(film).matches()) {
+            throw new IllegalArgumentException("not a film name: " + film);
         }
         MediaInput.isUrl(inputUrl);
         if (probe.videoStream(plan.videoStream()) == null
                 || (plan.audioStream() >= 0 && probe.audioStream(plan.audioStream()) == null)) {
             throw new IllegalArgumentException("the plan " + plan.label() + " names streams the film does not have");
         }
+        String key = key(film, plan);
         HlsSession existing = sessions.get(key);
-        if (existing != null && existing.requestedPlan().equals(plan)) {
+        if (existing != null) {
             return existing;
         }
         Plan effective = plan;
@@ -107,36 +129,31 @@ public class Transcoder implements AutoCloseable {
                 log.info("playback {}: no keyframe index, transcoding instead of remuxing", key);
             }
         }
-        Path dir = workDir.resolve(folder(key) + "-" + effective.label());
         Delivery mode = effective.mode();
-        HlsSession created;
         synchronized (this) {
             existing = sessions.get(key);
-            if (existing != null && existing.requestedPlan().equals(plan)) {
+            if (existing != null) {
                 return existing;
             }
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new MediaException("cannot create " + dir + ": " + e.getMessage(), e);
-            }
-            created = new HlsSession(key, inputUrl, probe, plan, effective, keyframes, dir, binaries,
-                    effective.mode() == Delivery.TRANSCODE ? transcodeSlots : remuxSlots, properties.segmentTimeout(),
+            HlsSession created = new HlsSession(key, inputUrl, probe, plan, effective, keyframes,
+                    cacheDir.resolve(film).resolve(effective.label()), workDir, binaries,
+                    mode == Delivery.TRANSCODE ? transcodeSlots : remuxSlots, properties.segmentTimeout(),
                     time -> firstSegment.accept(mode, time));
             sessions.put(key, created);
+            if (created.segmentsKept() > 0) {
+                log.info("playback {}: {} of {} segments kept from earlier viewings", key, created.segmentsKept(),
+                        created.segmentCount());
+            }
+            return created;
         }
-        if (existing != null) {
-            existing.close();
-        }
-        return created;
     }
 
-    /** The session of this playback, if open. */
+    /** The conversion of this key ({@link #key}), if open. */
     public Optional<HlsSession> find(String key) {
         return Optional.ofNullable(sessions.get(key));
     }
 
-    /** Stops the playback's ffmpeg and deletes its files. */
+    /** Stops the conversion's ffmpeg and forgets it; its kept segments stay. */
     public void close(String key) {
         HlsSession session;
         synchronized (this) {
@@ -147,18 +164,37 @@ public class Transcoder implements AutoCloseable {
         }
     }
 
-    /** Conversions (transcodes and remuxes together) whose ffmpeg runs now, and those waiting for a slot. */
+    /**
+     * A viewer chose another variant of the film: unless someone else asked anything of this one lately,
+     * its ffmpeg stops at once (the slot is free for the new variant) instead of when it goes idle.
+     */
+    public void leave(String key, String viewer) {
+        HlsSession session = sessions.get(key);
+        if (session != null) {
+            session.leave(viewer);
+        }
+    }
+
+    /** The film's cache is evicted (the film deleted): its conversions stop and their kept segments go. */
+    public void evict(String film) {
+        if (film == null || !FILM.matcher(film).matches()) {
+            return;
+        }
+        List<String> keys = sessions.keySet().stream().filter(k -> k.startsWith(film + "/")).toList();
+        keys.forEach(this::close);
+        SegmentStore.delete(cacheDir.resolve(film));
+        log.info("{}: converted segments deleted", film);
+    }
+
+    /** ffmpeg processes (transcodes and remuxes together) running now, and those waiting for a slot. */
     public record Load(int running, int queued) {}
 
     public Load load() {
         int running = 0;
         int queued = 0;
         for (HlsSession session : sessions.values()) {
-            if (session.queued()) {
-                queued++;
-            } else if (session.converting()) {
-                running++;
-            }
+            running += session.ffmpegRunning();
+            queued += session.ffmpegQueued();
         }
         return new Load(running, queued);
     }
@@ -173,7 +209,7 @@ public class Transcoder implements AutoCloseable {
         return properties.maxTranscodes() - transcodeSlots.availablePermits();
     }
 
-    /** Stops every ffmpeg and deletes every session. */
+    /** Stops every ffmpeg (the kept segments stay). */
     @Override
     @PreDestroy
     public void close() {
@@ -193,16 +229,14 @@ public class Transcoder implements AutoCloseable {
                 HlsSession session = entry.getValue();
                 long idle = now - session.lastAccess();
                 if (idle > properties.sessionTimeout().toNanos()) {
-                    log.info("playback {}: no request for {} s, deleting its conversion", entry.getKey(),
+                    log.info("playback {}: no request for {} s, forgotten (its segments stay)", entry.getKey(),
                             Duration.ofNanos(idle).toSeconds());
                     synchronized (this) {
                         sessions.remove(entry.getKey(), session);
                     }
                     session.close();
-                } else if (idle > properties.idleTimeout().toNanos() && session.converting()) {
-                    log.info("playback {}: no request for {} s, stopping ffmpeg", entry.getKey(),
-                            Duration.ofNanos(idle).toSeconds());
-                    session.stopConversion();
+                } else {
+                    session.stopIdle(properties.idleTimeout());
                 }
             }
         } catch (RuntimeException e) {
@@ -210,30 +244,16 @@ public class Transcoder implements AutoCloseable {
         }
     }
 
-    /** Folders of a previous run of the server: nothing refers to them any more. */
+    /** ffmpeg's run folders and per-member session folders of a previous run of the server. */
     private void removeLeftovers() {
         try (Stream<Path> children = Files.list(workDir)) {
             for (Path child : children.toList()) {
-                if (Files.isDirectory(child) && SESSION_FOLDER.matcher(child.getFileName().toString()).matches()) {
-                    try (Stream<Path> files = Files.walk(child)) {
-                        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                            Files.deleteIfExists(p);
-                        }
-                    }
+                if (Files.isDirectory(child) && LEFTOVER.matcher(child.getFileName().toString()).matches()) {
+                    SegmentStore.delete(child);
                 }
             }
         } catch (IOException e) {
             log.warn("could not clean {}: {}", workDir, e.toString());
-        }
-    }
-
-    /** A file-name-safe, fixed-length name for any key. */
-    private static String folder(String key) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -283,8 +283,8 @@ class MediaIntegrationTest {
             Thread.sleep(5);
         }
         assertThat(transcoder.load()).isEqualTo(new Transcoder.Load(1, 1));
-        transcoder.close("load-1");
-        transcoder.close("load-2");
+        transcoder.close(Transcoder.key("load-1", plan));
+        transcoder.close(Transcoder.key("load-2", plan));
         waiting.join(Duration.ofSeconds(10));
         assertThat(transcoder.load()).isEqualTo(new Transcoder.Load(0, 0));
     }
@@ -322,7 +322,7 @@ class MediaIntegrationTest {
     }
 
     @Test
-    void anotherAudioTrackReplacesTheSession() throws Exception {
+    void anotherAudioTrackIsAnotherConversionWithItsOwnSegments() throws Exception {
         String url = server.url("h264_ac3.mkv");
         MediaProbe probe = prober.probe(url);
         HlsSession english = transcoder.open("film-8", url, probe, Decision.decide(probe, -1, Quality.P720));
@@ -330,14 +330,15 @@ class MediaIntegrationTest {
         HlsSession french = transcoder.open("film-8", url, probe, Decision.decide(probe, 2, Quality.P720));
         assertThat(french).isNotSameAs(english);
         assertThat(french.plan()).isEqualTo(new Plan(Delivery.REMUX, 0, 2, 0));
-        assertThat(english.directory()).doesNotExist();
-        assertThat(transcoder.find("film-8")).contains(french);
+        assertThat(french.directory()).isNotEqualTo(english.directory());
+        assertThat(transcoder.find(Transcoder.key("film-8", french.plan()))).contains(french);
+        assertThat(transcoder.find(Transcoder.key("film-8", english.plan()))).contains(english);
         assertThat(make.packets(french.init(), french.segment(1), "a:0", "stream=codec_name,channels"))
                 .containsExactly("aac,2");
     }
 
     @Test
-    void closingKillsFfmpegAndDeletesTheFiles() throws Exception {
+    void closingKillsFfmpegKeepingTheSegmentsUntilTheFilmIsEvicted() throws Exception {
         MediaProbe probe = prober.probe(server.url("hevc_aac.mkv"));
         Plan plan = Decision.decide(probe, -1, Quality.P720);
         HlsSession session = transcoder.open("film-5", server.gatedUrl("hevc_aac.mkv"), probe, plan);
@@ -346,11 +347,89 @@ class MediaIntegrationTest {
         assertThat(ffmpeg.isAlive()).isTrue();
         assertThat(session.directory()).isDirectory();
 
-        transcoder.close("film-5");
+        transcoder.close(Transcoder.key("film-5", plan));
         assertThat(ffmpeg.isAlive()).isFalse();
-        assertThat(session.directory()).doesNotExist();
-        assertThat(transcoder.find("film-5")).isEmpty();
+        assertThat(transcoder.find(Transcoder.key("film-5", plan))).isEmpty();
         assertThatThrownBy(waiting::join).hasCauseInstanceOf(MediaException.class);
+        assertThat(session.directory()).as("kept for the next viewer").isDirectory();
+        transcoder.evict("film-5");
+        assertThat(session.directory()).doesNotExist();
+    }
+
+    /**
+     * Two viewers of one variant share one conversion and one ffmpeg; what it made is kept, so a later
+     * viewer (here through a new Transcoder over the same folders, as after a restart or on another
+     * instance sharing the data folder) gets every made segment at once with no ffmpeg at all.
+     */
+    @Test
+    void viewersShareOneFfmpegAndLaterViewersGetTheKeptSegmentsWithoutAny() throws Exception {
+        String url = server.url("hevc_aac.mkv");
+        MediaProbe probe = prober.probe(url);
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        HlsSession first = transcoder.open("shared", url, probe, plan);
+        assertThat(transcoder.open("shared", url, probe, plan)).as("one conversion per film and variant").isSameAs(first);
+        CompletableFuture<Path> a = CompletableFuture.supplyAsync(() -> segment(first, 3, "alice"), threads);
+        CompletableFuture<Path> b = CompletableFuture.supplyAsync(() -> segment(first, 3, "bob"), threads);
+        await(() -> transcoder.load().running() > 0 ? Boolean.TRUE : null);
+        assertThat(transcoder.load()).as("one ffmpeg for both, nobody in line").isEqualTo(new Transcoder.Load(1, 0));
+        assertThat(a.get(60, TimeUnit.SECONDS)).isEqualTo(b.get(60, TimeUnit.SECONDS));
+        // converting ahead, it reaches the end of the film
+        await(() -> first.converting() ? null : Boolean.TRUE);
+        assertThat(first.segmentsKept()).isEqualTo(first.segmentCount() - 3);
+        transcoder.close();
+
+        try (Transcoder later = new Transcoder(make.binaries, MediaProperties.defaults().with(null, 1), work.resolve("t"))) {
+            HlsSession again = later.open("shared", url, probe, plan);
+            long began = System.nanoTime();
+            for (int k = 3; k < again.segmentCount(); k++) {
+                assertThat(again.segment(k, "carol")).exists();
+            }
+            assertThat(again.init()).exists();
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(2));
+            assertThat(again.converting()).as("no ffmpeg started for kept segments").isFalse();
+            assertThat(later.load()).isEqualTo(new Transcoder.Load(0, 0));
+        }
+    }
+
+    /**
+     * A seek back into made segments starts no ffmpeg; a seek before them starts one at the first missing
+     * segment that stops where the made ones begin, re-encoding none of them.
+     */
+    @Test
+    void seekingNeverReencodesAMadeSegment() throws Exception {
+        String url = server.url("hevc_aac.mkv");
+        MediaProbe probe = prober.probe(url);
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        HlsSession session = transcoder.open("seeks", url, probe, plan);
+        int from = 5;
+        session.segment(from, "alice");
+        await(() -> session.converting() ? null : Boolean.TRUE);
+        int count = session.segmentCount();
+        java.util.Map<Integer, Object> made = new java.util.HashMap<>();
+        for (int k = from; k < count; k++) {
+            made.put(k, Files.readAttributes(session.directory().resolve("seg" + k + ".m4s"),
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        }
+        assertThat(session.segment(from + 2, "alice")).exists();
+        assertThat(session.converting()).as("a seek into made segments starts no ffmpeg").isFalse();
+
+        List<String> before = make.packets(session.init(), session.segment(0, "alice"), "v:0", "packet=pts_time");
+        assertThat(Double.parseDouble(before.getFirst())).isCloseTo(0, within(0.001));
+        await(() -> session.converting() ? null : Boolean.TRUE);
+        for (int k = 0; k < count; k++) {
+            assertThat(session.directory().resolve("seg" + k + ".m4s")).exists();
+        }
+        for (int k = from; k < count; k++) {
+            assertThat(Files.readAttributes(session.directory().resolve("seg" + k + ".m4s"),
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+                    .as("segment %d was not made again", k).isEqualTo(made.get(k));
+        }
+        // the boundaries agree: the segment before the old start ends where that one begins
+        int n = 48;
+        double length = n * 1001 / 24000.0;
+        List<String> edge = make.packets(session.init(), session.segment(from - 1), "v:0", "packet=pts_time");
+        assertThat(edge).hasSize(n);
+        assertThat(Double.parseDouble(edge.getFirst())).isCloseTo((from - 1) * length, within(0.001));
     }
 
     @Test
@@ -370,7 +449,7 @@ class MediaIntegrationTest {
         assertThat(second.process()).isEmpty();
         assertThat(transcoder.runningTranscodes()).isEqualTo(1);
 
-        transcoder.close("viewer-1");
+        transcoder.close(Transcoder.key("viewer-1", plan));
         assertThat(secondWaits.get(60, TimeUnit.SECONDS)).exists();
         assertThat(firstWaits).isCompletedExceptionally();
     }
@@ -392,13 +471,17 @@ class MediaIntegrationTest {
             // The run's thread marks itself done just after its process ends.
             await(() -> session.converting() ? null : Boolean.TRUE);
             assertThat(session.directory()).isDirectory();
-            assertThat(idle.find("film-6")).contains(session);
+            assertThat(idle.find(Transcoder.key("film-6", plan))).contains(session);
         }
     }
 
     private static Path segment(HlsSession session, int k) {
+        return segment(session, k, "");
+    }
+
+    private static Path segment(HlsSession session, int k, String viewer) {
         try {
-            return session.segment(k);
+            return session.segment(k, viewer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -1,0 +1,297 @@
+package org.hypertube.playback.media;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ffmpeg "cursor" of a shared conversion: a virtual thread that holds one conversion slot and runs
+ * ffmpeg from a segment on, moving each finished segment into the {@link SegmentStore}. It never
+ * re-encodes a finished segment: when the segment ffmpeg is about to write is already in the store
+ * (made by another cursor, another instance or an earlier viewing), ffmpeg is stopped and started again
+ * at the next missing one; {@link #moveTo} restarts it elsewhere (a viewer waiting for a missing segment).
+ *
+ * <p>ffmpeg writes into a private run folder. A segment is finished once listed in the run's playlist
+ * and followed by the next one (hlsenc opens segment k+1 as it closes k), or, for the film's last
+ * segment, once ffmpeg ended well; a segment closed short by an input error is never moved in.
+ * ffmpeg is stopped with SIGKILL, so it never closes a segment early on its way out.
+ */
+final class HlsCursor {
+
+    private static final Logger log = LoggerFactory.getLogger(HlsCursor.class);
+    private static final Pattern LISTED = Pattern.compile("seg(\\d+)\\.m4s");
+    private static final long POLL_MILLIS = 40;
+    private static final int MAX_RUN_PLAYLIST = 4 * 1024 * 1024;
+
+    /** What one cursor needs of its conversion. */
+    interface Conversion {
+        String key();
+
+        String label();
+
+        int segmentCount();
+
+        SegmentStore store();
+
+        Path runs();
+
+        Semaphore slots();
+
+        FfmpegBinaries binaries();
+
+        /** ffmpeg's arguments for run {@code run} writing from segment {@code start} on. */
+        List<String> arguments(int run, int start);
+
+        /** A new run number. */
+        int nextRun();
+    }
+
+    private final Conversion conversion;
+    private final OutputTail stderr = new OutputTail(50);
+    private volatile Thread thread;
+    private volatile Process process;
+    private volatile boolean stopped;
+    private volatile boolean acquired;
+    private volatile boolean done;
+    private volatile String failure;
+    /** Where a move asked the next run to start; -1 = no move pending. */
+    private int moveTo;
+    /** The next segment this cursor makes (where it was moved to, before its run wrote any). */
+    private volatile int position;
+
+    // scheduling state, guarded by the conversion's lock
+    int movedTo;
+    int waiters;
+    long lastWanted = System.nanoTime();
+    String lastViewer;
+    volatile int madeSinceMove;
+
+    HlsCursor(Conversion conversion, int start) {
+        this.conversion = conversion;
+        this.position = start;
+        this.movedTo = start;
+        this.moveTo = -1;
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("ffmpeg-" + conversion.key()).start(this::execute);
+    }
+
+    /** The next segment it will write. */
+    int position() {
+        return position;
+    }
+
+    boolean done() {
+        return done;
+    }
+
+    /** Waiting for a conversion slot. */
+    boolean queued() {
+        return !done && !acquired;
+    }
+
+    boolean running() {
+        return !done && acquired;
+    }
+
+    /** Why it ended, if ffmpeg failed; null otherwise. */
+    String failure() {
+        return failure;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** Restarts ffmpeg at segment k (at once if it runs, when it gets its slot if it waits for one). */
+    synchronized void moveTo(int k) {
+        moveTo = k;
+        position = k;
+        movedTo = k;
+        madeSinceMove = 0;
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        Process p;
+        synchronized (this) {
+            p = process;
+        }
+        if (p == null) {
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+            return;
+        }
+        p.destroyForcibly();
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void execute() {
+        long began = System.nanoTime();
+        try {
+            conversion.slots().acquire();
+            acquired = true;
+        } catch (InterruptedException e) {
+            done = true;
+            return;
+        }
+        try {
+            long waited = (System.nanoTime() - began) / 1_000_000;
+            int next = position;
+            while (!stopped) {
+                int start;
+                synchronized (this) {
+                    if (moveTo >= 0) {
+                        next = moveTo;
+                        moveTo = -1;
+                    }
+                    start = conversion.store().firstMissing(next);
+                    position = start;
+                }
+                if (start >= conversion.segmentCount()) {
+                    break;
+                }
+                next = run(start, waited);
+                waited = 0;
+                if (next < 0) {
+                    break;
+                }
+            }
+        } catch (RuntimeException | IOException e) {
+            failure = e.toString();
+            log.warn("ffmpeg could not run for playback {}: {}", conversion.key(), e.toString());
+        } finally {
+            conversion.slots().release();
+            done = true;
+        }
+    }
+
+    /**
+     * One ffmpeg process from segment {@code start} on; returns where the next run starts, or -1 when
+     * this cursor is finished (stopped, at the film's end, or failed).
+     */
+    private int run(int start, long waitedForSlot) throws IOException {
+        int id = conversion.nextRun();
+        Path dir = Files.createTempDirectory(conversion.runs(), "run-");
+        try {
+            synchronized (this) {
+                if (stopped || moveTo >= 0) {
+                    return stopped ? -1 : moveTo;
+                }
+                process = conversion.binaries().start(conversion.binaries().ffmpeg(), conversion.arguments(id, start), dir,
+                        stderr, false);
+            }
+            log.info("ffmpeg start: playback {} {} from segment {} (pid {}{})", conversion.key(), conversion.label(),
+                    start, process.pid(), waitedForSlot > 0 ? ", waited " + waitedForSlot + " ms for a slot" : "");
+            Outcome outcome = follow(process, dir, id, start);
+            Process p = process;
+            p.destroyForcibly();
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+            }
+            synchronized (this) {
+                process = null;
+            }
+            int made = outcome.next - 1;
+            String tail = outcome.failed ? "; last output:\n" + stderr.text() : "";
+            log.info("ffmpeg stop: playback {} {} from segment {}, {}{}, {}{}", conversion.key(), conversion.label(), start,
+                    outcome.why, p.isAlive() ? "" : " (exit " + p.exitValue() + ")",
+                    made < start ? "no segment written" : "segments " + start + "-" + made, tail);
+            if (outcome.failed) {
+                failure = "ffmpeg stopped (" + outcome.why + ") before segment " + outcome.next + " of "
+                        + conversion.key() + ": " + stderr.text();
+                return -1;
+            }
+            return outcome.next;
+        } finally {
+            SegmentStore.delete(dir);
+        }
+    }
+
+    private record Outcome(int next, String why, boolean failed) {}
+
+    /** Moves finished segments into the store until ffmpeg ends, is moved, or reaches a finished segment. */
+    private Outcome follow(Process p, Path dir, int id, int start) throws IOException {
+        int next = start;
+        int count = conversion.segmentCount();
+        SegmentStore store = conversion.store();
+        while (true) {
+            boolean alive = p.isAlive();
+            int listed = listed(dir.resolve("run" + id + ".m3u8"), start - 1);
+            for (int s = next; s <= Math.min(listed, count - 1); s++) {
+                boolean followed = s < listed || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s.tmp"))
+                        || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s"));
+                boolean last = !alive && s == count - 1 && p.exitValue() == 0;
+                if (!followed && !last) {
+                    break;
+                }
+                Path init = dir.resolve("init" + id + ".mp4");
+                if (!store.hasInit() && Files.exists(init)) {
+                    store.addInit(init);
+                }
+                store.add(s, dir.resolve("seg" + s + ".m4s"));
+                next = s + 1;
+                madeSinceMove++;
+            }
+            synchronized (this) {
+                if (moveTo >= 0 || stopped) {
+                    return new Outcome(next, stopped ? "stopped" : "moved to segment " + moveTo, false);
+                }
+                position = next;
+            }
+            if (next >= count) {
+                return new Outcome(next, "film converted", false);
+            }
+            if (store.has(next)) {
+                return new Outcome(next, "segment " + next + " already made", false);
+            }
+            if (!alive) {
+                return new Outcome(next, "ended", true);
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                stopped = true;
+            }
+        }
+    }
+
+    /** The last segment listed in a run's playlist ({@code none} before the first). */
+    private static int listed(Path playlist, int none) {
+        int last = none;
+        try {
+            if (!Files.exists(playlist) || Files.size(playlist) > MAX_RUN_PLAYLIST) {
+                return last;
+            }
+            Matcher m = LISTED.matcher(Files.readString(playlist, StandardCharsets.UTF_8));
+            while (m.find()) {
+                last = Math.max(last, Integer.parseInt(m.group(1)));
+            }
+        } catch (IOException | NumberFormatException e) {
+            // rewritten while read: the next poll reads it
+        }
+        return last;
+    }
+}

@@ -1,0 +1,177 @@
+package org.hypertube.playback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hypertube.AppTestBase;
+import org.hypertube.WebSession;
+import org.hypertube.catalog.Catalog;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Shared conversions over real HTTP, observed as an operator would: the ffmpeg processes reading the
+ * film and {@code /actuator/prometheus}. Members watching one HEVC film (still arriving from rate-limited
+ * aria2 seeders) share one ffmpeg; a seek back into made segments starts none; a later viewer gets the
+ * made segments with no ffmpeg at all.
+ */
+class SharedConversionWebTest extends AppTestBase {
+
+    private static final Pattern SRC = Pattern.compile("\"src\":\"([^\"]+)\"");
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    Downloads downloads;
+    @Autowired
+    DownloadRepository repository;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    InternalMedia internal;
+    @Autowired
+    org.hypertube.playback.media.Transcoder transcoder;
+
+    @Test
+    void membersWatchingOneHevcFilmShareOneFfmpegAndItsSegments() throws Exception {
+        long filmId = TestFilms.unplayedFilm(catalog, repository);
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try (WebSession alice = PlayAdmissionWebTest.signedIn(port, jdbc, false);
+             WebSession bob = PlayAdmissionWebTest.signedIn(port, jdbc, false);
+             Swarm swarm = Swarm.seed(TestFilms.MKV_HEVC.file(), 2, 250_000).awaitSeeders(Duration.ofSeconds(60))) {
+            Download d = downloads.add(null, swarm.torrentFile, filmId, null);
+            String src = ready(alice, filmId);
+            assertThat(ready(bob, filmId)).as("one variant for both").isEqualTo(src);
+            assertThat(src).contains("/hls/");
+            String base = src.substring(0, src.lastIndexOf('/') + 1);
+            int segments = (int) alice.get(src).body().lines().filter(l -> l.startsWith("seg")).count();
+            assertThat(segments).isGreaterThan(12);
+
+            // Conversions of earlier tests have stopped (idle), so the one transcode slot is free.
+            long idle = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (transcoder.load().running() + transcoder.load().queued() > 0 && System.nanoTime() < idle) {
+                Thread.sleep(100);
+            }
+            Ffmpegs ffmpegs = new Ffmpegs(internal.url(d.getInfoHash()), threads);
+            try {
+                // Both start at once, and watch on together.
+                List<Future<List<Integer>>> watching = new ArrayList<>();
+                for (WebSession member : List.of(alice, bob)) {
+                    watching.add(threads.submit(() -> statuses(member, base, "init.mp4", "seg0.m4s", "seg1.m4s", "seg2.m4s")));
+                }
+                for (Future<List<Integer>> w : watching) {
+                    assertThat(w.get()).containsOnly(200);
+                }
+                assertThat(ffmpegs.seen()).as("one ffmpeg for both members").hasSize(1);
+                assertThat(ffmpegs.mostQueued.get()).as("nobody waited in line for a conversion slot").isZero();
+                assertThat(ffmpegs.mostRunning.get()).isEqualTo(1);
+
+                // Alice seeks ahead (ffmpeg moves there), then back into made segments: no ffmpeg for that.
+                assertThat(statuses(alice, base, "seg" + (segments - 4) + ".m4s")).containsOnly(200);
+                Set<Long> beforeSeekBack = Set.copyOf(ffmpegs.seen());
+                assertThat(statuses(alice, base, "seg1.m4s", "seg2.m4s")).containsOnly(200);
+                Thread.sleep(300);
+                assertThat(ffmpegs.seen()).as("a seek back into made segments starts no ffmpeg").isEqualTo(beforeSeekBack);
+            } finally {
+                ffmpegs.stop();
+            }
+
+            // Once its ffmpeg is done (the film converted, or idle), a third member gets what was made at once.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (PlaybackBrowserTest.ffmpegReading(internal.url(d.getInfoHash())) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            try (WebSession carol = PlayAdmissionWebTest.signedIn(port, jdbc, false)) {
+                assertThat(ready(carol, filmId)).isEqualTo(src);
+                Ffmpegs later = new Ffmpegs(internal.url(d.getInfoHash()), threads);
+                try {
+                    assertThat(statuses(carol, base, "init.mp4", "seg0.m4s", "seg1.m4s", "seg2.m4s",
+                            "seg" + (segments - 4) + ".m4s")).containsOnly(200);
+                } finally {
+                    later.stop();
+                }
+                assertThat(later.seen()).as("made segments are served without any ffmpeg").isEmpty();
+                assertThat(later.mostRunning.get()).isZero();
+            }
+            downloads.remove(downloads.find(d.getId()).orElseThrow(), "test over");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Presses Play until the film is ready; returns the address the player would load. */
+    private static String ready(WebSession member, long filmId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            String body = PlayAdmissionWebTest.play(member, filmId).body();
+            Matcher m = SRC.matcher(body);
+            if (body.contains("\"phase\":\"READY\"") && m.find()) {
+                return m.group(1);
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("film " + filmId + " not ready within 90 s");
+    }
+
+    private static List<Integer> statuses(WebSession member, String base, String... names) throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        for (String name : names) {
+            HttpResponse<String> response = member.get(base + name);
+            statuses.add(response.statusCode());
+        }
+        return statuses;
+    }
+
+    /** Watches, every 25 ms, the ffmpeg processes reading one input and the conversions gauge. */
+    private final class Ffmpegs {
+        private final Set<Long> pids = ConcurrentHashMap.newKeySet();
+        final AtomicInteger mostRunning = new AtomicInteger();
+        final AtomicInteger mostQueued = new AtomicInteger();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Future<?> watcher;
+
+        Ffmpegs(String input, ExecutorService threads) {
+            watcher = threads.submit(() -> {
+                try (WebSession scraper = new WebSession("http://127.0.0.1:" + port, null)) {
+                    while (!stop.get()) {
+                        ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(input)).orElse(false))
+                                .forEach(p -> pids.add(p.pid()));
+                        String scrape = scraper.get("/actuator/prometheus", "Authorization", "Bearer " + METRICS_TOKEN).body();
+                        mostRunning.accumulateAndGet((int) OperatorViewTest.value(scrape,
+                                "hypertube_conversions{state=\"running\"}"), Math::max);
+                        mostQueued.accumulateAndGet((int) OperatorViewTest.value(scrape,
+                                "hypertube_conversions{state=\"queued\"}"), Math::max);
+                        Thread.sleep(25);
+                    }
+                }
+                return null;
+            });
+        }
+
+        Set<Long> seen() {
+            return Set.copyOf(pids);
+        }
+
+        void stop() throws Exception {
+            stop.set(true);
+            watcher.get();
+        }
+    }
+}
