@@ -93,6 +93,16 @@ public class AccountService {
         return MemberView.of(saved);
     }
 
+    /** The member as signed in now (no password hash), for a program acting for them; empty when there is no such member. */
+    @Transactional(readOnly = true)
+    public Optional<MemberPrincipal> principal(long id) {
+        return members.findById(id).map(member -> {
+            var principal = new MemberPrincipal(member);
+            principal.eraseCredentials();
+            return principal;
+        });
+    }
+
     /** The member's credentials version (raised by each password or role change); empty when there is no such member. */
     @Transactional(readOnly = true)
     public Optional<Integer> credentialsVersion(long id) {

@@ -37,8 +37,11 @@ class ApiClients {
     private static final Logger log = LoggerFactory.getLogger(ApiClients.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A client just made; {@code secret} exists only in this answer. */
-    record Created(String clientId, String secret, String name) {
+    /**
+     * A client just made; {@code secret} exists only in this answer (a flash attribute: in cluster mode it
+     * passes through the session table until the page showing it is served, so it is Serializable).
+     */
+    record Created(String clientId, String secret, String name) implements java.io.Serializable {
         @Override
         public String toString() {
             return "Created[" + clientId + "]";

@@ -2,17 +2,9 @@ package org.hypertube.api;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.text.ParseException;
-import java.util.UUID;
 import org.hypertube.account.AccountService;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -31,7 +23,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
-import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
@@ -44,9 +36,10 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 /**
  * Our OAuth2 authorization server: tokens at /oauth/token (client credentials; authorization code
  * with PKCE for programs acting for a member, after the member consents), refresh, revocation and
- * introspection. Access tokens are JWTs signed with a key kept in the data folder, so they survive
- * a restart; issued authorizations (refresh tokens) are kept in memory and do not, and a member's
- * password or role change revokes theirs ({@link MemberAuthorizations}).
+ * introspection. Everything it keeps is in the database, so a restart signs no program out and
+ * several instances are one server: access tokens are JWTs signed with a key kept there ({@link SigningKey}),
+ * issued authorizations (codes, refresh tokens) and consents are Spring Authorization Server's JDBC
+ * stores, and a member's password or role change revokes theirs ({@link MemberAuthorizations}).
  */
 @Configuration(proxyBeanMethods = false)
 class AuthorizationServer {
@@ -88,38 +81,18 @@ class AuthorizationServer {
     }
 
     @Bean
-    OAuth2AuthorizationService authorizations() {
-        return new MemberAuthorizations();
+    OAuth2AuthorizationService authorizations(JdbcOperations jdbc, RegisteredClientRepository clients, AccountService accounts) {
+        return new MemberAuthorizations(jdbc, clients, accounts);
     }
 
     @Bean
-    OAuth2AuthorizationConsentService consents() {
-        return new InMemoryOAuth2AuthorizationConsentService();
+    OAuth2AuthorizationConsentService consents(JdbcOperations jdbc, RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationConsentService(jdbc, clients);
     }
 
     @Bean
-    RSAKey signingKey(HypertubeProperties properties) {
-        Path file = properties.dataDir().resolve("oauth").resolve("signing-key.jwk");
-        try {
-            if (Files.exists(file)) {
-                return RSAKey.parse(Files.readString(file));
-            }
-            Files.createDirectories(file.getParent());
-            RSAKey key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
-            Path tmp = Files.createTempFile(file.getParent(), "key", ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // other file systems keep their default permissions
-            }
-            Files.writeString(tmp, key.toJSONString());
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return key;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the token signing key in " + file, e);
-        } catch (ParseException | com.nimbusds.jose.JOSEException e) {
-            throw new IllegalStateException("the token signing key in " + file + " is unreadable; delete it to make a new one", e);
-        }
+    RSAKey signingKey(JdbcOperations jdbc, HypertubeProperties properties) {
+        return SigningKey.load(jdbc, properties.dataDir().resolve("oauth").resolve("signing-key.jwk"));
     }
 
     @Bean

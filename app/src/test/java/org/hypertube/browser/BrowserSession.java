@@ -23,7 +23,7 @@ public final class BrowserSession implements AutoCloseable {
     private final Browser browser;
     public final List<String> consoleProblems = new ArrayList<>();
 
-    BrowserSession() {
+    public BrowserSession() {
         if (!Files.isExecutable(CHROMIUM)) {
             throw new IllegalStateException(CHROMIUM + " is missing: bin/test installs Debian's chromium");
         }

@@ -59,6 +59,7 @@ public final class NginxServer implements AutoCloseable {
         private Path certificate;
         private Path key;
         private String serverConfig = "";
+        private String httpConfig = "";
 
         private Builder(Path root) {
             this.root = root;
@@ -83,6 +84,12 @@ public final class NginxServer implements AutoCloseable {
             return this;
         }
 
+        /** Directives added to the {@code http} block, beside the server ({@code upstream}s, further {@code server}s...). */
+        public Builder httpConfig(String directives) {
+            this.httpConfig = directives;
+            return this;
+        }
+
         public NginxServer start() throws IOException {
             require();
             Path dir = Files.createDirectories(work != null ? work : Files.createTempDirectory("nginx"));
@@ -99,7 +106,7 @@ public final class NginxServer implements AutoCloseable {
                     worker_processes 1;
                     pid %1$s/nginx.pid;
                     error_log %1$s/error.log warn;
-                    events { worker_connections 64; }
+                    events { worker_connections 512; }
                     http {
                         log_format hypertube '$connection $connection_requests "$request" $status "$http_range" $body_bytes_sent "$ssl_server_name"';
                         access_log %1$s/access.log hypertube;
@@ -116,8 +123,9 @@ public final class NginxServer implements AutoCloseable {
                             root %4$s;
                     %5$s
                         }
+                    %6$s
                     }
-                    """.formatted(dir.toAbsolutePath(), port, tls, root.toAbsolutePath(), serverConfig);
+                    """.formatted(dir.toAbsolutePath(), port, tls, root.toAbsolutePath(), serverConfig, httpConfig);
             Path confFile = Files.writeString(dir.resolve("nginx.conf"), conf);
             Process p = new ProcessBuilder(BINARY, "-p", dir.toAbsolutePath() + "/", "-e", dir.resolve("error.log").toString(),
                     "-c", confFile.toString())
