@@ -39,6 +39,8 @@ public abstract class AppTestBase {
     protected static final String OPERATOR_SECRET = "operator-secret-" + Long.toHexString(System.nanoTime());
     /** The secret a Prometheus scraper sends for /actuator/prometheus (HYPERTUBE_METRICS_TOKEN). */
     protected static final String METRICS_TOKEN = "metrics-" + UUID.randomUUID();
+    /** The secret the instances of a cluster share (HYPERTUBE_CLUSTER_SECRET). */
+    protected static final String CLUSTER_SECRET = "cluster-" + UUID.randomUUID();
     /** A username listed in HYPERTUBE_ADMINS; signing up under it gives no role (the list applies at start-up). */
     protected static final String ADMIN = "boss" + Long.toHexString(System.nanoTime());
     /** Another listed username, for the test of the list itself. */
@@ -153,6 +155,9 @@ public abstract class AppTestBase {
         registry.add("hypertube.subtitles.opensubtitles.api-key", () -> "test-key");
         registry.add("hypertube.subtitles.opensubtitles.base-url", () -> OPENSUBTITLES.baseUrl() + "/api/v1");
         registry.add("hypertube.playback.upkeep-interval", () -> "PT1S");
+        // The cluster listener (ClusterEndpointWebTest): on a free loopback port, requests signed with this secret.
+        registry.add("hypertube.leases.listen", () -> "127.0.0.1:0");
+        registry.add("hypertube.leases.secret", () -> CLUSTER_SECRET);
         // nginx on 127.0.0.1 stands in for a reverse proxy (BehindReverseProxyTest); nobody else is believed.
         registry.add("hypertube.trusted-proxies", () -> "127.0.0.1");
         // Every reset of the suite comes from 127.0.0.1 into one shared app: 20 an hour would be reached as tests grow.

@@ -62,6 +62,7 @@ class Downloads {
     private final Clock clock;
     private final SwarmHealth health;
     private final org.hypertube.playback.subtitle.SubtitleCache subtitleCache;
+    private final Leases leases;
     /** Candidates already tried for a film in this run (info-hashes), so a dead torrent is not retried at once. */
     private final Map<Long, Set<String>> tried = new ConcurrentHashMap<>();
     /** One lock per film: two Plays of a film never add two torrents, two films' Plays never wait for each other. */
@@ -71,8 +72,9 @@ class Downloads {
 
     Downloads(DownloadRepository repository, Engine engine, TorrentFiles torrentFiles, Catalog catalog,
               PlaybackProperties properties, Clock clock, SwarmHealth health,
-              org.hypertube.playback.subtitle.SubtitleCache subtitleCache) {
+              org.hypertube.playback.subtitle.SubtitleCache subtitleCache, Leases leases) {
         this.subtitleCache = subtitleCache;
+        this.leases = leases;
         this.repository = repository;
         this.engine = engine;
         this.torrentFiles = torrentFiles;
@@ -81,6 +83,7 @@ class Downloads {
         this.clock = clock;
         this.health = health;
         engine.onEvent(this::onEvent);
+        leases.onLost(this::lost);
     }
 
     // ------------------------------------------------------------------ queries
@@ -264,8 +267,21 @@ class Downloads {
         log.info("{} resumed", d.getInfoHash());
     }
 
-    /** Stops the torrent and deletes its files, resume data, converted subtitles and row. */
-    synchronized void remove(Download d, String why) {
+    /**
+     * Stops the torrent and deletes its files, resume data, converted subtitles and row. A download another
+     * live instance runs is not touched here: its owner is asked to delete it on its next upkeep (its torrent
+     * must not go on writing into deleted files), and false says so.
+     */
+    synchronized boolean remove(Download d, String why) {
+        if (engine.torrent(d.getInfoHash()).isEmpty()) {
+            Leases.Acquired lease = leases.acquire(d.getInfoHash());
+            if (!lease.held()) {
+                leases.requestRemoval(d.getInfoHash(), why);
+                log.info("{} removal ({}) asked of its owner {}, film {}", d.getInfoHash(), why,
+                        lease.before() == null ? "?" : lease.before().owner(), d.getFilmId());
+                return false;
+            }
+        }
         engine.remove(d.getInfoHash(), true);
         torrentFiles.forget(d.getInfoHash());
         try {
@@ -275,7 +291,9 @@ class Downloads {
         }
         startedAt.remove(d.getInfoHash());
         repository.delete(d);
+        leases.release(d.getInfoHash());
         log.info("{} removed ({}), film {}", d.getInfoHash(), why, d.getFilmId());
+        return true;
     }
 
     /**
@@ -352,24 +370,77 @@ class Downloads {
         return new Started(d, true);
     }
 
-    /** Makes sure the engine has this torrent (after a restart, a pause or a seeding stop). */
-    private void run(Download d) {
+    /**
+     * Makes sure the engine has this torrent (after a restart, a pause, a seeding stop or its owner's death),
+     * if this instance holds or can take the download's lease; false when another live instance runs it.
+     * Verified pieces already in the shared media folder are not fetched again: the engine resumes from its
+     * resume data there (and checks files changed since it was written).
+     */
+    private boolean run(Download d) {
         Optional<Torrent> running = engine.torrent(d.getInfoHash());
         if (running.isPresent()) {
             if (running.get().paused() && d.getState() == Download.State.ACTIVE) {
                 running.get().resume();
             }
-            return;
+            return true;
+        }
+        Leases.Acquired lease = leases.acquire(d.getInfoHash());
+        if (!lease.held()) {
+            return false;
         }
         Optional<Metainfo> metainfo = torrentFiles.kept(d.getInfoHash());
         if (metainfo.isEmpty() && d.getUri() == null) {
             d.failed("the torrent file is gone");
             repository.save(d);
-            return;
+            leases.release(d.getInfoHash());
+            return false;
+        }
+        if (lease.before() != null && !lease.before().owner().equals(leases.me())) {
+            log.info("{} taken over from {} for film {}: resuming from the shared media folder", d.getInfoHash(),
+                    lease.before().owner(), d.getFilmId());
         }
         Torrent t = engine.add(d.getUri(), metainfo);
         startedAt.put(d.getInfoHash(), clock.instant());
         t.info().ifPresent(info -> chooseFile(d, t));
+        return true;
+    }
+
+    /**
+     * For a Play of an active download that this engine does not run: runs it here when its lease is free or
+     * expired (taking it over), else names the live owner to read the film from.
+     */
+    synchronized Optional<Lease> runHereOrFindOwner(Download d) {
+        if (engine.torrent(d.getInfoHash()).isPresent()) {
+            return Optional.empty();
+        }
+        Optional<Lease> owner = leases.heldElsewhere(d.getInfoHash());
+        if (owner.isPresent()) {
+            return owner;
+        }
+        Optional<Download> current = repository.findById(d.getId());
+        if (current.isPresent() && current.get().getState() == Download.State.ACTIVE && !run(current.get())) {
+            return leases.heldElsewhere(d.getInfoHash());
+        }
+        return Optional.empty();
+    }
+
+    /** Whether another live instance runs this download's torrent. */
+    boolean runElsewhere(Download d) {
+        return leases.heldElsewhere(d.getInfoHash()).isPresent();
+    }
+
+    /** Another instance took a lease this one had (this one stalled past its expiry): its torrent stops here. */
+    private synchronized void lost(String infoHash) {
+        engine.remove(infoHash, false);
+        startedAt.remove(infoHash);
+        log.warn("{} stopped here: its lease passed to another instance", infoHash);
+    }
+
+    /** A clean shutdown: the engine saves its resume data and stops, then the leases go, so others take over at once. */
+    @jakarta.annotation.PreDestroy
+    void shutdown() {
+        engine.stop();
+        leases.releaseAll();
     }
 
     /** Picks the film file once the engine knows the torrent's files (a magnet's come with its metadata). */
@@ -478,6 +549,9 @@ class Downloads {
     /** Every few seconds: queued downloads start when there is room, seeds stop at their limits, dead candidates give way. */
     @Scheduled(fixedDelayString = "${hypertube.playback.upkeep-interval:PT5S}", initialDelayString = "PT5S")
     void upkeep() {
+        for (var request : leases.removalRequests().entrySet()) {
+            removeRequested(request.getKey(), request.getValue());
+        }
         for (Download d : repository.findAllByOrderByAddedAtDesc()) {
             try {
                 Long moveOn = upkeep(d);
@@ -487,6 +561,18 @@ class Downloads {
             } catch (RuntimeException e) {
                 log.warn("{} upkeep failed: {}", d.getInfoHash(), e.toString());
             }
+        }
+    }
+
+    /** Another instance (retention, the disk quota, an administrator) asked the owner, this one, to delete a download. */
+    private synchronized void removeRequested(String infoHash, String why) {
+        Optional<Download> d = repository.findByInfoHash(infoHash);
+        if (d.isPresent()) {
+            remove(d.get(), why + ", asked by another instance");
+        } else {
+            engine.remove(infoHash, true);
+            leases.release(infoHash);
+            log.info("{} removed ({}, asked by another instance)", infoHash, why);
         }
     }
 
@@ -508,6 +594,11 @@ class Downloads {
             return null;
         }
         Torrent t = running.get();
+        if (d.getState() == Download.State.PAUSED && !t.paused()) {
+            t.pause();   // an administrator paused it on another instance
+        } else if (d.getState() == Download.State.ACTIVE && t.paused()) {
+            t.resume();
+        }
         if (d.getFileIndex() == null && t.info().isPresent()) {
             chooseFile(d, t);
         }
@@ -517,6 +608,7 @@ class Downloads {
         }
         if (t.state() == TorrentState.SEEDING && !withinSeedLimits(d, t)) {
             engine.remove(d.getInfoHash(), false);
+            leases.release(d.getInfoHash());
             log.info("{} stops seeding (ratio {}, since {})", d.getInfoHash(),
                     String.format(Locale.ROOT, "%.2f", ratio(t)), d.getCompletedAt());
             return null;

@@ -64,6 +64,8 @@ class Playback {
     private final InternalMedia internal;
     private final WatchHistory history;
     private final FilmSubtitles filmSubtitles;
+    private final ClusterClient cluster;
+    private final LeaseTerms leaseTerms;
     private final Clock clock;
     private final Map<String, ProbeState> probes = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastUse = new ConcurrentHashMap<>();
@@ -73,7 +75,10 @@ class Playback {
     private static final java.util.regex.Pattern VARIANT = java.util.regex.Pattern.compile("a(\\d{1,3})-([A-Z0-9]{1,10})");
 
     Playback(Downloads downloads, Prober prober, Transcoder transcoder, InternalMedia internal, WatchHistory history,
-             @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, Clock clock) {
+             @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, ClusterClient cluster,
+             LeaseTerms leaseTerms, Clock clock) {
+        this.cluster = cluster;
+        this.leaseTerms = leaseTerms;
         this.filmSubtitles = filmSubtitles;
         this.downloads = downloads;
         this.prober = prober;
@@ -122,10 +127,22 @@ class Playback {
             return new Status(Phase.FINDING_PEERS, peers, rate, progress, 0, null, null, 0, 0, List.of(), null, false, null,
                     List.of());
         }
+        long readable;
+        if (file.get() instanceof RemoteMedia remote) {
+            // Another instance runs the torrent: its engine's view, in one request.
+            RemoteMedia.Status owner = remote.status(0);
+            peers = owner.peers();
+            rate = owner.rate();
+            progress = owner.progress();
+            readable = owner.readable();
+        } else {
+            readable = -1;
+        }
         ProbeState probe = probe(file.get());
         if (probe.probe() == null) {
             long head = Math.min(file.get().length(), 2L << 20);
-            int buffer = head == 0 ? 0 : (int) Math.min(99, 100 * file.get().readableFrom(0) / head);
+            long readableHead = readable >= 0 ? readable : file.get().readableFrom(0);
+            int buffer = head == 0 ? 0 : (int) Math.min(99, 100 * readableHead / head);
             Phase phase = peers == 0 && buffer == 0 && d.getState() != Download.State.COMPLETE ? Phase.FINDING_PEERS
                     : Phase.PREPARING;
             return new Status(phase, peers, rate, progress, buffer, null, null, 0, 0, List.of(), null, false,
@@ -171,8 +188,42 @@ class Playback {
         return "a" + plan.audioStream() + "-" + (plan.mode() == Delivery.TRANSCODE ? quality : Quality.ORIGINAL).name();
     }
 
-    /** The film file of a download that plays now: in the engine (while it downloads or seeds), else on disk. */
+    /**
+     * The film file of a download that plays now: in this engine (while it downloads or seeds), else on disk
+     * once finished, else from the instance that runs the torrent ({@link RemoteMedia}); a download nobody
+     * runs (its owner's lease expired) is taken over here first.
+     */
     Optional<MediaFile> media(Download d) {
+        Optional<MediaFile> local = localMedia(d);
+        if (local.isPresent() || d.getFileIndex() == null || d.getState() != Download.State.ACTIVE) {
+            return local;
+        }
+        Optional<Lease> owner = downloads.runHereOrFindOwner(d);
+        if (owner.isEmpty()) {
+            return localMedia(d);
+        }
+        if (owner.get().address() == null) {
+            log.warn("{} is run by {}, which has no cluster listener (HYPERTUBE_CLUSTER_LISTEN)", d.getInfoHash(),
+                    owner.get().owner());
+            return Optional.empty();
+        }
+        return Optional.of(new RemoteMedia(d.getInfoHash(), fileName(d.getFilePath()), d.getFileLength(),
+                owner.get().address(), cluster, this::mediaForHash, leaseTerms.patience()));
+    }
+
+    /** The film of a download this instance runs, or finished on disk: never read from another instance. */
+    Optional<MediaFile> localMedia(String infoHash) {
+        return downloads.byHash(infoHash).flatMap(this::localMedia);
+    }
+
+    /** What the owner tells the other instances: readable bytes from an offset, and its swarm. */
+    RemoteMedia.Status swarm(String infoHash, MediaFile file, long from) {
+        Optional<Torrent> torrent = downloads.byHash(infoHash).flatMap(downloads::torrent);
+        return new RemoteMedia.Status(file.readableFrom(from), torrent.map(t -> t.peers().size()).orElse(0),
+                torrent.map(Torrent::downloadRate).orElse(0L), torrent.map(Torrent::progress).orElse(1.0));
+    }
+
+    private Optional<MediaFile> localMedia(Download d) {
         if (d.getFileIndex() == null) {
             return Optional.empty();
         }

@@ -8,6 +8,7 @@ import org.hypertube.torrent.Torrent;
 import org.hypertube.torrent.TorrentState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -34,9 +35,15 @@ class Retention {
         this.clock = clock;
     }
 
+    /**
+     * Once a day on one instance of several: the lock is held at least {@code retention-lock} (5 minutes), so
+     * an instance whose clock is a little behind does not run the same day's job again after the first.
+     */
     @Scheduled(cron = "${hypertube.playback.retention-cron:0 17 4 * * *}")
+    @SchedulerLock(name = "retention", lockAtLeastFor = "${hypertube.playback.retention-lock:PT5M}", lockAtMostFor = "PT2H")
     void daily() {
-        run(clock.instant());
+        List<String> deleted = run(clock.instant());
+        log.info("retention ran on this instance: {} film(s) deleted", deleted.size());
     }
 
     /** Deletes what is due at {@code now}; returns the info-hashes deleted. */
@@ -59,7 +66,13 @@ class Retention {
      * Keeps the media folder under the operator's quota: finished films are deleted least recently
      * watched first, never one in use. Downloads in progress are not counted out: they finish.
      */
+    /** Every 10 minutes, on one instance of several. */
     @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")
+    @SchedulerLock(name = "disk-quota", lockAtLeastFor = "PT1M", lockAtMostFor = "PT30M")
+    void quotaCheck() {
+        enforceQuota();
+    }
+
     List<String> enforceQuota() {
         List<String> deleted = new ArrayList<>();
         DiskQuota quota = properties.quota();
@@ -128,15 +141,20 @@ class Retention {
         }
     }
 
+    /** Deletes here, or asks the instance that runs the torrent to (then it is not counted as deleted yet). */
     private void delete(Download d, String why, List<String> deleted) {
-        downloads.remove(d, why);
+        if (downloads.remove(d, why)) {
+            deleted.add(d.getInfoHash());
+        }
         playback.forget(d.getInfoHash());
-        deleted.add(d.getInfoHash());
     }
 
     private boolean downloading(Download d) {
         if (d.getState() != Download.State.ACTIVE) {
             return false;
+        }
+        if (downloads.runElsewhere(d)) {
+            return true;   // another instance runs it: its engine is the one that knows, and it is downloading
         }
         return downloads.torrent(d).map(Torrent::state)
                 .map(s -> s == TorrentState.DOWNLOADING || s == TorrentState.FETCHING_METADATA || s == TorrentState.CHECKING)
