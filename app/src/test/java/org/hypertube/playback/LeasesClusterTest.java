@@ -115,6 +115,16 @@ class LeasesClusterTest {
             page.waitForFunction("() => document.getElementById('video').currentTime > 3", null,
                     new Page.WaitForFunctionOptions().setTimeout(60_000));
             assertThat(swarm.tracker.peers(swarm.metainfo.infoHash())).hasSize(3);
+
+            // An administrator (the first account) removes the download on the instance that does not run it:
+            // the owner stops its torrent and deletes the files on its next upkeep; nobody writes into deleted files.
+            page.navigate(CLUSTER.url(shared.other(), "/admin/downloads"));
+            page.click("#download-" + shared.hash() + " form[action$='/remove'] button");
+            await(Duration.ofSeconds(30), () -> state(shared.hash()) == null ? true : null);
+            assertThat(CLUSTER.sharedDir().resolve("media").resolve(shared.hash())).doesNotExist();
+            assertThat(Files.readString(CLUSTER.log(shared.other()))).contains(shared.hash() + " removal (removed by an operator) asked of its owner");
+            assertThat(Files.readString(CLUSTER.log(shared.owner())))
+                    .contains(shared.hash() + " removed (removed by an operator, asked by another instance)");
             page.context().close();
         }
     }
@@ -145,9 +155,9 @@ class LeasesClusterTest {
             String tookOver = hash + " taken over from " + CLUSTER.name(x);
             // The engine checks the shared folder's files in the background, just after the takeover.
             Matcher checked = await(Duration.ofSeconds(30), () -> {
-                String yLog = Files.readString(CLUSTER.log(y));
-                int at = yLog.indexOf(tookOver);
-                Matcher m = CHECKED.matcher(at < 0 ? "" : yLog.substring(at));
+                String log = Files.readString(CLUSTER.log(y));
+                int at = log.indexOf(tookOver);
+                Matcher m = CHECKED.matcher(at < 0 ? "" : log.substring(at));
                 return m.find() ? m : null;
             });
             assertThat(Integer.parseInt(checked.group(1))).as("pieces the dead owner had verified are kept, not fetched again")
