@@ -5,7 +5,7 @@
 //   node bench.mjs --films DIR --work DIR --jar app/target/hypertube.jar --cli torrent/target/torrent-cli.jar
 //                  [--kinds direct,remux] [--steps 10,20,35,50,70,100] [--remux-steps 2,4,5,10,20]
 //                  [--seconds 60] [--pace 1.5] [--ahead 30] [--max-remuxes N] [--keep-going]
-//                  [--instances 1|2 --nginx-conf FILE] [--out results.json]
+//                  [--instances 1|2 --nginx-conf FILE] [--chromium N] [--out results.json]
 //
 // Per kind: the film is added by the operator's magnet and downloaded to the end from a local libtorrent
 // seeder (unlimited), so it is finished (and seeding, as after any download) before anyone watches. Each
@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliArgs, freePort, processes, run, sleep } from '../lib/processes.mjs';
+import { chromiumViewers } from './chromium.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = cliArgs();
@@ -145,17 +146,25 @@ async function startServers(ytsPort) {
   };
   const servers = [];
   let pg = null;
+  const proxyPort = await freePort();
   if (INSTANCES > 1) {
+    // What deploy/compose.yaml and docs/OPERATIONS.md ("Several instances") set, on loopback: one PostgreSQL,
+    // one data folder, nginx as the trusted proxy, each instance's cluster listener and the shared secret.
     pg = await startPostgres();
-    Object.assign(common, { DATABASE_URL: pg.url, DATABASE_USER: 'hypertube', DATABASE_PASSWORD: '', HYPERTUBE_CLUSTER: 'true' });
+    Object.assign(common, { DATABASE_URL: pg.url, DATABASE_USER: 'hypertube', DATABASE_PASSWORD: '', HYPERTUBE_CLUSTER: 'true',
+      HYPERTUBE_TRUSTED_PROXIES: '127.0.0.1', HYPERTUBE_BASE_URL: `http://127.0.0.1:${proxyPort}`,
+      HYPERTUBE_CLUSTER_SECRET: 'viewers-benchmark-shared-secret-0123456789abcdef' });
   }
   for (let i = 0; i < INSTANCES; i++) {
     const port = await freePort();
     const env = { ...common, PORT: String(port) };
-    if (INSTANCES > 1) env.HYPERTUBE_INSTANCE = `bench-${i + 1}`;
+    if (INSTANCES > 1) {
+      env.HYPERTUBE_INSTANCE = `bench${i + 1}`;
+      env.HYPERTUBE_CLUSTER_LISTEN = `127.0.0.1:${await freePort()}`;
+    }
     const settings = ['--server.address=127.0.0.1', '--hypertube.media.idle-timeout=10s'];
     if (args['max-remuxes']) settings.push(`--hypertube.media.max-remuxes=${args['max-remuxes']}`);
-    const p = start(JAVA, ['-Xmx1g', '-jar', args.jar, ...settings],
+    const p = start(JAVA, ['-Xmx1g', '--enable-native-access=ALL-UNNAMED', '-jar', args.jar, ...settings],
       { env, logName: `app-${i + 1}.log` });
     servers.push({ p, port, base: `http://127.0.0.1:${port}` });
     // One at a time: the first creates the schema.
@@ -163,21 +172,21 @@ async function startServers(ytsPort) {
     log('server', i + 1, 'up on port', port, 'pid', p.pid);
   }
   let base = servers[0].base;
-  if (INSTANCES > 1) base = await startNginx(servers);
+  if (INSTANCES > 1) base = await startNginx(servers, proxyPort);
   return { servers, base, pg };
 }
 
 /** nginx in front of the instances, from the deployment's own configuration with the upstreams put in. */
-async function startNginx(servers) {
-  const conf = args['nginx-conf'];
-  if (!conf || !fs.existsSync(conf)) throw new Error('two instances need --nginx-conf (deploy/nginx from the cluster work)');
-  const port = await freePort();
+async function startNginx(servers, port) {
+  const conf = path.resolve(args['nginx-conf'] || path.join(here, '../../deploy/nginx/hypertube.conf'));
+  if (!fs.existsSync(conf)) throw new Error('two instances need the deployment\'s nginx configuration: ' + conf);
   const dir = path.join(WORK, 'nginx');
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
   const text = fs.readFileSync(conf, 'utf8')
     .replace(/listen\s+[^;]+;/g, `listen 127.0.0.1:${port};`)
     .replace(/upstream\s+(\w+)\s*\{[^}]*\}/, (m, name) => `upstream ${name} {\n${m.includes('ip_hash') ? '  ip_hash;\n' : ''}`
-      + servers.map(s => `  server 127.0.0.1:${s.port};\n`).join('') + (m.match(/keepalive\s+\d+;/)?.[0] || '') + '\n}');
+      + servers.map(s => `  server 127.0.0.1:${s.port} max_fails=1 fail_timeout=10s;\n`).join('') + (m.match(/keepalive\s+\d+;/)?.[0] || '') + '\n}')
+    .replace(/include\s+\/etc\/nginx\/conf\.d\//g, `include ${path.dirname(conf)}/`);
   const main = `pid ${dir}/nginx.pid;\nerror_log ${dir}/logs/error.log;\nworker_processes auto;\nevents { worker_connections 4096; }\n`
     + `http {\n access_log ${dir}/logs/access.log;\n client_body_temp_path ${dir}/body;\n proxy_temp_path ${dir}/proxy;\n`
     + ` fastcgi_temp_path ${dir}/fcgi;\n uwsgi_temp_path ${dir}/uwsgi;\n scgi_temp_path ${dir}/scgi;\n${text}\n}\n`;
@@ -289,14 +298,14 @@ function ffmpegRunning(serverPids) {
 }
 
 // ------------------------------------------------------------------ one step: N viewers
-async function step(film, members, n, base, serverPids) {
+async function step(film, members, n, base, serverPids, pace = PACE) {
   const viewers = [];
   for (const m of members.slice(0, n)) {
     const s = await m.play(film.filmId);
     if (s.phase !== 'READY') throw new Error(`film ${film.filmId} not ready for ${m.username}: ${s.phase}`);
     viewers.push({ url: base + s.src, cookie: m.cookie });
   }
-  const config = { kind: film.mode === 'direct' ? 'direct' : 'hls', viewers, seconds: SECONDS, pace: PACE, ahead: AHEAD,
+  const config = { kind: film.mode === 'direct' ? 'direct' : 'hls', viewers, seconds: SECONDS, pace, ahead: AHEAD,
     startBuffer: 2, resumeBuffer: 2, chunk: 2 * 1024 * 1024, stagger: 3, duration: film.duration,
     bitrate: film.size / film.duration };
   const file = path.join(WORK, `viewers-${film.kind}-${n}.json`);
@@ -316,7 +325,7 @@ async function step(film, members, n, base, serverPids) {
   const min = xs => { const s = sorted(xs); return s.length ? s[0] : null; };
   const max = xs => { const s = sorted(xs); return s.length ? s[s.length - 1] : null; };
   return {
-    kind: film.kind, mode: film.mode, viewers: n, seconds: SECONDS, pace: PACE, ahead: AHEAD, filmId: film.filmId,
+    kind: film.kind, mode: film.mode, viewers: n, seconds: SECONDS, pace, ahead: AHEAD, filmId: film.filmId,
     bitrateMbps: film.size * 8 / film.duration / 1e6,
     stalledViewers: v.filter(x => x.stalls > 0).length,
     stalls: v.reduce((a, x) => a + x.stalls, 0),
@@ -369,7 +378,7 @@ async function main() {
 
   const results = [];
   const save = () => fs.writeFileSync(args.out || path.join(WORK, 'results.json'), JSON.stringify({
-    instances: INSTANCES, steps: STEPS, seconds: SECONDS, pace: PACE, ahead: AHEAD, results }, null, 1));
+    instances: INSTANCES, buildLock: process.env.BENCH_BUILD_LOCK || 'not-asked', steps: STEPS, seconds: SECONDS, pace: PACE, ahead: AHEAD, results }, null, 1));
   let nextFilm = 0;
   for (const kind of KINDS) {
     let film = null;
@@ -391,6 +400,24 @@ async function main() {
       const { perViewer, ...brief } = r;
       log(JSON.stringify(brief));
       if ((r.failed || r.stalledViewers > 0 || r.lateStarts > 0 || r.errors > 0) && !args['keep-going']) break;
+    }
+    if (args.chromium) {
+      // The light viewer beside real browsers: N of each at 1x on a fresh copy of the film, one after the other.
+      const n = Number(args.chromium);
+      const fresh = await finishedFilm(admin, kind, filmIds[nextFilm++], `${kind}-chromium`);
+      await waitFor('earlier conversions to stop', 60000, () => ffmpegRunning(serverPids) === 0);
+      const light = await step(fresh, members, n, base, serverPids, 1);
+      const again = kind === 'remux' ? await finishedFilm(admin, kind, filmIds[nextFilm++], `${kind}-chromium2`) : fresh;
+      await waitFor('earlier conversions to stop', 60000, () => ffmpegRunning(serverPids) === 0);
+      const stopSampling = sampler(serverPids);
+      const pages = await chromiumViewers(base, again.filmId, members.slice(0, n), SECONDS);
+      const sys = stopSampling();
+      const r = { kind, check: 'chromium', viewers: n, seconds: SECONDS, light: { stalls: light.stalls, startupMsMedian: light.startupMsMedian,
+        aheadMax: AHEAD, serverCpuCores: light.serverCpuCores, ffmpegMax: light.ffmpegMax }, chromium: pages,
+        chromiumServerCpuCores: sys.serverCpuSeconds / SECONDS, chromiumFfmpegMax: sys.ffmpegMax };
+      results.push(r);
+      save();
+      log(JSON.stringify(r));
     }
   }
   save();

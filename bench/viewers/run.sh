@@ -2,9 +2,10 @@
 # Viewers benchmark (issue 21), one command from anywhere:
 #   bench/viewers/run.sh [--kinds direct,remux] [--steps 10,20,35,50,70,100] [--remux-steps 2,4,5,10,20]
 #                        [--seconds 60] [--pace 1.5] [--ahead 30] [--keep-going] [--max-remuxes N]
-#                        [--instances 2 --nginx-conf deploy/nginx/hypertube.conf]
+#                        [--instances 2 [--nginx-conf deploy/nginx/hypertube.conf]] [--chromium N]
 # HOLD_BUILDS=1 holds the shared build lock (/tmp/hypertube-build.lock) while measuring, so that no one's
-# Maven build runs on the machine meanwhile (keep such a run short: others wait).
+# Maven build runs on the machine meanwhile (keep such a run short: others wait); it waits HOLD_WAIT seconds
+# (180) for the lock, then measures anyway and says so in the results (buildLock: held, busy or not-asked).
 # Needs: Debian's ffmpeg and python3-libtorrent, Node 20+, Temurin 25, the server and CLI jars (built here
 # under the build lock when missing); for --instances 2 also Debian's PostgreSQL (/work/tools/pg-start.sh) and nginx.
 # Makes the two films once in $FILMS_DIR, runs bench.mjs in its own process group and kills that whole
@@ -26,7 +27,8 @@ if [[ " $* " == *" --instances 2 "* ]]; then
   command -v /usr/sbin/nginx >/dev/null || { echo "needs nginx" >&2; exit 2; }
 fi
 
-if [ ! -f "$root/app/target/hypertube.jar" ] || [ ! -f "$root/torrent/target/torrent-cli.jar" ]; then
+jar=${HYPERTUBE_JAR:-$root/app/target/hypertube.jar}   # HYPERTUBE_JAR: measure another build of the server
+if [ ! -f "$jar" ] || [ ! -f "$root/torrent/target/torrent-cli.jar" ]; then
   (cd "$root" && flock /tmp/hypertube-build.lock ./mvnw -q -B -o -pl app -am package -DskipTests)
 fi
 "$here/films.sh" "$films"
@@ -48,13 +50,19 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT INT TERM
+export BENCH_BUILD_LOCK=not-asked
 if [ -n "${HOLD_BUILDS:-}" ]; then
   exec 9>/tmp/hypertube-build.lock
-  echo "waiting for the build lock..."; flock 9; echo "build lock held from $(date -u +%H:%M:%S) until this run ends"
+  echo "waiting up to ${HOLD_WAIT:-180} s for the build lock..."
+  if flock -w "${HOLD_WAIT:-180}" 9; then
+    BENCH_BUILD_LOCK=held; echo "build lock held from $(date -u +%H:%M:%S) until this run ends"
+  else
+    BENCH_BUILD_LOCK=busy; echo "the build lock stayed busy: measuring while others may build" >&2
+  fi
 fi
-echo "work folder: $work (logs in $work/logs); JAR of commit $(git -C "$root" log -1 --format=%h 2>/dev/null || echo '?')"
+echo "work folder: $work (logs in $work/logs); server $jar, built $(date -u -r "$jar" +%FT%H:%MZ); HEAD $(git -C "$root" log -1 --format=%h 2>/dev/null || echo '?')"
 # setsid: the benchmark and everything it starts share one process group.
-setsid node "$here/bench.mjs" --films "$films" --work "$work" --jar "$root/app/target/hypertube.jar" \
+setsid node "$here/bench.mjs" --films "$films" --work "$work" --jar "$jar" \
   --cli "$root/torrent/target/torrent-cli.jar" "$@" &
 pgid=$!
 wait "$pgid"
