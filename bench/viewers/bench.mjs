@@ -183,6 +183,7 @@ async function startNginx(servers, port) {
   const dir = path.join(WORK, 'nginx');
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
   const text = fs.readFileSync(conf, 'utf8')
+    .replace(/^\s*#.*$/gm, '')
     .replace(/listen\s+[^;]+;/g, `listen 127.0.0.1:${port};`)
     .replace(/upstream\s+(\w+)\s*\{[^}]*\}/, (m, name) => `upstream ${name} {\n${m.includes('ip_hash') ? '  ip_hash;\n' : ''}`
       + servers.map(s => `  server 127.0.0.1:${s.port} max_fails=1 fail_timeout=10s;\n`).join('') + (m.match(/keepalive\s+\d+;/)?.[0] || '') + '\n}')
@@ -191,7 +192,7 @@ async function startNginx(servers, port) {
     + `http {\n access_log ${dir}/logs/access.log;\n client_body_temp_path ${dir}/body;\n proxy_temp_path ${dir}/proxy;\n`
     + ` fastcgi_temp_path ${dir}/fcgi;\n uwsgi_temp_path ${dir}/uwsgi;\n scgi_temp_path ${dir}/scgi;\n${text}\n}\n`;
   fs.writeFileSync(path.join(dir, 'nginx.conf'), main);
-  start('/usr/sbin/nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], { logName: 'nginx.log' });
+  proxyPid = start('/usr/sbin/nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], { logName: 'nginx.log' }).pid;
   const base = `http://127.0.0.1:${port}`;
   await waitFor('nginx', 20000, async () => (await fetch(base + '/actuator/health')).status < 500);
   log('nginx up on port', port);
@@ -255,7 +256,15 @@ function machineTicks() {
   return { busy: f[0] + f[1] + f[2] + f[5] + f[6] + f[7], all: f.slice(0, 8).reduce((a, b) => a + b, 0) };
 }
 /** Samples the servers' CPU, their ffmpeg children (how many at once, their CPU) and the machine every 500 ms. */
+let proxyPid = null;  // nginx's master; its workers' CPU is the proxy's
+/** CPU ticks of nginx's workers now (0 without nginx). */
+function proxyTicks() {
+  if (!proxyPid) return 0;
+  return fs.readdirSync('/proc').filter(n => /^\d+$/.test(n)).map(procTicks)
+    .filter(s => s && s.ppid === proxyPid).reduce((a, s) => a + s.ticks, 0);
+}
 function sampler(serverPids) {
+  const proxy0 = proxyTicks();
   const ffmpeg = new Map();
   let maxFfmpeg = 0;
   const start = { server: serverPids.map(p => procTicks(p)?.ticks || 0), machine: machineTicks() };
@@ -287,6 +296,7 @@ function sampler(serverPids) {
       ffmpegMax: maxFfmpeg,
       ffmpegStarted: ffmpeg.size,
       ffmpegCpuSeconds: [...ffmpeg.values()].reduce((a, f) => a + (f.last - f.first) / TICK, 0),
+      proxyCpuSeconds: (proxyTicks() - proxy0) / TICK,
       ffmpegMean: counts.reduce((a, b) => a + b, 0) / counts.length,
       machineBusy: (machine.busy - start.machine.busy) / Math.max(1, machine.all - start.machine.all),
     };
@@ -343,6 +353,7 @@ async function step(film, members, n, base, serverPids, pace = PACE) {
     serverCpuEach: sys.serverCpuSecondsEach.map(s => s / r.wall),
     ffmpegMax: sys.ffmpegMax, ffmpegStarted: sys.ffmpegStarted, ffmpegMean: sys.ffmpegMean,
     ffmpegCpuCores: sys.ffmpegCpuSeconds / r.wall,
+    proxyCpuCores: sys.proxyCpuSeconds / r.wall,
     clientCpuCores: r.clientCpuSeconds / r.wall, clientLoopDelayP99Ms: r.eventLoopDelayMs.p99, clientLoopDelayMaxMs: r.eventLoopDelayMs.max,
     machineBusy: sys.machineBusy, load1: load,
     sampleErrors: [...new Set(v.filter(x => x.error).map(x => x.error))].slice(0, 3),

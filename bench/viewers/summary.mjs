@@ -5,7 +5,7 @@ import fs from 'node:fs';
 const r = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const f = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x).toFixed(d));
 console.log(`\n${r.instances} instance(s), build lock ${r.buildLock}; each viewer plays ${r.seconds} s at ${r.pace}x real time, ${r.ahead} s buffered ahead at most\n`);
-console.log('| film | viewers | stalled viewers (stalls, s) | start median / max ms | sustained rate min / median (x bitrate) | request rate min / median (x bitrate) | server CPU (cores) | per viewer (% of a core) | ffmpeg at once / started (CPU cores) | client CPU (cores), loop p99 ms | machine busy |');
+console.log('| film | viewers | stalled viewers (stalls, s) | start median / max ms | sustained rate min / median (x bitrate) | request rate min / median (x bitrate) | server CPU (cores) | per viewer (% of a core) | ffmpeg at once / started (CPU cores); nginx (cores) | client CPU (cores), loop p99 ms | machine busy |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const s of r.results) {
   if (s.check === 'chromium') continue;
@@ -16,7 +16,7 @@ for (const s of r.results) {
   console.log(`| ${s.kind} (${s.mode}, ${f(s.bitrateMbps, 1)} Mb/s) | ${s.viewers} | ${s.stalledViewers}${s.lateStarts ? ` + ${s.lateStarts} started late` : ''} (${s.stalls}, ${f(s.stallSeconds, 1)}) `
     + `| ${s.startupMsMedian ?? '-'} / ${s.startupMsMax ?? '-'} | ${f(s.sustainedMin)} / ${f(s.sustainedMedian)} `
     + `| ${f(s.requestRateMin, 1)} / ${f(s.requestRateMedian, 1)} | ${f(s.serverCpuCores)} | ${f(s.serverCpuPerViewerPct, 2)} `
-    + `| ${s.ffmpegMax} / ${s.ffmpegStarted} (${f(s.ffmpegCpuCores)}) | ${f(s.clientCpuCores)}, ${f(s.clientLoopDelayP99Ms, 0)} | ${f(100 * s.machineBusy, 0)} % |`);
+    + `| ${s.ffmpegMax} / ${s.ffmpegStarted} (${f(s.ffmpegCpuCores)})${s.proxyCpuCores ? `; nginx ${f(s.proxyCpuCores)}` : ''} | ${f(s.clientCpuCores)}, ${f(s.clientLoopDelayP99Ms, 0)} | ${f(100 * s.machineBusy, 0)} % |`);
 }
 const kinds = [...new Set(r.results.map(s => s.kind))];
 for (const k of kinds) {
