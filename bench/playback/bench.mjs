@@ -19,19 +19,16 @@
 //                 until playing at the last one, against a single seek to 70 % ("seek");
 //   --jar2 J      a second server (e.g. the engine at main) runs the same steps in the same run, as
 //                 client "ours@<label2>", on its own port, data folder and browser context.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { cliArgs, freePort, processes, run, sleep } from '../lib/processes.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : 'true']);
-  return acc;
-}, []));
+const args = cliArgs();
 const FILMS = args.films;
 const WORK = args.work;
 const JAR = args.jar;
@@ -53,40 +50,9 @@ const PY = '/usr/bin/python3';
 const FILE = { direct: 'direct.mp4', remux: 'remux.mkv', transcode: 'hevc.mkv' };
 
 const log = (...m) => console.log(new Date().toISOString().slice(11, 23), ...m);
-const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 // ------------------------------------------------------------------ processes (all killed on exit)
-const children = new Set();
-function start(cmd, argv, { env, logName, cwd } = {}) {
-  const out = fs.openSync(path.join(WORK, 'logs', logName), 'a');
-  const p = spawn(cmd, argv, { env: { ...process.env, ...env }, cwd, detached: true, stdio: ['ignore', 'pipe', out] });
-  children.add(p);
-  writePids();
-  p.on('exit', () => { children.delete(p); writePids(); });
-  p.stdout.on('data', d => fs.appendFileSync(path.join(WORK, 'logs', logName), d));
-  return p;
-}
-// The process groups still running, for run.sh to kill whatever happens to this process.
-function writePids() {
-  fs.writeFileSync(path.join(WORK, 'pids'), [...children].map(c => c.pid + '\n').join(''));
-}
-function killGroup(p, signal = 'SIGTERM') {
-  try { process.kill(-p.pid, signal); } catch { /* gone */ }
-}
-async function stop(p, ms = 5000) {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const gone = new Promise(r => p.once('exit', r));
-  killGroup(p);
-  if (await Promise.race([gone.then(() => true), sleep(ms).then(() => false)]) === false) {
-    killGroup(p, 'SIGKILL');
-    await gone;
-  }
-}
-function killAll() {
-  for (const p of children) killGroup(p, 'SIGKILL');
-}
-process.on('exit', killAll);
-for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => { killAll(); process.exit(130); });
+const { start, stop, killAll } = processes(WORK);
 
 function lineWith(p, re, ms) {
   return new Promise((resolve, reject) => {
@@ -101,7 +67,6 @@ function lineWith(p, re, ms) {
     p.once('exit', code => { clearTimeout(timer); reject(new Error(`exited (${code}) before ${re}`)); });
   });
 }
-const freePort = () => new Promise(r => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => r(port)); }); });
 async function waitHttp(url, ms) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -110,16 +75,6 @@ async function waitHttp(url, ms) {
   }
   throw new Error('no answer from ' + url);
 }
-function run(cmd, argv) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    p.stdout.on('data', d => { out += d; });
-    p.stderr.on('data', d => { err += d; });
-    p.on('exit', c => c === 0 ? resolve(out) : reject(new Error(`${cmd} ${argv.join(' ')}: ${err}`)));
-  });
-}
-
 // ------------------------------------------------------------------ swarm
 let trackerUrl;
 async function startTracker() {

@@ -15,6 +15,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+# shellcheck source=../lib/groups.sh
+. "$here/../lib/groups.sh"
 films=${FILMS_DIR:-/tmp/hypertube-playback-films}
 java=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 for tool in /usr/bin/ffmpeg /usr/bin/chromium /usr/bin/python3 node npm "$java"; do
@@ -34,11 +36,8 @@ work=$(mktemp -d /tmp/hypertube-playback-bench.XXXXXX)
 pgid=""
 cleanup() {
   status=$?
-  if [ -n "$pgid" ]; then kill -TERM -- "-$pgid" 2>/dev/null || true; sleep 2; kill -KILL -- "-$pgid" 2>/dev/null || true; fi
-  # The server, seeders, tracker and peerflix run in process groups of their own (bench.mjs lists them).
-  if [ -f "$work/pids" ]; then
-    while read -r p; do kill -KILL -- "-$p" 2>/dev/null || true; done < "$work/pids"
-  fi
+  # The server, seeders, tracker and the rest run in process groups of their own (bench.mjs lists them).
+  kill_bench_groups "$pgid" "$work"
   mkdir -p "$here/results" && cp "$work/results.json" "$here/results/last.json" 2>/dev/null || true
   if [ -z "${KEEP:-}" ]; then
     rm -rf "$work"
