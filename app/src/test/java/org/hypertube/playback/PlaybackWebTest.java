@@ -176,18 +176,19 @@ class PlaybackWebTest extends AppTestBase {
         while (engine.dhtNodes().orElse(0) == 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        // The engine joined through the tests' hub (HYPERTUBE_DHT_BOOTSTRAP), which knows only the engine.
-        assertThat(engine.dhtNodes()).hasValue(1);
+        // The engine joined through the tests' hub (HYPERTUBE_DHT_BOOTSTRAP): the hub, and any other test
+        // engine the hub told it of (the cluster tests' instances use the same hub).
+        assertThat(engine.dhtNodes().orElse(0)).isPositive();
         MockHttpSession operator = operator();
         String page = mvc.perform(get("/admin/downloads").session(operator)).andReturn().getResponse().getContentAsString();
-        assertThat(page).contains("id=\"dht-status\">DHT: 1 node known</p>");
+        assertThat(page).containsPattern("id=\"dht-status\">DHT: (1 node|\\d+ nodes) known</p>");
         mvc.perform(post("/language").session(operator).with(csrf()).param("lang", "fr"));
         String french = mvc.perform(get("/admin/downloads").session(operator)).andReturn().getResponse().getContentAsString();
-        assertThat(french).contains(">DHT : 1 nœud connu</p>");
+        assertThat(french).containsPattern(">DHT : (1 nœud connu|\\d+ nœuds connus)</p>");
 
         String health = mvc.perform(get("/actuator/health").session(operator)).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
-        assertThat(health).contains("\"torrentEngine\"", "\"dhtNodes\":1");
+        assertThat(health).contains("\"torrentEngine\"").containsPattern("\"dhtNodes\":[1-9]");
         String anonymous = mvc.perform(get("/actuator/health")).andReturn().getResponse().getContentAsString();
         assertThat(anonymous).contains("\"status\":\"UP\"").doesNotContain("dhtNodes");
         String member = mvc.perform(get("/actuator/health").session(member())).andReturn().getResponse().getContentAsString();
