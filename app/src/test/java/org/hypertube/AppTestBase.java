@@ -155,6 +155,9 @@ public abstract class AppTestBase {
         registry.add("hypertube.subtitles.opensubtitles.api-key", () -> "test-key");
         registry.add("hypertube.subtitles.opensubtitles.base-url", () -> OPENSUBTITLES.baseUrl() + "/api/v1");
         registry.add("hypertube.playback.upkeep-interval", () -> "PT1S");
+        // Seek-bar thumbnails are made when a download completes; the sweep for the others (every finished film
+        // without them, the fixtures' random bytes too) stays out of the tests' way: ThumbnailsWebTest asks itself.
+        registry.add("hypertube.thumbnails.sweep-interval", () -> "PT6H");
         // The cluster listener (ClusterEndpointWebTest): on a free loopback port, requests signed with this secret.
         registry.add("hypertube.leases.listen", () -> "127.0.0.1:0");
         registry.add("hypertube.leases.secret", () -> CLUSTER_SECRET);

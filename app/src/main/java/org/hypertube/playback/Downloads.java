@@ -65,6 +65,7 @@ class Downloads {
     private final Leases leases;
     private final FilmUse filmUse;
     private final List<java.util.function.Consumer<String>> removedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Download>> completedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Candidates already tried for a film in this run (info-hashes), so a dead torrent is not retried at once. */
     private final Map<Long, Set<String>> tried = new ConcurrentHashMap<>();
     /** One lock per film: two Plays of a film never add two torrents, two films' Plays never wait for each other. */
@@ -544,6 +545,7 @@ class Downloads {
                 d.completed(clock.instant());
                 repository.save(d);
                 log.info("{} complete, film {}", hash, d.getFilmId());
+                completedHere(d);
             });
             case TorrentEvent.Failed f -> repository.findByInfoHash(hash).ifPresent(d -> {
                 d.failed(f.reason());
@@ -616,6 +618,21 @@ class Downloads {
         removedListeners.add(listener);
     }
 
+    /** Called with each download whose film this instance finished (its file is whole and verified on disk). */
+    void onCompleted(java.util.function.Consumer<Download> listener) {
+        completedListeners.add(listener);
+    }
+
+    private void completedHere(Download d) {
+        for (var listener : completedListeners) {
+            try {
+                listener.accept(d);
+            } catch (RuntimeException e) {
+                log.warn("{} completion not handled: {}", d.getInfoHash(), e.toString());
+            }
+        }
+    }
+
     private void removedHere(String infoHash) {
         for (var listener : removedListeners) {
             try {
@@ -655,6 +672,7 @@ class Downloads {
         if (t.state() == TorrentState.SEEDING && d.getState() != Download.State.COMPLETE) {
             d.completed(clock.instant());
             repository.save(d);
+            completedHere(d);
         }
         if (t.state() == TorrentState.SEEDING && !withinSeedLimits(d, t)) {
             engine.remove(d.getInfoHash(), false);

@@ -45,11 +45,19 @@ class Playback {
      * @param waiting   what the server waits for, with figures (null once ready or when there is nothing to wait for)
      * @param subtitlesGrowing tracks inside the film are offered from its verified beginning, which grows:
      *                  the page asks again now and then for their newer addresses
+     * @param thumbnails the film's seek-bar thumbnails are made: {@code /films/{id}/thumbnails.vtt} answers
      */
     record Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src,
                   double duration, int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice,
                   String error, List<SubtitleOption> subtitles, Long retryAt, Waiting.Wait waiting,
-                  boolean subtitlesGrowing) {
+                  boolean subtitlesGrowing, boolean thumbnails) {
+
+        Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src, double duration,
+               int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice, String error,
+               List<SubtitleOption> subtitles, Long retryAt, Waiting.Wait waiting, boolean subtitlesGrowing) {
+            this(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice, error,
+                    subtitles, retryAt, waiting, subtitlesGrowing, false);
+        }
 
         Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src, double duration,
                int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice, String error,
@@ -76,6 +84,7 @@ class Playback {
     private final FilmUse filmUse;
     private final Clock clock;
     private final FilmProbes probes;
+    private final FilmThumbnails thumbnails;
     private record FoundOwner(Lease lease, long atNanos) {}
     private static final Duration OWNER_KEPT = Duration.ofSeconds(2);
     private final Map<String, FoundOwner> owners = new ConcurrentHashMap<>();
@@ -85,7 +94,8 @@ class Playback {
 
     Playback(Downloads downloads, FilmProbes probes, Transcoder transcoder, InternalMedia internal, WatchHistory history,
              @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, ClusterClient cluster,
-             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock) {
+             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock, FilmThumbnails thumbnails) {
+        this.thumbnails = thumbnails;
         this.cluster = cluster;
         this.filmUse = filmUse;
         this.leaseTerms = leaseTerms;
@@ -188,7 +198,8 @@ class Playback {
         }
         Waiting.Wait wait = plan.mode() == Delivery.DIRECT ? null : Waiting.converting();
         return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
-                resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing);
+                resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing,
+                thumbnails.made(d));
     }
 
     /** Still reading the film's headers (ours or ffprobe): how much of what they need is here. */
@@ -392,9 +403,9 @@ class Playback {
         return filmSubtitles.vtt(d.get(), file.get(), probe.get(), trackId, language, reader);
     }
 
-    /** Bytes of the converted segments kept for a download's film (they count in the disk quota). */
+    /** Bytes of the converted segments and seek-bar thumbnails kept for a download's film (they count in the disk quota). */
     long keptBytes(String infoHash) {
-        return transcoder.keptBytes(infoHash.toLowerCase(java.util.Locale.ROOT));
+        return transcoder.keptBytes(infoHash.toLowerCase(java.util.Locale.ROOT)) + thumbnails.keptBytes(infoHash);
     }
 
     /** Forgets what was probed of a download that is gone, and deletes its converted segments. */

@@ -149,7 +149,7 @@ class Retention {
         return strictly ? used < limit : used <= limit;
     }
 
-    /** What a download takes in the media folder: its film and the converted segments kept for it. */
+    /** What a download takes in the media folder: its film, and the converted segments and thumbnails kept for it. */
     private long size(Download d) {
         return (d.getFileLength() == null ? 0 : d.getFileLength()) + playback.keptBytes(d.getInfoHash());
     }

@@ -27,6 +27,7 @@ public class FfmpegBinaries {
 
     private static final Logger log = LoggerFactory.getLogger(FfmpegBinaries.class);
     private static final int MAX_ARGUMENT = 4096;
+    private static final Path NICE = Path.of("/usr/bin/nice");
 
     private final MediaProperties properties;
     private Path ffmpeg;
@@ -99,15 +100,69 @@ public class FfmpegBinaries {
      * runs longer than {@code timeout} or writes more than {@code maxStdout} bytes.
      */
     Result run(Path executable, List<String> arguments, Duration timeout, int maxStdout) {
+        return run(executable, arguments, null, timeout, maxStdout, () -> false);
+    }
+
+    /**
+     * Runs ffmpeg over one of our files (or our loopback stream) at the lowest CPU priority ({@code nice -n 19}
+     * where {@code nice} exists), for work nobody waits for (seek-bar thumbnails). {@code stop} is asked twice a
+     * second from the start: when it says so the process is killed (or never started) and {@link StoppedException}
+     * thrown.
+     *
+     * @param inputOptions options before the input ({@code -skip_frame nokey}, thread limits)
+     * @param output       the output options and outputs, after the input
+     * @param directory    the folder ffmpeg runs in: relative outputs go there
+     */
+    public Output runNiced(String input, List<String> inputOptions, List<String> output, Path directory, Duration timeout,
+                           int maxStdout, java.util.function.BooleanSupplier stop) {
+        List<String> arguments = new ArrayList<>();
+        Path executable = ffmpeg();
+        if (Files.isExecutable(NICE)) {
+            arguments.addAll(List.of("-n", "19", executable.toString()));
+            executable = NICE;
+        }
+        arguments.addAll(List.of("-nostdin", "-hide_banner", "-loglevel", "error"));
+        arguments.addAll(inputOptions);
+        arguments.addAll(MediaInput.protocolWhitelist(input));
+        arguments.addAll(List.of("-i", MediaInput.argument(input)));
+        arguments.addAll(output);
+        if (stop.getAsBoolean()) {
+            throw new StoppedException("ffmpeg not started: it has to give way");
+        }
+        Result result = run(executable, arguments, directory, timeout, maxStdout, stop);
+        return new Output(result.exitCode(), new String(result.stdout(), java.nio.charset.StandardCharsets.UTF_8),
+                result.stderr());
+    }
+
+    /** What a background run of ffmpeg wrote: stdout whole (bounded), stderr's last lines. */
+    public record Output(int exitCode, String stdout, String stderr) {
+    }
+
+    /** A background run stopped because it had to give way (see {@link #runNiced}). */
+    public static final class StoppedException extends MediaException {
+        StoppedException(String message) {
+            super(message);
+        }
+    }
+
+    private Result run(Path executable, List<String> arguments, Path directory, Duration timeout, int maxStdout,
+                       java.util.function.BooleanSupplier stop) {
         OutputTail stderr = new OutputTail(50);
-        Process process = start(executable, arguments, null, stderr, true);
+        Process process = start(executable, arguments, directory, stderr, true);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread reader = Thread.ofVirtual().start(() -> copyBounded(process.getInputStream(), out, maxStdout, process));
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new MediaException(executable.getFileName() + " took longer than " + timeout.toSeconds()
-                        + " s; last output: " + stderr.last());
+            while (!process.waitFor(Math.min(500, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
+                if (stop.getAsBoolean()) {
+                    process.destroyForcibly();
+                    throw new StoppedException(executable.getFileName() + " stopped: it had to give way");
+                }
+                if (System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new MediaException(executable.getFileName() + " took longer than " + timeout.toSeconds()
+                            + " s; last output: " + stderr.last());
+                }
             }
             reader.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {

@@ -1,0 +1,205 @@
+package org.hypertube.playback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.stream.Stream;
+import net.javacrumbs.shedlock.core.LockProvider;
+import org.hypertube.AppTestBase;
+import org.hypertube.catalog.Catalog;
+import org.hypertube.playback.media.FfmpegBinaries;
+import org.hypertube.playback.media.Transcoder;
+import org.hypertube.playback.thumbnails.ThumbnailProperties;
+import org.hypertube.torrent.InfoHash;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * Seek-bar thumbnails of a real finished film, made by the real ffmpeg: what the player gets before and
+ * after, who may get it, the disk quota, deletion with the film, a restart, and another instance's lease.
+ */
+class ThumbnailsWebTest extends AppTestBase {
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    DownloadRepository repository;
+    @Autowired
+    Engine engine;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    Retention retention;
+    @Autowired
+    Playback playback;
+    @Autowired
+    FilmThumbnails thumbnails;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    Downloads downloads;
+    @Autowired
+    Transcoder transcoder;
+    @Autowired
+    Leases leases;
+    @Autowired
+    LockProvider locks;
+    @Autowired
+    FilmProbes probes;
+    @Autowired
+    FfmpegBinaries binaries;
+
+    /** A finished download of {@code film} whose file is a real 40-second film, as the engine leaves it on disk. */
+    private Download finishedFilm(long film, Instant lastWatched) throws Exception {
+        byte[] hash = new byte[20];
+        new Random().nextBytes(hash);
+        String hex = HexFormat.of().formatHex(hash);
+        Path file = engine.folder(InfoHash.parse(hex)).resolve("Film (2001)").resolve("film.mp4");
+        Files.createDirectories(file.getParent());
+        Files.copy(TestFilms.MP4_FASTSTART.file(), file);
+        Download d = new Download(hex, film, "magnet:?xt=urn:btih:" + hex, "Film (2001)", null,
+                Instant.now().minus(Duration.ofDays(2)));
+        d.chooseFile(0, "Film (2001)/film.mp4", Files.size(file));
+        d.completed(Instant.now().minus(Duration.ofDays(1)));
+        d.watched(lastWatched);
+        return repository.save(d);
+    }
+
+    private MockHttpSession member() throws Exception {
+        String username = uniqueName("t");
+        var session = new MockHttpSession();
+        String password = "amber-lantern-" + username.substring(1, 5);
+        mvc.perform(post("/register").session(session).with(csrf()).param("email", username + "@example.org")
+                .param("username", username).param("firstName", "Tom").param("lastName", "Nail")
+                .param("password", password)).andExpect(status().is3xxRedirection());
+        mvc.perform(post("/login").session(session).with(csrf()).param("username", username).param("password", password))
+                .andExpect(redirectedUrl("/"));
+        return session;
+    }
+
+    /** The film's status once READY, as the player polls it. */
+    private String readyStatus(long film, MockHttpSession session) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String json;
+        do {
+            json = mvc.perform(post("/films/" + film + "/play").session(session).with(csrf()))
+                    .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+            if (json.contains("\"phase\":\"READY\"")) {
+                return json;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("never READY: " + json);
+    }
+
+    private Path thumbs(Download d) {
+        return engine.mediaDir().resolve(".thumbs").resolve(d.getInfoHash());
+    }
+
+    private static long bytesUnder(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    @Test
+    void thumbnailsOfAFinishedFilmAreServedToMembersCountInTheQuotaAndGoWithTheFilm() throws Exception {
+        long film = TestFilms.unplayedFilm(catalog, repository);
+        Download d = finishedFilm(film, Instant.parse("1970-01-01T00:00:00Z"));
+        try {
+            MockHttpSession member = member();
+            String vttPath = "/films/" + film + "/thumbnails.vtt";
+            mvc.perform(get(vttPath).session(member)).andExpect(status().isNotFound());
+            mvc.perform(get("/films/" + film + "/thumbnails/0.jpg").session(member)).andExpect(status().isNotFound());
+            assertThat(readyStatus(film, member)).contains("\"thumbnails\":false");
+
+            assertThat(thumbnails.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.MADE);
+
+            // Signed out: the sign-in page, as for the film itself.
+            mvc.perform(get(vttPath)).andExpect(status().is3xxRedirection()).andExpect(redirectedUrl("/login"));
+            mvc.perform(get("/films/" + film + "/thumbnails/0.jpg")).andExpect(redirectedUrl("/login"));
+
+            var vtt = mvc.perform(get(vttPath).session(member)).andExpect(status().isOk()).andReturn().getResponse();
+            assertThat(vtt.getContentType()).startsWith("text/vtt");
+            assertThat(vtt.getHeader("Cache-Control")).contains("no-cache");
+            // The probe ran for the status above: the last cue ends with the film.
+            assertThat(vtt.getContentAsString()).startsWith("WEBVTT\n\n00:00:00.000 --> 00:00:10.000\n"
+                    + "thumbnails/0.jpg#xywh=0,0,160,90\n").endsWith("00:00:30.000 --> 00:00:40.000\n"
+                    + "thumbnails/0.jpg#xywh=480,0,160,90\n");
+            var sheet = mvc.perform(get("/films/" + film + "/thumbnails/0.jpg").session(member))
+                    .andExpect(status().isOk()).andReturn().getResponse();
+            assertThat(sheet.getContentType()).isEqualTo("image/jpeg");
+            assertThat(sheet.getHeader("Cache-Control")).contains("max-age=86400");
+            assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(sheet.getContentAsByteArray()))
+                    .getWidth()).isEqualTo(1600);
+            String modified = sheet.getHeader("Last-Modified");
+            mvc.perform(get("/films/" + film + "/thumbnails/0.jpg").session(member).header("If-Modified-Since", modified))
+                    .andExpect(status().isNotModified());
+            mvc.perform(get("/films/" + film + "/thumbnails/1.jpg").session(member)).andExpect(status().isNotFound());
+            mvc.perform(get("/films/" + film + "/thumbnails/1000.jpg").session(member)).andExpect(status().isNotFound());
+            mvc.perform(get("/films/" + film + "/thumbnails/-1.jpg").session(member)).andExpect(status().isNotFound());
+            assertThat(readyStatus(film, member)).contains("\"thumbnails\":true");
+
+            // Made once: a restarted server (a new worker, nothing in memory) finds them and makes nothing.
+            Path index = thumbs(d).resolve("f0").resolve("thumbnails.vtt");
+            var before = Files.getLastModifiedTime(index);
+            FilmThumbnails restarted = new FilmThumbnails(downloads, transcoder, leases, locks, probes, binaries,
+                    new ThumbnailProperties(false, null), Clock.systemUTC(), new SimpleMeterRegistry());
+            try {
+                assertThat(restarted.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.ALREADY);
+            } finally {
+                restarted.stop();
+            }
+            assertThat(Files.getLastModifiedTime(index)).isEqualTo(before);
+
+            // The quota counts them: a limit the films alone are under, but not with these thumbnails, deletes
+            // the least recently watched film (this one), and its thumbnails with it.
+            long kept = bytesUnder(thumbs(d));
+            assertThat(kept).isGreaterThan(5_000);
+            assertThat(playback.keptBytes(d.getInfoHash())).isGreaterThanOrEqualTo(kept);
+            long taken = repository.findAll().stream().mapToLong(x -> (x.getFileLength() == null ? 0 : x.getFileLength())
+                    + playback.keptBytes(x.getInfoHash())).sum();
+            assertThat(retention.makeRoom(new DiskQuota(0, taken - kept + 1))).isTrue();
+            assertThat(repository.findByInfoHash(d.getInfoHash())).as("the least recently watched film").isEmpty();
+            assertThat(thumbs(d)).as("its thumbnails went with it").doesNotExist();
+            mvc.perform(get(vttPath).session(member)).andExpect(status().isNotFound());
+        } finally {
+            repository.findByInfoHash(d.getInfoHash()).ifPresent(x -> downloads.remove(x, "test over"));
+        }
+    }
+
+    @Test
+    void theInstanceHoldingTheDownloadsLeaseMakesThem() throws Exception {
+        long film = TestFilms.unplayedFilm(catalog, repository);
+        Download d = finishedFilm(film, Instant.now());
+        try {
+            jdbc.update("insert into download_leases (info_hash, owner, address, expires_at) values (?, ?, null, ?)",
+                    d.getInfoHash(), "another-instance", java.sql.Timestamp.from(Instant.now().plus(Duration.ofMinutes(5))));
+            assertThat(thumbnails.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.ELSEWHERE);
+            assertThat(thumbs(d).resolve("f0")).doesNotExist();
+
+            jdbc.update("delete from download_leases where info_hash = ?", d.getInfoHash());
+            assertThat(thumbnails.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.MADE);
+            assertThat(thumbnails.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.ALREADY);
+        } finally {
+            jdbc.update("delete from download_leases where info_hash = ?", d.getInfoHash());
+            repository.findByInfoHash(d.getInfoHash()).ifPresent(x -> downloads.remove(x, "test over"));
+        }
+        assertThat(thumbs(d)).doesNotExist();
+    }
+}
