@@ -189,7 +189,7 @@ class FilmThumbnails {
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             madeTimer.record(took);
-            log.info("film {} ({}): seek-bar thumbnails made, {} frames on {} sheets in {} s", d.getFilmId(), hash,
+            log.info("film {} ({}): seek-bar thumbnails made, {} frames, {} sheet(s), in {} s", d.getFilmId(), hash,
                     made.times().size(), made.sheets(), String.format(Locale.ROOT, "%.1f", took.toMillis() / 1000.0));
             return Outcome.MADE;
         } catch (FfmpegBinaries.StoppedException e) {

@@ -184,6 +184,27 @@ class ThumbnailsWebTest extends AppTestBase {
     }
 
     @Test
+    void aDownloadThatCompletesGetsItsThumbnailsWithoutAnyoneAsking() throws Exception {
+        long film = TestFilms.unplayedFilm(catalog, repository);
+        try (Swarm swarm = Swarm.seed(TestFilms.MP4_FASTSTART.file(), 1, 20_000_000).awaitSeeders(Duration.ofSeconds(60))) {
+            Download d = downloads.add(null, swarm.torrentFile, film, null);
+            try {
+                assertThat(downloads.torrent(d).orElseThrow().awaitCompletion(Duration.ofSeconds(90))).isTrue();
+                Path index = thumbs(d).resolve("f0").resolve("thumbnails.vtt");
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!Files.exists(index) && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                assertThat(index).as("made once the download completed (the sweep runs every 6 h in tests)").exists();
+                assertThat(Files.readString(index)).contains("00:00:30.000 --> ");
+            } finally {
+                repository.findByInfoHash(d.getInfoHash()).ifPresent(x -> downloads.remove(x, "test over"));
+            }
+            assertThat(thumbs(d)).doesNotExist();
+        }
+    }
+
+    @Test
     void theInstanceHoldingTheDownloadsLeaseMakesThem() throws Exception {
         long film = TestFilms.unplayedFilm(catalog, repository);
         Download d = finishedFilm(film, Instant.now());
