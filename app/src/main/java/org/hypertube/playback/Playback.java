@@ -45,24 +45,33 @@ class Playback {
      * @param waiting   what the server waits for, with figures (null once ready or when there is nothing to wait for)
      * @param subtitlesGrowing tracks inside the film are offered from its verified beginning, which grows:
      *                  the page asks again now and then for their newer addresses
+     * @param have      the parts of the film file the server holds, as [start, end) fractions ({@link VerifiedRanges}):
+     *                  the seek bar shows them; empty while the file is not known
+     * @param thumbnails the address of the seek bar's thumbnails (a WebVTT index), once made ({@link FilmThumbnails})
      */
     record Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src,
                   double duration, int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice,
                   String error, List<SubtitleOption> subtitles, Long retryAt, Waiting.Wait waiting,
-                  boolean subtitlesGrowing) {
+                  boolean subtitlesGrowing, List<List<Double>> have, String thumbnails) {
 
         Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src, double duration,
                int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice, String error,
                List<SubtitleOption> subtitles) {
             this(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice, error,
-                    subtitles, null, null, false);
+                    subtitles, null, null, false, List.of(), null);
         }
 
         /** The phase alone, with what is awaited. */
         static Status waiting(Phase phase, int peers, long rate, double progress, int buffer, String error,
                               Waiting.Wait wait) {
             return new Status(phase, peers, rate, progress, buffer, null, null, 0, 0, List.of(), null, false, error,
-                    List.of(), null, wait, false);
+                    List.of(), null, wait, false, List.of(), null);
+        }
+
+        /** The same status with the parts of the file the server holds. */
+        Status holding(List<List<Double>> parts) {
+            return new Status(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice,
+                    error, subtitles, retryAt, waiting, subtitlesGrowing, parts, thumbnails);
         }
     }
 
@@ -76,6 +85,7 @@ class Playback {
     private final FilmUse filmUse;
     private final Clock clock;
     private final FilmProbes probes;
+    private final org.springframework.beans.factory.ObjectProvider<FilmThumbnails> thumbnails;
     private record FoundOwner(Lease lease, long atNanos) {}
     private static final Duration OWNER_KEPT = Duration.ofSeconds(2);
     private final Map<String, FoundOwner> owners = new ConcurrentHashMap<>();
@@ -85,7 +95,9 @@ class Playback {
 
     Playback(Downloads downloads, FilmProbes probes, Transcoder transcoder, InternalMedia internal, WatchHistory history,
              @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, ClusterClient cluster,
-             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock) {
+             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock,
+             org.springframework.beans.factory.ObjectProvider<FilmThumbnails> thumbnails) {
+        this.thumbnails = thumbnails;
         this.cluster = cluster;
         this.filmUse = filmUse;
         this.leaseTerms = leaseTerms;
@@ -112,7 +124,7 @@ class Playback {
             log.info("film {}: no new download for member {}: {}", filmId, memberId, e.getMessage());
             Phase phase = "play.limit".equals(e.messageKey) ? Phase.LIMITED : Phase.DISK_FULL;
             return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, null, List.of(),
-                    e.retryAt == null ? null : e.retryAt.toEpochMilli(), null, false);
+                    e.retryAt == null ? null : e.retryAt.toEpochMilli(), null, false, List.of(), null);
         }
         if (found.isEmpty()) {
             return simple(Phase.UNAVAILABLE, null);
@@ -138,17 +150,21 @@ class Playback {
             return Status.waiting(Phase.FINDING_PEERS, peers, rate, progress, 0, null,
                     torrent.map(Waiting::forPeers).orElse(null));
         }
+        List<List<Double>> have;
         if (file.get() instanceof RemoteMedia remote) {
             // Another instance runs the torrent: its engine's view, in one request.
             RemoteMedia.Status owner = remote.status(0);
             peers = owner.peers();
             rate = owner.rate();
             progress = owner.progress();
+            have = VerifiedRanges.prefix(owner.readable(), remote.length());
+        } else {
+            have = file.get().verified();
         }
         probes.asked(d.getInfoHash());
         FilmProbes.State probe = probes.probe(file.get(), false);
         if (probe.probe() == null) {
-            return preparing(d, file.get(), probe, torrent, peers, rate, progress);
+            return preparing(d, file.get(), probe, torrent, peers, rate, progress).holding(have);
         }
         Plan plan;
         try {
@@ -158,7 +174,7 @@ class Playback {
         }
         if (plan.mode() != Delivery.DIRECT && probe.fromHeaders()) {
             // A conversion was asked for (another audio track): it needs ffprobe's view of the film.
-            return preparing(d, file.get(), probes.probe(file.get(), true), torrent, peers, rate, progress);
+            return preparing(d, file.get(), probes.probe(file.get(), true), torrent, peers, rate, progress).holding(have);
         }
         MediaProbe p = probe.probe();
         String src = switch (plan.mode()) {
@@ -188,7 +204,8 @@ class Playback {
         }
         Waiting.Wait wait = plan.mode() == Delivery.DIRECT ? null : Waiting.converting();
         return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
-                resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing);
+                resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing, have,
+                thumbnails.getIfAvailable(() -> id -> false).ready(filmId) ? "/films/" + filmId + "/thumbnails.vtt" : null);
     }
 
     /** Still reading the film's headers (ours or ffprobe): how much of what they need is here. */
