@@ -132,7 +132,10 @@ const start = status => {
   }
   controls.showChoices(status);
   controls.showServerRanges(status.have);
-  controls.showThumbnails(status.thumbnails);
+  // The seek-bar thumbnails, once the server says they are made (their index would answer 404 before).
+  if (status.thumbnails) {
+    controls.showThumbnails(root.dataset.thumbnailsUrl);
+  }
   if (sameSource) {
     return;
   }

@@ -47,31 +47,30 @@ class Playback {
      *                  the page asks again now and then for their newer addresses
      * @param have      the parts of the film file the server holds, as [start, end) fractions ({@link VerifiedRanges}):
      *                  the seek bar shows them; empty while the file is not known
-     * @param thumbnails the address of the seek bar's thumbnails (a WebVTT index), once made ({@link FilmThumbnails})
      */
     record Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src,
                   double duration, int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice,
                   String error, List<SubtitleOption> subtitles, Long retryAt, Waiting.Wait waiting,
-                  boolean subtitlesGrowing, List<List<Double>> have, String thumbnails) {
+                  boolean subtitlesGrowing, List<List<Double>> have) {
 
         Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src, double duration,
                int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice, String error,
                List<SubtitleOption> subtitles) {
             this(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice, error,
-                    subtitles, null, null, false, List.of(), null);
+                    subtitles, null, null, false, List.of());
         }
 
         /** The phase alone, with what is awaited. */
         static Status waiting(Phase phase, int peers, long rate, double progress, int buffer, String error,
                               Waiting.Wait wait) {
             return new Status(phase, peers, rate, progress, buffer, null, null, 0, 0, List.of(), null, false, error,
-                    List.of(), null, wait, false, List.of(), null);
+                    List.of(), null, wait, false, List.of());
         }
 
         /** The same status with the parts of the file the server holds. */
         Status holding(List<List<Double>> parts) {
             return new Status(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice,
-                    error, subtitles, retryAt, waiting, subtitlesGrowing, parts, thumbnails);
+                    error, subtitles, retryAt, waiting, subtitlesGrowing, parts);
         }
     }
 
@@ -85,7 +84,6 @@ class Playback {
     private final FilmUse filmUse;
     private final Clock clock;
     private final FilmProbes probes;
-    private final org.springframework.beans.factory.ObjectProvider<FilmThumbnails> thumbnails;
     private record FoundOwner(Lease lease, long atNanos) {}
     private static final Duration OWNER_KEPT = Duration.ofSeconds(2);
     private final Map<String, FoundOwner> owners = new ConcurrentHashMap<>();
@@ -95,9 +93,7 @@ class Playback {
 
     Playback(Downloads downloads, FilmProbes probes, Transcoder transcoder, InternalMedia internal, WatchHistory history,
              @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, ClusterClient cluster,
-             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock,
-             org.springframework.beans.factory.ObjectProvider<FilmThumbnails> thumbnails) {
-        this.thumbnails = thumbnails;
+             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock) {
         this.cluster = cluster;
         this.filmUse = filmUse;
         this.leaseTerms = leaseTerms;
@@ -124,7 +120,7 @@ class Playback {
             log.info("film {}: no new download for member {}: {}", filmId, memberId, e.getMessage());
             Phase phase = "play.limit".equals(e.messageKey) ? Phase.LIMITED : Phase.DISK_FULL;
             return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, null, List.of(),
-                    e.retryAt == null ? null : e.retryAt.toEpochMilli(), null, false, List.of(), null);
+                    e.retryAt == null ? null : e.retryAt.toEpochMilli(), null, false, List.of());
         }
         if (found.isEmpty()) {
             return simple(Phase.UNAVAILABLE, null);
@@ -204,8 +200,7 @@ class Playback {
         }
         Waiting.Wait wait = plan.mode() == Delivery.DIRECT ? null : Waiting.converting();
         return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
-                resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing, have,
-                thumbnails.getIfAvailable(() -> id -> false).ready(filmId) ? "/films/" + filmId + "/thumbnails.vtt" : null);
+                resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing, have);
     }
 
     /** Still reading the film's headers (ours or ffprobe): how much of what they need is here. */

@@ -93,6 +93,12 @@ export class Controls {
   /** Audio tracks and qualities the server offers for this film. */
   showChoices(status) {
     const audio = status.audio || [];
+    // Statuses keep coming while the film downloads: a menu is rebuilt only when its choices change.
+    const key = JSON.stringify([audio, status.qualityChoice, status.quality, (status.subtitles || []).length]);
+    if (key === this.choicesShown) {
+      return;
+    }
+    this.choicesShown = key;
     this.audioMenu.box.hidden = audio.length < 2;
     if (audio.length >= 2) {
       const chosen = audio.find(a => a.selected) || audio[0];

@@ -128,6 +128,7 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
             // The subtitle appearance menu: the choice shows at once and is kept for the member.
             page.hover("#player .plyr");
             page.click("#subtitle-style-menu .ht-menu-button");
+            page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target/player-menu.png")));
             page.click("#subtitle-style-menu [role=menuitemradio][data-value=XL]");
             assertThat(page.getAttribute("#player .plyr", "class")).contains("ht-subs-xl");
             page.waitForCondition(() -> "XL".equals(jdbc.query("select subtitle_size from player_settings where member_id = ?",
@@ -156,6 +157,63 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
                     null, new Page.WaitForFunctionOptions().setTimeout(60_000));
             page.context().close();
             downloads.remove(repository.findByInfoHash(d.getInfoHash()).orElseThrow(), "test over");
+        }
+    }
+
+    /**
+     * Seek-bar thumbnails, on the player's side: once the status says they are made, hovering the seek bar
+     * shows the frame of that moment from the sprite sheet the WebVTT index names. The index and sheet are
+     * served here by the browser's routing (the server's thumbnails are made elsewhere), and the status is
+     * the server's own with {@code thumbnails: true} added.
+     */
+    @Test
+    void hoveringTheSeekBarShowsTheThumbnailOfThatMomentOnceMade() throws Exception {
+        var folder = java.nio.file.Files.createTempDirectory("hypertube-thumbs");
+        var film = java.nio.file.Files.copy(TestFilms.MP4_FASTSTART.file(), folder.resolve("thumbs-" + System.nanoTime() + ".mp4"));
+        long filmId = TestFilms.unplayedFilm(catalog, repository);
+        var sheet = new java.awt.image.BufferedImage(320, 90, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var jpeg = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(sheet, "jpg", jpeg);
+        StringBuilder vtt = new StringBuilder("WEBVTT\n\n");
+        for (int i = 0; i < 4; i++) {
+            vtt.append(String.format("00:00:%02d.000 --> 00:00:%02d.000%nthumbnails/0.jpg#xywh=%d,0,80,45%n%n", i * 10, i * 10 + 10, i * 80));
+        }
+        try (Swarm swarm = Swarm.seed(film, 2, 2_000_000)) {
+            Page page = browser.open(1280, 800, "en-US");
+            Person person = Person.fresh();
+            register(page, person);
+            Download d = downloads.add(null, swarm.torrentFile, filmId, member(person));
+            assertThat(downloads.torrent(d).orElseThrow().awaitCompletion(java.time.Duration.ofSeconds(60))).isTrue();
+            java.util.concurrent.atomic.AtomicInteger indexRequests = new java.util.concurrent.atomic.AtomicInteger();
+            page.route("**/films/" + filmId + "/play", route -> {
+                var answer = route.fetch();
+                route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(answer)
+                        .setBody(answer.text().replaceFirst("^\\{", "{\"thumbnails\":true,")));
+            });
+            page.route("**/films/" + filmId + "/play/events**", route -> {
+                var answer = route.fetch();
+                route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(answer)
+                        .setBody(answer.text().replace("data:{", "data:{\"thumbnails\":true,")));
+            });
+            page.route("**/films/" + filmId + "/thumbnails.vtt", route -> {
+                indexRequests.incrementAndGet();
+                route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setContentType("text/vtt").setBody(vtt.toString()));
+            });
+            page.route("**/films/" + filmId + "/thumbnails/0.jpg", route -> route.fulfill(
+                    new com.microsoft.playwright.Route.FulfillOptions().setContentType("image/jpeg").setBodyBytes(jpeg.toByteArray())));
+
+            page.navigate(url("/films/" + filmId));
+            page.click("#play-button");
+            page.waitForFunction("() => document.getElementById('video').currentTime > 0.5", null,
+                    new Page.WaitForFunctionOptions().setTimeout(90_000));
+            page.waitForCondition(() -> indexRequests.get() > 0);
+            var seek = page.locator("#player .plyr__progress input[type=range]");
+            var box = seek.boundingBox();
+            page.mouse().move(box.x + box.width * 0.55, box.y + box.height / 2);
+            page.mouse().move(box.x + box.width * 0.6, box.y + box.height / 2);
+            page.waitForSelector("#player .plyr__preview-thumb--is-shown img[src$='/thumbnails/0.jpg']");
+            page.context().close();
+            downloads.remove(d, "test over");
         }
     }
 }
