@@ -128,6 +128,7 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
             // The subtitle appearance menu: the choice shows at once and is kept for the member.
             page.hover("#player .plyr");
             page.click("#subtitle-style-menu .ht-menu-button");
+            assertThat(page.textContent("#subtitle-style-menu [role=menuitemradio][data-value=XL]")).isEqualTo("Extra large");
             page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target/player-menu.png")));
             page.click("#subtitle-style-menu [role=menuitemradio][data-value=XL]");
             assertThat(page.getAttribute("#player .plyr", "class")).contains("ht-subs-xl");
@@ -207,6 +208,12 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
             page.waitForFunction("() => document.getElementById('video').currentTime > 0.5", null,
                     new Page.WaitForFunctionOptions().setTimeout(90_000));
             page.waitForCondition(() -> indexRequests.get() > 0);
+            // Paused, the controls stay in place under the pointer.
+            page.keyboard().press("k");
+            page.waitForFunction("() => document.getElementById('video').paused");
+            page.hover("#player .plyr");
+            page.waitForFunction("() => !document.querySelector('#player .plyr').classList.contains('plyr--hide-controls')");
+            page.waitForTimeout(500);
             var seek = page.locator("#player .plyr__progress input[type=range]");
             var box = seek.boundingBox();
             page.mouse().move(box.x + box.width * 0.55, box.y + box.height / 2);
