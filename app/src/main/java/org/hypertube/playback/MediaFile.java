@@ -28,6 +28,11 @@ interface MediaFile {
     /** Bytes readable at once from this offset without waiting for the swarm. */
     long readableFrom(long offset);
 
+    /** The parts the server holds, as [start, end) fractions of the file ({@link VerifiedRanges}). */
+    default java.util.List<java.util.List<Double>> verified() {
+        return VerifiedRanges.prefix(readableFrom(0), length());
+    }
+
     default String contentType() {
         String n = name().toLowerCase(Locale.ROOT);
         if (n.endsWith(".mp4") || n.endsWith(".m4v")) {
@@ -64,6 +69,11 @@ interface MediaFile {
         @Override
         public long readableFrom(long offset) {
             return Math.max(0, length - offset);
+        }
+
+        @Override
+        public java.util.List<java.util.List<Double>> verified() {
+            return VerifiedRanges.WHOLE;
         }
     }
 
@@ -111,6 +121,14 @@ interface MediaFile {
                 at = Math.min(end, (at / pieceLength + 1) * pieceLength);
             }
             return at - start;
+        }
+
+        @Override
+        public java.util.List<java.util.List<Double>> verified() {
+            var info = torrent.info().orElse(null);
+            var file = info == null ? null : info.files().stream().filter(f -> !f.pad()).skip(fileIndex).findFirst().orElse(null);
+            return file == null ? java.util.List.of()
+                    : VerifiedRanges.of(torrent.verifiedPieces(), info.pieceLength(), file.offset(), file.length());
         }
     }
 }

@@ -46,31 +46,39 @@ class Playback {
      * @param subtitlesGrowing tracks inside the film are offered from its verified beginning, which grows:
      *                  the page asks again now and then for their newer addresses
      * @param thumbnails the film's seek-bar thumbnails are made: {@code /films/{id}/thumbnails.vtt} answers
+     * @param have      the parts of the film file the server holds, as [start, end) fractions ({@link VerifiedRanges}):
+     *                  the seek bar shows them; empty while the file is not known
      */
     record Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src,
                   double duration, int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice,
                   String error, List<SubtitleOption> subtitles, Long retryAt, Waiting.Wait waiting,
-                  boolean subtitlesGrowing, boolean thumbnails) {
+                  boolean subtitlesGrowing, boolean thumbnails, List<List<Double>> have) {
 
         Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src, double duration,
                int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice, String error,
                List<SubtitleOption> subtitles, Long retryAt, Waiting.Wait waiting, boolean subtitlesGrowing) {
             this(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice, error,
-                    subtitles, retryAt, waiting, subtitlesGrowing, false);
+                    subtitles, retryAt, waiting, subtitlesGrowing, false, List.of());
         }
 
         Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src, double duration,
                int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice, String error,
                List<SubtitleOption> subtitles) {
             this(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice, error,
-                    subtitles, null, null, false);
+                    subtitles, null, null, false, false, List.of());
         }
 
         /** The phase alone, with what is awaited. */
         static Status waiting(Phase phase, int peers, long rate, double progress, int buffer, String error,
                               Waiting.Wait wait) {
             return new Status(phase, peers, rate, progress, buffer, null, null, 0, 0, List.of(), null, false, error,
-                    List.of(), null, wait, false);
+                    List.of(), null, wait, false, false, List.of());
+        }
+
+        /** The same status with the parts of the file the server holds. */
+        Status holding(List<List<Double>> parts) {
+            return new Status(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice,
+                    error, subtitles, retryAt, waiting, subtitlesGrowing, thumbnails, parts);
         }
     }
 
@@ -122,7 +130,7 @@ class Playback {
             log.info("film {}: no new download for member {}: {}", filmId, memberId, e.getMessage());
             Phase phase = "play.limit".equals(e.messageKey) ? Phase.LIMITED : Phase.DISK_FULL;
             return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, null, List.of(),
-                    e.retryAt == null ? null : e.retryAt.toEpochMilli(), null, false);
+                    e.retryAt == null ? null : e.retryAt.toEpochMilli(), null, false, false, List.of());
         }
         if (found.isEmpty()) {
             return simple(Phase.UNAVAILABLE, null);
@@ -148,17 +156,21 @@ class Playback {
             return Status.waiting(Phase.FINDING_PEERS, peers, rate, progress, 0, null,
                     torrent.map(Waiting::forPeers).orElse(null));
         }
+        List<List<Double>> have;
         if (file.get() instanceof RemoteMedia remote) {
             // Another instance runs the torrent: its engine's view, in one request.
             RemoteMedia.Status owner = remote.status(0);
             peers = owner.peers();
             rate = owner.rate();
             progress = owner.progress();
+            have = VerifiedRanges.prefix(owner.readable(), remote.length());
+        } else {
+            have = file.get().verified();
         }
         probes.asked(d.getInfoHash());
         FilmProbes.State probe = probes.probe(file.get(), false);
         if (probe.probe() == null) {
-            return preparing(d, file.get(), probe, torrent, peers, rate, progress);
+            return preparing(d, file.get(), probe, torrent, peers, rate, progress).holding(have);
         }
         Plan plan;
         try {
@@ -168,7 +180,7 @@ class Playback {
         }
         if (plan.mode() != Delivery.DIRECT && probe.fromHeaders()) {
             // A conversion was asked for (another audio track): it needs ffprobe's view of the film.
-            return preparing(d, file.get(), probes.probe(file.get(), true), torrent, peers, rate, progress);
+            return preparing(d, file.get(), probes.probe(file.get(), true), torrent, peers, rate, progress).holding(have);
         }
         MediaProbe p = probe.probe();
         String src = switch (plan.mode()) {
@@ -199,7 +211,7 @@ class Playback {
         Waiting.Wait wait = plan.mode() == Delivery.DIRECT ? null : Waiting.converting();
         return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
                 resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing,
-                thumbnails.made(d));
+                thumbnails.made(d), have);
     }
 
     /** Still reading the film's headers (ours or ffprobe): how much of what they need is here. */

@@ -22,7 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * The film page's status pushed as server-sent events instead of polled: one stream per member and
  * film, each sending the status whenever it changes. No thread waits per viewer: one ticker looks at
  * every stream every {@link #TICK}, and a stream's status is computed on a short-lived virtual thread
- * (never two at once for one stream). A stream ends once the film is ready (or can no longer start),
+ * (never two at once for one stream). A stream ends once the film is ready and wholly here (or can no longer start),
  * after {@link #LIFETIME}, or when the page goes away; the page then asks once by the poll route and
  * opens a new stream if it still waits. At most {@link #PER_MEMBER} streams per member (the oldest is
  * closed) and {@link #MAX_STREAMS} in all (refused: the page polls).
@@ -127,10 +127,13 @@ class StatusEvents {
         return streams.size();
     }
 
-    /** READY with nothing more to tell (tracks from the growing beginning need later statuses), or a phase the page stops at. */
+    /**
+     * READY with nothing more to tell (tracks from the growing beginning need later statuses, the seek bar
+     * the parts of a film still downloading), or a phase the page stops at.
+     */
     static boolean finished(Playback.Status status) {
         return switch (status.phase()) {
-            case READY -> !status.subtitlesGrowing();
+            case READY -> !status.subtitlesGrowing() && VerifiedRanges.WHOLE.equals(status.have());
             case UNAVAILABLE, FAILED, PAUSED, LIMITED, DISK_FULL -> true;
             default -> false;
         };

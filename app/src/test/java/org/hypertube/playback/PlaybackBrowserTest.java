@@ -180,12 +180,14 @@ class PlaybackBrowserTest extends BrowserTestBase {
         assertThat(ffmpegReading(input)).as("ffmpeg converts while the film plays").isPositive();
 
         // The quality menu of a transcoded film: 480p is honoured and the film goes on from where it was.
-        assertThat(page.isVisible("#quality-choice")).isTrue();
+        assertThat(page.isHidden("#quality-menu")).isFalse();
         page.evaluate("() => { document.getElementById('video').currentTime = 60; }");
         page.waitForFunction("() => { const v = document.getElementById('video'); return !v.seeking && v.currentTime > 60.3; }",
                 null, new Page.WaitForFunctionOptions().setTimeout(60_000));
         double before = ((Number) page.evaluate("() => document.getElementById('video').currentTime")).doubleValue();
-        page.selectOption("#quality-select", "P480");
+        page.hover("#player .plyr");
+        page.click("#quality-menu .ht-menu-button");
+        page.click("#quality-menu [role=menuitemradio][data-value=P480]");
         page.waitForFunction("() => document.getElementById('player').dataset.src.includes('-P480/')", null,
                 new Page.WaitForFunctionOptions().setTimeout(30_000));
         page.waitForFunction("t => { const v = document.getElementById('video'); return !v.paused && !v.seeking"

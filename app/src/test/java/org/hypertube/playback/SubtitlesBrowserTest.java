@@ -80,14 +80,16 @@ class SubtitlesBrowserTest extends BrowserTestBase {
                     new Page.WaitForFunctionOptions().setTimeout(10_000));
 
             // Switching to the French audio track keeps the position.
-            assertThat(page.isVisible("#audio-choice")).isTrue();
+            assertThat(page.isHidden("#audio-menu")).isFalse();
             page.evaluate("() => { document.getElementById('video').currentTime = 20; }");
             page.waitForFunction("() => { const v = document.getElementById('video'); return !v.seeking && v.currentTime > 20.3; }",
                     null, new Page.WaitForFunctionOptions().setTimeout(60_000));
-            String french = (String) page.evaluate("() => [...document.querySelectorAll('#audio-select option')]"
-                    + ".find(o => !o.selected).value");
+            String french = (String) page.evaluate("() => [...document.querySelectorAll('#audio-menu [role=menuitemradio]')]"
+                    + ".find(o => o.getAttribute('aria-checked') === 'false').dataset.value");
             double before = ((Number) page.evaluate("() => document.getElementById('video').currentTime")).doubleValue();
-            page.selectOption("#audio-select", french);
+            page.hover("#player .plyr");
+            page.click("#audio-menu .ht-menu-button");
+            page.click("#audio-menu [role=menuitemradio][data-value='" + french + "']");
             page.waitForFunction("a => document.getElementById('player').dataset.src.includes('/hls/a' + a + '-')", french,
                     new Page.WaitForFunctionOptions().setTimeout(30_000));
             // The new variant plays from where the old one was (not from the start) and decodes its audio.
