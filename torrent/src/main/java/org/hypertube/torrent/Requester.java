@@ -35,18 +35,24 @@ final class Requester {
     /**
      * While readers have wishes a peer's queue holds this much of its rate: a block asked for now
      * waits behind at most that much (plus what the peer already put in its send buffer), not 3 s.
+     * Whatever is queued when the reader seeks still comes first (a Cancel reaches the peer after it
+     * has put the blocks in its send buffer): at 2 MB/s a 1 s queue cost a seek about half a second.
+     * Still several round trips deep (50 ms of round trip at 2 MB/s is 7 blocks).
      */
-    static final int STREAM_QUEUE_MS = 1_000;
+    static final int STREAM_QUEUE_MS = 300;
     /** ... and this much while a reader is blocked. */
-    static final int WAITING_QUEUE_MS = 500;
+    static final int WAITING_QUEUE_MS = 200;
     /** Streaming queues never go below this many blocks (a peer not measured yet, a slow one). */
     static final int MIN_STREAM_PIPELINE = 8;
     /** Blocks of a blocked reader's piece asked of one peer at once: this much of its rate, spreading the piece over peers. */
     static final int NOW_QUEUE_MS = 200;
     static final int MIN_NOW_BLOCKS = 2;
-    /** A blocked reader's block is late after this, or {@link #NOW_GRACE_MS} past its expected delivery, whichever is later. */
-    static final long NOW_LATE_MS = 500;
-    static final long NOW_GRACE_MS = 250;
+    /**
+     * A blocked reader's block is late after this, or {@link #NOW_GRACE_MS} past its expected delivery, whichever is
+     * later: after a seek, a peer asked for it may still send a send buffer of cancelled blocks first.
+     */
+    static final long NOW_LATE_MS = 250;
+    static final long NOW_GRACE_MS = 150;
     /** A second peer is asked for a blocked reader's block only when it would deliver it at least this much sooner. */
     static final long NOW_DUPLICATE_GAIN_MS = 50;
 
@@ -62,7 +68,7 @@ final class Requester {
 
     /**
      * How many requests {@code p} may have outstanding: 3 s of its measured rate (at least 32) for
-     * bulk downloading; while readers have wishes 1 s (at least 8), and 0.5 s while one is blocked,
+     * bulk downloading; while readers have wishes 0.3 s (at least 8), and 0.2 s while one is blocked,
      * so that a reader's block never queues behind seconds of readahead or background.
      */
     int pipelineTarget(Peer p, long now) {
@@ -373,7 +379,7 @@ final class Requester {
     /**
      * When a deadline block asked of {@code p} now is late: after 3 s, or 2 s past its expected
      * delivery behind the requests already queued at that peer's measured rate, whichever is later;
-     * a blocked reader's block after 0.5 s, or 0.25 s past its expected delivery.
+     * a blocked reader's block after 0.25 s, or 0.15 s past its expected delivery.
      */
     private long dueAt(Peer p, Block b, long now) {
         long rate = p.down.rate(now);

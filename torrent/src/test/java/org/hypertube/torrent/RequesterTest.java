@@ -279,7 +279,7 @@ class RequesterTest {
 
         requester.rebalance(peers, T + 100);
 
-        // Streaming: the queue holds 1 s of the rate, at least 8; the urgent piece's four blocks
+        // Streaming: the queue holds 0.3 s of the rate, at least 8; the urgent piece's four blocks
         // come right after the four oldest background requests (likely in the peer's send buffer).
         assertThat(p.cancelled).as("the 28 newest background requests")
                 .containsExactlyElementsOf(background.subList(4, 32).reversed());
@@ -292,16 +292,16 @@ class RequesterTest {
     }
 
     @Test
-    void whileReadersHaveWishesAPeersQueueHoldsOneSecondOfItsRateAndHalfASecondWhileOneIsBlocked() {
+    void whileReadersHaveWishesAPeersQueueHoldsAThirdOfASecondOfItsRateAndAFifthWhileOneIsBlocked() {
         torrent(256);
         FakePeer fast = seed("fast", 1024 * KIB);
         FakePeer slow = seed("slow", 50 * KIB);
         assertThat(requester.pipelineTarget(fast, T)).as("no reader: 3 s").isEqualTo(192);
         picker.setDeadline(10, 1);
-        assertThat(requester.pipelineTarget(fast, T)).as("1 s of 1 MiB/s").isEqualTo(64);
-        assertThat(requester.pipelineTarget(slow, T)).as("1 s of 50 KiB/s is 3 blocks: at least 8").isEqualTo(8);
+        assertThat(requester.pipelineTarget(fast, T)).as("0.3 s of 1 MiB/s").isEqualTo(19);
+        assertThat(requester.pipelineTarget(slow, T)).as("0.3 s of 50 KiB/s is 1 block: at least 8").isEqualTo(8);
         picker.setDeadline(11, ReaderWishes.BLOCKED);
-        assertThat(requester.pipelineTarget(fast, T)).as("0.5 s of 1 MiB/s").isEqualTo(32);
+        assertThat(requester.pipelineTarget(fast, T)).as("0.2 s of 1 MiB/s").isEqualTo(12);
         picker.clearDeadline(10);
         picker.clearDeadline(11);
         assertThat(requester.pipelineTarget(fast, T)).isEqualTo(192);
@@ -378,7 +378,7 @@ class RequesterTest {
     }
 
     @Test
-    void aBlockedReadersBlockIsLateAfterHalfASecondNotThree() {
+    void aBlockedReadersBlockIsLateAfterAQuarterOfASecondNotThree() {
         torrent(64);
         picker.setDeadline(0, ReaderWishes.BLOCKED);
         FakePeer first = seed("first", 160 * KIB);
@@ -387,12 +387,17 @@ class RequesterTest {
         assertThat(asked).hasSize(2).extracting(Block::piece).containsOnly(0);
         FakePeer other = seed("other", 160 * KIB);
         other.amInterested = false; // not asked by fill: only the late rule may ask it
-        requester.reRequestLate(peers, T + 499);
+        requester.reRequestLate(peers, T + 249);
         assertThat(other.batches).isEmpty();
         other.amInterested = true;
-        requester.reRequestLate(peers, T + 499);
+        requester.reRequestLate(peers, T + 249);
         assertThat(other.batches).isEmpty();
-        requester.reRequestLate(peers, T + 500);
+        // At 160 KiB/s the first block is expected after 0.1 s (late at 0.25 s), the second after 0.2 s (late at 0.35 s).
+        requester.reRequestLate(peers, T + 250);
+        assertThat(other.requested()).containsExactly(asked.getFirst());
+        requester.reRequestLate(peers, T + 349);
+        assertThat(other.requested()).containsExactly(asked.getFirst());
+        requester.reRequestLate(peers, T + 350);
         assertThat(other.requested()).containsExactlyInAnyOrderElementsOf(asked);
     }
 
