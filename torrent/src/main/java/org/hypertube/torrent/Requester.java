@@ -56,20 +56,31 @@ final class Requester {
     /** A second peer is asked for a blocked reader's block only when it would deliver it at least this much sooner. */
     static final long NOW_DUPLICATE_GAIN_MS = 50;
 
+    /**
+     * For this long after the torrent is checked, queues are as shallow as while streaming even with no
+     * reader: a Play starts the download and its reader (the film's header reader) opens a moment after
+     * the check; 3 s of background queued by then would come first, from the peers' send buffers.
+     */
+    static final long START_MS = 1_000;
+
     private final PiecePicker picker;
     private final int pieceLength;
     private final InfoHash torrent;
+    private final long startedAt;
 
-    Requester(PiecePicker picker, int pieceLength, InfoHash torrent) {
+    /** @param startedAt when the torrent was checked (ms, the session's clock) */
+    Requester(PiecePicker picker, int pieceLength, InfoHash torrent, long startedAt) {
         this.picker = picker;
         this.pieceLength = pieceLength;
         this.torrent = torrent;
+        this.startedAt = startedAt;
     }
 
     /**
      * How many requests {@code p} may have outstanding: 3 s of its measured rate (at least 32) for
      * bulk downloading; while readers have wishes 0.3 s (at least 8), and 0.2 s while one is blocked,
-     * so that a reader's block never queues behind seconds of readahead or background.
+     * so that a reader's block never queues behind seconds of readahead or background; 0.3 s too in the
+     * first {@link #START_MS} after the check, when a reader is about to open.
      */
     int pipelineTarget(Peer p, long now) {
         if (p.snubbed) {
@@ -77,7 +88,7 @@ final class Requester {
         }
         long rate = p.down.rate(now);
         long target;
-        if (picker.hasDeadlines()) {
+        if (picker.hasDeadlines() || now - startedAt < START_MS) {
             int ms = picker.piecesWithDeadlineBelow(0).isEmpty() ? STREAM_QUEUE_MS : WAITING_QUEUE_MS;
             target = Math.max(MIN_STREAM_PIPELINE, rate * ms / 1000 / Block.SIZE);
         } else {

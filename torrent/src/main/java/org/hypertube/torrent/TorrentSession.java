@@ -695,7 +695,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                 }
                 storage = s;
                 picker = new PiecePicker(ti.pieceCount(), ti.pieceLength(), ti.totalLength(), random);
-                requester = new Requester(picker, ti.pieceLength(), infoHash);
+                requester = new Requester(picker, ti.pieceLength(), infoHash, now());
                 assembly = new PieceAssembly(infoHash, ti, s, this);
                 for (SessionStream st : streams) {
                     // Readers opened before the check raise the files they read.

@@ -81,7 +81,7 @@ class RequesterTest {
 
     private void torrent(int pieces) {
         picker = new PiecePicker(pieces, PIECE, (long) pieces * PIECE, new Random(1));
-        requester = new Requester(picker, PIECE, InfoHash.parse("0123456789abcdef0123456789abcdef01234567"));
+        requester = new Requester(picker, PIECE, InfoHash.parse("0123456789abcdef0123456789abcdef01234567"), 0);
     }
 
     /** A seed measured at {@code bytesPerSecond} at time {@link #T}. */
@@ -308,6 +308,21 @@ class RequesterTest {
     }
 
     @Test
+    void inTheFirstSecondAfterTheCheckQueuesAreShallowEvenWithoutAReader() {
+        torrent(256);
+        FakePeer fast = seed("fast", 1024 * KIB);
+        InfoHash hash = InfoHash.parse("0123456789abcdef0123456789abcdef01234567");
+        requester = new Requester(picker, PIECE, hash, T - 10);
+        assertThat(requester.pipelineTarget(fast, T)).as("0.3 s of 1 MiB/s: the Play's reader opens now").isEqualTo(19);
+        requester.fill(fast, false, peers, T);
+        assertThat(fast.requested()).as("background, a third of a second of it").hasSize(19);
+        requester = new Requester(picker, PIECE, hash, T - Requester.START_MS + 1);
+        assertThat(requester.pipelineTarget(fast, T)).isEqualTo(19);
+        requester = new Requester(picker, PIECE, hash, T - Requester.START_MS);
+        assertThat(requester.pipelineTarget(fast, T)).as("then 3 s of its rate for bulk").isEqualTo(192);
+    }
+
+    @Test
     void aBlockedReadersPieceComesBeforeReadaheadWhateverTheReadaheadsDeadlines() {
         torrent(64);
         for (int i = 0; i < 16; i++) {
@@ -316,7 +331,7 @@ class RequesterTest {
         FakePeer p = seed("only seed", 1024 * KIB);
         requester.fill(p, false, peers, T);
         List<Block> readahead = p.requested();
-        assertThat(readahead).hasSize(64).extracting(Block::piece).allMatch(i -> i < 16);
+        assertThat(readahead).hasSize(19).extracting(Block::piece).allMatch(i -> i < 16); // 0.3 s of 1 MiB/s
 
         picker.setDeadline(40, ReaderWishes.BLOCKED); // ffmpeg blocks on the cues at the end
         requester.rebalance(peers, T + 100);
@@ -326,11 +341,11 @@ class RequesterTest {
         assertThat(p.outstanding).extracting(Block::piece).containsOnly(40);
 
         // Once every block of the blocked piece is asked for, the readahead is asked for again, behind them.
-        p.delivered(p.requested().get(64), picker, T + 200);
+        p.delivered(p.requested().get(19), picker, T + 200);
         requester.fill(p, false, peers, T + 200);
         assertThat(p.batches).hasSize(3);
         assertThat(p.batches.get(2)).extracting(Block::piece).allMatch(i -> i < 16);
-        assertThat(p.outstanding).hasSize(32); // 0.5 s of 1 MiB/s while the reader is blocked
+        assertThat(p.outstanding).hasSize(12); // 0.2 s of 1 MiB/s while the reader is blocked
     }
 
     @Test
