@@ -36,12 +36,13 @@ final class Requester {
      * While readers have wishes a peer's queue holds this much of its rate: a block asked for now
      * waits behind at most that much (plus what the peer already put in its send buffer), not 3 s.
      * Whatever is queued when the reader seeks still comes first (a Cancel reaches the peer after it
-     * has put the blocks in its send buffer): at 2 MB/s a 1 s queue cost a seek about half a second.
-     * Still several round trips deep (50 ms of round trip at 2 MB/s is 7 blocks).
+     * has put the blocks in its send buffer, which holds about all of a streaming queue): at 2 MB/s
+     * seeders a seek's pieces waited 0.4-0.5 s behind 1 s or 0.3 s queues, again and again. 0.1 s is
+     * still more than a round trip deep (50 ms of round trip at 2 MB/s is 7 blocks; at least 8).
      */
-    static final int STREAM_QUEUE_MS = 300;
+    static final int STREAM_QUEUE_MS = 100;
     /** ... and this much while a reader is blocked. */
-    static final int WAITING_QUEUE_MS = 200;
+    static final int WAITING_QUEUE_MS = 100;
     /** Streaming queues never go below this many blocks (a peer not measured yet, a slow one). */
     static final int MIN_STREAM_PIPELINE = 8;
     /** Blocks of a blocked reader's piece asked of one peer at once: this much of its rate, spreading the piece over peers. */
@@ -78,8 +79,8 @@ final class Requester {
 
     /**
      * How many requests {@code p} may have outstanding: 3 s of its measured rate (at least 32) for
-     * bulk downloading; while readers have wishes 0.3 s (at least 8), and 0.2 s while one is blocked,
-     * so that a reader's block never queues behind seconds of readahead or background; 0.3 s too in the
+     * bulk downloading; while readers have wishes 0.1 s (at least 8), blocked or not,
+     * so that a reader's block never queues behind seconds of readahead or background; 0.1 s too in the
      * first {@link #START_MS} after the check, when a reader is about to open.
      */
     int pipelineTarget(Peer p, long now) {

@@ -279,7 +279,7 @@ class RequesterTest {
 
         requester.rebalance(peers, T + 100);
 
-        // Streaming: the queue holds 0.3 s of the rate, at least 8; the urgent piece's four blocks
+        // Streaming: the queue holds 0.1 s of the rate, at least 8; the urgent piece's four blocks
         // come right after the four oldest background requests (likely in the peer's send buffer).
         assertThat(p.cancelled).as("the 28 newest background requests")
                 .containsExactlyElementsOf(background.subList(4, 32).reversed());
@@ -292,16 +292,18 @@ class RequesterTest {
     }
 
     @Test
-    void whileReadersHaveWishesAPeersQueueHoldsAThirdOfASecondOfItsRateAndAFifthWhileOneIsBlocked() {
+    void whileReadersHaveWishesAPeersQueueHoldsATenthOfASecondOfItsRate() {
         torrent(256);
         FakePeer fast = seed("fast", 1024 * KIB);
         FakePeer slow = seed("slow", 50 * KIB);
         assertThat(requester.pipelineTarget(fast, T)).as("no reader: 3 s").isEqualTo(192);
         picker.setDeadline(10, 1);
-        assertThat(requester.pipelineTarget(fast, T)).as("0.3 s of 1 MiB/s").isEqualTo(19);
-        assertThat(requester.pipelineTarget(slow, T)).as("0.3 s of 50 KiB/s is 1 block: at least 8").isEqualTo(8);
+        FakePeer faster = seed("faster", 4096 * KIB);
+        assertThat(requester.pipelineTarget(faster, T)).as("0.1 s of 4 MiB/s").isEqualTo(25);
+        assertThat(requester.pipelineTarget(fast, T)).as("0.1 s of 1 MiB/s is 6 blocks: at least 8").isEqualTo(8);
+        assertThat(requester.pipelineTarget(slow, T)).as("at least 8").isEqualTo(8);
         picker.setDeadline(11, ReaderWishes.BLOCKED);
-        assertThat(requester.pipelineTarget(fast, T)).as("0.2 s of 1 MiB/s").isEqualTo(12);
+        assertThat(requester.pipelineTarget(faster, T)).as("0.1 s of 4 MiB/s, blocked too").isEqualTo(25);
         picker.clearDeadline(10);
         picker.clearDeadline(11);
         assertThat(requester.pipelineTarget(fast, T)).isEqualTo(192);
@@ -313,11 +315,11 @@ class RequesterTest {
         FakePeer fast = seed("fast", 1024 * KIB);
         InfoHash hash = InfoHash.parse("0123456789abcdef0123456789abcdef01234567");
         requester = new Requester(picker, PIECE, hash, T - 10);
-        assertThat(requester.pipelineTarget(fast, T)).as("0.3 s of 1 MiB/s: the Play's reader opens now").isEqualTo(19);
+        assertThat(requester.pipelineTarget(fast, T)).as("0.1 s of 1 MiB/s, at least 8: the Play's reader opens now").isEqualTo(8);
         requester.fill(fast, false, peers, T);
-        assertThat(fast.requested()).as("background, a third of a second of it").hasSize(19);
+        assertThat(fast.requested()).as("background, a tenth of a second of it").hasSize(8);
         requester = new Requester(picker, PIECE, hash, T - Requester.START_MS + 1);
-        assertThat(requester.pipelineTarget(fast, T)).isEqualTo(19);
+        assertThat(requester.pipelineTarget(fast, T)).isEqualTo(8);
         requester = new Requester(picker, PIECE, hash, T - Requester.START_MS);
         assertThat(requester.pipelineTarget(fast, T)).as("then 3 s of its rate for bulk").isEqualTo(192);
     }
@@ -331,7 +333,7 @@ class RequesterTest {
         FakePeer p = seed("only seed", 1024 * KIB);
         requester.fill(p, false, peers, T);
         List<Block> readahead = p.requested();
-        assertThat(readahead).hasSize(19).extracting(Block::piece).allMatch(i -> i < 16); // 0.3 s of 1 MiB/s
+        assertThat(readahead).hasSize(8).extracting(Block::piece).allMatch(i -> i < 16); // 0.1 s of 1 MiB/s, at least 8
 
         picker.setDeadline(40, ReaderWishes.BLOCKED); // ffmpeg blocks on the cues at the end
         requester.rebalance(peers, T + 100);
@@ -341,11 +343,11 @@ class RequesterTest {
         assertThat(p.outstanding).extracting(Block::piece).containsOnly(40);
 
         // Once every block of the blocked piece is asked for, the readahead is asked for again, behind them.
-        p.delivered(p.requested().get(19), picker, T + 200);
+        p.delivered(p.requested().get(8), picker, T + 200);
         requester.fill(p, false, peers, T + 200);
         assertThat(p.batches).hasSize(3);
         assertThat(p.batches.get(2)).extracting(Block::piece).allMatch(i -> i < 16);
-        assertThat(p.outstanding).hasSize(12); // 0.2 s of 1 MiB/s while the reader is blocked
+        assertThat(p.outstanding).hasSize(8); // at least 8 while the reader is blocked
     }
 
     @Test
