@@ -228,6 +228,34 @@ const INSTRUMENT = `(() => {
   document.addEventListener('DOMContentLoaded', () => { const v = document.getElementById('video'); if (v) watch(v); });
 })();`;
 
+/**
+ * The page's requests to the server under test, for the timeline (epoch ms, the clock of t0 and of the
+ * page's marks): when each was sent, its Range header, when its response headers came, when it ended.
+ */
+function netMarks(page, match) {
+  const marks = [];
+  const byReq = new Map();
+  page.on('request', req => {
+    if (!match(req.url())) return;
+    const m = { path: new URL(req.url()).pathname, method: req.method(), range: req.headers().range || null, sent: Date.now() };
+    byReq.set(req, m);
+    marks.push(m);
+  });
+  page.on('response', res => { const m = byReq.get(res.request()); if (m) { m.status = res.status(); m.headers = Date.now(); } });
+  page.on('requestfinished', req => { const m = byReq.get(req); if (m) m.ended = Date.now(); });
+  page.on('requestfailed', req => { const m = byReq.get(req); if (m) m.ended = Date.now(); });
+  return marks;
+}
+/** The marks as ms from t0 (and from the last seek), plus the page's media events. */
+function timeline(marks, t0, seekT, ev) {
+  const rel = (x, from) => x == null ? null : Math.round(x - from);
+  const out = marks.map(m => ({ path: m.path.replace(/^\/films\/\d+/, ''), method: m.method, range: m.range,
+    sent: rel(m.sent, t0), headers: rel(m.headers, t0), ended: rel(m.ended, t0),
+    ...(seekT && m.sent >= seekT ? { sentAfterSeek: rel(m.sent, seekT), headersAfterSeek: rel(m.headers, seekT) } : {}) }));
+  const first = type => { const e = ev.find(x => x.type === type && x.t >= t0); return e ? Math.round(e.t - t0) : null; };
+  return { requests: out, loadstart: first('loadstart'), loadedmetadata: first('loadedmetadata'), loadeddata: first('loadeddata') };
+}
+
 /** Waits until playing has started after t0 and frames advance; then either seeks to 70 % or plays PLAYED s. */
 async function measure(page, t0, mode, swarmState) {
   const result = {};
@@ -272,6 +300,7 @@ async function measure(page, t0, mode, swarmState) {
     result.seekPlayingEventMs = playingAfter ? playingAfter.t - seek.t : null;
     result.seekMs = a.frames.find(f => f.t >= seeked.t && f.mt > seek.target + 0.01).t - seek.t;
     if (mode === 'scrub') result.scrubFromFirstMs = result.seekMs + (seek.t - first.t);
+    result.seekAt = seek.t;
   } else {
     await page.waitForFunction(p => document.getElementById('video').currentTime >= p, PLAYED, { timeout: PLAYED * 4000, polling: 20 });
     const fetched = swarmState ? swarmState.uploaded() : null;
@@ -369,6 +398,7 @@ async function main() {
     const filmId = srv.filmIds[srv.nextFilm++];
     if (filmId === undefined) throw new Error('out of films');
     const page = await ctx.newPage();
+    const marks = netMarks(page, u => u.startsWith(base) && /\/(play|stream)/.test(u));
     try {
       await page.goto(`${base}/films/${filmId}`);
       await page.waitForSelector('#play-button:not([disabled])');
@@ -384,6 +414,7 @@ async function main() {
       const r = await measure(page, t0, mode, s);
       r.playFromClickMs = r.playMs - (tClick - t0);
       r.mode = await page.getAttribute('#player', 'data-mode');
+      r.timeline = timeline(marks.filter(m => m.sent >= t0), t0, r.seekAt, await page.evaluate(() => window.__bench.ev));
       record({ client: srv.name, kind, test: mode, tag, filmId, seederRate: s.rate, ...r });
     } finally {
       await page.close();
@@ -404,9 +435,11 @@ async function main() {
     const page = await ctx.newPage();
     const folder = path.join(WORK, 'peerflix', tag);
     let p;
+    let port = null;
+    const marks = netMarks(page, u => port !== null && u.startsWith(`http://127.0.0.1:${port}/`));
     try {
       await page.goto(floorBase + '/player.html');
-      const port = await freePort();
+      port = await freePort();
       // t0: peerflix starts on the magnet (as our server's t0 is the magnet added).
       const t0 = Date.now();
       // The seeders' addresses are given too (-e): peerflix's own discovery (tracker and DHT at once)
@@ -419,6 +452,7 @@ async function main() {
         `http://127.0.0.1:${port}/`);
       const r = await measure(page, t0, mode, s);
       r.playFromSrcMs = r.playMs - (tSrc - t0);
+      r.timeline = timeline(marks, t0, r.seekAt, await page.evaluate(() => window.__bench.ev));
       record({ client: 'peerflix', kind: 'direct', test: mode, tag, seederRate: s.rate, ...r });
     } finally {
       await page.close();
@@ -430,12 +464,14 @@ async function main() {
 
   async function floorRun(mode, tag) {
     const page = await ctx.newPage();
+    const marks = netMarks(page, u => u.includes('/film.mp4'));
     try {
       await page.goto(floorBase + '/player.html');
       const t0 = Date.now();
       await page.evaluate(src => { const v = document.getElementById('video'); v.src = src; v.play().catch(() => {}); },
         `${floorBase}/film.mp4?run=${tag}`);
       const r = await measure(page, t0, mode, null);
+      r.timeline = timeline(marks, t0, r.seekAt, await page.evaluate(() => window.__bench.ev));
       record({ client: 'floor', kind: 'direct', test: mode, tag, ...r });
     } finally {
       await page.close();

@@ -66,6 +66,7 @@ class Downloads {
     private final FilmUse filmUse;
     private final List<java.util.function.Consumer<String>> removedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<Download>> completedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Download>> fileListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Candidates already tried for a film in this run (info-hashes), so a dead torrent is not retried at once. */
     private final Map<Long, Set<String>> tried = new ConcurrentHashMap<>();
     /** One lock per film: two Plays of a film never add two torrents, two films' Plays never wait for each other. */
@@ -539,8 +540,10 @@ class Downloads {
     private void onEvent(TorrentEvent event) {
         String hash = event.infoHash().hex();
         switch (event) {
-            case TorrentEvent.MetadataReceived m -> repository.findByInfoHash(hash)
-                    .ifPresent(d -> engine.torrent(hash).ifPresent(t -> chooseFile(d, t)));
+            // The film is chosen as soon as the engine has placed the files (at the check, a moment after the
+            // metadata), not when a page next asks: a Play waiting for it starts reading the headers at once.
+            case TorrentEvent.MetadataReceived m -> repository.findByInfoHash(hash).ifPresent(this::fileKnown);
+            case TorrentEvent.Checked c -> repository.findByInfoHash(hash).ifPresent(this::fileKnown);
             case TorrentEvent.Completed c -> repository.findByInfoHash(hash).ifPresent(d -> {
                 d.completed(clock.instant());
                 repository.save(d);
@@ -607,6 +610,25 @@ class Downloads {
             leases.removed(infoHash);
             log.info("{} removed ({}, asked by another instance)", infoHash, why);
             removedHere(infoHash);
+        }
+    }
+
+    /** Called on the torrent engine's event thread once a download's film file is known (its metadata came). */
+    void onFileKnown(java.util.function.Consumer<Download> listener) {
+        fileListeners.add(listener);
+    }
+
+    private void fileKnown(Download d) {
+        ensureFile(d);
+        if (d.getFileIndex() == null) {
+            return;
+        }
+        for (var listener : fileListeners) {
+            try {
+                listener.accept(d);
+            } catch (RuntimeException e) {
+                log.warn("{} file known, listener failed: {}", d.getInfoHash(), e.toString());
+            }
         }
     }
 

@@ -19,6 +19,7 @@ import org.hypertube.playback.media.Quality;
 import org.hypertube.torrent.TorrentStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,22 +50,32 @@ class FilmProbes {
     private final Prober prober;
     private final InternalMedia internal;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final Map<String, Reading> reading = new ConcurrentHashMap<>();
     private final Map<String, Instant> asked = new ConcurrentHashMap<>();
     private final AtomicLong headerDecisions = new AtomicLong();
     private final AtomicLong ffprobeRuns = new AtomicLong();
 
-    FilmProbes(Prober prober, InternalMedia internal, Clock clock) {
+    FilmProbes(Prober prober, InternalMedia internal, Clock clock, ApplicationEventPublisher events) {
         this.prober = prober;
         this.internal = internal;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Someone pressed Play on this download: the time Play → decision is counted from the first ask. */
     void asked(String infoHash) {
         asked.putIfAbsent(infoHash, clock.instant());
     }
+
+    /** Whether someone pressed Play on this download (its probe is wanted as soon as the file is known). */
+    boolean wasAsked(String infoHash) {
+        return asked.containsKey(infoHash);
+    }
+
+    /** Published when a probe of a download's film ends (decided, or failed): pages waiting for it are told now. */
+    record Probed(String infoHash) {}
 
     /**
      * The probe of the film so far, started in the background when there is none (or the last one failed
@@ -88,7 +99,13 @@ class FilmProbes {
         if (state == null ? states.putIfAbsent(key, running) != null : !states.replace(key, state, running)) {
             return states.get(key);
         }
-        Thread.ofVirtual().name("probe-" + key).start(() -> run(file, ffprobeOnly, kept));
+        Thread.ofVirtual().name("probe-" + key).start(() -> {
+            try {
+                run(file, ffprobeOnly, kept);
+            } finally {
+                events.publishEvent(new Probed(key));
+            }
+        });
         return running;
     }
 

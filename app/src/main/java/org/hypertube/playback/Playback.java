@@ -110,6 +110,7 @@ class Playback {
         this.filmSubtitles = filmSubtitles;
         this.downloads = downloads;
         downloads.onRemoved(this::forget);
+        downloads.onFileKnown(this::fileKnown);
         this.probes = probes;
         this.transcoder = transcoder;
         this.internal = internal;
@@ -142,6 +143,8 @@ class Playback {
         if (d.getState() == Download.State.FAILED) {
             return simple(Phase.FAILED, d.getError());
         }
+        // From the first Play on (before the metadata too): the headers are read as soon as the file is known.
+        probes.asked(d.getInfoHash());
         Optional<Torrent> torrent = downloads.torrent(d);
         int peers = torrent.map(t -> t.peers().size()).orElse(0);
         long rate = torrent.map(Torrent::downloadRate).orElse(0L);
@@ -167,7 +170,6 @@ class Playback {
         } else {
             have = file.get().verified();
         }
-        probes.asked(d.getInfoHash());
         FilmProbes.State probe = probes.probe(file.get(), false);
         if (probe.probe() == null) {
             return preparing(d, file.get(), probe, torrent, peers, rate, progress).holding(have);
@@ -212,6 +214,16 @@ class Playback {
         return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
                 resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing,
                 thumbnails.made(d), have);
+    }
+
+    /**
+     * A download's film file became known (its metadata came): when someone has pressed Play on it, its
+     * headers are read now rather than when the page next asks for the status.
+     */
+    private void fileKnown(Download d) {
+        if (probes.wasAsked(d.getInfoHash())) {
+            localMedia(d).ifPresent(file -> probes.probe(file, false));
+        }
     }
 
     /** Still reading the film's headers (ours or ffprobe): how much of what they need is here. */

@@ -152,7 +152,10 @@ final class RangeResponse {
             return;
         }
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        long asked = System.nanoTime();
+        boolean first = true;
         try (SeekableByteChannel channel = file.open()) {
+            log.debug("{} range {}-{} asked", file.infoHash(), ranges.getFirst().start(), ranges.getFirst().end());
             for (Range r : ranges) {
                 if (boundary != null) {
                     out.write(partHeader(boundary, type, r, file.length()));
@@ -168,6 +171,11 @@ final class RangeResponse {
                     }
                     out.write(buffer.array(), 0, n);
                     left -= n;
+                    if (first) {
+                        first = false;
+                        log.debug("{} first {} bytes of range {}- out {} ms after it was asked", file.infoHash(), n,
+                                r.start(), (System.nanoTime() - asked) / 1_000_000);
+                    }
                 }
                 if (boundary != null) {
                     out.write("\r\n".getBytes(StandardCharsets.US_ASCII));

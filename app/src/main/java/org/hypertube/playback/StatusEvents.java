@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -67,6 +68,7 @@ class StatusEvents {
                 if (!Objects.equals(now, last)) {
                     last = now;
                     emitter.send(SseEmitter.event().name("status").data(now, MediaType.APPLICATION_JSON));
+                    log.debug("film {}: status {} pushed to member {}", filmId, now.phase(), memberId);
                 }
                 if (finished(now)) {
                     end();
@@ -120,6 +122,16 @@ class StatusEvents {
         stream.busy.set(true);
         work.execute(stream::push);
         return stream.emitter;
+    }
+
+    /** A probe ended: the pages waiting for it get their status now, not at the next tick. */
+    @EventListener
+    void probed(FilmProbes.Probed probed) {
+        try {
+            ticker.execute(this::tick);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     /** Streams open now. */

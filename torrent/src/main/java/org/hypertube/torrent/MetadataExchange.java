@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code ut_metadata} (BEP 9): serves our info dictionary to anyone who asks and, for a magnet,
- * fetches it in 16 KiB pieces from the peers that claim the same size, asking again after 5 s,
- * bounded to {@link ExtensionHandshake#MAX_METADATA_SIZE}, checked against the info-hash before use.
+ * fetches it in 16 KiB pieces from the peers that claim the same size, asking again after 5 s (at
+ * once when the peer asked goes away: a magnet's first peer is asked for everything), bounded to {@link ExtensionHandshake#MAX_METADATA_SIZE}, checked against the info-hash before use.
  */
 final class MetadataExchange implements Extension {
     private static final Logger log = LoggerFactory.getLogger(MetadataExchange.class);
@@ -42,6 +42,8 @@ final class MetadataExchange implements Extension {
     private byte[] metadata;
     private BitSet have;
     private long[] requestedAt;
+    /** Whom each piece was last asked of (null: nobody). */
+    private ExtensionPeer[] askedOf;
     /** Where the round robin over able peers goes on; negative until the first request. */
     private int next = -1;
 
@@ -78,6 +80,7 @@ final class MetadataExchange implements Extension {
         int pieces = (size + MetadataMessage.PIECE_SIZE - 1) / MetadataMessage.PIECE_SIZE;
         have = new BitSet(pieces);
         requestedAt = new long[pieces];
+        askedOf = new ExtensionPeer[pieces];
         Arrays.fill(requestedAt, Long.MIN_VALUE / 2); // never asked
     }
 
@@ -103,6 +106,21 @@ final class MetadataExchange implements Extension {
     @Override
     public void onClosed(ExtensionPeer p) {
         claims.remove(p);
+        if (metadata == null || torrent.knownInfo() != null) {
+            return;
+        }
+        // Its pieces will not come: ask the others now rather than after REASK_MS.
+        boolean lost = false;
+        for (int i = 0; i < askedOf.length; i++) {
+            if (askedOf[i] == p && !have.get(i)) {
+                requestedAt[i] = Long.MIN_VALUE / 2;
+                askedOf[i] = null;
+                lost = true;
+            }
+        }
+        if (lost) {
+            request();
+        }
     }
 
     @Override
@@ -163,6 +181,7 @@ final class MetadataExchange implements Extension {
                 }
                 ExtensionPeer p = able.get(next++ % able.size());
                 requestedAt[i] = now;
+                askedOf[i] = p;
                 p.sendExtended(p.extensionId(name()), MetadataMessage.encode(new MetadataMessage.Request(i)));
             }
         }

@@ -12,9 +12,15 @@ import org.hypertube.torrent.pieces.PiecePicker;
  * deadline: a reader waiting now outranks any readahead); then the head of each read file (0) until
  * verified; then the window from each reader's position, nearer pieces sooner: a deadline is the
  * time in ms at which the media reaches the piece at the rate the window was sized for; the tail
- * (MP4 {@code moov} at the end, MKV cues) ranks as media {@link #TAIL_DEADLINE} ms away: a reader
- * that needs it blocks on it and so gets it first. A piece keeps the most urgent deadline any
- * reader gives it. Guarded by the session's lock.
+ * (MP4 {@code moov} at the end, MKV cues) ranks as media {@link #TAIL_DEADLINE} ms away, after the
+ * first seconds of every window (most films have their index at the head): a reader that needs
+ * the tail blocks on it and so gets the piece it reads first. A piece keeps the most urgent
+ * deadline any reader gives it.
+ *
+ * <p>When the last open reader of a torrent closes, its wishes stay {@link #LINGER_MS} unless
+ * another reader opens: the film's header reader closes a moment before the player's first range
+ * request opens the next, and in between the sources' queues would fill with seconds of
+ * background pieces that the player's first piece then waits behind. Guarded by the session's lock.
  */
 final class ReaderWishes {
     /**
@@ -24,7 +30,9 @@ final class ReaderWishes {
      */
     static final long BLOCKED = -1;
     static final long HEAD_DEADLINE = 0;
-    static final long TAIL_DEADLINE = 2_000;
+    static final long TAIL_DEADLINE = 10_000;
+    /** How long the wishes of a torrent's last reader outlive it while no other reader is open. */
+    static final long LINGER_MS = 2_000;
 
     /**
      * What the deadlines need of one open reader: its file's place in the torrent, its position and
@@ -38,6 +46,37 @@ final class ReaderWishes {
     }
 
     private final Map<Integer, Long> wishes = new HashMap<>();
+    /** The last reader that closed while no other was open, and until when its wishes count (null: none). */
+    private Reader lingering;
+    private long lingerUntil;
+
+    /** A reader opened: a lingering one is gone. */
+    void readerOpened() {
+        lingering = null;
+    }
+
+    /** {@code r} closed at {@code now} and was the last open reader: its wishes (not its block) linger. */
+    void lastReaderClosed(Reader r, long now) {
+        lingering = new Reader(r.fileOffset(), r.length(), r.position(), r.window());
+        lingerUntil = now + LINGER_MS;
+    }
+
+    /** The readers whose wishes count at {@code now}: the open ones, else the last one while it lingers. */
+    List<Reader> effective(List<Reader> open, long now) {
+        if (lingering == null || !open.isEmpty()) {
+            return open;
+        }
+        return now < lingerUntil ? List.of(lingering) : List.of();
+    }
+
+    /** True once, when a lingering reader's time is over at {@code now} (the deadlines are then recomputed). */
+    boolean lingerEnded(long now) {
+        if (lingering != null && now >= lingerUntil) {
+            lingering = null;
+            return true;
+        }
+        return false;
+    }
 
     /** Recomputes every deadline and sets them in the picker (clearing those no reader wants any more). */
     void apply(List<Reader> readers, PiecePicker picker, long pieceLength) {

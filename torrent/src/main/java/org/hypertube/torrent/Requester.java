@@ -35,35 +35,53 @@ final class Requester {
     /**
      * While readers have wishes a peer's queue holds this much of its rate: a block asked for now
      * waits behind at most that much (plus what the peer already put in its send buffer), not 3 s.
+     * Whatever is queued when the reader seeks still comes first (a Cancel reaches the peer after it
+     * has put the blocks in its send buffer, which holds about all of a streaming queue): at 2 MB/s
+     * seeders a seek's pieces waited 0.4-0.5 s behind 1 s or 0.3 s queues, again and again. 0.1 s is
+     * still more than a round trip deep (50 ms of round trip at 2 MB/s is 7 blocks; at least 8).
      */
-    static final int STREAM_QUEUE_MS = 1_000;
+    static final int STREAM_QUEUE_MS = 100;
     /** ... and this much while a reader is blocked. */
-    static final int WAITING_QUEUE_MS = 500;
+    static final int WAITING_QUEUE_MS = 100;
     /** Streaming queues never go below this many blocks (a peer not measured yet, a slow one). */
     static final int MIN_STREAM_PIPELINE = 8;
     /** Blocks of a blocked reader's piece asked of one peer at once: this much of its rate, spreading the piece over peers. */
     static final int NOW_QUEUE_MS = 200;
     static final int MIN_NOW_BLOCKS = 2;
-    /** A blocked reader's block is late after this, or {@link #NOW_GRACE_MS} past its expected delivery, whichever is later. */
-    static final long NOW_LATE_MS = 500;
-    static final long NOW_GRACE_MS = 250;
+    /**
+     * A blocked reader's block is late after this, or {@link #NOW_GRACE_MS} past its expected delivery, whichever is
+     * later: after a seek, a peer asked for it may still send a send buffer of cancelled blocks first.
+     */
+    static final long NOW_LATE_MS = 250;
+    static final long NOW_GRACE_MS = 150;
     /** A second peer is asked for a blocked reader's block only when it would deliver it at least this much sooner. */
     static final long NOW_DUPLICATE_GAIN_MS = 50;
+
+    /**
+     * For this long after the torrent is checked, queues are as shallow as while streaming even with no
+     * reader: a Play starts the download and its reader (the film's header reader) opens a moment after
+     * the check; 3 s of background queued by then would come first, from the peers' send buffers.
+     */
+    static final long START_MS = 1_000;
 
     private final PiecePicker picker;
     private final int pieceLength;
     private final InfoHash torrent;
+    private final long startedAt;
 
-    Requester(PiecePicker picker, int pieceLength, InfoHash torrent) {
+    /** @param startedAt when the torrent was checked (ms, the session's clock) */
+    Requester(PiecePicker picker, int pieceLength, InfoHash torrent, long startedAt) {
         this.picker = picker;
         this.pieceLength = pieceLength;
         this.torrent = torrent;
+        this.startedAt = startedAt;
     }
 
     /**
      * How many requests {@code p} may have outstanding: 3 s of its measured rate (at least 32) for
-     * bulk downloading; while readers have wishes 1 s (at least 8), and 0.5 s while one is blocked,
-     * so that a reader's block never queues behind seconds of readahead or background.
+     * bulk downloading; while readers have wishes 0.1 s (at least 8), blocked or not,
+     * so that a reader's block never queues behind seconds of readahead or background; 0.1 s too in the
+     * first {@link #START_MS} after the check, when a reader is about to open.
      */
     int pipelineTarget(Peer p, long now) {
         if (p.snubbed) {
@@ -71,7 +89,7 @@ final class Requester {
         }
         long rate = p.down.rate(now);
         long target;
-        if (picker.hasDeadlines()) {
+        if (picker.hasDeadlines() || now - startedAt < START_MS) {
             int ms = picker.piecesWithDeadlineBelow(0).isEmpty() ? STREAM_QUEUE_MS : WAITING_QUEUE_MS;
             target = Math.max(MIN_STREAM_PIPELINE, rate * ms / 1000 / Block.SIZE);
         } else {
@@ -373,7 +391,7 @@ final class Requester {
     /**
      * When a deadline block asked of {@code p} now is late: after 3 s, or 2 s past its expected
      * delivery behind the requests already queued at that peer's measured rate, whichever is later;
-     * a blocked reader's block after 0.5 s, or 0.25 s past its expected delivery.
+     * a blocked reader's block after 0.25 s, or 0.15 s past its expected delivery.
      */
     private long dueAt(Peer p, Block b, long now) {
         long rate = p.down.rate(now);

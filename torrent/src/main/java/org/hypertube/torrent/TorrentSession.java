@@ -381,6 +381,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         TorrentFile tf = info.files().get(f);
         SessionStream s = new SessionStream(this, fileIndex, tf.offset(), tf.length());
         streams.add(s);
+        wishes.readerOpened();
         if (priorities.raiseForReader(f) && picker != null) {
             applyFilePriorities();
             peers.forEach(this::updateInterest);
@@ -399,6 +400,9 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         }
         s.open = false;
         streams.remove(s);
+        if (streams.isEmpty()) {
+            wishes.lastReaderClosed(reader(s), now());
+        }
         updateWishes();
         notifyAll();
     }
@@ -449,6 +453,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
      */
     long awaitReadable(SessionStream s, long at, long want, long timeoutNanos) throws IOException {
         long until = System.nanoTime() + timeoutNanos;
+        long blockedSince = 0;
         synchronized (this) {
             try {
                 while (true) {
@@ -464,11 +469,19 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                     if (picker != null) {
                         long n = readableLocked(at, want);
                         if (n > 0) {
+                            if (blockedSince != 0) {
+                                log.debug("{} reader at piece {} waited {} ms", infoHash, at / info.pieceLength(),
+                                        (System.nanoTime() - blockedSince) / 1_000_000);
+                            }
                             return n;
                         }
                         if (s.blocked == 0) {
                             // A reader waits now: its piece goes before every readahead (ReaderWishes.BLOCKED).
                             s.blocked = ++blockedReads;
+                            if (blockedSince == 0) {
+                                blockedSince = System.nanoTime();
+                                log.debug("{} reader blocked at piece {}", infoHash, at / info.pieceLength());
+                            }
                             updateWishes();
                         }
                     }
@@ -519,13 +532,18 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         List<ReaderWishes.Reader> readers = new ArrayList<>();
         if (state != TorrentState.SEEDING) {
             for (SessionStream s : streams) {
-                readers.add(new ReaderWishes.Reader(s.fileOffset, s.length, s.wishPosition, s.window, s.blocked));
+                readers.add(reader(s));
             }
+            readers = wishes.effective(readers, now());
         }
         wishes.apply(readers, picker, info.pieceLength());
         if (downloadingNow()) {
             requester.rebalance(sources(), now());
         }
+    }
+
+    private static ReaderWishes.Reader reader(SessionStream s) {
+        return new ReaderWishes.Reader(s.fileOffset, s.length, s.wishPosition, s.window, s.blocked);
     }
 
     private boolean downloadingNow() {
@@ -677,7 +695,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
                 }
                 storage = s;
                 picker = new PiecePicker(ti.pieceCount(), ti.pieceLength(), ti.totalLength(), random);
-                requester = new Requester(picker, ti.pieceLength(), infoHash);
+                requester = new Requester(picker, ti.pieceLength(), infoHash, now());
                 assembly = new PieceAssembly(infoHash, ti, s, this);
                 for (SessionStream st : streams) {
                     // Readers opened before the check raise the files they read.
@@ -1586,6 +1604,9 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         webSeeds.wake(paused);
         for (Peer p : new ArrayList<>(sources())) {
             updateInterest(p);
+        }
+        if (wishes.lingerEnded(now)) {
+            updateWishes();
         }
         if (picker.hasDeadlines() && state == TorrentState.DOWNLOADING) {
             requester.reRequestLate(sources(), now);

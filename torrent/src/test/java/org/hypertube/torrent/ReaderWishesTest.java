@@ -41,12 +41,12 @@ class ReaderWishesTest {
     }
 
     @Test
-    void aNewReaderWantsTheHeadAtOnceItsWindowSoonerTheNearerAndTheTailAsMediaTwoSecondsAway() {
+    void aNewReaderWantsTheHeadAtOnceItsWindowSoonerTheNearerAndTheTailAsMediaTenSecondsAway() {
         apply(film(0));
         assertThat(deadlines()).isEqualTo(Map.of(
                 0, 0L, 1, 0L, // head: 2 MiB
                 2, 7_501L, 3, 11_251L, 4, 15_001L, 5, 18_751L, 6, 22_501L, 7, 26_251L, // the rest of the window
-                18, 2_000L, 19, 2_000L)); // tail: 2 MiB, after the window's first two seconds
+                18, 10_000L, 19, 10_000L)); // tail: 2 MiB, after the window's first ten seconds (a reader that needs it blocks on it)
     }
 
     @Test
@@ -82,7 +82,7 @@ class ReaderWishesTest {
     void aFileInsideTheTorrentWantsThePiecesItsBytesLieIn() {
         // 10 MiB starting half-way through piece 2: head 2.5..4.5 MiB, tail 10.5..12.5 MiB.
         apply(new ReaderWishes.Reader(2 * MIB + MIB / 2, 10 * MIB, 10 * MIB, WINDOW));
-        assertThat(deadlines()).isEqualTo(Map.of(2, 0L, 3, 0L, 4, 0L, 10, 2_000L, 11, 2_000L, 12, 2_000L));
+        assertThat(deadlines()).isEqualTo(Map.of(2, 0L, 3, 0L, 4, 0L, 10, 10_000L, 11, 10_000L, 12, 10_000L));
     }
 
     @Test
@@ -124,5 +124,30 @@ class ReaderWishesTest {
         assertThat(deadlines()).containsKey(7).doesNotContainKeys(12, 13);
         apply();
         assertThat(picker.hasDeadlines()).isFalse();
+    }
+
+    @Test
+    void theLastReaderToCloseLeavesItsWishesAWhileUnlessAnotherOpens() {
+        long t = 1_000_000;
+        // The film's header reader (blocked on piece 1 when it closed) closes: the player's request comes a moment later.
+        wishes.lastReaderClosed(new ReaderWishes.Reader(0, 20 * MIB, MIB + 10, WINDOW, 3), t);
+        apply(wishes.effective(List.of(), t + ReaderWishes.LINGER_MS - 1).toArray(ReaderWishes.Reader[]::new));
+        assertThat(deadlines()).as("head, window from its place, tail; its block is not kept")
+                .containsKeys(0, 1, 2, 9, 18, 19).doesNotContainKey(10).doesNotContainValue(ReaderWishes.BLOCKED);
+        assertThat(wishes.lingerEnded(t + ReaderWishes.LINGER_MS - 1)).isFalse();
+
+        // Once its time is over, nothing is wished any more (and the session is told once to recompute).
+        assertThat(wishes.lingerEnded(t + ReaderWishes.LINGER_MS)).isTrue();
+        assertThat(wishes.lingerEnded(t + ReaderWishes.LINGER_MS + 1)).isFalse();
+        assertThat(wishes.effective(List.of(), t + ReaderWishes.LINGER_MS)).isEmpty();
+
+        // Another reader opening ends the lingering at once: only the open readers count.
+        wishes.lastReaderClosed(film(12 * MIB), t);
+        wishes.readerOpened();
+        assertThat(wishes.effective(List.of(film(0)), t + 1)).containsExactly(film(0));
+        assertThat(wishes.effective(List.of(), t + 1)).isEmpty();
+        // While others are open, a closed reader's wishes go with it (a seek's old request must not linger).
+        wishes.lastReaderClosed(film(12 * MIB), t);
+        assertThat(wishes.effective(List.of(film(3 * MIB)), t + 1)).containsExactly(film(3 * MIB));
     }
 }

@@ -81,7 +81,7 @@ class RequesterTest {
 
     private void torrent(int pieces) {
         picker = new PiecePicker(pieces, PIECE, (long) pieces * PIECE, new Random(1));
-        requester = new Requester(picker, PIECE, InfoHash.parse("0123456789abcdef0123456789abcdef01234567"));
+        requester = new Requester(picker, PIECE, InfoHash.parse("0123456789abcdef0123456789abcdef01234567"), 0);
     }
 
     /** A seed measured at {@code bytesPerSecond} at time {@link #T}. */
@@ -279,7 +279,7 @@ class RequesterTest {
 
         requester.rebalance(peers, T + 100);
 
-        // Streaming: the queue holds 1 s of the rate, at least 8; the urgent piece's four blocks
+        // Streaming: the queue holds 0.1 s of the rate, at least 8; the urgent piece's four blocks
         // come right after the four oldest background requests (likely in the peer's send buffer).
         assertThat(p.cancelled).as("the 28 newest background requests")
                 .containsExactlyElementsOf(background.subList(4, 32).reversed());
@@ -292,19 +292,36 @@ class RequesterTest {
     }
 
     @Test
-    void whileReadersHaveWishesAPeersQueueHoldsOneSecondOfItsRateAndHalfASecondWhileOneIsBlocked() {
+    void whileReadersHaveWishesAPeersQueueHoldsATenthOfASecondOfItsRate() {
         torrent(256);
         FakePeer fast = seed("fast", 1024 * KIB);
         FakePeer slow = seed("slow", 50 * KIB);
         assertThat(requester.pipelineTarget(fast, T)).as("no reader: 3 s").isEqualTo(192);
         picker.setDeadline(10, 1);
-        assertThat(requester.pipelineTarget(fast, T)).as("1 s of 1 MiB/s").isEqualTo(64);
-        assertThat(requester.pipelineTarget(slow, T)).as("1 s of 50 KiB/s is 3 blocks: at least 8").isEqualTo(8);
+        FakePeer faster = seed("faster", 4096 * KIB);
+        assertThat(requester.pipelineTarget(faster, T)).as("0.1 s of 4 MiB/s").isEqualTo(25);
+        assertThat(requester.pipelineTarget(fast, T)).as("0.1 s of 1 MiB/s is 6 blocks: at least 8").isEqualTo(8);
+        assertThat(requester.pipelineTarget(slow, T)).as("at least 8").isEqualTo(8);
         picker.setDeadline(11, ReaderWishes.BLOCKED);
-        assertThat(requester.pipelineTarget(fast, T)).as("0.5 s of 1 MiB/s").isEqualTo(32);
+        assertThat(requester.pipelineTarget(faster, T)).as("0.1 s of 4 MiB/s, blocked too").isEqualTo(25);
         picker.clearDeadline(10);
         picker.clearDeadline(11);
         assertThat(requester.pipelineTarget(fast, T)).isEqualTo(192);
+    }
+
+    @Test
+    void inTheFirstSecondAfterTheCheckQueuesAreShallowEvenWithoutAReader() {
+        torrent(256);
+        FakePeer fast = seed("fast", 1024 * KIB);
+        InfoHash hash = InfoHash.parse("0123456789abcdef0123456789abcdef01234567");
+        requester = new Requester(picker, PIECE, hash, T - 10);
+        assertThat(requester.pipelineTarget(fast, T)).as("0.1 s of 1 MiB/s, at least 8: the Play's reader opens now").isEqualTo(8);
+        requester.fill(fast, false, peers, T);
+        assertThat(fast.requested()).as("background, a tenth of a second of it").hasSize(8);
+        requester = new Requester(picker, PIECE, hash, T - Requester.START_MS + 1);
+        assertThat(requester.pipelineTarget(fast, T)).isEqualTo(8);
+        requester = new Requester(picker, PIECE, hash, T - Requester.START_MS);
+        assertThat(requester.pipelineTarget(fast, T)).as("then 3 s of its rate for bulk").isEqualTo(192);
     }
 
     @Test
@@ -316,7 +333,7 @@ class RequesterTest {
         FakePeer p = seed("only seed", 1024 * KIB);
         requester.fill(p, false, peers, T);
         List<Block> readahead = p.requested();
-        assertThat(readahead).hasSize(64).extracting(Block::piece).allMatch(i -> i < 16);
+        assertThat(readahead).hasSize(8).extracting(Block::piece).allMatch(i -> i < 16); // 0.1 s of 1 MiB/s, at least 8
 
         picker.setDeadline(40, ReaderWishes.BLOCKED); // ffmpeg blocks on the cues at the end
         requester.rebalance(peers, T + 100);
@@ -326,11 +343,11 @@ class RequesterTest {
         assertThat(p.outstanding).extracting(Block::piece).containsOnly(40);
 
         // Once every block of the blocked piece is asked for, the readahead is asked for again, behind them.
-        p.delivered(p.requested().get(64), picker, T + 200);
+        p.delivered(p.requested().get(8), picker, T + 200);
         requester.fill(p, false, peers, T + 200);
         assertThat(p.batches).hasSize(3);
         assertThat(p.batches.get(2)).extracting(Block::piece).allMatch(i -> i < 16);
-        assertThat(p.outstanding).hasSize(32); // 0.5 s of 1 MiB/s while the reader is blocked
+        assertThat(p.outstanding).hasSize(8); // at least 8 while the reader is blocked
     }
 
     @Test
@@ -378,7 +395,7 @@ class RequesterTest {
     }
 
     @Test
-    void aBlockedReadersBlockIsLateAfterHalfASecondNotThree() {
+    void aBlockedReadersBlockIsLateAfterAQuarterOfASecondNotThree() {
         torrent(64);
         picker.setDeadline(0, ReaderWishes.BLOCKED);
         FakePeer first = seed("first", 160 * KIB);
@@ -387,12 +404,17 @@ class RequesterTest {
         assertThat(asked).hasSize(2).extracting(Block::piece).containsOnly(0);
         FakePeer other = seed("other", 160 * KIB);
         other.amInterested = false; // not asked by fill: only the late rule may ask it
-        requester.reRequestLate(peers, T + 499);
+        requester.reRequestLate(peers, T + 249);
         assertThat(other.batches).isEmpty();
         other.amInterested = true;
-        requester.reRequestLate(peers, T + 499);
+        requester.reRequestLate(peers, T + 249);
         assertThat(other.batches).isEmpty();
-        requester.reRequestLate(peers, T + 500);
+        // At 160 KiB/s the first block is expected after 0.1 s (late at 0.25 s), the second after 0.2 s (late at 0.35 s).
+        requester.reRequestLate(peers, T + 250);
+        assertThat(other.requested()).containsExactly(asked.getFirst());
+        requester.reRequestLate(peers, T + 349);
+        assertThat(other.requested()).containsExactly(asked.getFirst());
+        requester.reRequestLate(peers, T + 350);
         assertThat(other.requested()).containsExactlyInAnyOrderElementsOf(asked);
     }
 
