@@ -81,7 +81,7 @@ class PlaybackBrowserTest extends BrowserTestBase {
 
         String expectedMode = switch (kind) {
             case MP4_FASTSTART, MP4_MOOV_END -> "direct";
-            case MKV_H264_AC3 -> "remux";
+            case MKV_H264_AC3, MKV_LONG_GOP -> "remux";
             case MKV_HEVC, LONG_MPEG4 -> "transcode";
         };
         assertThat(page.getAttribute("#player", "data-mode")).isEqualTo(expectedMode);
