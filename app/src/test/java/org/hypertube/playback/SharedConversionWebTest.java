@@ -68,20 +68,24 @@ class SharedConversionWebTest extends AppTestBase {
 
     private void shareOneFfmpeg(WebSession alice, WebSession bob, long filmId, Download d, ExecutorService threads)
             throws Exception {
-        String src = ready(alice, filmId);
-        assertThat(ready(bob, filmId)).as("one variant for both").isEqualTo(src);
-        assertThat(src).contains("/hls/");
-        String base = src.substring(0, src.lastIndexOf('/') + 1);
-        int segments = (int) alice.get(src).body().lines().filter(l -> l.startsWith("seg")).count();
-        assertThat(segments).isGreaterThan(12);
-
         // Conversions of earlier tests have stopped (idle), so the one transcode slot is free.
         long idle = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (transcoder.load().running() + transcoder.load().queued() > 0 && System.nanoTime() < idle) {
             Thread.sleep(100);
         }
+        // Counted from Play on: the conversion's ffmpeg starts as soon as Play answers READY.
         Ffmpegs ffmpegs = new Ffmpegs(threads);
+        String src;
+        String base;
+        int segments;
         try {
+            src = ready(alice, filmId);
+            assertThat(ready(bob, filmId)).as("one variant for both").isEqualTo(src);
+            assertThat(src).contains("/hls/");
+            base = src.substring(0, src.lastIndexOf('/') + 1);
+            segments = (int) alice.get(src).body().lines().filter(l -> l.startsWith("seg")).count();
+            assertThat(segments).isGreaterThan(12);
+
             // Both start at once, and watch on together.
             List<Future<List<Integer>>> watching = new ArrayList<>();
             for (WebSession member : List.of(alice, bob)) {
@@ -109,9 +113,9 @@ class SharedConversionWebTest extends AppTestBase {
             Thread.sleep(100);
         }
         try (WebSession carol = PlayAdmissionWebTest.signedIn(port, jdbc, false)) {
-            assertThat(ready(carol, filmId)).isEqualTo(src);
-            Ffmpegs later = new Ffmpegs(threads);
+            Ffmpegs later = new Ffmpegs(threads);   // from Play on
             try {
+                assertThat(ready(carol, filmId)).isEqualTo(src);
                 assertThat(statuses(carol, base, "init.mp4", "seg0.m4s", "seg1.m4s", "seg2.m4s",
                         "seg" + (segments - 4) + ".m4s")).containsOnly(200);
             } finally {
