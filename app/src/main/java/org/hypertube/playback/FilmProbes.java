@@ -25,9 +25,10 @@ import org.springframework.stereotype.Component;
 /**
  * What each download's film holds (codecs, tracks, duration), found once per file in the background.
  * MP4/MOV and Matroska/WebM are read by our own container readers as soon as their headers are verified
- * ({@link ContainerHeaders}: a few small reads, no process); when that gives direct play, ffprobe is not
- * run at all. Other containers, headers our readers cannot read, and films that will be converted (the
- * conversion wants ffprobe's frame rates and timestamps) go to ffprobe.
+ * ({@link ContainerHeaders}: a few small reads, no process); when that gives direct play or a remux, ffprobe
+ * is not run at all (a remux copies the video: it needs the streams and the duration, which the headers
+ * give, and the keyframes, which it reads from the film's index). Other containers, headers our readers
+ * cannot read, and films that will be transcoded (the transcode wants ffprobe's frame rates) go to ffprobe.
  */
 @Component
 class FilmProbes {
@@ -39,7 +40,7 @@ class FilmProbes {
     static final Duration HEADER_READ_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * @param fromHeaders the probe came from our container readers (good for direct play only)
+     * @param fromHeaders the probe came from our container readers (good for direct play and remuxes)
      * @param full        ffprobe was asked for (a conversion needs it)
      */
     record State(MediaProbe probe, String error, Instant at, boolean running, boolean fromHeaders, boolean full) {}
@@ -118,10 +119,11 @@ class FilmProbes {
                 states.put(key, new State(headers.get(), null, clock.instant(), false, true, false));
                 headerDecisions.incrementAndGet();
                 log.info("{} read from its container headers in {} ms ({} ms after Play): {} {} s, video {}, audio {};"
-                                + " direct play without ffprobe", key, (System.nanoTime() - started) / 1_000_000,
+                                + " {} without ffprobe", key, (System.nanoTime() - started) / 1_000_000,
                         sincePlay(key), headers.get().formats().getFirst(), Math.round(headers.get().duration()),
                         headers.get().video().stream().map(MediaProbe.VideoStream::codec).toList(),
-                        headers.get().audio().stream().map(MediaProbe.AudioStream::codec).toList());
+                        headers.get().audio().stream().map(MediaProbe.AudioStream::codec).toList(),
+                        Decision.decide(headers.get(), -1, Quality.DEFAULT).mode() == Delivery.DIRECT ? "direct play" : "remux");
                 return;
             }
         }
@@ -142,7 +144,7 @@ class FilmProbes {
         }
     }
 
-    /** Our readers' probe when it decides direct play for the default audio; empty to leave it to ffprobe. */
+    /** Our readers' probe when it decides direct play or a remux for the default audio; empty to leave it to ffprobe. */
     private Optional<MediaProbe> headers(MediaFile file) {
         String key = file.infoHash();
         try (SeekableByteChannel channel = file.open()) {
@@ -151,8 +153,8 @@ class FilmProbes {
             }
             Optional<MediaProbe> probe = ContainerHeaders.read(new WatchedChannel(channel,
                     (offset, length) -> reading.put(key, new Reading(offset, length))));
-            if (probe.isPresent() && Decision.decide(probe.get(), -1, Quality.DEFAULT).mode() != Delivery.DIRECT) {
-                log.info("{} headers read: {} would be converted; ffprobe reads it", key,
+            if (probe.isPresent() && Decision.decide(probe.get(), -1, Quality.DEFAULT).mode() == Delivery.TRANSCODE) {
+                log.info("{} headers read: {} would be transcoded; ffprobe reads it", key,
                         probe.get().video().stream().map(MediaProbe.VideoStream::codec).toList());
                 return Optional.empty();
             }
@@ -180,7 +182,7 @@ class FilmProbes {
         return Optional.ofNullable(states.get(infoHash)).map(State::probe);
     }
 
-    /** ffprobe's probe, which conversions need; empty while there is only the headers' one. */
+    /** ffprobe's probe, which transcodes need; empty while there is only the headers' one. */
     Optional<MediaProbe> full(String infoHash) {
         return Optional.ofNullable(states.get(infoHash)).filter(s -> !s.fromHeaders()).map(State::probe);
     }

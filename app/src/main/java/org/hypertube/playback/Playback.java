@@ -97,6 +97,8 @@ class Playback {
     private static final Duration OWNER_KEPT = Duration.ofSeconds(2);
     private final Map<String, FoundOwner> owners = new ConcurrentHashMap<>();
     private final Map<String, String> variants = new ConcurrentHashMap<>();
+    /** Conversions being opened ahead of the player ("film/variant"). */
+    private final java.util.Set<String> preparing = ConcurrentHashMap.newKeySet();
     /** A converted variant's name in URLs: the audio stream and the quality ({@link #variant}). */
     private static final java.util.regex.Pattern VARIANT = java.util.regex.Pattern.compile("a(\\d{1,3})-([A-Z0-9]{1,10})");
 
@@ -180,8 +182,8 @@ class Playback {
         } catch (MediaException e) {
             return simple(Phase.FAILED, e.getMessage());
         }
-        if (plan.mode() != Delivery.DIRECT && probe.fromHeaders()) {
-            // A conversion was asked for (another audio track): it needs ffprobe's view of the film.
+        if (plan.mode() == Delivery.TRANSCODE && probe.fromHeaders()) {
+            // A transcode was asked for (another quality): it needs ffprobe's view of the film.
             return preparing(d, file.get(), probes.probe(file.get(), true), torrent, peers, rate, progress).holding(have);
         }
         MediaProbe p = probe.probe();
@@ -211,6 +213,9 @@ class Playback {
             log.warn("{} subtitles unavailable: {}", d.getInfoHash(), e.toString());
         }
         Waiting.Wait wait = plan.mode() == Delivery.DIRECT ? null : Waiting.converting();
+        if (plan.mode() != Delivery.DIRECT) {
+            prepare(filmId, memberId, variant(plan, quality), resumeAt);
+        }
         return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
                 resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing,
                 thumbnails.made(d), have);
@@ -224,6 +229,26 @@ class Playback {
         if (probes.wasAsked(d.getInfoHash())) {
             localMedia(d).ifPresent(file -> probes.probe(file, false));
         }
+    }
+
+    /**
+     * Opens the conversion and starts its ffmpeg where the player will ask first, in the background, as
+     * soon as the film is ready: the page's own requests (player, playlist, init) then find it at work.
+     */
+    private void prepare(long filmId, long memberId, String variant, double at) {
+        String key = filmId + "/" + variant;
+        if (!preparing.add(key)) {
+            return;
+        }
+        Thread.ofVirtual().name("prepare-" + key).start(() -> {
+            try {
+                hls(filmId, memberId, variant).ifPresent(session -> session.prepare(at, "m" + memberId));
+            } catch (RuntimeException e) {
+                log.info("film {}: conversion {} not started ahead of the player: {}", filmId, variant, e.toString());
+            } finally {
+                preparing.remove(key);
+            }
+        });
     }
 
     /** Still reading the film's headers (ours or ffprobe): how much of what they need is here. */
@@ -361,7 +386,8 @@ class Playback {
             return Optional.empty();
         }
         String hash = d.get().getInfoHash();
-        Optional<MediaProbe> full = probes.full(hash);
+        // ffprobe's view when there is one; a remux also goes from our readers' (PLAYBACK.md, first frame)
+        Optional<MediaProbe> full = probes.full(hash).or(() -> probes.probed(hash));
         if (full.isEmpty()) {
             return Optional.empty();
         }
@@ -381,7 +407,8 @@ class Playback {
         } catch (MediaException e) {
             return Optional.empty();
         }
-        if (plan.mode() == Delivery.DIRECT || !variant.equals(variant(plan, quality))) {
+        if (plan.mode() == Delivery.DIRECT || !variant.equals(variant(plan, quality))
+                || (plan.mode() == Delivery.TRANSCODE && probes.full(hash).isEmpty())) {
             return Optional.empty();
         }
         // One conversion per film and variant, shared by every viewer (its key names no member).

@@ -98,6 +98,43 @@ class FirstFrameBrowserTest extends BrowserTestBase {
         }
     }
 
+    /**
+     * A Matroska film with AC-3 audio is remuxed as decided from our reader of its headers: ffprobe never
+     * runs (the remux takes the streams and duration from the headers and the keyframes from the index).
+     * Its first keyframe gap (10 s) is served in parts: the player starts on the first part.
+     */
+    @Test
+    void aRemuxStartsFromOurHeaderReaderWithoutFfprobe() throws Exception {
+        var folder = java.nio.file.Files.createTempDirectory("hypertube-firstframe");
+        var film = java.nio.file.Files.copy(TestFilms.MKV_LONG_GOP.file(), folder.resolve("remux-" + System.nanoTime() + ".mkv"));
+        long filmId = TestFilms.unplayedFilm(catalog, repository);
+        double headerDecisions = probes("headers");
+        double ffprobeRuns = probes("ffprobe");
+        try (Swarm swarm = Swarm.seed(film, 2, 250_000)) {
+            Page page = browser.open(1280, 800, "en-US");
+            Person person = Person.fresh();
+            register(page, person);
+            Download d = swarm.addTo(downloads, repository, filmId, member(person));
+            try {
+                page.navigate(url("/films/" + filmId));
+                page.click("#play-button");
+                page.waitForFunction("() => document.getElementById('video').currentTime > 0.5", null,
+                        new Page.WaitForFunctionOptions().setTimeout(90_000));
+                assertThat(page.getAttribute("#player", "data-mode")).isEqualTo("remux");
+                String playlist = page.request().get(url(page.getAttribute("#player", "data-src"))).text();
+                assertThat(playlist.lines().filter(l -> l.matches("#EXTINF:(0\\.9|1\\.0)\\d*,")).count())
+                        .as("the first 10 s in parts of about a second: %s", playlist).isGreaterThanOrEqualTo(9);
+                page.waitForFunction("() => document.getElementById('video').webkitAudioDecodedByteCount > 0", null,
+                        new Page.WaitForFunctionOptions().setTimeout(30_000));
+                assertThat(probes("headers")).as("decided by our reader of the Matroska headers").isEqualTo(headerDecisions + 1);
+                assertThat(probes("ffprobe")).as("no ffprobe run").isEqualTo(ffprobeRuns);
+            } finally {
+                page.context().close();
+                downloads.remove(d, "test over");
+            }
+        }
+    }
+
     @Test
     void subtitleTracksInsideTheFilmAreOfferedBeforeTheDownloadCompletes() throws Exception {
         var folder = SubtitledFilm.make();

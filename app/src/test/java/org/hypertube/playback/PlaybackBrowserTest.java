@@ -27,6 +27,8 @@ class PlaybackBrowserTest extends BrowserTestBase {
      * takes some 16 s to arrive and playing starts well before the end, even on a busy machine.
      */
     private static final long SEEDER_RATE = 250_000;
+    /** The scrub's seeders: 2 × 150 kB/s, 1.5 times the film's bitrate. */
+    private static final long SCRUB_SEEDER_RATE = 150_000;
 
     @Autowired
     Downloads downloads;
@@ -57,39 +59,46 @@ class PlaybackBrowserTest extends BrowserTestBase {
             Person person = Person.fresh();
             register(page, person);
             long member = jdbc.queryForObject("select id from members where username = ?", Long.class, person.username());
-            Download d = downloads.add(null, swarm.torrentFile, filmId, member);
-
-            page.navigate(url("/films/" + filmId));
-            page.click("#play-button");
-            page.waitForFunction("() => document.getElementById('video').currentTime > 0.5", null,
-                    new Page.WaitForFunctionOptions().setTimeout(90_000));
-            Torrent torrent = downloads.torrent(d).orElseThrow();
-            double progressWhenPlaying = torrent.progress();
-
-            String expectedMode = switch (kind) {
-                case MP4_FASTSTART, MP4_MOOV_END -> "direct";
-                case MKV_H264_AC3 -> "remux";
-                case MKV_HEVC, LONG_MPEG4 -> "transcode";
-            };
-            assertThat(page.getAttribute("#player", "data-mode")).isEqualTo(expectedMode);
-            page.waitForFunction("() => document.getElementById('video').webkitAudioDecodedByteCount > 0", null,
-                    new Page.WaitForFunctionOptions().setTimeout(30_000));
-            assertThat(progressWhenPlaying).as("the download was still going when the film started").isLessThan(1.0);
-
-            double duration = ((Number) page.evaluate("() => document.getElementById('video').duration")).doubleValue();
-            assertThat(duration).isCloseTo(TestFilms.SECONDS, org.assertj.core.data.Offset.offset(1.5));
-            double target = 0.7 * duration;
-            page.evaluate("t => { document.getElementById('video').currentTime = t; }", target);
-            page.waitForFunction("t => { const v = document.getElementById('video'); return !v.seeking && v.currentTime > t + 1; }",
-                    target, new Page.WaitForFunctionOptions().setTimeout(90_000));
-
-            Map<?, ?> state = (Map<?, ?>) page.evaluate("() => { const v = document.getElementById('video');"
-                    + " return { error: v.error ? v.error.code : 0, paused: v.paused }; }");
-            assertThat(state.get("error")).isEqualTo(0);
-            page.context().close();
-            downloads.remove(d, "test over");
-            transcoder.evict(d.getInfoHash());   // the next test of the same film converts it afresh
+            Download d = swarm.addTo(downloads, repository, filmId, member);
+            try {
+                playThenSeek(kind, page, d);
+            } finally {
+                page.context().close();
+                downloads.remove(d, "test over");   // also when it failed: the next test of the same film adds it afresh
+                transcoder.evict(d.getInfoHash());   // the next test of the same film converts it afresh
+            }
         }
+    }
+
+    /** Play, then a seek to 70 %, in the page of the film the download belongs to. */
+    private void playThenSeek(TestFilms kind, Page page, Download d) {
+        page.navigate(url("/films/" + d.getFilmId()));
+        page.click("#play-button");
+        page.waitForFunction("() => document.getElementById('video').currentTime > 0.5", null,
+                new Page.WaitForFunctionOptions().setTimeout(90_000));
+        Torrent torrent = downloads.torrent(d).orElseThrow();
+        double progressWhenPlaying = torrent.progress();
+
+        String expectedMode = switch (kind) {
+            case MP4_FASTSTART, MP4_MOOV_END -> "direct";
+            case MKV_H264_AC3, MKV_LONG_GOP -> "remux";
+            case MKV_HEVC, LONG_MPEG4 -> "transcode";
+        };
+        assertThat(page.getAttribute("#player", "data-mode")).isEqualTo(expectedMode);
+        page.waitForFunction("() => document.getElementById('video').webkitAudioDecodedByteCount > 0", null,
+                new Page.WaitForFunctionOptions().setTimeout(30_000));
+        assertThat(progressWhenPlaying).as("the download was still going when the film started").isLessThan(1.0);
+
+        double duration = ((Number) page.evaluate("() => document.getElementById('video').duration")).doubleValue();
+        assertThat(duration).isCloseTo(TestFilms.SECONDS, org.assertj.core.data.Offset.offset(1.5));
+        double target = 0.7 * duration;
+        page.evaluate("t => { document.getElementById('video').currentTime = t; }", target);
+        page.waitForFunction("t => { const v = document.getElementById('video'); return !v.seeking && v.currentTime > t + 1; }",
+                target, new Page.WaitForFunctionOptions().setTimeout(90_000));
+
+        Map<?, ?> state = (Map<?, ?>) page.evaluate("() => { const v = document.getElementById('video');"
+                + " return { error: v.error ? v.error.code : 0, paused: v.paused }; }");
+        assertThat(state.get("error")).isEqualTo(0);
     }
 
     /**
@@ -102,7 +111,9 @@ class PlaybackBrowserTest extends BrowserTestBase {
     @Test
     void aScrubThroughAConvertedFilmStillDownloadingPlaysOnFromTheLastPosition() throws Exception {
         long filmId = freeFilm();
-        try (Swarm swarm = Swarm.seed(TestFilms.MKV_HEVC.file(), 2, SEEDER_RATE)) {
+        // Slower than the other tests' seeders (1.5 times the film's bitrate), so the scrub ends where the
+        // film has not arrived yet even when the machine is busy and the scrub starts late.
+        try (Swarm swarm = Swarm.seed(TestFilms.MKV_HEVC.file(), 2, SCRUB_SEEDER_RATE)) {
             Page page = browser.open(1280, 800, "en-US");
             java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
             page.onResponse(r -> {
@@ -111,41 +122,52 @@ class PlaybackBrowserTest extends BrowserTestBase {
                 }
             });
             register(page, Person.fresh());
-            Download d = downloads.add(null, swarm.torrentFile, filmId, null);
+            Download d = swarm.addTo(downloads, repository, filmId, null);
             transcoder.evict(d.getInfoHash());   // the same film in another test left its segments
-
-            page.navigate(url("/films/" + filmId));
-            page.click("#play-button");
-            page.waitForFunction("() => document.getElementById('video').currentTime > 0.5", null,
-                    new Page.WaitForFunctionOptions().setTimeout(90_000));
-            assertThat(page.getAttribute("#player", "data-mode")).isEqualTo("transcode");
-            Torrent torrent = downloads.torrent(d).orElseThrow();
-            assertThat(torrent.progress()).as("the film is still downloading when the scrub starts").isLessThan(0.8);
-
-            double duration = ((Number) page.evaluate("() => document.getElementById('video').duration")).doubleValue();
-            double[] positions = {0.3, 0.7, 0.15, 0.55, 0.9};
-            long fileLength = torrent.files().getFirst().length();
-            int pieceLength = torrent.info().orElseThrow().pieceLength();
-            for (double position : positions) {
-                if (position == positions[positions.length - 1]) {
-                    assertThat(torrent.verifiedPieces().get((int) (position * fileLength / pieceLength)))
-                            .as("the last seek goes where the film has not arrived yet").isFalse();
-                }
-                page.evaluate("t => { document.getElementById('video').currentTime = t; }", position * duration);
-                page.waitForTimeout(400);
+            try {
+                scrubThenPlayOn(page, d, failures);
+            } finally {
+                page.context().close();
+                downloads.remove(d, "test over");
+                transcoder.evict(d.getInfoHash());
             }
-            double last = positions[positions.length - 1] * duration;
-            page.waitForFunction("t => { const v = document.getElementById('video'); return !v.seeking && !v.paused"
-                    + " && v.currentTime > t + 1; }", last, new Page.WaitForFunctionOptions().setTimeout(90_000));
-            double at = ((Number) page.evaluate("() => document.getElementById('video').currentTime")).doubleValue();
-            assertThat(at).as("playing on from the last position").isBetween(last, duration);
-            assertThat(page.evaluate("() => { const v = document.getElementById('video'); return v.error ? v.error.code : 0; }"))
-                    .isEqualTo(0);
-            assertThat(failures).as("no 5xx answer during the scrub").isEmpty();
-            page.context().close();
-            downloads.remove(d, "test over");
-            transcoder.evict(d.getInfoHash());
         }
+    }
+
+    /**
+     * Four seeks 0.4 s apart, then a fifth near the end into a part not downloaded yet (checked just
+     * before it: the first of 90, 95, 85, 80 % whose piece has not arrived), then playing on from there.
+     */
+    private void scrubThenPlayOn(Page page, Download d, java.util.List<String> failures) {
+        page.navigate(url("/films/" + d.getFilmId()));
+        page.click("#play-button");
+        page.waitForFunction("() => document.getElementById('video').currentTime > 0.5", null,
+                new Page.WaitForFunctionOptions().setTimeout(90_000));
+        assertThat(page.getAttribute("#player", "data-mode")).isEqualTo("transcode");
+        Torrent torrent = downloads.torrent(d).orElseThrow();
+        assertThat(torrent.progress()).as("the film is still downloading when the scrub starts").isLessThan(0.8);
+
+        double duration = ((Number) page.evaluate("() => document.getElementById('video').duration")).doubleValue();
+        for (double position : new double[] {0.3, 0.7, 0.15, 0.55}) {
+            page.evaluate("t => { document.getElementById('video').currentTime = t; }", position * duration);
+            page.waitForTimeout(400);
+        }
+        long fileLength = torrent.files().getFirst().length();
+        int pieceLength = torrent.info().orElseThrow().pieceLength();
+        java.util.BitSet verified = torrent.verifiedPieces();
+        double lastPosition = java.util.stream.DoubleStream.of(0.9, 0.95, 0.85, 0.8)
+                .filter(p -> !verified.get((int) (p * fileLength / pieceLength))).findFirst().orElse(-1);
+        assertThat(lastPosition).as("the last seek goes where the film has not arrived yet (pieces %s of %d)",
+                verified, (fileLength + pieceLength - 1) / pieceLength).isPositive();
+        double last = lastPosition * duration;
+        page.evaluate("t => { document.getElementById('video').currentTime = t; }", last);
+        page.waitForFunction("t => { const v = document.getElementById('video'); return !v.seeking && !v.paused"
+                + " && v.currentTime > t + 1; }", last, new Page.WaitForFunctionOptions().setTimeout(90_000));
+        double at = ((Number) page.evaluate("() => document.getElementById('video').currentTime")).doubleValue();
+        assertThat(at).as("playing on from the last position").isBetween(last, duration);
+        assertThat(page.evaluate("() => { const v = document.getElementById('video'); return v.error ? v.error.code : 0; }"))
+                .isEqualTo(0);
+        assertThat(failures).as("no 5xx answer during the scrub").isEmpty();
     }
 
     /**

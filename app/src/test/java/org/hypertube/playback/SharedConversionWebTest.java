@@ -53,79 +53,92 @@ class SharedConversionWebTest extends AppTestBase {
         try (WebSession alice = PlayAdmissionWebTest.signedIn(port, jdbc, false);
              WebSession bob = PlayAdmissionWebTest.signedIn(port, jdbc, false);
              Swarm swarm = Swarm.seed(TestFilms.MKV_HEVC.file(), 2, 250_000).awaitSeeders(Duration.ofSeconds(60))) {
-            Download d = downloads.add(null, swarm.torrentFile, filmId, null);
+            Download d = swarm.addTo(downloads, repository, filmId, null);
             transcoder.evict(d.getInfoHash());   // the same film in another test left its segments
-            String src = ready(alice, filmId);
-            assertThat(ready(bob, filmId)).as("one variant for both").isEqualTo(src);
-            assertThat(src).contains("/hls/");
-            String base = src.substring(0, src.lastIndexOf('/') + 1);
-            int segments = (int) alice.get(src).body().lines().filter(l -> l.startsWith("seg")).count();
-            assertThat(segments).isGreaterThan(12);
-
-            // Conversions of earlier tests have stopped (idle), so the one transcode slot is free.
-            long idle = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (transcoder.load().running() + transcoder.load().queued() > 0 && System.nanoTime() < idle) {
-                Thread.sleep(100);
-            }
-            Ffmpegs ffmpegs = new Ffmpegs(threads);
             try {
-                // Both start at once, and watch on together.
-                List<Future<List<Integer>>> watching = new ArrayList<>();
-                for (WebSession member : List.of(alice, bob)) {
-                    watching.add(threads.submit(() -> statuses(member, base, "init.mp4", "seg0.m4s", "seg1.m4s", "seg2.m4s")));
-                }
-                for (Future<List<Integer>> w : watching) {
-                    assertThat(w.get()).containsOnly(200);
-                }
-                assertThat(ffmpegs.started()).as("one ffmpeg for both members").isEqualTo(1);
-                assertThat(ffmpegs.mostQueued.get()).as("nobody waited in line for a conversion slot").isZero();
-                assertThat(ffmpegs.mostRunning.get()).isEqualTo(1);
-
-                // Alice seeks ahead (ffmpeg moves there), then back into made segments: no ffmpeg for that.
-                assertThat(statuses(alice, base, "seg" + (segments - 4) + ".m4s")).containsOnly(200);
-                long beforeSeekBack = ffmpegs.started();
-                assertThat(statuses(alice, base, "seg1.m4s", "seg2.m4s")).containsOnly(200);
-                assertThat(ffmpegs.started()).as("a seek back into made segments starts no ffmpeg").isEqualTo(beforeSeekBack);
+                shareOneFfmpeg(alice, bob, filmId, d, threads);
             } finally {
-                ffmpegs.stop();
+                downloads.find(d.getId()).ifPresent(left -> downloads.remove(left, "test over"));
+                transcoder.evict(d.getInfoHash());
             }
-
-            // Once its ffmpeg is done (the film converted, or idle), a third member gets what was made at once.
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (PlaybackBrowserTest.ffmpegReading(internal.url(d.getInfoHash())) > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            try (WebSession carol = PlayAdmissionWebTest.signedIn(port, jdbc, false)) {
-                assertThat(ready(carol, filmId)).isEqualTo(src);
-                Ffmpegs later = new Ffmpegs(threads);
-                try {
-                    assertThat(statuses(carol, base, "init.mp4", "seg0.m4s", "seg1.m4s", "seg2.m4s",
-                            "seg" + (segments - 4) + ".m4s")).containsOnly(200);
-                } finally {
-                    later.stop();
-                }
-                assertThat(later.started()).as("made segments are served without any ffmpeg").isZero();
-                assertThat(later.mostRunning.get()).isZero();
-            }
-            downloads.remove(downloads.find(d.getId()).orElseThrow(), "test over");
-            transcoder.evict(d.getInfoHash());
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    private void shareOneFfmpeg(WebSession alice, WebSession bob, long filmId, Download d, ExecutorService threads)
+            throws Exception {
+        // Conversions of earlier tests have stopped (idle), so the one transcode slot is free.
+        long idle = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (transcoder.load().running() + transcoder.load().queued() > 0 && System.nanoTime() < idle) {
+            Thread.sleep(100);
+        }
+        // Counted from Play on: the conversion's ffmpeg starts as soon as Play answers READY.
+        Ffmpegs ffmpegs = new Ffmpegs(threads);
+        String src;
+        String base;
+        int segments;
+        try {
+            src = ready(alice, filmId);
+            assertThat(ready(bob, filmId)).as("one variant for both").isEqualTo(src);
+            assertThat(src).contains("/hls/");
+            base = src.substring(0, src.lastIndexOf('/') + 1);
+            segments = (int) alice.get(src).body().lines().filter(l -> l.startsWith("seg")).count();
+            assertThat(segments).isGreaterThan(12);
+
+            // Both start at once, and watch on together.
+            List<Future<List<Integer>>> watching = new ArrayList<>();
+            for (WebSession member : List.of(alice, bob)) {
+                watching.add(threads.submit(() -> statuses(member, base, "init.mp4", "seg0.m4s", "seg1.m4s", "seg2.m4s")));
+            }
+            for (Future<List<Integer>> w : watching) {
+                assertThat(w.get()).containsOnly(200);
+            }
+            assertThat(ffmpegs.started()).as("one ffmpeg for both members").isEqualTo(1);
+            assertThat(ffmpegs.mostQueued.get()).as("nobody waited in line for a conversion slot").isZero();
+            assertThat(ffmpegs.mostRunning.get()).isEqualTo(1);
+
+            // Alice seeks ahead (ffmpeg moves there), then back into made segments: no ffmpeg for that.
+            assertThat(statuses(alice, base, "seg" + (segments - 4) + ".m4s")).containsOnly(200);
+            long beforeSeekBack = ffmpegs.started();
+            assertThat(statuses(alice, base, "seg1.m4s", "seg2.m4s")).containsOnly(200);
+            assertThat(ffmpegs.started()).as("a seek back into made segments starts no ffmpeg").isEqualTo(beforeSeekBack);
+        } finally {
+            ffmpegs.stop();
+        }
+
+        // Once its ffmpeg is done (the film converted, or idle), a third member gets what was made at once.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (PlaybackBrowserTest.ffmpegReading(internal.url(d.getInfoHash())) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        try (WebSession carol = PlayAdmissionWebTest.signedIn(port, jdbc, false)) {
+            Ffmpegs later = new Ffmpegs(threads);   // from Play on
+            try {
+                assertThat(ready(carol, filmId)).isEqualTo(src);
+                assertThat(statuses(carol, base, "init.mp4", "seg0.m4s", "seg1.m4s", "seg2.m4s",
+                        "seg" + (segments - 4) + ".m4s")).containsOnly(200);
+            } finally {
+                later.stop();
+            }
+            assertThat(later.started()).as("made segments are served without any ffmpeg").isZero();
+            assertThat(later.mostRunning.get()).isZero();
         }
     }
 
     /** Presses Play until the film is ready; returns the address the player would load. */
     private static String ready(WebSession member, long filmId) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String body = "";
         while (System.nanoTime() < deadline) {
-            String body = PlayAdmissionWebTest.play(member, filmId).body();
+            body = PlayAdmissionWebTest.play(member, filmId).body();
             Matcher m = SRC.matcher(body);
             if (body.contains("\"phase\":\"READY\"") && m.find()) {
                 return m.group(1);
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("film " + filmId + " not ready within 90 s");
+        throw new AssertionError("film " + filmId + " not ready within 90 s; Play last answered " + body);
     }
 
     private static List<Integer> statuses(WebSession member, String base, String... names) throws Exception {

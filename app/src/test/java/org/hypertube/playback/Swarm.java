@@ -81,6 +81,18 @@ public final class Swarm implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Adds this swarm's torrent as a copy of the film. The test films are made the same way every time,
+     * so their torrents are the same: a download of it that an earlier, failed test left (attached to
+     * another film) is removed first, or the add would keep it there and this film would have none.
+     */
+    Download addTo(Downloads downloads, DownloadRepository repository, long filmId, Long member)
+            throws IOException, Downloads.Refused {
+        repository.findByInfoHash(metainfo.infoHash().hex())
+                .ifPresent(left -> downloads.remove(left, "left by an earlier test"));
+        return downloads.add(null, torrentFile, filmId, member);
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();

@@ -21,6 +21,12 @@ public enum TestFilms {
     /** H.264 with AC-3 5.1 in Matroska: Chromium would play it silently, so it is remuxed with AAC. */
     MKV_H264_AC3("h264-ac3.mkv", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1500k", "-g", "48",
             "-pix_fmt", "yuv420p", "-c:a", "ac3", "-ac", "6", "-b:a", "384k"),
+    /**
+     * H.264 with AC-3 in Matroska and 10 s keyframe gaps, as films have them: remuxed, its first gap served
+     * in parts of about a second.
+     */
+    MKV_LONG_GOP("long-gop.mkv", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1500k", "-x264-params",
+            "keyint=240:min-keyint=240:scenecut=0", "-pix_fmt", "yuv420p", "-c:a", "ac3", "-ac", "6", "-b:a", "384k"),
     /** HEVC in Matroska: no browser here decodes it, so it is transcoded. */
     MKV_HEVC("hevc.mkv", "-c:v", "libx265", "-preset", "ultrafast", "-b:v", "1500k", "-x265-params",
             "keyint=48:min-keyint=48:log-level=error", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k"),

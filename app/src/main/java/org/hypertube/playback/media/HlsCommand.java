@@ -20,6 +20,15 @@ import java.util.Locale;
  *     "dts heuristic"; MP4 seeks by pts), so {@code -ss} = keyframe + that + min(0.05 s, half the gap)
  *     lands on keyframe k; {@code -noaccurate_seek} keeps the audio from there too instead of cutting
  *     it at {@code -ss}.</li>
+ * <li>Remux of a long first keyframe gap ({@link HlsTimeline#firstParts()}): {@code split_by_time} cuts it
+ *     into parts (a part need not start at a keyframe: hls.js appends it after the one before) at the first
+ *     frame at or after n × {@code -hls_time} from the first packet's time, which may be the audio's, a few
+ *     hundredths early (AAC priming); {@code -hls_time} is (gap + {@link #PART_SLACK}) / parts, so the
+ *     cut after the last part never falls before the second keyframe (a frame would be lost), and the
+ *     output {@code -t} at the second keyframe ends the run there (ffmpeg stops copying
+ *     at the first packet whose decoding time reaches it: the keyframe itself and a frame or two decoded
+ *     before it may still be in the last part; the next segment, starting with that keyframe, replaces
+ *     them in the browser's buffer).</li>
  * <li>Transcode: the {@code fps} filter (not {@code -r}: with {@code -copyts} it fills from 0 with
  *     copies of the first frame) fixes the frame grid, VFR included; {@code -hls_time} half a frame
  *     under N/fps so a keyframe a rounding error early still cuts.</li>
@@ -30,6 +39,8 @@ final class HlsCommand {
     /** ffmpeg's Matroska seek margin for video with B-frames: 3 × AV_TIME_BASE / 23. */
     static final double DTS_HEURISTIC = 3.0 / 23;
     static final String PROBE_SIZE = "5000000";
+    /** Seconds the parts of a long first keyframe gap are cut later than the playlist says, at most. */
+    static final double PART_SLACK = 0.2;
     /** An input read blocking this long (µs) ends ffmpeg: a dead swarm must not hold a process forever. */
     static final String RW_TIMEOUT = "30000000";
 
@@ -40,9 +51,12 @@ final class HlsCommand {
      * @param seek      seconds from the film's start for {@code -ss}; 0 = from the beginning
      * @param fps       output frame rate of a transcode (ignored by a remux)
      * @param hlsTime   ffmpeg's -hls_time
+     * @param stopAt    seconds of the film (its own timestamps) where the run stops, cutting by time
+     *                  until there (the parts of a remux's first keyframe gap); 0 = to the end, cutting at
+     *                  keyframes
      */
     static List<String> arguments(String input, MediaProbe probe, Plan plan, int run, int startSegment, double seek,
-                                  Rational fps, double hlsTime) {
+                                  Rational fps, double hlsTime, double stopAt) {
         boolean transcode = plan.mode() == Delivery.TRANSCODE;
         List<String> a = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-loglevel", "warning",
                 "-probesize", PROBE_SIZE, "-analyzeduration", PROBE_SIZE));
@@ -83,11 +97,15 @@ final class HlsCommand {
             a.addAll(List.of("-c:a", "aac", "-ac", "2", "-b:a", "192k"));
         }
         a.addAll(List.of("-copyts", "-start_at_zero", "-avoid_negative_ts", "disabled",
-                "-max_muxing_queue_size", "2048",
-                "-f", "hls", "-hls_time", seconds(hlsTime), "-hls_segment_type", "fmp4",
+                "-max_muxing_queue_size", "2048"));
+        if (stopAt > 0) {
+            a.addAll(List.of("-t", seconds(stopAt)));
+        }
+        a.addAll(List.of("-f", "hls", "-hls_time", seconds(hlsTime), "-hls_segment_type", "fmp4",
                 "-hls_fmp4_init_filename", "init" + run + ".mp4",
                 "-hls_segment_options", "movflags=+frag_discont",
-                "-hls_flags", "temp_file", "-hls_playlist_type", "event", "-hls_list_size", "0",
+                "-hls_flags", stopAt > 0 ? "temp_file+split_by_time" : "temp_file",
+                "-hls_playlist_type", "event", "-hls_list_size", "0",
                 "-start_number", String.valueOf(startSegment),
                 "-hls_segment_filename", "seg%d.m4s", "run" + run + ".m3u8"));
         return a;

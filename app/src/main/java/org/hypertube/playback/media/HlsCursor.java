@@ -50,6 +50,12 @@ final class HlsCursor {
         /** ffmpeg's arguments for run {@code run} writing from segment {@code start} on. */
         List<String> arguments(int run, int start);
 
+        /** Where a run that is to make segment k starts (a part of a long first keyframe gap: at 0). */
+        int runStart(int k);
+
+        /** The segment after the last one a run from {@code start} makes (the film's end, or the first gap's). */
+        int runEnd(int start);
+
         /** A new run number. */
         int nextRun();
 
@@ -173,7 +179,7 @@ final class HlsCursor {
                         next = moveTo;
                         moveTo = -1;
                     }
-                    start = conversion.store().firstMissing(next);
+                    start = conversion.runStart(conversion.store().firstMissing(next));
                     position = start;
                 }
                 if (start >= conversion.segmentCount()) {
@@ -181,7 +187,7 @@ final class HlsCursor {
                         break;
                     }
                     // every segment from here is made but the init is not (deleted): one run to write it
-                    start = Math.min(next, conversion.segmentCount() - 1);
+                    start = conversion.runStart(Math.min(next, conversion.segmentCount() - 1));
                 }
                 next = run(start, waited);
                 waited = 0;
@@ -261,10 +267,15 @@ final class HlsCursor {
 
     private record Outcome(int next, String why, boolean failed) {}
 
-    /** Moves finished segments into the store until ffmpeg ends, is moved, or reaches a finished segment. */
+    /**
+     * Moves finished segments into the store until ffmpeg ends, is moved, or reaches a finished segment
+     * (a run of the first gap's parts, a few seconds of copying, goes on to its end: the parts it makes
+     * again are not replaced).
+     */
     private Outcome follow(Process p, Path dir, int id, int start) throws IOException {
         int next = start;
         int count = conversion.segmentCount();
+        int end = conversion.runEnd(start);
         SegmentStore store = conversion.store();
         while (true) {
             boolean alive = p.isAlive();
@@ -274,12 +285,16 @@ final class HlsCursor {
                 store.addInit(init);   // complete once the run has listed a segment
                 conversion.changed();
             }
-            for (int s = next; s <= Math.min(listed, count - 1); s++) {
+            for (int s = next; s <= Math.min(listed, end - 1); s++) {
                 boolean followed = s < listed || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s.tmp"))
                         || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s"));
-                boolean last = !alive && s == count - 1 && p.exitValue() == 0;
+                boolean last = !alive && s == end - 1 && p.exitValue() == 0;
                 if (!followed && !last) {
                     break;
+                }
+                if (end < count && store.has(s)) {
+                    next = s + 1;   // a part made before: kept as it is
+                    continue;
                 }
                 store.add(s, dir.resolve("seg" + s + ".m4s"));
                 next = s + 1;
@@ -292,10 +307,10 @@ final class HlsCursor {
                 }
                 position = next;
             }
-            if (next >= count) {
-                return new Outcome(next, "film converted", false);
+            if (next >= end) {
+                return new Outcome(next, end == count ? "film converted" : "first keyframe gap made", false);
             }
-            if (store.has(next) && store.hasInit()) {
+            if (end == count && store.has(next) && store.hasInit()) {
                 return new Outcome(next, "segment " + next + " already made", false);
             }
             if (!alive) {

@@ -111,8 +111,9 @@ public final class HlsSession implements AutoCloseable {
         this.requested = requested;
         this.plan = plan;
         this.fps = outputRate(probe.videoStream(plan.videoStream()));
+        MediaProbe.VideoStream video = probe.videoStream(plan.videoStream());
         this.timeline = plan.mode() == Delivery.REMUX
-                ? HlsTimeline.remux(probe.duration(), probe.startTime(), keyframes)
+                ? HlsTimeline.remux(probe.duration(), probe.startTime(), keyframes, video != null && video.bFrames() == 0)
                 : HlsTimeline.transcode(probe.duration(), fps);
         this.store = new SegmentStore(kept, header(), timeline.size());
         this.runs = runs;
@@ -220,6 +221,21 @@ public final class HlsSession implements AutoCloseable {
         return store.init();
     }
 
+    /**
+     * Starts ffmpeg at the segment holding {@code seconds} for a viewer whose page is on its way (the film
+     * just became ready), so its first requests find ffmpeg at work: only while nothing was asked of this
+     * conversion yet, no ffmpeg runs and that segment is not kept. Returns at once.
+     */
+    public synchronized void prepare(double seconds, String viewer) {
+        checkOpen();
+        int k = timeline.segmentAt(Math.max(0, seconds));
+        if (requests.get() > 0 || ffmpegStarts.get() > 0 || !cursors.isEmpty() || (store.has(k) && store.hasInit())) {
+            return;
+        }
+        log.info("playback {} {}: ffmpeg started at segment {} ahead of the player", key, plan.label(), k);
+        startCursor(k).lastViewer = viewer;
+    }
+
     /** Segment k for an unnamed viewer (tools, tests). */
     public Path segment(int k) throws InterruptedException {
         return segment(k, "");
@@ -238,7 +254,10 @@ public final class HlsSession implements AutoCloseable {
     public Path segment(int k, String viewer) throws InterruptedException {
         Path file = segmentFile(k, viewer);
         if (segmentServed.compareAndSet(false, true)) {
-            firstSegment.accept(Duration.ofNanos(System.nanoTime() - openedAt));
+            Duration since = Duration.ofNanos(System.nanoTime() - openedAt);
+            firstSegment.accept(since);
+            log.info("playback {} {}: first segment served (segment {}), {} ms after the conversion opened", key,
+                    plan.label(), k, since.toMillis());
         }
         return file;
     }
@@ -574,10 +593,16 @@ public final class HlsSession implements AutoCloseable {
     private List<String> arguments(int run, int k) {
         double seek;
         double hlsTime;
+        double stopAt = 0;
         if (plan.mode() == Delivery.REMUX) {
             hlsTime = 0.001;
             if (k == 0) {
                 seek = 0;
+                int parts = timeline.firstParts();
+                if (parts > 1) {
+                    hlsTime = (timeline.start(parts) + HlsCommand.PART_SLACK) / parts;
+                    stopAt = timeline.start(parts) + probe.startTime();
+                }
             } else {
                 double gap = timeline.duration(k);
                 MediaProbe.VideoStream video = probe.videoStream(plan.videoStream());
@@ -589,7 +614,7 @@ public final class HlsSession implements AutoCloseable {
             seek = (double) k * n * fps.denominator() / fps.numerator();
             hlsTime = (n - 0.5) * fps.denominator() / fps.numerator();
         }
-        return HlsCommand.arguments(input, probe, plan, run, k, seek, fps, hlsTime);
+        return HlsCommand.arguments(input, probe, plan, run, k, seek, fps, hlsTime, stopAt);
     }
 
     /** What the cursors see of this conversion. */
@@ -632,6 +657,16 @@ public final class HlsSession implements AutoCloseable {
         @Override
         public List<String> arguments(int run, int start) {
             return HlsSession.this.arguments(run, start);
+        }
+
+        @Override
+        public int runStart(int k) {
+            return k < timeline.firstParts() ? 0 : k;
+        }
+
+        @Override
+        public int runEnd(int start) {
+            return start < timeline.firstParts() && timeline.firstParts() > 1 ? timeline.firstParts() : timeline.size();
         }
 
         @Override

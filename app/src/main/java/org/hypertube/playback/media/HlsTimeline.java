@@ -13,13 +13,22 @@ final class HlsTimeline {
 
     /** Transcoded segments are this long, rounded to whole frames. */
     static final double TRANSCODE_SEGMENT = 2.0;
+    /**
+     * A remux's first keyframe gap longer than twice this is cut into equal parts of at most this long
+     * (the first frame waits for one part, not for the whole gap); later gaps stay whole.
+     */
+    static final double FIRST_PART = 1.0;
+    /** Parts of the first gap at most (a longer gap gets longer parts). */
+    static final int MAX_FIRST_PARTS = 30;
 
     private final double[] starts;
     private final double end;
+    private final int firstParts;
 
-    private HlsTimeline(double[] starts, double end) {
+    private HlsTimeline(double[] starts, double end, int firstParts) {
         this.starts = starts;
         this.end = end;
+        this.firstParts = firstParts;
     }
 
     /**
@@ -38,7 +47,7 @@ final class HlsTimeline {
         if (count > 1 && duration - starts[count - 1] < length / 2) {
             starts = Arrays.copyOf(starts, count - 1);
         }
-        return new HlsTimeline(starts, Math.max(duration, starts[starts.length - 1] + length / 2));
+        return new HlsTimeline(starts, Math.max(duration, starts[starts.length - 1] + length / 2), 1);
     }
 
     /** Frames per transcoded segment at this rate (48 at 23.976, 50 at 25, 60 at 29.97). */
@@ -49,11 +58,19 @@ final class HlsTimeline {
     /**
      * One segment per keyframe gap (PLAYBACK.md §2.2): a copied video can only be cut at its keyframes.
      * The first keyframe is where output starts (segment 0 starts at 0); each later one starts a segment.
+     * A first gap longer than 2 × {@link #FIRST_PART} is cut into equal parts ({@link #firstParts()}): only
+     * the first starts with a keyframe, the others go on from it (written by one ffmpeg run from the start,
+     * which {@link HlsCommand} cuts by time and stops at the second keyframe).
+     *
+     * <p>Only for video without reordering (no B-frames): in a part that starts with a reordered frame,
+     * ffmpeg's MP4 muxer (5.1 and 8.1) writes the first sample's composition offset short by the track's
+     * initial delay, so that frame would take the time of another and the browser would drop frames.
      *
      * @param keyframes the file's keyframe times (its own timestamps), ascending
+     * @param parts     whether a long first gap may be cut into parts (the video is not reordered)
      */
-    static HlsTimeline remux(double duration, double startTime, double[] keyframes) {
-        double[] starts = new double[keyframes.length];
+    static HlsTimeline remux(double duration, double startTime, double[] keyframes, boolean parts) {
+        double[] starts = new double[keyframes.length + MAX_FIRST_PARTS];
         int n = 0;
         starts[n++] = 0;
         for (int i = 1; i < keyframes.length; i++) {
@@ -62,8 +79,26 @@ final class HlsTimeline {
                 starts[n++] = t;
             }
         }
+        int count = 1;
+        if (parts && n > 1 && starts[1] > 2 * FIRST_PART) {
+            count = (int) Math.min(MAX_FIRST_PARTS, Math.ceil(starts[1] / FIRST_PART - 1e-9));
+            double part = starts[1] / count;
+            System.arraycopy(starts, 1, starts, count, n - 1);
+            for (int j = 1; j < count; j++) {
+                starts[j] = j * part;
+            }
+            n += count - 1;
+        }
         starts = Arrays.copyOf(starts, n);
-        return new HlsTimeline(starts, Math.max(duration, starts[n - 1] + 1e-3));
+        return new HlsTimeline(starts, Math.max(duration, starts[n - 1] + 1e-3), count);
+    }
+
+    /**
+     * Segments the first keyframe gap is cut into: 1, or the parts of a long first gap, which only a run
+     * from segment 0 makes (segment {@code firstParts()} starts at the second keyframe).
+     */
+    int firstParts() {
+        return firstParts;
     }
 
     int size() {
@@ -97,7 +132,8 @@ final class HlsTimeline {
         StringBuilder m3u8 = new StringBuilder(64 + starts.length * 32)
                 .append("#EXTM3U\n#EXT-X-VERSION:7\n")
                 .append("#EXT-X-TARGETDURATION:").append((long) Math.ceil(longest - 1e-6)).append('\n')
-                .append("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n")
+                .append("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n")
+                .append(firstParts > 1 ? "" : "#EXT-X-INDEPENDENT-SEGMENTS\n")
                 .append("#EXT-X-MAP:URI=\"").append(uri.apply("init.mp4")).append("\"\n");
         for (int k = 0; k < starts.length; k++) {
             m3u8.append("#EXTINF:").append(String.format(Locale.ROOT, "%.6f", duration(k))).append(",\n")

@@ -64,7 +64,8 @@ final class MatroskaTrack {
                     default -> CodecConfig.Picture.UNKNOWN;
                 };
                 video.add(new MediaProbe.VideoStream(index, codec, p.profile(), p.pixelFormat(),
-                        (int) Math.min(65_535, picture[0]), (int) Math.min(65_535, picture[1]), p.level(), null, null, 0));
+                        (int) Math.min(65_535, picture[0]), (int) Math.min(65_535, picture[1]), p.level(), null, null,
+                        reorders(codec, p.profile()) ? 1 : 0));
             }
             case 2 -> audio.add(new MediaProbe.AudioStream(index, audioCodec(id), null, (int) Math.min(64, channels[0] == 0 ? 1 : channels[0]),
                     lang, title, flags[0]));
@@ -117,5 +118,14 @@ final class MatroskaTrack {
             case "S_DVBSUB" -> "dvb_subtitle";
             default -> "unknown";
         };
+    }
+
+    /**
+     * Whether ffmpeg will see the video as reordered (has_b_frames &gt; 0), which moves its Matroska seeks
+     * ({@link HlsCommand#DTS_HEURISTIC}): H.264 other than Baseline, as x264 and every film encoder writes
+     * it by default (the exact count is in the SPS's VUI, not read here); VP9 and AV1 are never reordered.
+     */
+    static boolean reorders(String codec, String profile) {
+        return "h264".equals(codec) && profile != null && !profile.contains("Baseline");
     }
 }

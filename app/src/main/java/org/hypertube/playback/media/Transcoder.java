@@ -124,6 +124,7 @@ public class Transcoder implements AutoCloseable {
         }
         Plan effective = plan;
         double[] keyframes = null;
+        long opening = System.nanoTime();
         if (plan.mode() == Delivery.REMUX) {
             keyframes = Keyframes.read(inputUrl, probe, plan.videoStream()).orElse(null);
             if (keyframes == null) {
@@ -147,6 +148,8 @@ public class Transcoder implements AutoCloseable {
                     mode == Delivery.TRANSCODE ? transcodeSlots : remuxSlots, properties.segmentTimeout(),
                     time -> firstSegment.accept(mode, time), started::incrementAndGet);
             sessions.put(key, created);
+            log.info("playback {}: opened, {} segments{}", key, created.segmentCount(), keyframes == null ? ""
+                    : ", keyframe index read in " + (System.nanoTime() - opening) / 1_000_000 + " ms");
             if (created.segmentsKept() > 0) {
                 log.info("playback {}: {} of {} segments kept from earlier viewings", key, created.segmentsKept(),
                         created.segmentCount());

@@ -35,7 +35,7 @@ class HlsTimelineTest {
     @Test
     void remuxSegmentsFollowKeyframesFromTheFilmsStart() {
         double[] keyframes = {0.083, 1.418, 4.212, 4.504, 9.0};
-        HlsTimeline t = HlsTimeline.remux(12.0, 0.083, keyframes);
+        HlsTimeline t = HlsTimeline.remux(12.0, 0.083, keyframes, true);
         assertThat(t.size()).isEqualTo(5);
         assertThat(t.start(0)).isZero();
         assertThat(t.start(1)).isCloseTo(1.335, within(1e-9));
@@ -48,13 +48,32 @@ class HlsTimelineTest {
     }
 
     @Test
+    void aLongFirstKeyframeGapIsCutIntoEqualPartsOfAtMostOneSecond() {
+        HlsTimeline t = HlsTimeline.remux(20.0, 0.005, new double[] {0.005, 5.802, 11.767}, true);
+        assertThat(t.firstParts()).isEqualTo(6);
+        assertThat(t.size()).isEqualTo(8);
+        for (int k = 0; k < 6; k++) {
+            assertThat(t.start(k)).isCloseTo(k * 5.797 / 6, within(1e-9));
+        }
+        assertThat(t.start(6)).isCloseTo(5.797, within(1e-9));
+        assertThat(t.start(7)).isCloseTo(11.762, within(1e-9));
+        assertThat(sum(t)).isCloseTo(20.0, within(1e-9));
+        assertThat(t.segmentAt(3.0)).isEqualTo(3);
+        assertThat(t.playlist(uri -> uri)).doesNotContain("INDEPENDENT-SEGMENTS");
+        // a first gap of at most 2 s stays whole
+        assertThat(HlsTimeline.remux(10.0, 0, new double[] {0, 2.0, 7.25}, true).firstParts()).isEqualTo(1);
+        // nor is a reordered video's (see HlsTimeline.remux)
+        assertThat(HlsTimeline.remux(20.0, 0.005, new double[] {0.005, 5.802, 11.767}, false).size()).isEqualTo(3);
+    }
+
+    @Test
     void playlistIsAVodFmp4PlaylistWithEverySegment() {
-        HlsTimeline t = HlsTimeline.remux(10.0, 0, new double[] {0, 3.5, 7.25});
+        HlsTimeline t = HlsTimeline.remux(10.0, 0, new double[] {0, 1.5, 7.25}, true);
         String m3u8 = t.playlist(uri -> uri + "?t=x");
         assertThat(m3u8.lines().toList()).containsExactly(
-                "#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-TARGETDURATION:4", "#EXT-X-MEDIA-SEQUENCE:0",
+                "#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-TARGETDURATION:6", "#EXT-X-MEDIA-SEQUENCE:0",
                 "#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-MAP:URI=\"init.mp4?t=x\"",
-                "#EXTINF:3.500000,", "seg0.m4s?t=x", "#EXTINF:3.750000,", "seg1.m4s?t=x",
+                "#EXTINF:1.500000,", "seg0.m4s?t=x", "#EXTINF:5.750000,", "seg1.m4s?t=x",
                 "#EXTINF:2.750000,", "seg2.m4s?t=x", "#EXT-X-ENDLIST");
     }
 

@@ -129,12 +129,12 @@ class MediaIntegrationTest {
         String url = server.url("h264_ac3.mkv");
         MediaProbe probe = prober.probe(url);
         List<String> args = HlsCommand.arguments(url, probe, Decision.decide(probe, -1, Quality.P720), 0, 0, 0,
-                new Rational(24, 1), 4);
+                new Rational(24, 1), 4, 0);
         int whitelist = args.indexOf("-protocol_whitelist");
         assertThat(whitelist).isNotNegative().isLessThan(args.indexOf("-i"));
         assertThat(args.get(whitelist + 1)).isEqualTo("http,tcp");
         assertThat(HlsCommand.arguments(mkv.toString(), prober.probe(mkv.toString()), Decision.decide(probe, -1, Quality.P720),
-                0, 0, 0, new Rational(24, 1), 4)).containsSubsequence("-protocol_whitelist", "file", "-i");
+                0, 0, 0, new Rational(24, 1), 4, 0)).containsSubsequence("-protocol_whitelist", "file", "-i");
     }
 
     @Test
@@ -216,6 +216,47 @@ class MediaIntegrationTest {
             assertThat(video.stream().filter(l -> l.contains("K"))).as("segment %d keyframes", k).hasSize(1);
         }
         assertThatThrownBy(() -> session.segment(session.segmentCount())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * A first keyframe gap of 4.5 s is served in five parts of 0.9 s (the first frame waits for one part):
+     * asked for a part in the middle, ffmpeg makes the parts from the start in one run that stops at the
+     * second keyframe; together the parts hold every frame before it once, only the first a keyframe.
+     */
+    @Test
+    void aLongFirstKeyframeGapIsServedInPartsMadeFromTheStart() throws Exception {
+        Path film = make.longFirstGapMkv();
+        String url = server.url(film.getFileName().toString());
+        MediaProbe probe = prober.probe(url);
+        HlsSession session = transcoder.open("film-9", url, probe, Decision.decide(probe, -1, Quality.P720));
+        assertThat(session.plan().mode()).isEqualTo(Delivery.REMUX);
+        assertThat(session.segmentCount()).as("5 parts, then the gaps from 4.5, 6 and 9 s").isEqualTo(8);
+        assertPlaylistCoversTheFilm(session, probe.duration());
+        assertThat(session.playlist()).doesNotContain("#EXT-X-INDEPENDENT-SEGMENTS");
+
+        double frame = 1001 / 24000.0;
+        Path middle = session.segment(2);   // the first request: one run from segment 0
+        assertThat(session.segmentsKept()).as("parts 0 and 1 made on the way to part 2").isGreaterThanOrEqualTo(3);
+        List<String> two = make.packets(session.init(), middle, "v:0", "packet=pts_time,flags");
+        // ffmpeg cuts the parts a little later than the playlist says (see HlsCommand), never after the next
+        assertThat(Double.parseDouble(two.getFirst().split(",")[0])).as("part 2 starts at 1.8 s")
+                .isCloseTo(session.segmentStart(2), within(HlsCommand.PART_SLACK + frame));
+        assertThat(two).as("part 2 has no keyframe").noneMatch(l -> l.contains("K"));
+        java.util.Set<Long> frames = new java.util.TreeSet<>();
+        double second = session.segmentStart(5);   // the second keyframe
+        for (int k = 0; k < 5; k++) {
+            List<String> video = make.packets(session.init(), session.segment(k), "v:0", "packet=pts_time,flags");
+            assertThat(Double.parseDouble(video.getFirst().split(",")[0])).as("part %d", k)
+                    .isCloseTo(session.segmentStart(k), within(HlsCommand.PART_SLACK + frame));
+            assertThat(video.getFirst().contains("K")).as("part %d starts with a keyframe", k).isEqualTo(k == 0);
+            video.stream().map(l -> Double.parseDouble(l.split(",")[0])).filter(t -> t < second - frame / 2)
+                    .forEach(t -> assertThat(frames.add(Math.round(t / frame))).as("frame at %s once", t).isTrue());
+        }
+        assertThat(frames).as("every frame before the second keyframe").hasSize((int) Math.round(second / frame));
+        List<String> gap = make.packets(session.init(), session.segment(5), "v:0", "packet=pts_time,flags");
+        assertThat(gap.getFirst()).contains("K");
+        assertThat(Double.parseDouble(gap.getFirst().split(",")[0])).isCloseTo(second, within(0.0015));
+        assertThat(second).isCloseTo(4.5, within(frame));
     }
 
     @Test

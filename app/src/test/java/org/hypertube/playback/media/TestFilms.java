@@ -61,6 +61,13 @@ final class TestFilms {
                 "-disposition:a:0", "default", "-disposition:a:1", "0", "-disposition:s:0", "forced"));
     }
 
+    /** MKV: H.264 High without B-frames + AC-3, 12 s, a long first keyframe gap (keyframes at 0, 4.5, 6 and 9 s). */
+    Path longFirstGapMkv() throws IOException {
+        return make("long_first_gap.mkv", List.of("-map", "0:v", "-map", "1:a", "-t", "12",
+                "-c:v", "libx264", "-preset", "veryfast", "-bf", "0", "-pix_fmt", "yuv420p", "-g", "250",
+                "-sc_threshold", "0", "-force_key_frames", "0,4.5,6,9", "-c:a", "ac3", "-b:a", "128k"));
+    }
+
     /** MKV: HEVC (x265, 8-bit) + AAC stereo, 20 s. */
     Path hevcAacMkv() throws IOException {
         return make("hevc_aac.mkv", List.of("-map", "0:v", "-map", "1:a", "-t", "20",
