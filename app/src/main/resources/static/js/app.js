@@ -14,4 +14,18 @@ document.addEventListener('DOMContentLoaded', () => {
       event.detail.headers[header.content] = token.content;
     });
   }
+  // On phones the library's filters sit behind one button (CSS hides the panel until it is open).
+  for (const button of document.querySelectorAll('.filter-toggle[aria-controls]')) {
+    const panel = document.getElementById(button.getAttribute('aria-controls'));
+    if (!panel) {
+      continue;
+    }
+    button.addEventListener('click', () => {
+      const open = panel.classList.toggle('open');
+      button.setAttribute('aria-expanded', String(open));
+      if (open) {
+        panel.querySelector('select, input:not([type=hidden])')?.focus();
+      }
+    });
+  }
 });

@@ -181,6 +181,24 @@ public abstract class AppTestBase {
         return value == null ? fallback : value;
     }
 
+    /** A fresh member, signed up and signed in through the forms, in a MockMvc session. */
+    protected static org.springframework.mock.web.MockHttpSession signedInMember(
+            org.springframework.test.web.servlet.MockMvc mvc, String prefix) throws Exception {
+        String username = uniqueName(prefix);
+        String password = "violet-harbour-" + username.substring(1, 5);
+        var session = new org.springframework.mock.web.MockHttpSession();
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/register").session(session)
+                        .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
+                        .param("email", username + "@example.org").param("username", username)
+                        .param("firstName", "Q").param("lastName", "L").param("password", password))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().is3xxRedirection());
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/login").session(session)
+                        .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
+                        .param("username", username).param("password", password))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().is3xxRedirection());
+        return session;
+    }
+
     /** A username no other test uses, so tests never depend on each other's data. */
     protected static String uniqueName(String prefix) {
         return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 10);

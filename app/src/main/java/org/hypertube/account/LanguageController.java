@@ -39,10 +39,6 @@ class LanguageController {
 
     /** Only a path of this site, so the switcher cannot be used to send people elsewhere. */
     static String localPath(String target) {
-        if (target == null || !target.startsWith("/") || target.startsWith("//") || target.contains("\\")
-                || target.length() > 2000 || target.chars().anyMatch(c -> c < 0x20)) {
-            return "/";
-        }
-        return target;
+        return org.hypertube.system.SiteLinks.localPath(target);
     }
 }

@@ -11,27 +11,32 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
- * The home page: popular films when nothing is searched, search results otherwise, with filters and
- * sorting held in the URL. Further pages arrive as fragments while the person scrolls.
+ * The full library ("browse all"): popular films when nothing is searched, search results otherwise, with
+ * filters and sorting held in the URL. Further pages arrive as fragments while the person scrolls.
  */
 @Controller
 class DiscoverController {
 
     private final Catalog catalog;
     private final WatchMarks marks;
+    private final Watchlist watchlist;
 
-    DiscoverController(Catalog catalog, WatchMarks marks) {
+    DiscoverController(Catalog catalog, WatchMarks marks, Watchlist watchlist) {
         this.catalog = catalog;
         this.marks = marks;
+        this.watchlist = watchlist;
     }
 
-    @GetMapping("/")
+    @GetMapping("/browse")
     String discover(@RequestParam(required = false) String q, @RequestParam(required = false) String genre,
                     @RequestParam(required = false) String yearFrom, @RequestParam(required = false) String yearTo,
                     @RequestParam(required = false) String minRating, @RequestParam(required = false) String maxRating,
                     @RequestParam(required = false) String sort, @RequestParam(required = false) String page,
                     @RequestHeader(name = "HX-Request", required = false) String htmx,
-                    java.security.Principal member, Model model) {
+                    jakarta.servlet.http.HttpServletRequest request,
+                    java.security.Principal member,
+                    @org.springframework.security.core.annotation.AuthenticationPrincipal org.hypertube.account.MemberPrincipal me,
+                    Model model) {
         String text = q == null || q.isBlank() ? null : q.strip().substring(0, Math.min(200, q.strip().length()));
         var genreChoice = genre == null ? null : Genres.bySlug(genre);
         FilmQuery.Sort order = parseSort(sort, text != null);
@@ -47,13 +52,13 @@ class DiscoverController {
         model.addAttribute("sorts", FilmQuery.Sort.values());
         model.addAttribute("result", result);
         model.addAttribute("pageNumber", number);
-        List<Long> continuing = number == 1 && text == null ? marks.continueWatching(member, 12) : List.of();
-        List<Film> continueRow = catalog.films(continuing);
-        var shown = new java.util.ArrayList<Long>(continuing);
-        result.films().forEach(f -> shown.add(f.getId()));
+        List<Long> shown = result.films().stream().map(Film::getId).toList();
         model.addAttribute("marks", marks.marks(member, shown));
-        model.addAttribute("continueRow", continueRow);
-        model.addAttribute("nextUrl", ServletUriComponentsBuilder.fromCurrentRequest()
+        model.addAttribute("listed", watchlist.among(me.id(), shown));
+        model.addAttribute("filtered", genreChoice != null || query.yearFrom() != null || query.yearTo() != null
+                || query.minRating() != null || query.maxRating() != null);
+        model.addAttribute("nextUrl", ServletUriComponentsBuilder.fromCurrentContextPath().path("/browse")
+                .query(java.util.Objects.requireNonNullElse(request.getQueryString(), ""))
                 .replaceQueryParam("page", number + 1).build().toUriString());
         return htmx != null && number > 1 ? "catalog/discover :: results" : "catalog/discover";
     }

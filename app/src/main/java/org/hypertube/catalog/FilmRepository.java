@@ -13,5 +13,11 @@ interface FilmRepository extends JpaRepository<Film, Long> {
     @org.springframework.data.jpa.repository.Query("select f from Film f where f.id in :ids")
     List<Film> findByIds(@org.springframework.data.repository.query.Param("ids") Collection<Long> ids);
 
+    /** Films of the library whose genres name this one (as the sources spell it), best rated first. */
+    @org.springframework.data.jpa.repository.Query("select f from Film f where lower(f.genres) like :pattern"
+            + " order by f.rating desc nulls last, f.id desc")
+    List<Film> withGenre(@org.springframework.data.repository.query.Param("pattern") String pattern,
+                         org.springframework.data.domain.Pageable page);
+
     Optional<Film> findFirstByImdbIdIsNullAndTitleKeyAndYear(String titleKey, Integer year);
 }

@@ -17,6 +17,15 @@ interface DownloadRepository extends JpaRepository<Download, Long> {
 
     List<Download> findAllByOrderByAddedAtDesc();
 
+    /** Films with a complete download, the most recently completed first. */
+    default List<Long> readyFilms(org.springframework.data.domain.Pageable page) {
+        return filmsIn(Download.State.COMPLETE, page);
+    }
+
+    @Query("select d.filmId from Download d where d.state = :state and d.filmId is not null"
+            + " group by d.filmId order by max(d.completedAt) desc, d.filmId desc")
+    List<Long> filmsIn(@Param("state") Download.State state, org.springframework.data.domain.Pageable page);
+
     @Modifying
     @Transactional
     @Query("update Download d set d.lastWatchedAt = :when where d.infoHash = :hash")

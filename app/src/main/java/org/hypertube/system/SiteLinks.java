@@ -23,4 +23,13 @@ public class SiteLinks {
                 : "http://localhost:" + environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
         return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + pathAndQuery;
     }
+
+    /** A path of this site to send someone back to (a language change, a watchlist button); "/" for anything else, never another host. */
+    public static String localPath(String target) {
+        if (target == null || !target.startsWith("/") || target.startsWith("//") || target.contains("\\")
+                || target.length() > 2000 || target.chars().anyMatch(c -> c < 0x20)) {
+            return "/";
+        }
+        return target;
+    }
 }

@@ -39,7 +39,7 @@ class AccountBrowserTest extends BrowserTestBase {
         assertThat(page.locator("html")).hasAttribute("lang", "fr");
         assertThat(page.locator("header .logout button")).hasText("Se déconnecter");
         page.reload();
-        assertThat(page.locator("h1")).hasText("Films populaires");
+        assertThat(page.locator("h1")).hasText("Accueil");
 
         page.click("header .logout button");
         page.waitForURL(url("/login?logout"));
@@ -54,7 +54,7 @@ class AccountBrowserTest extends BrowserTestBase {
         page.waitForURL(Pattern.compile(".*/login\\?reset.*"));
         assertThat(page.locator("[role=status]")).containsText("Votre mot de passe a été changé");
         logIn(page, person.username(), "brass-lighthouse-4410");
-        assertThat(page.locator("h1")).hasText("Films populaires");
+        assertThat(page.locator("h1")).hasText("Accueil");
         page.context().close();
     }
 

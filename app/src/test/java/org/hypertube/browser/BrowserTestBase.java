@@ -60,6 +60,13 @@ public abstract class BrowserTestBase extends AppTestBase {
         logIn(page, person.username(), person.password());
     }
 
+    /** A new member's browser of this width, signed up and on the home page. */
+    protected Page signedIn(int width) {
+        Page page = browser.open(width, 900, "en-US");
+        register(page, Person.fresh());
+        return page;
+    }
+
     /** Signs in on the sign-in page and lands on the library. */
     protected void logIn(Page page, String username, String password) {
         page.navigate(url("/login"));

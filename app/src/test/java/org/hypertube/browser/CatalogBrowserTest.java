@@ -12,15 +12,11 @@ import org.junit.jupiter.api.Test;
 /** The library as a member browses it, with every film source faked in its documented shape. */
 class CatalogBrowserTest extends BrowserTestBase {
 
-    Page signedIn(int width) {
-        Page page = browser.open(width, 900, "en-US");
-        register(page, Person.fresh());
-        return page;
-    }
-
     @Test
     void theDiscoverPageShowsCoversAndLoadsMoreWhileScrolling() {
         Page page = signedIn(1280);
+        page.locator("a:has-text('Browse all films')").click();
+        page.waitForURL(url("/browse"));
         var cards = page.locator(".film-card");
         assertThat(cards.first()).isVisible();
         int first = cards.count();
@@ -44,7 +40,7 @@ class CatalogBrowserTest extends BrowserTestBase {
         page.waitForURL(Pattern.compile(".*\\?q=nosferatu.*"));
         assertThat(page.locator(".film-title").first()).hasText("Nosferatu");
 
-        page.navigate(url("/"));
+        page.navigate(url("/browse"));
         page.selectOption("select[name=genre]", "horror");
         page.fill("input[name=yearFrom]", "1950");
         page.fill("input[name=yearTo]", "1965");
@@ -60,7 +56,7 @@ class CatalogBrowserTest extends BrowserTestBase {
         assertThat(page.locator("input[name=yearFrom]")).hasValue("1950");
         assertThat(page.locator(".film-title").allTextContents()).isEqualTo(titles);
         page.goBack();
-        page.waitForURL(url("/"));
+        page.waitForURL(url("/browse"));
         assertThat(page.locator(".film-title").first()).isVisible();
         assertThat(page.locator(".film-title").allTextContents()).contains("Night of the Living Dead");
         page.context().close();

@@ -1,0 +1,67 @@
+package org.hypertube.catalog;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.hypertube.account.MemberPrincipal;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+
+/**
+ * The home page as rows: continue watching, ready now on this server, the watchlist, popular, a few genres.
+ * Each row is one bounded statement (popular comes from the sources' cached first page). An address with
+ * a search or filters is the full grid ({@link DiscoverController}), which "browse all" opens too.
+ */
+@Controller
+class HomeController {
+
+    static final int ROW = 12;
+    /** The genre rows, by slug: broad ones every library has. */
+    private static final List<String> GENRE_ROWS = List.of("comedy", "drama", "horror");
+    private static final Set<String> GRID_PARAMETERS = Set.of("q", "genre", "yearFrom", "yearTo", "minRating",
+            "maxRating", "sort", "page");
+
+    /** A row of the home page: its id (for its heading), its films and where "see all" leads. */
+    record Row(String id, String title, List<Film> films, String more) {
+    }
+
+    private final Catalog catalog;
+    private final WatchMarks marks;
+    private final ServerCopies copies;
+    private final Watchlist watchlist;
+
+    HomeController(Catalog catalog, WatchMarks marks, ServerCopies copies, Watchlist watchlist) {
+        this.catalog = catalog;
+        this.marks = marks;
+        this.copies = copies;
+        this.watchlist = watchlist;
+    }
+
+    @GetMapping("/")
+    String home(HttpServletRequest request, @AuthenticationPrincipal MemberPrincipal me, Model model) {
+        if (request.getParameterMap().keySet().stream().anyMatch(GRID_PARAMETERS::contains)) {
+            return "forward:/browse";  // the library's old addresses (/?q=...) keep working
+        }
+        long member = me.id();
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row("continue", "discover.continue", catalog.films(marks.continueWatching(request.getUserPrincipal(), ROW)), null));
+        rows.add(new Row("ready", "home.ready", catalog.films(copies.readyFilms(ROW)), null));
+        var listed = watchlist.films(member, 0, ROW);
+        rows.add(new Row("watchlist", "home.watchlist", listed.films(), "/watchlist"));
+        rows.add(new Row("popular", "home.popular", catalog.popular(1).films().stream().limit(2L * ROW).toList(), "/browse"));
+        for (String slug : GENRE_ROWS) {
+            Genres.Genre genre = Genres.bySlug(slug);
+            rows.add(new Row("genre-" + slug, "genre." + slug, catalog.inGenre(genre, ROW), "/browse?genre=" + slug));
+        }
+        Set<Long> shown = new HashSet<>();
+        rows.forEach(r -> r.films().forEach(f -> shown.add(f.getId())));
+        model.addAttribute("rows", rows.stream().filter(r -> !r.films().isEmpty() || "watchlist".equals(r.id())).toList());
+        model.addAttribute("marks", marks.marks(request.getUserPrincipal(), shown));
+        model.addAttribute("listed", watchlist.among(member, shown));
+        return "catalog/home";
+    }
+}
