@@ -108,6 +108,7 @@ const cases = {
 };
 
 let browser;
+let page;
 let failure = null;
 try {
   if (!cases[name]) {
@@ -120,7 +121,7 @@ try {
     protocolTimeout: 120_000,
     extraPrefsFirefox: { 'intl.accept_languages': 'en-US', 'app.update.enabled': false, 'browser.shell.checkDefaultBrowser': false },
   });
-  const page = await browser.newPage();
+  page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 800 });
   page.setDefaultTimeout(30_000);
   page.on('console', message => {
@@ -134,6 +135,19 @@ try {
   await cases[name](page);
 } catch (e) {
   failure = String(e && e.stack || e);
+  // Where the page stood, for the failure message.
+  if (page) {
+    facts.stoppedAt = await page.evaluate((v, p) => {
+      const video = document.querySelector(v);
+      const player = document.querySelector(p);
+      return {
+        url: location.pathname, player: player ? Object.fromEntries(Object.entries(player.dataset).filter(([k]) => !k.startsWith('msg'))) : null,
+        state: [...document.querySelectorAll('#player-state-text, #player-state-detail')].map(e => e.textContent).join(' | '),
+        video: video ? { currentTime: video.currentTime, paused: video.paused, readyState: video.readyState,
+          networkState: video.networkState, error: video.error && video.error.message, src: video.currentSrc } : null,
+      };
+    }, VIDEO, PLAYER).catch(e => String(e));
+  }
 } finally {
   if (browser) {
     await browser.close().catch(() => {});
