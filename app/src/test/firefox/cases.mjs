@@ -35,8 +35,19 @@ async function signUp(page, person) {
 // Presses Play on the film page and waits until the video plays: the mode the server chose, the answers the
 // page sent with Play, and the time moving on.
 async function play(page) {
-  // What the page sends with Play (BiDi gives no request bodies): the form of its first POST to /play.
+  // What the page sends with Play (BiDi gives no request bodies): the form of its first POST to /play; and,
+  // for a failure message, what happened to the video (refused play() calls, media events).
   await page.evaluateOnNewDocument(() => {
+    window.mediaLog = [];
+    const playing = HTMLMediaElement.prototype.play;
+    HTMLMediaElement.prototype.play = function () {
+      const promise = playing.call(this);
+      promise.catch(e => window.mediaLog.push('play() refused: ' + e));
+      return promise;
+    };
+    for (const name of ['loadstart', 'loadedmetadata', 'playing', 'waiting', 'stalled', 'suspend', 'abort', 'emptied', 'error']) {
+      document.addEventListener(name, e => window.mediaLog.push(Math.round(performance.now()) + ' ' + name), true);
+    }
     const fetch = window.fetch;
     window.fetch = (url, options) => {
       if (String(url).endsWith('/play') && options && options.body instanceof URLSearchParams && !window.sentPlays) {
@@ -56,6 +67,7 @@ async function play(page) {
   await page.waitForFunction((v, t) => document.querySelector(v).currentTime > t + 1, WAIT, VIDEO, facts.startedAt);
   facts.advancedTo = await video(page, v => v.currentTime);
   facts.duration = await video(page, v => v.duration);
+  facts.hasAudio = await video(page, v => v.mozHasAudio === true);
 }
 
 // Runs f(video, argument) in the page.
@@ -141,7 +153,7 @@ try {
       const video = document.querySelector(v);
       const player = document.querySelector(p);
       return {
-        url: location.pathname, player: player ? Object.fromEntries(Object.entries(player.dataset).filter(([k]) => !k.startsWith('msg'))) : null,
+        url: location.pathname, log: window.mediaLog, player: player ? Object.fromEntries(Object.entries(player.dataset).filter(([k]) => !k.startsWith('msg'))) : null,
         state: [...document.querySelectorAll('#player-state-text, #player-state-detail')].map(e => e.textContent).join(' | '),
         video: video ? { currentTime: video.currentTime, paused: video.paused, readyState: video.readyState,
           networkState: video.networkState, error: video.error && video.error.message, src: video.currentSrc } : null,

@@ -193,6 +193,19 @@ class Playback {
                 resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing);
     }
 
+    /**
+     * The status a stream pushes ({@link StatusEvents}): like {@link #status}, but a download removed since the
+     * stream opened (by an administrator, or the quota) is not started again by a page that may be gone: the
+     * stream says UNAVAILABLE and ends; a Play of the viewer starts one again.
+     */
+    Status streamed(long filmId, long memberId, boolean administrator, Admission admission, Integer audioChoice,
+                    Quality quality, Playable browser, String language, java.util.Locale reader) {
+        if (downloads.existingForFilm(filmId).isEmpty()) {
+            return simple(Phase.UNAVAILABLE, null);
+        }
+        return status(filmId, memberId, administrator, admission, audioChoice, quality, browser, language, reader);
+    }
+
     /** Still reading the film's headers (ours or ffprobe): how much of what they need is here. */
     private Status preparing(Download d, MediaFile file, FilmProbes.State probe, Optional<Torrent> torrent, int peers,
                              long rate, double progress) {

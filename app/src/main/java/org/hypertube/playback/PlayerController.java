@@ -88,7 +88,7 @@ class PlayerController {
         Playable browser = Playable.parse(plays);
         java.util.Locale reader = org.springframework.context.i18n.LocaleContextHolder.getLocale();
         Admission admission = this.admission.of(me);
-        var emitter = events.open(me.id(), id, () -> playback.status(id, me.id(), me.admin(), admission, audioChoice, chosen,
+        var emitter = events.open(me.id(), id, () -> playback.streamed(id, me.id(), me.admin(), admission, audioChoice, chosen,
                 browser, me.language(), reader));
         if (emitter == null) {
             throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "too many status streams");
