@@ -21,9 +21,30 @@ let duration = 0;         // seconds, from the probe (a converted stream may not
 let pendingSeek = null;   // where to start once the media is loaded
 const choice = { audio: '', quality: 'P720' };
 
+// What this browser says it plays ("mp4.avc1 mkv.hevc mse.aac ..."), sent with Play and the status events:
+// the server chooses direct play, remux or transcode from it (Playable.java names the same containers and codecs).
+const plays = (() => {
+  const codecs = { avc1: 'avc1.640033', hevc: 'hvc1.1.6.L153.B0', av1: 'av01.0.13M.08', vp9: 'vp09.00.51.08',
+    vp8: 'vp8', aac: 'mp4a.40.2', ac3: 'ac-3', eac3: 'ec-3', opus: 'opus', mp3: 'mp3', flac: 'flac',
+    vorbis: 'vorbis', dts: 'dtsc', truehd: 'mlpa' };
+  const containers = { mp4: 'video/mp4', webm: 'video/webm', mkv: 'video/x-matroska' };
+  const yes = [];
+  for (const [name, codec] of Object.entries(codecs)) {
+    for (const [container, type] of Object.entries(containers)) {
+      if (video.canPlayType(type + '; codecs="' + codec + '"') !== '') {
+        yes.push(container + '.' + name);
+      }
+    }
+    if (window.MediaSource && MediaSource.isTypeSupported('video/mp4; codecs="' + codec + '"')) {
+      yes.push('mse.' + name);
+    }
+  }
+  return yes.join(' ');
+})();
+
 /** The viewer's choices, sent with Play and with the status events. */
 const choices = () => {
-  const params = {};
+  const params = { plays };
   if (choice.audio !== '') {
     params.audio = choice.audio;
   }

@@ -13,6 +13,7 @@ import org.hypertube.playback.media.MediaException;
 import org.hypertube.playback.media.HlsSession;
 import org.hypertube.playback.media.MediaProbe;
 import org.hypertube.playback.media.Plan;
+import org.hypertube.playback.media.Playable;
 import org.hypertube.playback.media.Quality;
 import org.hypertube.playback.media.Transcoder;
 import org.hypertube.torrent.Torrent;
@@ -101,6 +102,7 @@ class Playback {
     private final java.util.Set<String> preparing = ConcurrentHashMap.newKeySet();
     /** A converted variant's name in URLs: the audio stream and the quality ({@link #variant}). */
     private static final java.util.regex.Pattern VARIANT = java.util.regex.Pattern.compile("a(\\d{1,3})-([A-Z0-9]{1,10})");
+    private static final String REMUX_VARIANT = "COPY";
 
     Playback(Downloads downloads, FilmProbes probes, Transcoder transcoder, InternalMedia internal, WatchHistory history,
              @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, ClusterClient cluster,
@@ -125,7 +127,7 @@ class Playback {
      * A download an administrator paused stays paused (PAUSED) unless {@code administrator}.
      */
     Status status(long filmId, long memberId, boolean administrator, Admission admission, Integer audioChoice,
-                  Quality quality, String language, java.util.Locale reader) {
+                  Quality quality, Playable browser, String language, java.util.Locale reader) {
         Optional<Download> found;
         try {
             found = downloads.forFilm(filmId, admission, administrator);
@@ -178,7 +180,7 @@ class Playback {
         }
         Plan plan;
         try {
-            plan = Decision.decide(probe.probe(), audioChoice == null ? -1 : audioChoice, quality);
+            plan = Decision.decide(probe.probe(), audioChoice == null ? -1 : audioChoice, quality, browser);
         } catch (MediaException e) {
             return simple(Phase.FAILED, e.getMessage());
         }
@@ -251,6 +253,19 @@ class Playback {
         });
     }
 
+    /**
+     * The status a stream pushes ({@link StatusEvents}): like {@link #status}, but a download removed since the
+     * stream opened (by an administrator, or the quota) is not started again by a page that may be gone: the
+     * stream says UNAVAILABLE and ends; a Play of the viewer starts one again.
+     */
+    Status streamed(long filmId, long memberId, boolean administrator, Admission admission, Integer audioChoice,
+                    Quality quality, Playable browser, String language, java.util.Locale reader) {
+        if (downloads.existingForFilm(filmId).isEmpty()) {
+            return simple(Phase.UNAVAILABLE, null);
+        }
+        return status(filmId, memberId, administrator, admission, audioChoice, quality, browser, language, reader);
+    }
+
     /** Still reading the film's headers (ours or ffprobe): how much of what they need is here. */
     private Status preparing(Download d, MediaFile file, FilmProbes.State probe, Optional<Torrent> torrent, int peers,
                              long rate, double progress) {
@@ -267,9 +282,13 @@ class Playback {
         return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, error, List.of());
     }
 
-    /** "a1-P720": the audio stream and quality of a converted variant (only numbers and enum names). */
+    /**
+     * "a1-P720" (a transcode at 720 lines) or "a1-COPY" (a remux): the audio stream and the conversion of a
+     * converted variant, only numbers and enum names. The address says which conversion, since it follows
+     * what the browser plays, which the requests for segments do not carry.
+     */
     static String variant(Plan plan, Quality quality) {
-        return "a" + plan.audioStream() + "-" + (plan.mode() == Delivery.TRANSCODE ? quality : Quality.ORIGINAL).name();
+        return "a" + plan.audioStream() + "-" + (plan.mode() == Delivery.TRANSCODE ? quality.name() : REMUX_VARIANT);
     }
 
     /**
@@ -395,22 +414,20 @@ class Playback {
         if (!m.matches()) {
             return Optional.empty();
         }
-        Quality quality;
-        try {
-            quality = Quality.valueOf(m.group(2));
-        } catch (IllegalArgumentException e) {
+        boolean remux = m.group(2).equals(REMUX_VARIANT);
+        Quality quality = Quality.DEFAULT;
+        if (!remux) {
+            try {
+                quality = Quality.valueOf(m.group(2));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+        Optional<Plan> converted = Decision.converted(full.get(), Integer.parseInt(m.group(1)), remux, quality);
+        if (converted.isEmpty() || !variant.equals(variant(converted.get(), quality))) {
             return Optional.empty();
         }
-        Plan plan;
-        try {
-            plan = Decision.decide(full.get(), Integer.parseInt(m.group(1)), quality);
-        } catch (MediaException e) {
-            return Optional.empty();
-        }
-        if (plan.mode() == Delivery.DIRECT || !variant.equals(variant(plan, quality))
-                || (plan.mode() == Delivery.TRANSCODE && probes.full(hash).isEmpty())) {
-            return Optional.empty();
-        }
+        Plan plan = converted.get();
         // One conversion per film and variant, shared by every viewer (its key names no member).
         String key = Transcoder.key(hash, plan);
         String viewer = "m" + memberId;

@@ -8,6 +8,7 @@ import org.hypertube.account.MemberPrincipal;
 import org.hypertube.catalog.Catalog;
 import org.hypertube.playback.media.HlsSession;
 import org.hypertube.playback.media.MediaException;
+import org.hypertube.playback.media.Playable;
 import org.hypertube.playback.media.Quality;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -58,12 +59,14 @@ class PlayerController {
     /** Starts or joins the download and says where it is; the page asks again every second until READY. */
     @PostMapping(path = "/films/{id}/play", produces = MediaType.APPLICATION_JSON_VALUE)
     Playback.Status play(@PathVariable long id, @RequestParam(required = false) Integer audio,
-                         @RequestParam(required = false) String quality, @AuthenticationPrincipal MemberPrincipal me) {
+                         @RequestParam(required = false) String quality, @RequestParam(required = false) String plays,
+                         @AuthenticationPrincipal MemberPrincipal me) {
         if (!catalog.exists(id)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
         Integer audioChoice = audio != null && audio >= 0 && audio < 1000 ? audio : null;
-        return playback.status(id, me.id(), me.admin(), admission.of(me), audioChoice, quality(quality), me.language(),
+        return playback.status(id, me.id(), me.admin(), admission.of(me), audioChoice, quality(quality),
+                Playable.parse(plays), me.language(),
                 org.springframework.context.i18n.LocaleContextHolder.getLocale());
     }
 
@@ -75,16 +78,18 @@ class PlayerController {
     @GetMapping(path = "/films/{id}/play/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     org.springframework.web.servlet.mvc.method.annotation.SseEmitter events(
             @PathVariable long id, @RequestParam(required = false) Integer audio,
-            @RequestParam(required = false) String quality, @AuthenticationPrincipal MemberPrincipal me) {
+            @RequestParam(required = false) String quality, @RequestParam(required = false) String plays,
+            @AuthenticationPrincipal MemberPrincipal me) {
         if (!catalog.exists(id) || downloads.existingForFilm(id).isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
         Integer audioChoice = audio != null && audio >= 0 && audio < 1000 ? audio : null;
         Quality chosen = quality(quality);
+        Playable browser = Playable.parse(plays);
         java.util.Locale reader = org.springframework.context.i18n.LocaleContextHolder.getLocale();
         Admission admission = this.admission.of(me);
-        var emitter = events.open(me.id(), id, () -> playback.status(id, me.id(), me.admin(), admission, audioChoice, chosen,
-                me.language(), reader));
+        var emitter = events.open(me.id(), id, () -> playback.streamed(id, me.id(), me.admin(), admission, audioChoice, chosen,
+                browser, me.language(), reader));
         if (emitter == null) {
             throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "too many status streams");
         }

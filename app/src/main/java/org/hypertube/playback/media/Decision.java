@@ -1,26 +1,26 @@
 package org.hypertube.playback.media;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Chooses direct play, remux or transcode for Chromium and Firefox (PLAYBACK.md §1.1), from the probe only:
- * never from "it played", since Chromium plays AC-3 as silence without an error (§2.8).
+ * Chooses direct play, remux or transcode (PLAYBACK.md §1.1) from the probe and what the browser says it
+ * plays ({@link Playable}): never from "it played", since Chromium plays AC-3 as silence without an error (§2.8).
  *
  * <ul>
- * <li>Direct: MP4/MOV/M4V, or a Matroska file holding only WebM codecs, with playable video and the audio
- *     the browser itself picks (the default track: a browser playing a file cannot switch tracks).</li>
- * <li>Remux: the video is playable (H.264 8-bit up to level 5.1, VP9, AV1) but the container is not
- *     (MKV: Firefox; AVI, TS) or the audio is not (AC-3, DTS, TrueHD, another track than the default).</li>
- * <li>Transcode: any other video (HEVC, H.264 Hi10P, MPEG-4 ASP, MPEG-2, VC-1...).</li>
+ * <li>Direct: the browser plays the file's container with its video and the audio it picks itself (the
+ *     default track: a browser playing a file cannot switch tracks). MP4 needs that audio; Matroska needs
+ *     every track, as WebM ({@code webm.*}) or as Matroska ({@code mkv.*}).</li>
+ * <li>Remux: the video can be copied into fMP4 HLS (H.264 8-bit up to level 5.1, VP9, AV1) and the browser's
+ *     MediaSource takes it with AAC, but the container or the audio does not play (AC-3, DTS, another track
+ *     than the default).</li>
+ * <li>Transcode: anything else (HEVC where the browser has no decoder, H.264 Hi10P, MPEG-4 ASP, MPEG-2, VC-1...).</li>
  * </ul>
  */
 public final class Decision {
 
-    /** Browsers decode these in fMP4 HLS (hls.js on MediaSource) as well as in their own file. */
-    private static final Set<String> PLAYABLE_VIDEO = Set.of("h264", "vp9", "av1");
-    private static final Set<String> MP4_AUDIO = Set.of("aac", "mp3", "opus", "flac");
-    private static final Set<String> WEBM_VIDEO = Set.of("vp8", "vp9", "av1");
-    private static final Set<String> WEBM_AUDIO = Set.of("opus", "vorbis");
+    /** Videos copied into fMP4 HLS by a remux ({@link HlsCommand}), by the names of {@link Playable}. */
+    private static final Set<String> REMUXABLE = Set.of("avc1", "vp9", "av1");
     private static final Set<String> EIGHT_BIT_420 = Set.of("yuv420p", "yuvj420p");
     private static final Set<String> PICTURE_420 = Set.of("yuv420p", "yuvj420p", "yuv420p10le");
     /** H.264 level 5.1 as ffprobe writes it. */
@@ -29,26 +29,47 @@ public final class Decision {
     private Decision() {
     }
 
+    /** The decision for a browser that did not say what it plays ({@link Playable#DEFAULT}). */
+    public static Plan decide(MediaProbe probe, int audioChoice, Quality quality) {
+        return decide(probe, audioChoice, quality, Playable.DEFAULT);
+    }
+
     /**
      * @param audioChoice ffprobe index of the audio stream the viewer chose; -1 (or an index that is not an
      *                    audio stream) for the default one
      * @param quality     the height of a transcode; ignored by direct play and remux
+     * @param browser     what the browser says it plays
      * @throws MediaException when the file has no video
      */
-    public static Plan decide(MediaProbe probe, int audioChoice, Quality quality) {
+    public static Plan decide(MediaProbe probe, int audioChoice, Quality quality, Playable browser) {
         if (probe.video().isEmpty()) {
             throw new MediaException("the file has no video stream");
         }
         MediaProbe.VideoStream video = probe.video().getFirst();
         int audio = chooseAudio(probe, audioChoice);
-        boolean webmVp8 = probe.isMatroska() && video.codec().equals("vp8");
-        if ((playableVideo(video) || webmVp8) && audio == defaultAudio(probe) && directContainer(probe, video, audio)) {
+        if (audio == defaultAudio(probe) && direct(probe, video, audio, browser)) {
             return new Plan(Delivery.DIRECT, video.index(), audio, 0);
         }
-        if (!playableVideo(video)) {
-            return new Plan(Delivery.TRANSCODE, video.index(), audio, transcodeHeight(video, quality));
+        String codec = videoCodec(video);
+        if (codec != null && REMUXABLE.contains(codec) && browser.plays("mse", codec) && (audio < 0 || browser.plays("mse", "aac"))) {
+            return new Plan(Delivery.REMUX, video.index(), audio, 0);
         }
-        return new Plan(Delivery.REMUX, video.index(), audio, 0);
+        return new Plan(Delivery.TRANSCODE, video.index(), audio, transcodeHeight(video, quality));
+    }
+
+    /** A conversion asked for by its address ({@code remux}: copy the video), or empty when the film's video cannot be copied. */
+    public static Optional<Plan> converted(MediaProbe probe, int audioChoice, boolean remux, Quality quality) {
+        if (probe.video().isEmpty()) {
+            return Optional.empty();
+        }
+        MediaProbe.VideoStream video = probe.video().getFirst();
+        int audio = chooseAudio(probe, audioChoice);
+        if (!remux) {
+            return Optional.of(new Plan(Delivery.TRANSCODE, video.index(), audio, transcodeHeight(video, quality)));
+        }
+        String codec = videoCodec(video);
+        return codec != null && REMUXABLE.contains(codec)
+                ? Optional.of(new Plan(Delivery.REMUX, video.index(), audio, 0)) : Optional.empty();
     }
 
     /** The same choice of streams, transcoded: for remuxes whose keyframes cannot be read. */
@@ -80,31 +101,42 @@ public final class Decision {
         return height >= 2 ? height : target;
     }
 
-    /** H.264 8-bit 4:2:0 up to level 5.1, VP9 or AV1 in 4:2:0. */
-    static boolean playableVideo(MediaProbe.VideoStream video) {
-        if (!PLAYABLE_VIDEO.contains(video.codec())) {
-            return false;
-        }
-        if (video.codec().equals("h264")) {
-            String profile = video.profile() == null ? "" : video.profile();
-            boolean highBitDepthOrChroma = profile.contains("10") || profile.contains("4:2:2")
-                    || profile.contains("4:4:4") || profile.contains("422") || profile.contains("444");
-            return !highBitDepthOrChroma && video.level() <= MAX_H264_LEVEL
-                    && (video.pixelFormat() == null || EIGHT_BIT_420.contains(video.pixelFormat()));
-        }
-        return video.pixelFormat() == null || PICTURE_420.contains(video.pixelFormat());
+    /**
+     * The video's codec by the names of {@link Playable}, or null for one no browser is asked about: H.264
+     * beyond 8-bit 4:2:0 level 5.1 (what {@code avc1.640033} promises), HEVC beyond Main 8-bit.
+     */
+    static String videoCodec(MediaProbe.VideoStream video) {
+        String format = video.pixelFormat();
+        return switch (video.codec()) {
+            case "h264" -> {
+                String profile = video.profile() == null ? "" : video.profile();
+                boolean highBitDepthOrChroma = profile.contains("10") || profile.contains("4:2:2")
+                        || profile.contains("4:4:4") || profile.contains("422") || profile.contains("444");
+                yield !highBitDepthOrChroma && video.level() <= MAX_H264_LEVEL
+                        && (format == null || EIGHT_BIT_420.contains(format)) ? "avc1" : null;
+            }
+            case "hevc" -> format == null || EIGHT_BIT_420.contains(format) ? "hevc" : null;
+            case "vp9", "av1" -> format == null || PICTURE_420.contains(format) ? video.codec() : null;
+            case "vp8" -> "vp8";
+            default -> null;
+        };
     }
 
-    private static boolean directContainer(MediaProbe probe, MediaProbe.VideoStream video, int audio) {
-        String audioCodec = audio < 0 ? null : probe.audioStream(audio).codec();
+    private static boolean direct(MediaProbe probe, MediaProbe.VideoStream video, int audio, Playable browser) {
+        String codec = videoCodec(video);
         if (probe.isMp4()) {
-            return audioCodec == null || MP4_AUDIO.contains(audioCodec);
+            return browser.plays("mp4", codec) && (audio < 0 || browser.plays("mp4", probe.audioStream(audio).codec()));
         }
         if (probe.isMatroska()) {
-            boolean onlyWebmCodecs = probe.video().stream().allMatch(v -> WEBM_VIDEO.contains(v.codec()))
-                    && probe.audio().stream().allMatch(a -> WEBM_AUDIO.contains(a.codec()));
-            return onlyWebmCodecs && WEBM_VIDEO.contains(video.codec());
+            return browser.plays("webm", codec) && everyTrack(probe, "webm", browser)
+                    || browser.plays("mkv", codec) && everyTrack(probe, "mkv", browser);
         }
         return false;
+    }
+
+    /** Whether the browser plays every video and audio track of a Matroska file in this container. */
+    private static boolean everyTrack(MediaProbe probe, String container, Playable browser) {
+        return probe.video().stream().allMatch(v -> browser.plays(container, videoCodec(v)))
+                && probe.audio().stream().allMatch(a -> browser.plays(container, a.codec()));
     }
 }

@@ -128,4 +128,63 @@ class DecisionTest {
         assertThat(Decision.transcodeInstead(probe, remux, Quality.P720))
                 .isEqualTo(new Plan(Delivery.TRANSCODE, 0, 2, 720));
     }
+
+    /** What Debian's Firefox ESR 153 answers to the player's questions (player.js), headless, on this machine. */
+    static final Playable FIREFOX = Playable.parse("mp4.avc1 mkv.avc1 mse.avc1 mp4.hevc mkv.hevc mse.hevc mp4.av1 webm.av1"
+            + " mkv.av1 mse.av1 mp4.vp9 webm.vp9 mkv.vp9 mse.vp9 webm.vp8 mkv.vp8 mp4.aac mkv.aac mse.aac mp4.opus"
+            + " webm.opus mkv.opus mse.opus mp4.mp3 mse.mp3 mp4.flac mse.flac webm.vorbis mkv.vorbis");
+    /** What Debian's Chromium 156 answers, headless: no HEVC anywhere, MP3 and FLAC in Matroska. */
+    static final Playable CHROMIUM = Playable.parse("mp4.avc1 mkv.avc1 mse.avc1 mp4.av1 webm.av1 mkv.av1 mse.av1 mp4.vp9"
+            + " webm.vp9 mkv.vp9 mse.vp9 webm.vp8 mkv.vp8 mp4.aac mkv.aac mse.aac mp4.opus webm.opus mkv.opus mse.opus"
+            + " mp4.mp3 mkv.mp3 mp4.flac mkv.flac mse.flac webm.vorbis mkv.vorbis");
+
+    static Stream<Arguments> browsers() {
+        MediaProbe hevcMkv = probe(MKV, video("hevc", "Main", "yuv420p", 120, 1080), audio(1, "aac", true));
+        MediaProbe hevcMp4Ac3 = probe(MP4, video("hevc", "Main", "yuv420p", 120, 1080), audio(1, "ac3", true));
+        MediaProbe h264Mkv = probe(MKV, h264(), audio(1, "aac", true));
+        MediaProbe h264MkvFlac = probe(MKV, h264(), audio(1, "flac", true));
+        MediaProbe h264MkvAc3Second = probe(MKV, h264(), audio(1, "aac", true), audio(2, "ac3", false));
+        MediaProbe h264Mp4Ac3 = probe(MP4, h264(), audio(1, "ac3", true));
+        MediaProbe hevcMain10 = probe(MKV, video("hevc", "Main 10", "yuv420p10le", 150, 2160), audio(1, "aac", true));
+        Playable onlyMp4 = Playable.parse("mp4.avc1 mp4.aac");
+        return Stream.of(
+                Arguments.of("MKV HEVC + AAC, Firefox: its own decoder", hevcMkv, FIREFOX, new Plan(Delivery.DIRECT, 0, 1, 0)),
+                Arguments.of("MKV HEVC + AAC, Chromium: transcoded", hevcMkv, CHROMIUM, new Plan(Delivery.TRANSCODE, 0, 1, 720)),
+                Arguments.of("MKV HEVC + AAC, no answers: transcoded", hevcMkv, Playable.DEFAULT,
+                        new Plan(Delivery.TRANSCODE, 0, 1, 720)),
+                Arguments.of("MP4 HEVC + AC-3, Firefox: HEVC is never copied, AC-3 never played", hevcMp4Ac3, FIREFOX,
+                        new Plan(Delivery.TRANSCODE, 0, 1, 720)),
+                Arguments.of("MKV HEVC Main 10, Firefox: beyond what it was asked", hevcMain10, FIREFOX,
+                        new Plan(Delivery.TRANSCODE, 0, 1, 720)),
+                Arguments.of("MKV H.264 + AAC, Firefox: plays Matroska", h264Mkv, FIREFOX, new Plan(Delivery.DIRECT, 0, 1, 0)),
+                Arguments.of("MKV H.264 + AAC, Chromium: plays Matroska", h264Mkv, CHROMIUM, new Plan(Delivery.DIRECT, 0, 1, 0)),
+                Arguments.of("MKV H.264 + AAC, no answers: remuxed", h264Mkv, Playable.DEFAULT, new Plan(Delivery.REMUX, 0, 1, 0)),
+                Arguments.of("MKV H.264 + FLAC, Chromium plays FLAC in Matroska", h264MkvFlac, CHROMIUM,
+                        new Plan(Delivery.DIRECT, 0, 1, 0)),
+                Arguments.of("MKV H.264 + FLAC, Firefox does not: remuxed", h264MkvFlac, FIREFOX,
+                        new Plan(Delivery.REMUX, 0, 1, 0)),
+                Arguments.of("MKV with a second AC-3 track: remuxed in both", h264MkvAc3Second, FIREFOX,
+                        new Plan(Delivery.REMUX, 0, 1, 0)),
+                Arguments.of("MP4 H.264 + AC-3: remuxed in both", h264Mp4Ac3, CHROMIUM, new Plan(Delivery.REMUX, 0, 1, 0)),
+                Arguments.of("MKV H.264, a browser without MediaSource: transcoded", h264Mkv, onlyMp4,
+                        new Plan(Delivery.TRANSCODE, 0, 1, 720)),
+                Arguments.of("MP4 H.264 + AAC, a browser without MediaSource: direct", probe(MP4, h264(), audio(1, "aac", true)),
+                        onlyMp4, new Plan(Delivery.DIRECT, 0, 1, 0)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("browsers")
+    void followsWhatTheBrowserSaysItPlays(String name, MediaProbe probe, Playable browser, Plan expected) {
+        assertThat(Decision.decide(probe, -1, Quality.P720, browser)).isEqualTo(expected);
+    }
+
+    @Test
+    void aConversionAskedForByItsAddressCopiesOnlyVideoThatCanBeCopied() {
+        MediaProbe h264 = probe(MKV, h264(), audio(1, "aac", true), audio(2, "ac3", false));
+        assertThat(Decision.converted(h264, 2, true, Quality.DEFAULT)).contains(new Plan(Delivery.REMUX, 0, 2, 0));
+        assertThat(Decision.converted(h264, 2, false, Quality.P480)).contains(new Plan(Delivery.TRANSCODE, 0, 2, 480));
+        MediaProbe hevc = probe(MKV, video("hevc", "Main", "yuv420p", 120, 1080), audio(1, "aac", true));
+        assertThat(Decision.converted(hevc, -1, true, Quality.DEFAULT)).isEmpty();
+        assertThat(Decision.converted(probe(MP4, null, audio(0, "aac", true)), -1, false, Quality.P720)).isEmpty();
+    }
 }

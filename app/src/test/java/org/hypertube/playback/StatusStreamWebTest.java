@@ -1,0 +1,45 @@
+package org.hypertube.playback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+import org.hypertube.AppTestBase;
+import org.hypertube.catalog.Catalog;
+import org.hypertube.playback.media.Playable;
+import org.hypertube.playback.media.Quality;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The status a stream pushes to a film page: once the film's download is removed (by an administrator, the
+ * quota, or the end of a test) while a page's stream is still open, the stream says UNAVAILABLE and starts
+ * nothing, where a Play would choose a torrent again. A page already gone used to re-add the film that way.
+ */
+class StatusStreamWebTest extends AppTestBase {
+
+    private static final Admission ANYTHING = new Admission() {
+        @Override
+        public void reserve() {
+        }
+
+        @Override
+        public void release() {
+        }
+    };
+
+    @Autowired
+    Playback playback;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    DownloadRepository repository;
+
+    @Test
+    void aStreamOfAFilmWhoseDownloadWasRemovedStartsNoOther() {
+        long filmId = TestFilms.unplayedFilm(catalog, repository);
+        Playback.Status streamed = playback.streamed(filmId, 1, false, ANYTHING, null, Quality.P720, Playable.DEFAULT,
+                "en", Locale.ENGLISH);
+        assertThat(streamed.phase()).isEqualTo(Playback.Phase.UNAVAILABLE);
+        assertThat(repository.findByFilmIdOrderByAddedAtDesc(filmId)).as("no download started").isEmpty();
+    }
+}
