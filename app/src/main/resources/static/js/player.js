@@ -78,6 +78,9 @@ const announce = seconds => {
   announceTimer = setTimeout(() => { skipNote.hidden = true; }, 800);
 };
 
+const escapeHtml = text => text.replace(/[&<>"']/g,
+  c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
 const showTracks = subtitles => {
   const wanted = subtitles.map(t => t.src).join(' ');
   if (video.dataset.tracks === wanted) {
@@ -95,8 +98,10 @@ const showTracks = subtitles => {
     const track = document.createElement('track');
     track.kind = 'subtitles';
     track.src = t.src;
-    track.srclang = t.language;
-    track.label = t.label;
+    // Plyr writes a track's label into its captions menu as HTML; the label may come from a torrent's file
+    // names or a film's track titles, so it is given as text with its markup characters escaped.
+    track.srclang = /^[A-Za-z0-9-]{1,35}$/.test(t.language || '') ? t.language : '';
+    track.label = escapeHtml(t.label || '');
     track.dataset.id = t.id;
     if (t.isDefault && !defaultGiven) {
       track.default = true;

@@ -30,10 +30,25 @@ class PlayerSettings {
                 .stream().findFirst().orElse(Subtitles.DEFAULT);
     }
 
+    /**
+     * Keeps the member's choice: an update, or an insert for a member with no row yet (written without
+     * PostgreSQL's {@code on conflict ... excluded}, which H2, the default database, does not parse). Two saves of
+     * one member at once: the insert that loses the race becomes the update.
+     */
     void save(long memberId, Subtitles subtitles) {
-        jdbc.update("insert into player_settings (member_id, subtitle_size, subtitle_background) values (?, ?, ?)"
-                        + " on conflict (member_id) do update set subtitle_size = excluded.subtitle_size,"
-                        + " subtitle_background = excluded.subtitle_background",
-                memberId, subtitles.size().name(), subtitles.background().name());
+        if (update(memberId, subtitles) > 0) {
+            return;
+        }
+        try {
+            jdbc.update("insert into player_settings (member_id, subtitle_size, subtitle_background) values (?, ?, ?)",
+                    memberId, subtitles.size().name(), subtitles.background().name());
+        } catch (org.springframework.dao.DuplicateKeyException raced) {
+            update(memberId, subtitles);
+        }
+    }
+
+    private int update(long memberId, Subtitles subtitles) {
+        return jdbc.update("update player_settings set subtitle_size = ?, subtitle_background = ? where member_id = ?",
+                subtitles.size().name(), subtitles.background().name(), memberId);
     }
 }
