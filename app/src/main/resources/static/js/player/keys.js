@@ -27,8 +27,13 @@ export const shortcuts = (player, video, announce) => {
     m: () => { video.muted = !video.muted; },
     c: () => player.toggleCaptions(),
   };
+  // Keys are the player's only while nothing else on the page has the focus (WCAG 2.1.4): on a link, the
+  // torrents table or the comments, the arrows and space scroll and press as everywhere else.
+  const area = video.closest('#player') || video.parentElement;
+  const ours = target => target === document.body || target === document.documentElement || area.contains(target);
   document.addEventListener('keydown', event => {
-    if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented || editable(event.target)) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented || editable(event.target)
+        || !ours(event.target)) {
       return;
     }
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
