@@ -1,8 +1,12 @@
 package org.hypertube.catalog;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.hypertube.catalog.source.FilmQuery;
+import org.hypertube.system.RenderedFragments;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,12 +21,18 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @Controller
 class DiscoverController {
 
+    /** Everything the film grid ({@code catalog/discover :: results}) shows, for {@link RenderedFragments}. */
+    private record Grid(List<Film> films, Map<Long, WatchMarks.Mark> marks, boolean hasMore, String nextUrl) {
+    }
+
     private final Catalog catalog;
     private final WatchMarks marks;
+    private final RenderedFragments fragments;
 
-    DiscoverController(Catalog catalog, WatchMarks marks) {
+    DiscoverController(Catalog catalog, WatchMarks marks, RenderedFragments fragments) {
         this.catalog = catalog;
         this.marks = marks;
+        this.fragments = fragments;
     }
 
     @GetMapping("/")
@@ -51,11 +61,21 @@ class DiscoverController {
         List<Film> continueRow = catalog.films(continuing);
         var shown = new java.util.ArrayList<Long>(continuing);
         result.films().forEach(f -> shown.add(f.getId()));
-        model.addAttribute("marks", marks.marks(member, shown));
+        Map<Long, WatchMarks.Mark> marked = marks.marks(member, shown);
+        model.addAttribute("marks", marked);
         model.addAttribute("continueRow", continueRow);
-        model.addAttribute("nextUrl", ServletUriComponentsBuilder.fromCurrentRequest()
-                .replaceQueryParam("page", number + 1).build().toUriString());
-        return htmx != null && number > 1 ? "catalog/discover :: results" : "catalog/discover";
+        String nextUrl = ServletUriComponentsBuilder.fromCurrentRequest()
+                .replaceQueryParam("page", number + 1).build().toUriString();
+        model.addAttribute("nextUrl", nextUrl);
+        if (htmx != null && number > 1) {
+            return "catalog/discover :: results";
+        }
+        // The grid is the same HTML for everyone seeing these films with the same marks: rendered once.
+        Map<Long, WatchMarks.Mark> gridMarks = new HashMap<>();
+        result.films().forEach(f -> Optional.ofNullable(marked.get(f.getId())).ifPresent(m -> gridMarks.put(f.getId(), m)));
+        model.addAttribute("resultsHtml", fragments.render("catalog/discover :: results",
+                new Grid(result.films(), gridMarks, result.hasMore(), nextUrl), model.asMap()));
+        return "catalog/discover";
     }
 
     private static FilmQuery.Sort parseSort(String sort, boolean searching) {
