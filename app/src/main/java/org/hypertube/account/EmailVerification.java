@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.hypertube.system.SiteLinks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -22,6 +23,7 @@ public class EmailVerification {
     private static final Logger log = LoggerFactory.getLogger(EmailVerification.class);
 
     private final MemberRepository members;
+    private final JdbcTemplate jdbc;
     private final EmailVerificationTokenRepository tokens;
     private final AccountProperties properties;
     private final AccountMail mail;
@@ -30,8 +32,9 @@ public class EmailVerification {
     private final Clock clock;
 
     EmailVerification(MemberRepository members, EmailVerificationTokenRepository tokens, AccountProperties properties,
-                      AccountMail mail, ResetMailLimit limit, SiteLinks site, Clock clock) {
+                      AccountMail mail, ResetMailLimit limit, SiteLinks site, Clock clock, JdbcTemplate jdbc) {
         this.members = members;
+        this.jdbc = jdbc;
         this.tokens = tokens;
         this.properties = properties;
         this.mail = mail;
@@ -41,9 +44,10 @@ public class EmailVerification {
     }
 
     /** Whether this member has yet to confirm their address (for the banner on every page). */
-    @Transactional(readOnly = true)
     public boolean pending(long memberId) {
-        return members.findById(memberId).map(m -> !m.isEmailVerified()).orElse(false);
+        // One column in plain SQL: loading the member in a transaction cost 4 % of a page in bench/catalog.
+        return jdbc.queryForList("select email_verified from members where id = ?", Boolean.class, memberId).stream()
+                .findFirst().map(verified -> !verified).orElse(false);
     }
 
     /** Mails a new link for the member's current address; earlier links stop working. */

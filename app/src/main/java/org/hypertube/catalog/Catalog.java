@@ -53,6 +53,10 @@ public class Catalog {
     private record PageKey(FilmQuery query, int page, Locale locale) {
     }
 
+    /** A page's films (read-only, sorted) read for {@code fetched} when {@code filmWrites} was {@code writes}. */
+    private record Shown(Fetched fetched, long writes, List<Film> films) {
+    }
+
     /** What the sources said for one page; {@code stored} remembers the films already saved for it. */
     private record Fetched(List<Merged> films, Set<String> failed, boolean exhausted, int asked, Map<String, Long> stored) {
     }
@@ -67,6 +71,15 @@ public class Catalog {
     private final SourceCalls calls;
     private final Cache<PageKey, Fetched> pages = Caffeine.newBuilder()
             .maximumSize(2_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+    /**
+     * Pages as last read from the database, so that a page viewed again costs no query. One is used while
+     * its sources' answer is the same and no film was written here since ({@link #filmWrites}); the short
+     * lifetime bounds how long another instance's writes (several instances on one database) go unseen.
+     */
+    private final Cache<PageKey, Shown> shown = Caffeine.newBuilder()
+            .maximumSize(2_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+    /** Counts writes of films and their texts, bumped after they are committed. */
+    private final java.util.concurrent.atomic.AtomicLong filmWrites = new java.util.concurrent.atomic.AtomicLong();
 
     Catalog(List<FilmSource> sources, FilmRepository films, FilmTorrentRepository torrents, FilmTextRepository texts,
             CatalogProperties properties, TransactionTemplate transaction, Clock clock, SourceCalls calls) {
@@ -89,6 +102,18 @@ public class Catalog {
             fetch(query, earlier).films().forEach(m -> shownBefore.addAll(m.keys()));
         }
         Fetched fetched = fetch(query, p);
+        PageKey key = new PageKey(query, p, LocaleContextHolder.getLocale());
+        Shown known = shown.getIfPresent(key);
+        if (known == null || known.fetched() != fetched || known.writes() != filmWrites.get()) {
+            known = read(query, fetched, shownBefore);
+            shown.put(key, known);
+        }
+        return new Page(known.films(), !fetched.failed().isEmpty(), !fetched.exhausted() && p < properties.maxPages(),
+                fetched.asked() > 0 && fetched.failed().size() == fetched.asked());
+    }
+
+    /** The page's films from the database, new ones stored first, localized and sorted. */
+    private Shown read(FilmQuery query, Fetched fetched, Set<String> shownBefore) {
         List<Merged> fresh = fetched.films().stream()
                 .filter(m -> m.keys().stream().noneMatch(shownBefore::contains))
                 .filter(m -> matches(m.film(), query))
@@ -98,13 +123,13 @@ public class Catalog {
         for (Merged merged : fresh) {
             ids.add(fetched.stored().computeIfAbsent(merged.key(), k -> keep(merged).getId()));
         }
+        long writes = filmWrites.get(); // before reading: a write committed meanwhile makes this read stale
         Map<Long, Film> byId = new HashMap<>();
         films.findByIds(ids).forEach(f -> byId.put(f.getId(), f));
         List<Film> saved = new ArrayList<>(ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList());
         localize(saved);
         sort(saved, query);
-        return new Page(saved, !fetched.failed().isEmpty(), !fetched.exhausted() && p < properties.maxPages(),
-                fetched.asked() > 0 && fetched.failed().size() == fetched.asked());
+        return new Shown(fetched, writes, List.copyOf(saved));
     }
 
     /** The front page's films, popular first. */
@@ -202,23 +227,32 @@ public class Catalog {
         }
         if (!answers.isEmpty()) {
             Merged merged = Merged.of(answers);
-            transaction.executeWithoutResult(status -> {
-                Film current = films.findById(film.getId()).orElseThrow();
-                apply(current, merged, locale.getLanguage());
-                current.setDetailsFetchedAt(clock.instant());
-                films.save(current);
-                Map<String, List<SourceTorrent>> bySource = new HashMap<>();
-                answers.forEach(a -> bySource.computeIfAbsent(a.source(), s -> new ArrayList<>()).addAll(a.torrents()));
-                bySource.forEach((source, offered) -> {
-                    torrents.deleteByFilmIdAndSource(current.getId(), source);
-                    offered.stream().filter(t -> t.uri() != null && t.uri().length() <= 4000).forEach(t -> torrents.save(
-                            new FilmTorrent(current.getId(), source, t.infoHash(), t.name(), t.quality(), Math.max(0, t.sizeBytes()),
-                                    t.seeds(), t.peers(), t.uri(), clock.instant())));
-                });
-            });
+            try {
+                store(film, merged, answers, locale);
+            } finally {
+                filmWrites.incrementAndGet();
+            }
             log.info("film {} ({}) details refreshed from {}", film.getId(), imdb, answers.stream().map(SourceFilm::source).toList());
         }
         return !failed.isEmpty();
+    }
+
+    /** Writes what the sources said of the film and its torrents, in one transaction. */
+    private void store(Film film, Merged merged, List<SourceFilm> answers, Locale locale) {
+        transaction.executeWithoutResult(status -> {
+            Film current = films.findById(film.getId()).orElseThrow();
+            apply(current, merged, locale.getLanguage());
+            current.setDetailsFetchedAt(clock.instant());
+            films.save(current);
+            Map<String, List<SourceTorrent>> bySource = new HashMap<>();
+            answers.forEach(a -> bySource.computeIfAbsent(a.source(), s -> new ArrayList<>()).addAll(a.torrents()));
+            bySource.forEach((source, offered) -> {
+                torrents.deleteByFilmIdAndSource(current.getId(), source);
+                offered.stream().filter(t -> t.uri() != null && t.uri().length() <= 4000).forEach(t -> torrents.save(
+                        new FilmTorrent(current.getId(), source, t.infoHash(), t.name(), t.quality(), Math.max(0, t.sizeBytes()),
+                                t.seeds(), t.peers(), t.uri(), clock.instant())));
+            });
+        });
     }
 
     /** One fetch per page at a time: concurrent viewers of the same page wait for the same answer. */
@@ -281,6 +315,8 @@ public class Catalog {
                     throw race;
                 }
                 // another request stored the same film a moment ago: read it and fill it in
+            } finally {
+                filmWrites.incrementAndGet();
             }
         }
     }

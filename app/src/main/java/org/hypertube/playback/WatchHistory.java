@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.hypertube.catalog.WatchMarks;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.PageRequest;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -18,13 +19,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 class WatchHistory implements WatchMarks {
 
     private final WatchProgressRepository repository;
+    private final NamedParameterJdbcTemplate jdbc;
     private final DownloadRepository downloads;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
-    WatchHistory(WatchProgressRepository repository, DownloadRepository downloads, TransactionTemplate transaction,
-                 Clock clock) {
+    WatchHistory(WatchProgressRepository repository, NamedParameterJdbcTemplate jdbc, DownloadRepository downloads,
+                 TransactionTemplate transaction, Clock clock) {
         this.repository = repository;
+        this.jdbc = jdbc;
         this.downloads = downloads;
         this.transaction = transaction;
         this.clock = clock;
@@ -100,9 +103,14 @@ class WatchHistory implements WatchMarks {
         if (filmIds.isEmpty()) {
             return marks;
         }
-        for (WatchProgress p : repository.forFilms(memberId, filmIds)) {
-            marks.put(p.getFilmId(), new Mark(p.isWatched(), p.percent()));
-        }
+        // Plain SQL: Hibernate translates a query with a list parameter anew on every call (after throwing
+        // and catching an exception), a tenth of a discover page's time in bench/catalog.
+        jdbc.query("select film_id, watched, position_seconds, duration_seconds from watch_progress"
+                        + " where member_id = :member and film_id in (:films)",
+                Map.of("member", memberId, "films", filmIds),
+                row -> {
+                    marks.put(row.getLong(1), new Mark(row.getBoolean(2), WatchProgress.percent(row.getInt(3), row.getInt(4))));
+                });
         return marks;
     }
 

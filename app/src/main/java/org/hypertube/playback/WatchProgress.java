@@ -64,7 +64,7 @@ class WatchProgress {
     }
 
     /** 0..100 for the bar under a thumbnail. */
-    int percent() {
+    static int percent(int positionSeconds, int durationSeconds) {
         return durationSeconds <= 0 ? 0 : (int) Math.min(100, Math.round(100.0 * positionSeconds / durationSeconds));
     }
 }

@@ -1,6 +1,5 @@
 package org.hypertube.playback;
 
-import java.util.Collection;
 import java.util.List;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -8,9 +7,6 @@ import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
 interface WatchProgressRepository extends JpaRepository<WatchProgress, WatchProgress.Key> {
-
-    @Query("select w from WatchProgress w where w.memberId = :member and w.filmId in :films")
-    List<WatchProgress> forFilms(@Param("member") long memberId, @Param("films") Collection<Long> filmIds);
 
     @Query("select w from WatchProgress w where w.memberId = :member and w.watched = false and w.positionSeconds > 0"
             + " order by w.updatedAt desc")

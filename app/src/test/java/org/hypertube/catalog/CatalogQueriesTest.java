@@ -5,11 +5,18 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import jakarta.persistence.EntityManagerFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hibernate.SessionFactory;
 import org.hibernate.stat.Statistics;
 import org.hypertube.AppTestBase;
+import org.hypertube.catalog.source.SourceFilm;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mock.web.MockHttpSession;
 import org.springframework.test.web.servlet.MockMvc;
@@ -23,6 +30,8 @@ class CatalogQueriesTest extends AppTestBase {
     EntityManagerFactory entityManagerFactory;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    Catalog catalog;
 
     MockHttpSession member() throws Exception {
         return signedInMember(mvc, "q");
@@ -55,6 +64,57 @@ class CatalogQueriesTest extends AppTestBase {
         // continue watching (2), ready now (2), watchlist, popular, three genres, marks, listed films:
         // bounded whatever the rows hold.
         assertThat(stats.getPrepareStatementCount()).isLessThanOrEqualTo(11);
+    }
+
+    @Test
+    void aPageSeenAgainIsNotReadAgainButShowsAFilmChangedMeanwhile() throws Exception {
+        var session = member();
+        String first = page(session);
+        Statistics stats = entityManagerFactory.unwrap(SessionFactory.class).getStatistics();
+        stats.clear();
+        page(session);
+        assertThat(stats.getEntityStatistics(Film.class.getName()).getLoadCount()).as("films read again").isZero();
+
+        // A source now names one of the shown films differently: the next view shows the new title.
+        var film = jdbc.queryForMap("select id, imdb_id, release_year from films where imdb_id is not null and id in ("
+                + String.join(",", filmIds(first)) + ") order by id limit 1");
+        String renamed = "Renamed " + uniqueName("f");
+        LocaleContextHolder.setLocale(Locale.ENGLISH);
+        try {
+            catalog.keep(FilmMerge.Merged.of(List.of(new SourceFilm("yts", "renamed", (String) film.get("imdb_id"), renamed,
+                    (Integer) film.get("release_year"), null, null, null, null, null, null, null, null, null, null, null))));
+        } finally {
+            LocaleContextHolder.resetLocaleContext();
+        }
+        assertThat(first).doesNotContain(renamed);
+        assertThat(page(session)).contains(renamed);
+    }
+
+    @Test
+    void aFilmMarkedWatchedShowsItsMarkOnTheGridSeenBefore() throws Exception {
+        var session = member();
+        Long memberId = jdbc.queryForObject("select max(id) from members", Long.class); // the member just made
+        String first = page(session);
+        assertThat(first).doesNotContain("class=\"watched\"");
+        jdbc.update("insert into watch_progress (member_id, film_id, position_seconds, duration_seconds, watched, updated_at)"
+                + " values (?, ?, 5400, 5400, true, current_timestamp)", memberId, Long.valueOf(filmIds(first).getFirst()));
+        assertThat(page(session)).contains("class=\"watched\"");
+        // Another member, who has not watched it, sees the grid without the mark.
+        assertThat(page(member())).doesNotContain("class=\"watched\"");
+    }
+
+    private String page(MockHttpSession session) throws Exception {
+        return mvc.perform(get("/browse").session(session)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    }
+
+    private static List<String> filmIds(String html) {
+        List<String> ids = new ArrayList<>();
+        Matcher m = Pattern.compile("<li class=\"film-card\">\\s*<a href=\"/films/(\\d+)\"").matcher(html);
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        assertThat(ids).isNotEmpty();
+        return ids;
     }
 
     @Test
