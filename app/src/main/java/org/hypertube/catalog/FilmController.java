@@ -42,14 +42,20 @@ class FilmController {
         List<ServerCopies.Copy> server = copies.copies(id);
         server.forEach(c -> held.putIfAbsent(c.infoHash(), c));
         List<Offer> offers = new ArrayList<>();
+        java.util.Set<String> listed = new java.util.HashSet<>();
         for (FilmTorrent t : details.torrents()) {
-            ServerCopies.Copy copy = t.getInfoHash() == null ? null : held.remove(t.getInfoHash().toLowerCase(Locale.ROOT));
+            // Two sources may list one torrent: each of their rows says the server holds it.
+            String hash = t.getInfoHash() == null ? null : t.getInfoHash().toLowerCase(Locale.ROOT);
+            ServerCopies.Copy copy = hash == null ? null : held.get(hash);
+            if (hash != null) {
+                listed.add(hash);
+            }
             offers.add(new Offer(t, copy == null ? null : copy.state()));
         }
         model.addAttribute("film", details.film());
         model.addAttribute("offers", offers);
         // Copies no source lists (added by an operator, or a source that no longer offers them).
-        model.addAttribute("otherCopies", List.copyOf(held.values()));
+        model.addAttribute("otherCopies", held.values().stream().filter(c -> !listed.contains(c.infoHash())).toList());
         model.addAttribute("ready", server.stream().anyMatch(c -> c.state() == ServerCopies.State.READY));
         model.addAttribute("incomplete", details.incomplete());
         model.addAttribute("inList", !watchlist.among(me.id(), List.of(id)).isEmpty());
