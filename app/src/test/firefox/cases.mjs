@@ -58,8 +58,21 @@ async function play(page) {
   });
   await page.goto(base + '/films/' + args.film);
   await page.click(PLAY_BUTTON);
-  await page.waitForFunction(v => { const video = document.querySelector(v); return video && video.currentTime > 0.5; },
-    WAIT, VIDEO);
+  // Firefox may refuse to start the film by itself (its autoplay policy, the first seconds after the click gone):
+  // the page then says so, and a person presses the player's play button.
+  const started = await page.waitForFunction(v => {
+    const video = document.querySelector(v);
+    if (video && video.currentTime > 0.5) {
+      return 'playing';
+    }
+    const refused = (window.mediaLog || []).some(line => line.includes('NotAllowedError'));
+    return refused && video && video.paused && video.readyState >= 2 ? 'refused' : false;
+  }, WAIT, VIDEO).then(handle => handle.jsonValue());
+  if (started === 'refused') {
+    facts.autoplayRefused = await page.$eval('#player-state-text', e => e.textContent);
+    await page.click('#player .plyr__control--overlaid');
+    await page.waitForFunction(v => document.querySelector(v).currentTime > 0.5, WAIT, VIDEO);
+  }
   facts.mode = await page.$eval(PLAYER, p => p.dataset.mode);
   facts.src = await page.$eval(PLAYER, p => p.dataset.src);
   facts.plays = await page.evaluate(() => window.sentPlays);

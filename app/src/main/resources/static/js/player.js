@@ -166,7 +166,13 @@ const start = status => {
     return;
   }
   load(status);
-  video.play().catch(() => { /* the person presses play on the controls */ });
+  video.play().catch(e => {
+    // The browser would not start the film by itself (its autoplay policy): the person presses play.
+    if (e && e.name === 'NotAllowedError') {
+      stateText.textContent = message('press-play');
+      stateDetail.textContent = '';
+    }
+  });
 };
 
 const handle = status => {

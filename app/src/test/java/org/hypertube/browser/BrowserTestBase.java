@@ -36,6 +36,16 @@ public abstract class BrowserTestBase extends AppTestBase {
         assertThat(browser.consoleProblems).isEmpty();
     }
 
+    /**
+     * Opens a menu of the player's control bar as a person does: the whole player in view (not under the
+     * sticky header), the pointer on it so that the controls show, then the menu's button.
+     */
+    protected static void openPlayerMenu(Page page, String menu) {
+        page.evaluate("() => document.getElementById('player').scrollIntoView({block: 'end'})");
+        page.hover("#player .plyr");
+        page.click(menu + " .ht-menu-button");
+    }
+
     protected String url(String path) {
         return "http://localhost:" + port + path;
     }

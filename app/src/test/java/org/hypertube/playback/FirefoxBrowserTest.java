@@ -43,6 +43,10 @@ class FirefoxBrowserTest extends AppTestBase {
         assertThat(result.fact("afterSignUp")).as("signed up: %s", result).isEqualTo("/login?registered");
         assertThat(result.fact("afterSignIn")).as("signed in on the library: %s", result).isEqualTo("/");
         assertThat(result.console()).as("the console stayed clean: %s", result).isEmpty();
+        if (result.facts().has("autoplayRefused")) {
+            assertThat(result.fact("autoplayRefused")).as("Firefox would not start the film itself; the page says so: %s",
+                    result).isEqualTo("Ready: press play to start.");
+        }
         return result;
     }
 

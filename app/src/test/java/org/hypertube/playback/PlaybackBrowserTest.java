@@ -206,9 +206,11 @@ class PlaybackBrowserTest extends BrowserTestBase {
         page.evaluate("() => { document.getElementById('video').currentTime = 60; }");
         page.waitForFunction("() => { const v = document.getElementById('video'); return !v.seeking && v.currentTime > 60.3; }",
                 null, new Page.WaitForFunctionOptions().setTimeout(60_000));
+        // Paused, Plyr keeps its controls in place under the pointer; the new quality plays from there.
+        page.keyboard().press("k");
+        page.waitForFunction("() => document.getElementById('video').paused");
         double before = ((Number) page.evaluate("() => document.getElementById('video').currentTime")).doubleValue();
-        page.hover("#player .plyr");
-        page.click("#quality-menu .ht-menu-button");
+        openPlayerMenu(page, "#quality-menu");
         page.click("#quality-menu [role=menuitemradio][data-value=P480]");
         page.waitForFunction("() => document.getElementById('player').dataset.src.includes('-P480/')", null,
                 new Page.WaitForFunctionOptions().setTimeout(30_000));

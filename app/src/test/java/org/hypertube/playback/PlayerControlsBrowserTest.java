@@ -126,8 +126,7 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
                     null, new Page.WaitForFunctionOptions().setTimeout(30_000));
 
             // The subtitle appearance menu: the choice shows at once and is kept for the member.
-            page.hover("#player .plyr");
-            page.click("#subtitle-style-menu .ht-menu-button");
+            openPlayerMenu(page, "#subtitle-style-menu");
             assertThat(page.textContent("#subtitle-style-menu [role=menuitemradio][data-value=XL]")).isEqualTo("Extra large");
             page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target/player-menu.png")));
             page.click("#subtitle-style-menu [role=menuitemradio][data-value=XL]");
@@ -138,8 +137,7 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
             // The audio menu: the other track, converted, from the same position.
             page.keyboard().press("k");
             double before = number(page, TIME);
-            page.hover("#player .plyr");
-            page.click("#audio-menu .ht-menu-button");
+            openPlayerMenu(page, "#audio-menu");
             String other = (String) page.evaluate("() => document.querySelector("
                     + "'#audio-menu [role=menuitemradio][aria-checked=false]').dataset.value");
             page.click("#audio-menu [role=menuitemradio][data-value='" + other + "']");

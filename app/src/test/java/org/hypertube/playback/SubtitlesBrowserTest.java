@@ -87,8 +87,7 @@ class SubtitlesBrowserTest extends BrowserTestBase {
             String french = (String) page.evaluate("() => [...document.querySelectorAll('#audio-menu [role=menuitemradio]')]"
                     + ".find(o => o.getAttribute('aria-checked') === 'false').dataset.value");
             double before = ((Number) page.evaluate("() => document.getElementById('video').currentTime")).doubleValue();
-            page.hover("#player .plyr");
-            page.click("#audio-menu .ht-menu-button");
+            openPlayerMenu(page, "#audio-menu");
             page.click("#audio-menu [role=menuitemradio][data-value='" + french + "']");
             page.waitForFunction("a => document.getElementById('player').dataset.src.includes('/hls/a' + a + '-')", french,
                     new Page.WaitForFunctionOptions().setTimeout(30_000));
