@@ -41,9 +41,14 @@ public abstract class BrowserTestBase extends AppTestBase {
      * sticky header), the pointer on it so that the controls show, then the menu's button.
      */
     protected static void openPlayerMenu(Page page, String menu) {
+        showPlayerControls(page);
+        page.click(menu + " .ht-menu-button");
+    }
+
+    /** Brings the whole player into view (not under the sticky header) and the pointer onto it: Plyr shows its controls. */
+    protected static void showPlayerControls(Page page) {
         page.evaluate("() => document.getElementById('player').scrollIntoView({block: 'end'})");
         page.hover("#player .plyr");
-        page.click(menu + " .ht-menu-button");
     }
 
     protected String url(String path) {

@@ -118,7 +118,7 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
             // The subtitles menu (in the player's settings): German chosen, German cues drawn.
             String german = (String) page.evaluate("() => [...document.querySelectorAll('#video track')]"
                     + ".find(t => t.srclang === 'de').label");
-            page.hover("#player .plyr");
+            showPlayerControls(page);
             page.click("#player button[data-plyr=settings]");
             page.click("#player [role=menuitem]:has-text('Subtitles')");
             page.click("#player [role=menuitemradio][data-plyr=language]:has-text('" + german + "')");
@@ -193,7 +193,7 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
             // Paused, the controls stay in place under the pointer.
             page.keyboard().press("k");
             page.waitForFunction("() => document.getElementById('video').paused");
-            page.hover("#player .plyr");
+            showPlayerControls(page);
             page.waitForFunction("() => !document.querySelector('#player .plyr').classList.contains('plyr--hide-controls')");
             page.waitForTimeout(500);
             var seek = page.locator("#player .plyr__progress input[type=range]");
