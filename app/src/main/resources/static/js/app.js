@@ -14,6 +14,17 @@ document.addEventListener('DOMContentLoaded', () => {
       event.detail.headers[header.content] = token.content;
     });
   }
+  // On phones the header is one row: the language, account links and sign-out open under its menu button.
+  for (const button of document.querySelectorAll('.nav-toggle[aria-controls]')) {
+    const panel = document.getElementById(button.getAttribute('aria-controls'));
+    button.addEventListener('click', () => {
+      const open = panel.classList.toggle('open');
+      button.setAttribute('aria-expanded', String(open));
+      if (open) {
+        panel.querySelector('select, summary, a, button')?.focus();
+      }
+    });
+  }
   // On phones the library's filters sit behind one button (CSS hides the panel until it is open).
   for (const button of document.querySelectorAll('.filter-toggle[aria-controls]')) {
     const panel = document.getElementById(button.getAttribute('aria-controls'));

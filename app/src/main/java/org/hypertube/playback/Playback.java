@@ -34,9 +34,10 @@ class Playback {
 
     /**
      * LIMITED: the member's Play limit is reached (until retryAt); DISK_FULL: the disk quota, and nothing to
-     * delete; PAUSED: an administrator paused the film's download.
+     * delete; PAUSED: an administrator paused the film's download; BUSY: the film needs a conversion and the
+     * member already watches as many other films converted as allowed ({@link MemberConversions}).
      */
-    enum Phase { UNAVAILABLE, FAILED, PAUSED, LIMITED, DISK_FULL, FINDING_PEERS, METADATA, PREPARING, READY }
+    enum Phase { UNAVAILABLE, FAILED, PAUSED, LIMITED, DISK_FULL, BUSY, FINDING_PEERS, METADATA, PREPARING, READY }
 
     record AudioOption(int index, String language, String title, int channels, boolean selected) {}
 
@@ -94,6 +95,8 @@ class Playback {
     private final Clock clock;
     private final FilmProbes probes;
     private final FilmThumbnails thumbnails;
+    private final HandedVariants handed;
+    private final MemberConversions conversions;
     private record FoundOwner(Lease lease, long atNanos) {}
     private static final Duration OWNER_KEPT = Duration.ofSeconds(2);
     private final Map<String, FoundOwner> owners = new ConcurrentHashMap<>();
@@ -106,8 +109,11 @@ class Playback {
 
     Playback(Downloads downloads, FilmProbes probes, Transcoder transcoder, InternalMedia internal, WatchHistory history,
              @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, ClusterClient cluster,
-             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock, FilmThumbnails thumbnails) {
+             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock, FilmThumbnails thumbnails, HandedVariants handed,
+             MemberConversions conversions) {
         this.thumbnails = thumbnails;
+        this.handed = handed;
+        this.conversions = conversions;
         this.cluster = cluster;
         this.filmUse = filmUse;
         this.leaseTerms = leaseTerms;
@@ -188,6 +194,11 @@ class Playback {
             // A transcode was asked for (another quality): it needs ffprobe's view of the film.
             return preparing(d, file.get(), probes.probe(file.get(), true), torrent, peers, rate, progress).holding(have);
         }
+        if (plan.mode() != Delivery.DIRECT && !conversions.allows(memberId, filmId)) {
+            log.info("film {}: member {} already watches {} other films converted", filmId, memberId, MemberConversions.LIMIT);
+            return simple(Phase.BUSY, null);
+        }
+        handed.hand(memberId, filmId, offered(plan, quality));
         MediaProbe p = probe.probe();
         String src = switch (plan.mode()) {
             case DIRECT -> "/films/" + filmId + "/stream";
@@ -289,6 +300,19 @@ class Playback {
      */
     static String variant(Plan plan, Quality quality) {
         return "a" + plan.audioStream() + "-" + (plan.mode() == Delivery.TRANSCODE ? quality.name() : REMUX_VARIANT);
+    }
+
+    /**
+     * The converted variants a status hands out with this plan: none for a direct play, the remux, or the
+     * transcode in every quality its quality menu offers (the same audio).
+     */
+    static java.util.Set<String> offered(Plan plan, Quality quality) {
+        return switch (plan.mode()) {
+            case DIRECT -> java.util.Set.of();
+            case REMUX -> java.util.Set.of(variant(plan, quality));
+            case TRANSCODE -> java.util.Arrays.stream(Quality.values()).map(q -> variant(plan, q))
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        };
     }
 
     /**
@@ -398,12 +422,25 @@ class Playback {
         return slash < 0 ? path : path.substring(slash + 1);
     }
 
-    /** The converted stream of a film for a member and variant, started on first use. */
+    /**
+     * The converted stream of a film for a member and variant, started on first use: only a variant the
+     * member's last Play or status handed out ({@link HandedVariants}), else empty.
+     *
+     * @throws MemberConversions.Refused when the member already watches as many other films converted as allowed
+     */
     Optional<HlsSession> hls(long filmId, long memberId, String variant) {
+        if (!VARIANT.matcher(variant).matches()) {
+            return Optional.empty();
+        }
+        if (!handed.handed(memberId, filmId, variant)) {
+            log.info("film {}: conversion {} refused to member {}: not handed out to them", filmId, variant, memberId);
+            return Optional.empty();
+        }
         Optional<Download> d = downloads.existingForFilm(filmId);
         if (d.isEmpty()) {
             return Optional.empty();
         }
+        conversions.admit(memberId, filmId);
         String hash = d.get().getInfoHash();
         // ffprobe's view when there is one; a remux also goes from our readers' (PLAYBACK.md, first frame)
         Optional<MediaProbe> full = probes.full(hash).or(() -> probes.probed(hash));

@@ -203,6 +203,14 @@ class PlayerController {
                 .contentType(MediaType.TEXT_PLAIN).body("conversion not ready");
     }
 
+    /** A member who already watches as many other films converted as allowed ({@link MemberConversions}). */
+    @org.springframework.web.bind.annotation.ExceptionHandler(MemberConversions.Refused.class)
+    ResponseEntity<String> tooManyConversions(MemberConversions.Refused e) {
+        log.info("conversion refused: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).contentType(MediaType.TEXT_PLAIN)
+                .body("too many films converted at once");
+    }
+
     /**
      * A segment request a newer one of the same viewer superseded: hls.js aborted it when it seeked,
      * so nobody reads this answer. It is a redirect to the same address, not an error: a client that

@@ -32,7 +32,7 @@ const waiting = status => {
 };
 
 /** Phases after which the page stops asking: the member may press Play again. */
-export const finalPhase = phase => ['UNAVAILABLE', 'FAILED', 'PAUSED', 'LIMITED', 'DISK_FULL'].includes(phase);
+export const finalPhase = phase => ['UNAVAILABLE', 'FAILED', 'PAUSED', 'LIMITED', 'DISK_FULL', 'BUSY'].includes(phase);
 
 /** Whether the server holds the whole film file. */
 export const wholeHere = status => Array.isArray(status.have) && status.have.length === 1

@@ -139,6 +139,36 @@ class PagesBrowserTest extends BrowserTestBase {
         page.context().close();
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {360, 390})
+    void onAPhoneTheHeaderIsOneRowAndItsMenuButtonOpensEveryLink(int width) {
+        Page page = signedIn(width);
+        Locator header = page.locator("header.site-header");
+        double banner = page.locator("#verify-banner").count() == 0 ? 0 : page.locator("#verify-banner").boundingBox().height;
+        assertThat(header.boundingBox().height - banner).as("the header's own row (the e-mail banner aside)").isLessThan(80);
+        BoundingBox brand = page.locator("header .brand").boundingBox();
+        BoundingBox search = page.locator("header #q").boundingBox();
+        BoundingBox toggle = page.locator("header .nav-toggle").boundingBox();
+        assertThat(search.y).as("search on the name's row").isLessThan(brand.y + brand.height);
+        assertThat(toggle.y).as("menu button on the name's row").isLessThan(brand.y + brand.height);
+        assertThat(page.locator("header .logout button")).isHidden();
+
+        page.click("header .nav-toggle");
+        assertThat(page.locator("header .nav-toggle")).hasAttribute("aria-expanded", "true");
+        assertThat(page.locator("#lang")).isVisible();
+        assertThat(page.locator("header .logout button")).isVisible();
+        page.click("header .menu summary");
+        assertThat(page.locator("header .menu a[href$='/watchlist']")).isVisible();
+        assertThat(page.locator("header .menu a[href*='/edit']")).isVisible();
+        assertFits(page);
+        page.click("header .menu a[href$='/watchlist']");
+        page.waitForURL(url("/watchlist"));
+        page.click("header .nav-toggle");
+        page.click("header .logout button");
+        page.waitForURL(url("/login?logout"));
+        page.context().close();
+    }
+
     private static void assertFits(Page page) {
         assertThat(((Number) page.evaluate("document.documentElement.scrollWidth - window.innerWidth")).intValue())
                 .as("horizontal overflow on %s", page.url()).isLessThanOrEqualTo(0);

@@ -51,6 +51,23 @@ public enum TestFilms {
                 .filter(id -> repository.findByFilmIdOrderByAddedAtDesc(id).isEmpty()).findFirst().orElseThrow();
     }
 
+    /** A finished download of {@code filmId} whose one file is a copy of {@code source}, as the engine leaves it on disk. */
+    static Download finishedOnDisk(DownloadRepository repository, Engine engine, long filmId, Path source) throws IOException {
+        byte[] hash = new byte[20];
+        new java.util.Random().nextBytes(hash);
+        String hex = java.util.HexFormat.of().formatHex(hash);
+        String name = source.getFileName().toString();
+        String path = "Film (2001)/film" + name.substring(name.lastIndexOf('.'));
+        Path file = engine.folder(org.hypertube.torrent.InfoHash.parse(hex)).resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.copy(source, file);
+        Download d = new Download(hex, filmId, "magnet:?xt=urn:btih:" + hex, "Film (2001)", null,
+                java.time.Instant.now().minus(java.time.Duration.ofDays(2)));
+        d.chooseFile(0, path, Files.size(file));
+        d.completed(java.time.Instant.now().minus(java.time.Duration.ofDays(1)));
+        return repository.save(d);
+    }
+
     public int seconds() {
         return this == LONG_MPEG4 ? 600 : SECONDS;
     }

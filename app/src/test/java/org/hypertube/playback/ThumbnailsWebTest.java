@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.Random;
 import java.util.stream.Stream;
 import net.javacrumbs.shedlock.core.LockProvider;
 import org.hypertube.AppTestBase;
@@ -22,7 +20,6 @@ import org.hypertube.catalog.Catalog;
 import org.hypertube.playback.media.FfmpegBinaries;
 import org.hypertube.playback.media.Transcoder;
 import org.hypertube.playback.thumbnails.ThumbnailProperties;
-import org.hypertube.torrent.InfoHash;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -66,16 +63,7 @@ class ThumbnailsWebTest extends AppTestBase {
 
     /** A finished download of {@code film} whose file is a real 40-second film, as the engine leaves it on disk. */
     private Download finishedFilm(long film, Instant lastWatched) throws Exception {
-        byte[] hash = new byte[20];
-        new Random().nextBytes(hash);
-        String hex = HexFormat.of().formatHex(hash);
-        Path file = engine.folder(InfoHash.parse(hex)).resolve("Film (2001)").resolve("film.mp4");
-        Files.createDirectories(file.getParent());
-        Files.copy(TestFilms.MP4_FASTSTART.file(), file);
-        Download d = new Download(hex, film, "magnet:?xt=urn:btih:" + hex, "Film (2001)", null,
-                Instant.now().minus(Duration.ofDays(2)));
-        d.chooseFile(0, "Film (2001)/film.mp4", Files.size(file));
-        d.completed(Instant.now().minus(Duration.ofDays(1)));
+        Download d = TestFilms.finishedOnDisk(repository, engine, film, TestFilms.MP4_FASTSTART.file());
         d.watched(lastWatched);
         return repository.save(d);
     }

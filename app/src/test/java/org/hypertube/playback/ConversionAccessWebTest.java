@@ -1,0 +1,181 @@
+package org.hypertube.playback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hypertube.AppTestBase;
+import org.hypertube.catalog.Catalog;
+import org.hypertube.playback.media.Transcoder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * Who may start a conversion (review of issue 20, item 6): the converted stream's address serves only the
+ * variants the member's own Play handed out (the one it plays and its quality menu's), and one member
+ * watches at most {@link MemberConversions#LIMIT} films converted at once. Real films, real ffprobe and ffmpeg.
+ */
+class ConversionAccessWebTest extends AppTestBase {
+
+    private static final Pattern SRC = Pattern.compile("\"src\":\"([^\"]+)\"");
+    /** What a browser that plays no file directly but H.264 and AAC through MediaSource answers: a remux. */
+    private static final String REMUXES = "mse.avc1 mse.aac";
+    /** A browser that says it plays only VP9 in WebM: every H.264 film is transcoded for it. */
+    private static final String TRANSCODES = "webm.vp9";
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    DownloadRepository repository;
+    @Autowired
+    Engine engine;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    Transcoder transcoder;
+
+    private final List<Download> made = new ArrayList<>();
+
+    @AfterEach
+    void evictConversions() {
+        made.forEach(d -> transcoder.evict(d.getInfoHash()));
+    }
+
+    @Test
+    void aMemberHandedADirectPlayCannotStartATranscodeByItsAddress() throws Exception {
+        long film = finishedFilm();
+        MockHttpSession alice = member();
+        String status = ready(alice, film, null, null);
+        assertThat(status).contains("\"mode\":\"direct\"");
+
+        for (String variant : List.of("a1-P720", "a1-ORIGINAL", "a1-COPY")) {
+            assertThat(hls(alice, film, variant)).as(variant).isEqualTo(404);
+        }
+        assertThat(transcoder.find(Transcoder.key(made.getFirst().getInfoHash(),
+                new org.hypertube.playback.media.Plan(org.hypertube.playback.media.Delivery.TRANSCODE, 0, 1, 360))))
+                .as("no conversion was opened").isEmpty();
+    }
+
+    @Test
+    void theQualityMenusVariantsPlayButOnlyForTheMemberWhoWasHandedThem() throws Exception {
+        long film = finishedFilm();
+        MockHttpSession alice = member();
+        MockHttpSession bob = member();
+        String src = src(ready(alice, film, null, TRANSCODES));
+        assertThat(src).isEqualTo("/films/" + film + "/hls/a1-P720/index.m3u8");
+        assertThat(hls(alice, film, "a1-P720")).isEqualTo(200);
+        // The quality menu offers every quality of a transcode: each plays, before and after Play asks for it.
+        assertThat(hls(alice, film, "a1-P480")).isEqualTo(200);
+        assertThat(src(ready(alice, film, "P1080", TRANSCODES))).endsWith("/hls/a1-P1080/index.m3u8");
+        assertThat(hls(alice, film, "a1-P1080")).isEqualTo(200);
+        assertThat(hls(alice, film, "a1-ORIGINAL")).isEqualTo(200);
+        assertThat(hls(alice, film, "a1-COPY")).as("a remux nobody offered").isEqualTo(404);
+
+        // Bob never pressed Play: Alice's addresses serve him nothing.
+        assertThat(hls(bob, film, "a1-P720")).isEqualTo(404);
+        assertThat(mvc.perform(get("/films/" + film + "/hls/a1-P720/seg0.m4s").session(bob))
+                .andReturn().getResponse().getStatus()).isEqualTo(404);
+
+        // Once her browser plays the film directly, Alice's transcode is no longer hers to use either.
+        assertThat(ready(alice, film, null, null)).contains("\"mode\":\"direct\"");
+        assertThat(hls(alice, film, "a1-P720")).isEqualTo(404);
+    }
+
+    @Test
+    void aMemberWatchesAtMostTwoFilmsConvertedAtOnce() throws Exception {
+        long first = finishedFilm();
+        long second = finishedFilm();
+        long third = finishedFilm();
+        MockHttpSession alice = member();
+        MockHttpSession bob = member();
+        for (long film : List.of(first, second)) {
+            assertThat(src(ready(alice, film, null, REMUXES))).endsWith("/hls/a1-COPY/index.m3u8");
+            assertThat(hls(alice, film, "a1-COPY")).isEqualTo(200);
+        }
+        String busy = settled(alice, third, null, REMUXES);
+        assertThat(busy).contains("\"phase\":\"BUSY\"").doesNotContain("/hls/");
+        assertThat(hls(alice, third, "a1-COPY")).isEqualTo(404);
+        // The films she watches still play, and other members are not limited by her.
+        assertThat(hls(alice, first, "a1-COPY")).isEqualTo(200);
+        assertThat(src(ready(bob, third, null, REMUXES))).endsWith("/hls/a1-COPY/index.m3u8");
+        assertThat(hls(bob, third, "a1-COPY")).isEqualTo(200);
+    }
+
+    private int hls(MockHttpSession member, long film, String variant) throws Exception {
+        return mvc.perform(get("/films/" + film + "/hls/" + variant + "/index.m3u8").session(member))
+                .andReturn().getResponse().getStatus();
+    }
+
+    private static String src(String status) {
+        Matcher m = SRC.matcher(status);
+        assertThat(m.find()).as(status).isTrue();
+        return m.group(1);
+    }
+
+    private String play(MockHttpSession member, long film, String quality, String plays) throws Exception {
+        var request = post("/films/" + film + "/play").session(member).with(csrf());
+        if (quality != null) {
+            request.param("quality", quality);
+        }
+        if (plays != null) {
+            request.param("plays", plays);
+        }
+        return mvc.perform(request).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    }
+
+    /** The film's status once READY, as the player polls it. */
+    private String ready(MockHttpSession member, long film, String quality, String plays) throws Exception {
+        String json = settled(member, film, quality, plays);
+        assertThat(json).contains("\"phase\":\"READY\"");
+        return json;
+    }
+
+    /** The film's status once its file is read (READY, or BUSY when the member is at the limit). */
+    private String settled(MockHttpSession member, long film, String quality, String plays) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String json;
+        do {
+            json = play(member, film, quality, plays);
+            if (json.contains("\"phase\":\"READY\"") || json.contains("\"phase\":\"BUSY\"")) {
+                return json;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("never READY: " + json);
+    }
+
+    /** A film of the library with a finished download whose file is a real 40-second H.264 + AAC film. */
+    private long finishedFilm() throws Exception {
+        long film = TestFilms.unplayedFilm(catalog, repository);
+        made.add(TestFilms.finishedOnDisk(repository, engine, film, TestFilms.MP4_FASTSTART.file()));
+        return film;
+    }
+
+    private MockHttpSession member() throws Exception {
+        String username = uniqueName("c");
+        var session = new MockHttpSession();
+        String password = "amber-lantern-" + username.substring(1, 5);
+        mvc.perform(post("/register").session(session).with(csrf()).param("email", username + "@example.org")
+                .param("username", username).param("firstName", "Cy").param("lastName", "Vert")
+                .param("password", password)).andExpect(status().is3xxRedirection());
+        jdbc.update("update members set admin = false where username = ?", username);
+        session = new MockHttpSession();
+        mvc.perform(post("/login").session(session).with(csrf()).param("username", username).param("password", password))
+                .andExpect(redirectedUrl("/"));
+        return session;
+    }
+}
