@@ -40,8 +40,10 @@ session=$(awk '$6 == "JSESSIONID" {print $7}' "$jar")
 # (A cold first page may miss a source's answer: asked again a few times.)
 for page in "/browse" "/browse?q=film"; do
   for try in $(seq 10); do
-    curl -s -H "Cookie: JSESSIONID=$session" "$base$page" | grep -q 'Bench Film' && break
-    [ "$try" -lt 10 ] || { echo "sign-in failed or $page shows no film; see $work/app.log" >&2; exit 1; }
+    # (into a file: grep -q stopping early would fail curl with SIGPIPE under pipefail on a large page)
+    status=$(curl -s -o "$work/page.html" -w '%{http_code} %{redirect_url}' -H "Cookie: JSESSIONID=$session" "$base$page")
+    grep -q 'Bench Film' "$work/page.html" && break
+    [ "$try" -lt 10 ] || { echo "sign-in failed or $page shows no film ($status); see $work/app.log, $work/page.html" >&2; exit 1; }
     sleep 1
   done
 done
