@@ -20,11 +20,13 @@ class DiscoverController {
     private final Catalog catalog;
     private final WatchMarks marks;
     private final Watchlist watchlist;
+    private final FilmCards cards;
 
-    DiscoverController(Catalog catalog, WatchMarks marks, Watchlist watchlist) {
+    DiscoverController(Catalog catalog, WatchMarks marks, Watchlist watchlist, FilmCards cards) {
         this.catalog = catalog;
         this.marks = marks;
         this.watchlist = watchlist;
+        this.cards = cards;
     }
 
     @GetMapping("/browse")
@@ -53,8 +55,8 @@ class DiscoverController {
         model.addAttribute("result", result);
         model.addAttribute("pageNumber", number);
         List<Long> shown = result.films().stream().map(Film::getId).toList();
-        model.addAttribute("marks", marks.marks(member, shown));
-        model.addAttribute("listed", watchlist.among(me.id(), shown));
+        model.addAttribute("cards", cards.html(result.films(), marks.marks(member, shown), watchlist.among(me.id(), shown),
+                (String) model.getAttribute("currentPath"), request));
         model.addAttribute("filtered", genreChoice != null || query.yearFrom() != null || query.yearTo() != null
                 || query.minRating() != null || query.maxRating() != null);
         model.addAttribute("nextUrl", ServletUriComponentsBuilder.fromCurrentContextPath().path("/browse")
