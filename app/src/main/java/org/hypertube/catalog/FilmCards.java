@@ -1,15 +1,10 @@
 package org.hypertube.catalog;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.hypertube.system.SharedFragments;
-import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,14 +17,12 @@ import org.springframework.stereotype.Component;
 @Component
 class FilmCards {
 
-    /** Everything a card shows: keep in step with {@code templates/catalog/cards.html}. */
-    private record Key(long film, String title, Integer year, Double rating, Locale locale, WatchMarks.Mark mark,
-                       boolean listed, String back) {
+    /** Everything a card shows but the language: keep in step with {@code templates/catalog/cards.html}. */
+    private record Card(long film, String title, Integer year, Double rating, WatchMarks.Mark mark, boolean listed,
+                        String back) {
     }
 
     private final SharedFragments fragments;
-    private final Cache<Key, String> cards = Caffeine.newBuilder()
-            .maximumSize(20_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
     FilmCards(SharedFragments fragments) {
         this.fragments = fragments;
@@ -41,16 +34,15 @@ class FilmCards {
      */
     String html(List<Film> films, Map<Long, WatchMarks.Mark> marks, Set<Long> listed, String back,
                 HttpServletRequest request) {
-        Locale locale = LocaleContextHolder.getLocale();
         StringBuilder out = new StringBuilder(films.size() * 1600);
         for (Film f : films) {
             long id = f.getId();
             WatchMarks.Mark mark = marks.get(id);
             boolean in = listed.contains(id);
-            var key = new Key(id, f.getLocalTitle(), f.getYear(), f.getRating(), locale, mark, in, back);
-            out.append(cards.get(key, k -> fragments.render("catalog/cards :: card", Map.of(
+            var card = new Card(id, f.getLocalTitle(), f.getYear(), f.getRating(), mark, in, back);
+            out.append(fragments.html("catalog/cards :: card", card, () -> Map.of(
                     "f", f, "marks", mark == null ? Map.of() : Map.of(id, mark),
-                    "listed", in ? Set.of(id) : Set.of(), "currentPath", back))));
+                    "listed", in ? Set.of(id) : Set.of(), "currentPath", back)));
         }
         return fragments.withToken(out.toString(), request);
     }

@@ -1,5 +1,7 @@
 package org.hypertube.system;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -7,9 +9,11 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.DefaultCsrfToken;
@@ -20,18 +24,24 @@ import org.springframework.web.util.HtmlUtils;
 import org.thymeleaf.spring6.view.ThymeleafViewResolver;
 
 /**
- * Renders template fragments whose HTML may be kept and served to other members (a film card): rendered
- * by the same Thymeleaf view as a page (messages, links, escaping), in the reader's language, but with
- * a stand-in for the CSRF token of the session, which {@link #withToken} replaces per request. The
- * caller keys what it keeps by everything the fragment shows; the fragment must show nothing else of the
- * request or the member (no name, no address with a session id).
+ * Template fragments rendered once and served again to every member who sees the same (a film card, the
+ * filter form): most of a page's work under load was Thymeleaf (bench/catalog). A fragment is rendered by
+ * the same view as a page (messages, links, escaping), in the reader's language, with a stand-in for the
+ * session's CSRF token that {@link #withToken} replaces per request. The caller's key must hold everything
+ * the fragment shows (compared with {@code equals}); the fragment must show nothing else of the request or
+ * the member (no name, no address with a session id).
  */
 @Component
 public class SharedFragments {
 
     private static final String TOKEN_ATTRIBUTE = CsrfToken.class.getName();
 
+    private record Key(String view, Locale locale, Object data) {
+    }
+
     private final ThymeleafViewResolver views;
+    private final Cache<Key, String> rendered = Caffeine.newBuilder()
+            .maximumSize(20_000).expireAfterAccess(Duration.ofMinutes(10)).build();
     /** Stands for the CSRF token in shared HTML: random per process, so no outside text can predict it. */
     private final String tokenHole;
 
@@ -42,10 +52,17 @@ public class SharedFragments {
         this.tokenHole = "csrf-hole-" + HexFormat.of().formatHex(random);
     }
 
-    /** The HTML of {@code view} (e.g. {@code "catalog/cards :: card"}) for {@code model}, within a request. */
-    public String render(String view, Map<String, ?> model) {
-        var attributes = (ServletRequestAttributes) RequestContextHolder.currentRequestAttributes();
+    /**
+     * The HTML of {@code view} (e.g. {@code "catalog/cards :: card"}) showing {@code data} in the reader's
+     * language, rendered with {@code model} the first time, within a request; the CSRF token still a stand-in.
+     */
+    public String html(String view, Object data, Supplier<Map<String, ?>> model) {
         Locale locale = LocaleContextHolder.getLocale();
+        return rendered.get(new Key(view, locale, data), key -> render(view, locale, model.get()));
+    }
+
+    private String render(String view, Locale locale, Map<String, ?> model) {
+        var attributes = (ServletRequestAttributes) RequestContextHolder.currentRequestAttributes();
         var capture = new Capture(attributes.getResponse());
         try {
             views.resolveViewName(view, locale).render(model, new WithoutToken(attributes.getRequest(), tokenHole), capture);

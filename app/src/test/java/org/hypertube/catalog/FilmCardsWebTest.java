@@ -96,8 +96,22 @@ class FilmCardsWebTest extends AppTestBase {
             LocaleContextHolder.resetLocaleContext();
         }
         String englishHome = page("/", englishReader);
-        assertThat(section(englishHome, "genre-comedy-row")).contains(englishTitle).doesNotContain(frenchTitle);
-        assertThat(section(page("/", frenchReader), "genre-comedy-row")).contains(frenchTitle).doesNotContain(englishTitle);
+        assertThat(section(englishHome, "genre-comedy-row", "</section>")).contains(englishTitle).doesNotContain(frenchTitle);
+        assertThat(section(page("/", frenchReader), "genre-comedy-row", "</section>")).contains(frenchTitle).doesNotContain(englishTitle);
+    }
+
+    @Test
+    void theSharedFilterFormShowsEachAddressItsOwnChoicesInTheReadersLanguage() throws Exception {
+        var member = signedInMember(mvc, "c");
+        String plain = page("/browse", member);
+        String horror = page("/browse?genre=horror&yearFrom=1990&sort=rating", member);
+        assertThat(section(plain, "filters", "</form>")).doesNotContain("value=\"horror\" selected").doesNotContain("value=\"1990\"");
+        assertThat(section(horror, "filters", "</form>")).contains("<option value=\"horror\" selected=\"selected\">")
+                .contains("value=\"1990\"").contains("selected=\"selected\">Rating</option>");
+        String search = page("/browse?q=lantern", member);
+        assertThat(section(search, "filters", "</form>")).contains("name=\"q\" value=\"lantern\"");
+        assertThat(section(page("/browse?genre=horror&yearFrom=1990&sort=rating", frenchMember()), "filters", "</form>"))
+                .contains("Horreur").contains("value=\"1990\"").doesNotContain(">Horror<");
     }
 
     private static SourceFilm film(String source, String imdb, String title) {
@@ -151,9 +165,9 @@ class FilmCardsWebTest extends AppTestBase {
         return m.group(1);
     }
 
-    private static String section(String html, String id) {
+    private static String section(String html, String id, String end) {
         int start = html.indexOf("id=\"" + id + "\"");
-        assertThat(start).as("row %s", id).isNotNegative();
-        return html.substring(start, html.indexOf("</section>", start));
+        assertThat(start).as("element %s", id).isNotNegative();
+        return html.substring(start, html.indexOf(end, start));
     }
 }
