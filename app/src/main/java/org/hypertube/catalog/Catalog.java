@@ -78,6 +78,16 @@ public class Catalog {
      */
     private final Cache<PageKey, Shown> shown = Caffeine.newBuilder()
             .maximumSize(2_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+    private record GenreKey(Genres.Genre genre, int max, Locale locale) {
+    }
+
+    /** A value read when {@link #filmWrites} was {@code writes}. */
+    private record Written<T>(long writes, T value) {
+    }
+
+    /** The genre rows' films, read again after a film is written here, and after a minute (other instances). */
+    private final Cache<GenreKey, Written<List<Film>>> genreRows = Caffeine.newBuilder()
+            .maximumSize(200).expireAfterWrite(Duration.ofMinutes(1)).build();
     /** Counts writes of films and their texts, bumped after they are committed. */
     private final java.util.concurrent.atomic.AtomicLong filmWrites = new java.util.concurrent.atomic.AtomicLong();
 
@@ -137,12 +147,23 @@ public class Catalog {
         return browse(FilmQuery.popular(), page);
     }
 
-    /** Up to {@code max} films of the library in this genre, best rated first (one statement, no source asked). */
+    /**
+     * Up to {@code max} films of the library in this genre, best rated first, in the reader's language.
+     * The statement scans the films table, so its answer is kept per genre and language while no film is
+     * written, a minute at most (the home page shows three genres on every view).
+     */
     public List<Film> inGenre(Genres.Genre genre, int max) {
-        List<Film> found = films.withGenre("%" + genre.name().toLowerCase(Locale.ROOT) + "%",
-                org.springframework.data.domain.PageRequest.of(0, max));
-        localize(found);
-        return found;
+        var key = new GenreKey(genre, max, LocaleContextHolder.getLocale());
+        Written<List<Film>> known = genreRows.getIfPresent(key);
+        if (known == null || known.writes() != filmWrites.get()) {
+            long writes = filmWrites.get(); // before reading: a write committed meanwhile makes this read stale
+            List<Film> found = films.withGenre("%" + genre.name().toLowerCase(Locale.ROOT) + "%",
+                    org.springframework.data.domain.PageRequest.of(0, max));
+            localize(found);
+            known = new Written<>(writes, List.copyOf(found));
+            genreRows.put(key, known);
+        }
+        return known.value();
     }
 
     public Optional<Film> find(long id) {
@@ -302,11 +323,15 @@ public class Catalog {
             try {
                 return transaction.execute(status -> {
                     SourceFilm f = merged.film();
+                    // A film first seen in another language than English is named by a source that does not
+                    // translate when one described it (the reader's title goes to film_texts), so English
+                    // readers do not get, say, the French title until someone reads it in English.
+                    String title = !"en".equals(language) && merged.untranslatedTitle() != null ? merged.untranslatedTitle() : f.title();
                     String imdb = FilmIdentity.imdbId(f.imdbId());
                     Optional<Film> existing = imdb != null
                             ? films.findByImdbIdIn(List.of(imdb)).stream().findFirst()
-                            : films.findFirstByImdbIdIsNullAndTitleKeyAndYear(FilmIdentity.titleKey(f.title()), f.year());
-                    Film film = existing.orElseGet(() -> new Film(f.title(), f.year(), clock.instant()));
+                            : films.findFirstByImdbIdIsNullAndTitleKeyAndYear(FilmIdentity.titleKey(title), f.year());
+                    Film film = existing.orElseGet(() -> new Film(title, f.year(), clock.instant()));
                     apply(film, merged, language);
                     return films.saveAndFlush(film);
                 });

@@ -2,7 +2,9 @@ package org.hypertube.catalog;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.hypertube.catalog.source.FilmQuery;
+import org.hypertube.system.SharedFragments;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,11 +22,19 @@ class DiscoverController {
     private final Catalog catalog;
     private final WatchMarks marks;
     private final Watchlist watchlist;
+    private final FilmCards cards;
+    private final SharedFragments fragments;
 
-    DiscoverController(Catalog catalog, WatchMarks marks, Watchlist watchlist) {
+    /** Everything the filter form shows but the language. */
+    private record Filters(FilmQuery query, String genreSlug, String sortName) {
+    }
+
+    DiscoverController(Catalog catalog, WatchMarks marks, Watchlist watchlist, FilmCards cards, SharedFragments fragments) {
+        this.fragments = fragments;
         this.catalog = catalog;
         this.marks = marks;
         this.watchlist = watchlist;
+        this.cards = cards;
     }
 
     @GetMapping("/browse")
@@ -46,15 +56,16 @@ class DiscoverController {
         var result = catalog.browse(query, number);
 
         model.addAttribute("query", query);
-        model.addAttribute("genreSlug", genreChoice == null ? "" : genreChoice.slug());
-        model.addAttribute("sortName", order.name().toLowerCase(Locale.ROOT));
-        model.addAttribute("genres", Genres.ALL);
-        model.addAttribute("sorts", FilmQuery.Sort.values());
+        String genreSlug = genreChoice == null ? "" : genreChoice.slug();
+        String sortName = order.name().toLowerCase(Locale.ROOT);
+        model.addAttribute("filters", fragments.withToken(fragments.html("catalog/filters :: filters",
+                new Filters(query, genreSlug, sortName), () -> Map.of("query", query, "genreSlug", genreSlug,
+                        "sortName", sortName, "genres", Genres.ALL, "sorts", FilmQuery.Sort.values())), request));
         model.addAttribute("result", result);
         model.addAttribute("pageNumber", number);
         List<Long> shown = result.films().stream().map(Film::getId).toList();
-        model.addAttribute("marks", marks.marks(member, shown));
-        model.addAttribute("listed", watchlist.among(me.id(), shown));
+        model.addAttribute("cards", cards.html(result.films(), marks.marks(member, shown), watchlist.among(me.id(), shown),
+                (String) model.getAttribute("currentPath"), request));
         model.addAttribute("filtered", genreChoice != null || query.yearFrom() != null || query.yearTo() != null
                 || query.minRating() != null || query.maxRating() != null);
         model.addAttribute("nextUrl", ServletUriComponentsBuilder.fromCurrentContextPath().path("/browse")

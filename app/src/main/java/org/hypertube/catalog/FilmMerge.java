@@ -19,6 +19,8 @@ final class FilmMerge {
 
     /** Who is trusted first, field by field. */
     private static final List<String> TEXTS = List.of("tmdb", "omdb", "yts", "archive", "torznab");
+    /** Sources that give titles in the reader's language; the others' titles are the English (or original) ones. */
+    private static final java.util.Set<String> TRANSLATING = java.util.Set.of("tmdb");
     private static final List<String> RATINGS = List.of("omdb", "yts", "tmdb", "archive");
 
     private FilmMerge() {
@@ -28,7 +30,8 @@ final class FilmMerge {
      * A merged film and its id at every source that described it. {@code keys}: every key it is
      * known by (its IMDb id if any, and its title + year), worked out once since pages ask often.
      */
-    record Merged(SourceFilm film, Map<String, String> sourceIds, java.util.Set<String> keys, String key) {
+    record Merged(SourceFilm film, Map<String, String> sourceIds, java.util.Set<String> keys, String key,
+                  String untranslatedTitle) {
 
         /** Several descriptions of one film, merged, with each source's id for it. */
         static Merged of(List<SourceFilm> same) {
@@ -39,7 +42,9 @@ final class FilmMerge {
                     ids.putIfAbsent(f.source(), f.sourceId());
                 }
             });
-            return new Merged(film, ids, keysOf(film), FilmIdentity.of(film));
+            String untranslated = ordered(same, TEXTS).stream().filter(f -> !TRANSLATING.contains(f.source()))
+                    .map(SourceFilm::title).filter(t -> t != null && !t.isBlank()).findFirst().orElse(null);
+            return new Merged(film, ids, keysOf(film), FilmIdentity.of(film), untranslated);
         }
 
         private static java.util.Set<String> keysOf(SourceFilm film) {

@@ -26,19 +26,25 @@ class HomeController {
             "maxRating", "sort", "page");
 
     /** A row of the home page: its id (for its heading), its films and where "see all" leads. */
-    record Row(String id, String title, List<Film> films, String more) {
+    private record Films(String id, String title, List<Film> films, String more) {
+    }
+
+    /** A row as shown: {@code cards} is its films' cards, rendered ({@link FilmCards}). */
+    record Row(String id, String title, boolean empty, String cards, String more) {
     }
 
     private final Catalog catalog;
     private final WatchMarks marks;
     private final ServerCopies copies;
     private final Watchlist watchlist;
+    private final FilmCards cards;
 
-    HomeController(Catalog catalog, WatchMarks marks, ServerCopies copies, Watchlist watchlist) {
+    HomeController(Catalog catalog, WatchMarks marks, ServerCopies copies, Watchlist watchlist, FilmCards cards) {
         this.catalog = catalog;
         this.marks = marks;
         this.copies = copies;
         this.watchlist = watchlist;
+        this.cards = cards;
     }
 
     @GetMapping("/")
@@ -47,21 +53,24 @@ class HomeController {
             return "forward:/browse";  // the library's old addresses (/?q=...) keep working
         }
         long member = me.id();
-        List<Row> rows = new ArrayList<>();
-        rows.add(new Row("continue", "discover.continue", catalog.films(marks.continueWatching(request.getUserPrincipal(), ROW)), null));
-        rows.add(new Row("ready", "home.ready", catalog.films(copies.readyFilms(ROW)), null));
+        List<Films> rows = new ArrayList<>();
+        rows.add(new Films("continue", "discover.continue", catalog.films(marks.continueWatching(request.getUserPrincipal(), ROW)), null));
+        rows.add(new Films("ready", "home.ready", catalog.films(copies.readyFilms(ROW)), null));
         var listed = watchlist.films(member, 0, ROW);
-        rows.add(new Row("watchlist", "home.watchlist", listed.films(), "/watchlist"));
-        rows.add(new Row("popular", "home.popular", catalog.popular(1).films().stream().limit(2L * ROW).toList(), "/browse"));
+        rows.add(new Films("watchlist", "home.watchlist", listed.films(), "/watchlist"));
+        rows.add(new Films("popular", "home.popular", catalog.popular(1).films().stream().limit(2L * ROW).toList(), "/browse"));
         for (String slug : GENRE_ROWS) {
             Genres.Genre genre = Genres.bySlug(slug);
-            rows.add(new Row("genre-" + slug, "genre." + slug, catalog.inGenre(genre, ROW), "/browse?genre=" + slug));
+            rows.add(new Films("genre-" + slug, "genre." + slug, catalog.inGenre(genre, ROW), "/browse?genre=" + slug));
         }
         Set<Long> shown = new HashSet<>();
         rows.forEach(r -> r.films().forEach(f -> shown.add(f.getId())));
-        model.addAttribute("rows", rows.stream().filter(r -> !r.films().isEmpty() || "watchlist".equals(r.id())).toList());
-        model.addAttribute("marks", marks.marks(request.getUserPrincipal(), shown));
-        model.addAttribute("listed", watchlist.among(member, shown));
+        var marked = marks.marks(request.getUserPrincipal(), shown);
+        var onList = watchlist.among(member, shown);
+        String back = (String) model.getAttribute("currentPath");
+        model.addAttribute("rows", rows.stream().filter(r -> !r.films().isEmpty() || "watchlist".equals(r.id()))
+                .map(r -> new Row(r.id(), r.title(), r.films().isEmpty(), cards.html(r.films(), marked, onList, back, request), r.more()))
+                .toList());
         return "catalog/home";
     }
 }

@@ -32,8 +32,11 @@ public class Watchlist {
     private final Catalog catalog;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate jdbc;
 
-    Watchlist(WatchlistRepository entries, Catalog catalog, TransactionTemplate transaction, Clock clock) {
+    Watchlist(WatchlistRepository entries, Catalog catalog, TransactionTemplate transaction, Clock clock,
+              org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
         this.entries = entries;
         this.catalog = catalog;
         this.transaction = transaction;
@@ -71,6 +74,12 @@ public class Watchlist {
 
     /** Which of these films are on the member's list (one statement). */
     public Set<Long> among(long memberId, Collection<Long> filmIds) {
-        return filmIds.isEmpty() ? Set.of() : new HashSet<>(entries.among(memberId, filmIds));
+        if (filmIds.isEmpty()) {
+            return Set.of();
+        }
+        // Plain SQL: Hibernate translates a JPQL query with a list parameter anew on every call, after
+        // throwing and catching a CoercionException (8 % of a grid's time under bench/catalog).
+        return new HashSet<>(jdbc.queryForList("select film_id from watchlist where member_id = :member and film_id in (:films)",
+                java.util.Map.of("member", memberId, "films", filmIds), Long.class));
     }
 }

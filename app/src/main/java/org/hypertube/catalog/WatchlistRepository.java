@@ -1,7 +1,5 @@
 package org.hypertube.catalog;
 
-import java.util.Collection;
-import java.util.List;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Slice;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -14,10 +12,6 @@ interface WatchlistRepository extends JpaRepository<WatchlistEntry, WatchlistEnt
     /** The member's films, newest addition first: one statement (a slice reads one row more, no count). */
     @Query("select f from WatchlistEntry w join Film f on f.id = w.filmId where w.memberId = :member order by w.addedAt desc, f.id desc")
     Slice<Film> films(@Param("member") long memberId, Pageable page);
-
-    /** Which of these films are on the member's list. */
-    @Query("select w.filmId from WatchlistEntry w where w.memberId = :member and w.filmId in :films")
-    List<Long> among(@Param("member") long memberId, @Param("films") Collection<Long> filmIds);
 
     long countByMemberId(long memberId);
 

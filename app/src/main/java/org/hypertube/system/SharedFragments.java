@@ -1,0 +1,173 @@
+package org.hypertube.system;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.DefaultCsrfToken;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.util.HtmlUtils;
+import org.thymeleaf.spring6.view.ThymeleafViewResolver;
+
+/**
+ * Template fragments rendered once and served again to every member who sees the same (a film card, the
+ * filter form): most of a page's work under load was Thymeleaf (bench/catalog). A fragment is rendered by
+ * the same view as a page (messages, links, escaping), in the reader's language, with a stand-in for the
+ * session's CSRF token that {@link #withToken} replaces per request. The caller's key must hold everything
+ * the fragment shows (compared with {@code equals}); the fragment must show nothing else of the request or
+ * the member (no name, no address with a session id).
+ */
+@Component
+public class SharedFragments {
+
+    private static final String TOKEN_ATTRIBUTE = CsrfToken.class.getName();
+
+    private record Key(String view, Locale locale, Object data) {
+    }
+
+    private final ThymeleafViewResolver views;
+    private final Cache<Key, String> rendered = Caffeine.newBuilder()
+            .maximumSize(20_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+    /** Stands for the CSRF token in shared HTML: random per process, so no outside text can predict it. */
+    private final String tokenHole;
+
+    SharedFragments(ThymeleafViewResolver views) {
+        this.views = views;
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        this.tokenHole = "csrf-hole-" + HexFormat.of().formatHex(random);
+    }
+
+    /**
+     * The HTML of {@code view} (e.g. {@code "catalog/cards :: card"}) showing {@code data} in the reader's
+     * language, rendered with {@code model} the first time, within a request; the CSRF token still a stand-in.
+     */
+    public String html(String view, Object data, Supplier<Map<String, ?>> model) {
+        Locale locale = LocaleContextHolder.getLocale();
+        return rendered.get(new Key(view, locale, data), key -> render(view, locale, model.get()));
+    }
+
+    private String render(String view, Locale locale, Map<String, ?> model) {
+        var attributes = (ServletRequestAttributes) RequestContextHolder.currentRequestAttributes();
+        var capture = new Capture(attributes.getResponse());
+        try {
+            views.resolveViewName(view, locale).render(model, new WithoutToken(attributes.getRequest(), tokenHole), capture);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not render " + view, e);
+        }
+        return capture.html();
+    }
+
+    /** Shared HTML with this request's CSRF token (none without a token) where {@link #render} put the stand-in. */
+    public String withToken(String html, HttpServletRequest request) {
+        CsrfToken token = (CsrfToken) request.getAttribute(TOKEN_ATTRIBUTE);
+        return html.replace(tokenHole, token == null ? "" : HtmlUtils.htmlEscape(token.getToken()));
+    }
+
+    /** The request as a fragment sees it: the session's CSRF token replaced by the stand-in. */
+    private static final class WithoutToken extends HttpServletRequestWrapper {
+
+        private final CsrfToken hole;
+
+        WithoutToken(HttpServletRequest request, String hole) {
+            super(request);
+            CsrfToken real = (CsrfToken) request.getAttribute(TOKEN_ATTRIBUTE);
+            this.hole = real == null ? null : new DefaultCsrfToken(real.getHeaderName(), real.getParameterName(), hole);
+        }
+
+        @Override
+        public Object getAttribute(String name) {
+            Object value = super.getAttribute(name);
+            return hole != null && value instanceof CsrfToken ? hole : value;
+        }
+    }
+
+    /** A response that keeps what is written to it and changes nothing of the real one. */
+    private static final class Capture extends HttpServletResponseWrapper {
+
+        private final StringWriter out = new StringWriter();
+        private final PrintWriter writer = new PrintWriter(out);
+
+        Capture(HttpServletResponse response) {
+            super(response);
+        }
+
+        String html() {
+            writer.flush();
+            return out.toString();
+        }
+
+        @Override
+        public PrintWriter getWriter() {
+            return writer;
+        }
+
+        @Override
+        public jakarta.servlet.ServletOutputStream getOutputStream() {
+            throw new IllegalStateException("a shared fragment is written as text");
+        }
+
+        /** Never a session id in a shared address. */
+        @Override
+        public String encodeURL(String url) {
+            return url;
+        }
+
+        @Override
+        public String encodeRedirectURL(String url) {
+            return url;
+        }
+
+        @Override
+        public void setContentType(String type) {
+        }
+
+        @Override
+        public void setCharacterEncoding(String charset) {
+        }
+
+        @Override
+        public void setLocale(Locale locale) {
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+        }
+
+        @Override
+        public void setStatus(int status) {
+        }
+
+        @Override
+        public void flushBuffer() {
+        }
+
+        @Override
+        public boolean isCommitted() {
+            return false;
+        }
+
+        @Override
+        public void resetBuffer() {
+            out.getBuffer().setLength(0);
+        }
+    }
+}
