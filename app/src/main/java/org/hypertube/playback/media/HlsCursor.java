@@ -85,6 +85,8 @@ final class HlsCursor {
     // scheduling state, guarded by the conversion's lock
     int movedTo;
     int waiters;
+    /** The waiters by viewer. */
+    private final java.util.Map<String, Integer> waiting = new java.util.HashMap<>();
     long lastWanted = System.nanoTime();
     String lastViewer;
     volatile int madeSinceMove;
@@ -98,6 +100,23 @@ final class HlsCursor {
 
     void start() {
         thread = Thread.ofVirtual().name("ffmpeg-" + conversion.key()).start(this::execute);
+    }
+
+    /** A request of {@code viewer} waits on this cursor (caller holds the conversion's lock). */
+    void waiterAdded(String viewer) {
+        waiters++;
+        waiting.merge(viewer, 1, Integer::sum);
+    }
+
+    /** A request of {@code viewer} no longer waits on it (caller holds the conversion's lock). */
+    void waiterGone(String viewer) {
+        waiters--;
+        waiting.computeIfPresent(viewer, (v, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** Whether every request waiting on it, if any, is {@code viewer}'s (caller holds the conversion's lock). */
+    boolean waitedOnOnlyBy(String viewer) {
+        return waiters == waiting.getOrDefault(viewer, 0);
     }
 
     /** The next segment it will write. */

@@ -575,6 +575,35 @@ class MediaIntegrationTest {
         assertThatThrownBy(bob::join).hasCauseInstanceOf(MediaException.class);
     }
 
+    /**
+     * A viewer's seek to a part not made yet moves the ffmpeg that was making segments for that viewer:
+     * its old ffmpeg does not go on reading the film beside the new one (halving what the swarm gives the
+     * seek), even with a second conversion slot free.
+     */
+    @Test
+    void aSeekMovesTheViewersOwnFfmpegRatherThanStartingASecond() throws Exception {
+        MediaProbe probe = prober.probe(server.url("hevc_aac.mkv"));
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        try (Transcoder two = new Transcoder(make.binaries, MediaProperties.defaults().with(null, 2), work.resolve("two"))) {
+            HlsSession session = two.open("seek-moves", server.gatedUrl("hevc_aac.mkv"), probe, plan);
+            CompletableFuture<Path> before = CompletableFuture.supplyAsync(() -> segment(session, 0, "alice"), threads);
+            ProcessHandle first = await(() -> session.process().orElse(null));
+            CompletableFuture<Path> after = CompletableFuture.supplyAsync(() -> segment(session, 9, "alice"), threads);
+            await(() -> session.ffmpegStarts() == 2 ? Boolean.TRUE : null);
+            await(() -> first.isAlive() ? null : Boolean.TRUE);
+            assertThat(session.ffmpegRunning()).as("one ffmpeg, now at the seek").isEqualTo(1);
+            assertThat(session.process().orElseThrow().pid()).isNotEqualTo(first.pid());
+            assertThatThrownBy(() -> before.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SupersededException.class);
+
+            // another viewer's ffmpeg is not taken: a second one starts for him (a slot is free)
+            CompletableFuture<Path> bob = CompletableFuture.supplyAsync(() -> segment(session, 2, "bob"), threads);
+            await(() -> session.ffmpegRunning() == 2 ? Boolean.TRUE : null);
+            two.close(Transcoder.key("seek-moves", plan));
+            assertThatThrownBy(after::join).hasCauseInstanceOf(MediaException.class);
+            assertThatThrownBy(bob::join).hasCauseInstanceOf(MediaException.class);
+        }
+    }
+
     /** A film ffmpeg cannot read: retries of a segment are refused for a while instead of each starting ffmpeg. */
     @Test
     void aFailingFilmIsNotRestartedOnEveryRetry() throws Exception {
