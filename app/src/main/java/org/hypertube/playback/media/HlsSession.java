@@ -680,6 +680,11 @@ public final class HlsSession implements AutoCloseable {
         }
 
         @Override
+        public double duration(int k) {
+            return timeline.duration(k);
+        }
+
+        @Override
         public int nextRun() {
             return runNumbers.incrementAndGet();
         }
