@@ -398,7 +398,7 @@ async function main() {
     const filmId = srv.filmIds[srv.nextFilm++];
     if (filmId === undefined) throw new Error('out of films');
     const page = await ctx.newPage();
-    const marks = netMarks(page, u => u.startsWith(base) && /\/(play|stream)/.test(u));
+    const marks = netMarks(page, u => u.startsWith(base) && /\/(play|stream|hls)/.test(u));
     try {
       await page.goto(`${base}/films/${filmId}`);
       await page.waitForSelector('#play-button:not([disabled])');

@@ -114,6 +114,7 @@ class FilmProbes {
         String key = file.infoHash();
         long started = System.nanoTime();
         if (!ffprobeOnly) {
+            MatroskaTail.prefetch(file, HEADER_READ_TIMEOUT);
             Optional<MediaProbe> headers = headers(file);
             if (headers.isPresent()) {
                 states.put(key, new State(headers.get(), null, clock.instant(), false, true, false));

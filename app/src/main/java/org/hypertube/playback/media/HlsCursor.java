@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
  * at the next missing one; {@link #moveTo} restarts it elsewhere (a viewer waiting for a missing segment).
  *
  * <p>ffmpeg writes into a private run folder. A segment is finished once listed in the run's playlist
- * and followed by the next one (hlsenc opens segment k+1 as it closes k), or, for the film's last
- * segment, once ffmpeg ended well; a segment closed short by an input error is never moved in.
+ * and followed by the next one, or, for the film's last segment, once ffmpeg ended well; or once listed
+ * with its whole duration while ffmpeg is still running {@link #LISTED_GRACE_MILLIS} later (fMP4 segments
+ * are written whole when closed, so "followed" alone waits for the next keyframe gap: a whole GOP of the
+ * swarm's bytes before a start or a seek's first segment). A segment closed short by an input error
+ * (listed as ffmpeg ends, or shorter than its gap) is never moved in.
  * ffmpeg is stopped with SIGKILL, so it never closes a segment early on its way out.
  */
 final class HlsCursor {
@@ -29,6 +32,11 @@ final class HlsCursor {
     private static final Logger log = LoggerFactory.getLogger(HlsCursor.class);
     private static final Pattern LISTED = Pattern.compile("seg(\\d+)\\.m4s");
     private static final long POLL_MILLIS = 40;
+    /** A listed segment whose ffmpeg still runs this long after it was seen listed was not closed by an ending. */
+    static final long LISTED_GRACE_MILLIS = 150;
+    /** A listed segment this much shorter than its keyframe gap (or N frames) was closed early. */
+    static final double SHORT_SECONDS = 0.1;
+    private static final Pattern LISTED_DURATION = Pattern.compile("#EXTINF:([0-9.]+),\\s*seg(\\d+)\\.m4s");
     private static final int MAX_RUN_PLAYLIST = 4 * 1024 * 1024;
 
     /** What one cursor needs of its conversion. */
@@ -55,6 +63,9 @@ final class HlsCursor {
 
         /** The segment after the last one a run from {@code start} makes (the film's end, or the first gap's). */
         int runEnd(int start);
+
+        /** Seconds segment k lasts in the playlist. */
+        double duration(int k);
 
         /** A new run number. */
         int nextRun();
@@ -85,6 +96,8 @@ final class HlsCursor {
     // scheduling state, guarded by the conversion's lock
     int movedTo;
     int waiters;
+    /** The waiters by viewer. */
+    private final java.util.Map<String, Integer> waiting = new java.util.HashMap<>();
     long lastWanted = System.nanoTime();
     String lastViewer;
     volatile int madeSinceMove;
@@ -98,6 +111,23 @@ final class HlsCursor {
 
     void start() {
         thread = Thread.ofVirtual().name("ffmpeg-" + conversion.key()).start(this::execute);
+    }
+
+    /** A request of {@code viewer} waits on this cursor (caller holds the conversion's lock). */
+    void waiterAdded(String viewer) {
+        waiters++;
+        waiting.merge(viewer, 1, Integer::sum);
+    }
+
+    /** A request of {@code viewer} no longer waits on it (caller holds the conversion's lock). */
+    void waiterGone(String viewer) {
+        waiters--;
+        waiting.computeIfPresent(viewer, (v, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** Whether every request waiting on it, if any, is {@code viewer}'s (caller holds the conversion's lock). */
+    boolean waitedOnOnlyBy(String viewer) {
+        return waiters == waiting.getOrDefault(viewer, 0);
     }
 
     /** The next segment it will write. */
@@ -277,9 +307,18 @@ final class HlsCursor {
         int count = conversion.segmentCount();
         int end = conversion.runEnd(start);
         SegmentStore store = conversion.store();
+        int seenListed = start - 1;
+        long seenAt = 0;
         while (true) {
             boolean alive = p.isAlive();
-            int listed = listed(dir.resolve("run" + id + ".m3u8"), start - 1);
+            java.util.Map<Integer, Double> durations = new java.util.HashMap<>();
+            int listed = listed(dir.resolve("run" + id + ".m3u8"), start - 1, durations);
+            if (listed > seenListed) {
+                seenListed = listed;
+                seenAt = System.nanoTime();
+            }
+            boolean settled = alive && listed >= start && end == count
+                    && System.nanoTime() - seenAt >= LISTED_GRACE_MILLIS * 1_000_000;
             Path init = dir.resolve("init" + id + ".mp4");
             if (listed >= start && !store.hasInit() && Files.exists(init)) {
                 store.addInit(init);   // complete once the run has listed a segment
@@ -289,7 +328,9 @@ final class HlsCursor {
                 boolean followed = s < listed || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s.tmp"))
                         || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s"));
                 boolean last = !alive && s == end - 1 && p.exitValue() == 0;
-                if (!followed && !last) {
+                boolean whole = settled && s == listed
+                        && durations.getOrDefault(s, 0.0) >= conversion.duration(s) - SHORT_SECONDS;
+                if (!followed && !last && !whole) {
                     break;
                 }
                 if (end < count && store.has(s)) {
@@ -324,16 +365,24 @@ final class HlsCursor {
         }
     }
 
-    /** The last segment listed in a run's playlist ({@code none} before the first). */
-    private static int listed(Path playlist, int none) {
+    /**
+     * The last segment listed in a run's playlist ({@code none} before the first); {@code durations} gets
+     * each listed segment's duration.
+     */
+    private static int listed(Path playlist, int none, java.util.Map<Integer, Double> durations) {
         int last = none;
         try {
             if (!Files.exists(playlist) || Files.size(playlist) > MAX_RUN_PLAYLIST) {
                 return last;
             }
-            Matcher m = LISTED.matcher(Files.readString(playlist, StandardCharsets.UTF_8));
+            String text = Files.readString(playlist, StandardCharsets.UTF_8);
+            Matcher m = LISTED.matcher(text);
             while (m.find()) {
                 last = Math.max(last, Integer.parseInt(m.group(1)));
+            }
+            Matcher d = LISTED_DURATION.matcher(text);
+            while (d.find()) {
+                durations.put(Integer.parseInt(d.group(2)), Double.parseDouble(d.group(1)));
             }
         } catch (IOException | NumberFormatException e) {
             // rewritten while read: the next poll reads it

@@ -340,13 +340,13 @@ public final class HlsSession implements AutoCloseable {
                                 + Duration.ofNanos(backoff.until - now).toSeconds() + " s)");
                     }
                     if (awaited != null && (!current || !willReach(awaited, k))) {
-                        awaited.waiters--;
+                        awaited.waiterGone(viewer);
                         awaited = null;
                     }
                     if (awaited == null && current) {
                         awaited = claim(k, viewer);
                         if (awaited != null) {
-                            awaited.waiters++;
+                            awaited.waiterAdded(viewer);
                         }
                     }
                     if (awaited != null) {
@@ -360,21 +360,31 @@ public final class HlsSession implements AutoCloseable {
         } finally {
             if (awaited != null) {
                 synchronized (this) {
-                    awaited.waiters--;
+                    awaited.waiterGone(viewer);
                 }
             }
         }
     }
 
     /**
-     * The cursor that will bring segment k (caller holds the lock): one that gets there soon; else a
-     * new one when this conversion has fewer than {@link #CURSORS} and a slot is free now (or none at
-     * all); else one that may be moved there; else null (the request waits and asks again).
+     * The cursor that will bring segment k (caller holds the lock): one that gets there soon; else this
+     * viewer's own one elsewhere, moved here (a seek: its old ffmpeg would read the film beside the new one
+     * and halve the swarm's bytes for it); else a new one when this conversion has fewer than
+     * {@link #CURSORS} and a slot is free now (or none at all); else one that may be moved there; else null
+     * (the request waits and asks again).
      */
     private HlsCursor claim(int k, String viewer) {
         cursors.removeIf(HlsCursor::done);
         for (HlsCursor c : cursors) {
             if (willReach(c, k)) {
+                return c;
+            }
+        }
+        for (HlsCursor c : cursors) {
+            if (viewer.equals(c.lastViewer) && c.waitedOnOnlyBy(viewer)) {
+                log.info("playback {} {}: ffmpeg moved from segment {} to {}, where its viewer went", key, plan.label(),
+                        c.position(), k);
+                c.moveTo(k);
                 return c;
             }
         }
@@ -667,6 +677,11 @@ public final class HlsSession implements AutoCloseable {
         @Override
         public int runEnd(int start) {
             return start < timeline.firstParts() && timeline.firstParts() > 1 ? timeline.firstParts() : timeline.size();
+        }
+
+        @Override
+        public double duration(int k) {
+            return timeline.duration(k);
         }
 
         @Override

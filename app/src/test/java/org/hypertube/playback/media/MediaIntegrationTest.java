@@ -575,6 +575,63 @@ class MediaIntegrationTest {
         assertThatThrownBy(bob::join).hasCauseInstanceOf(MediaException.class);
     }
 
+    /**
+     * A segment ffmpeg has closed is served while ffmpeg waits for the film's next bytes (fMP4 segments
+     * are written whole when closed): the first segment of a seek does not also wait for the next
+     * keyframe gap to arrive. It holds its whole gap.
+     */
+    @Test
+    void aClosedSegmentIsServedWhileTheNextGapIsStillComing() throws Exception {
+        String url = server.url("h264_ac3.mkv");
+        MediaProbe probe = prober.probe(url);
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        double[] keyframes = make.ffprobeKeyframes(mkv);
+        long keyframe3 = make.ffprobe("-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pos,flags",
+                "-of", "csv=p=0", mkv.toString()).lines().filter(l -> l.contains("K")).skip(3).findFirst()
+                .map(l -> Long.parseLong(l.split(",")[0])).orElseThrow();
+        // the film has arrived to a second past keyframe 3: segment 2 can be closed, segment 3 cannot
+        HlsSession session = transcoder.open("held", server.heldUrl("h264_ac3.mkv", keyframe3 + 250_000), probe, plan);
+        assertThat(session.segmentCount()).isGreaterThan(4);
+
+        Path segment = CompletableFuture.supplyAsync(() -> segment(session, 2, "alice"), threads).get(30, TimeUnit.SECONDS);
+        assertThat(session.converting()).as("ffmpeg still waits for the bytes after it").isTrue();
+        List<String> video = make.packets(session.init(), segment, "v:0", "packet=pts_time");
+        long frames = java.util.Arrays.stream(make.ffprobe("-v", "error", "-select_streams", "v:0", "-show_entries",
+                "packet=pts_time", "-of", "csv=p=0", mkv.toString()).split("\\s+")).filter(t -> !t.isBlank())
+                .mapToDouble(Double::parseDouble).filter(t -> t >= keyframes[2] - 0.001 && t < keyframes[3] - 0.001).count();
+        assertThat(video).as("every frame of the gap, once").hasSize((int) frames);
+        transcoder.close(Transcoder.key("held", plan));
+    }
+
+    /**
+     * A viewer's seek to a part not made yet moves the ffmpeg that was making segments for that viewer:
+     * its old ffmpeg does not go on reading the film beside the new one (halving what the swarm gives the
+     * seek), even with a second conversion slot free.
+     */
+    @Test
+    void aSeekMovesTheViewersOwnFfmpegRatherThanStartingASecond() throws Exception {
+        MediaProbe probe = prober.probe(server.url("hevc_aac.mkv"));
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        try (Transcoder two = new Transcoder(make.binaries, MediaProperties.defaults().with(null, 2), work.resolve("two"))) {
+            HlsSession session = two.open("seek-moves", server.gatedUrl("hevc_aac.mkv"), probe, plan);
+            CompletableFuture<Path> before = CompletableFuture.supplyAsync(() -> segment(session, 0, "alice"), threads);
+            ProcessHandle first = await(() -> session.process().orElse(null));
+            CompletableFuture<Path> after = CompletableFuture.supplyAsync(() -> segment(session, 9, "alice"), threads);
+            await(() -> session.ffmpegStarts() == 2 ? Boolean.TRUE : null);
+            await(() -> first.isAlive() ? null : Boolean.TRUE);
+            assertThat(session.ffmpegRunning()).as("one ffmpeg, now at the seek").isEqualTo(1);
+            assertThat(session.process().orElseThrow().pid()).isNotEqualTo(first.pid());
+            assertThatThrownBy(() -> before.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SupersededException.class);
+
+            // another viewer's ffmpeg is not taken: a second one starts for him (a slot is free)
+            CompletableFuture<Path> bob = CompletableFuture.supplyAsync(() -> segment(session, 2, "bob"), threads);
+            await(() -> session.ffmpegRunning() == 2 ? Boolean.TRUE : null);
+            two.close(Transcoder.key("seek-moves", plan));
+            assertThatThrownBy(after::join).hasCauseInstanceOf(MediaException.class);
+            assertThatThrownBy(bob::join).hasCauseInstanceOf(MediaException.class);
+        }
+    }
+
     /** A film ffmpeg cannot read: retries of a segment are refused for a while instead of each starting ffmpeg. */
     @Test
     void aFailingFilmIsNotRestartedOnEveryRetry() throws Exception {

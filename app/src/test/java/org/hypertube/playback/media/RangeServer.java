@@ -26,6 +26,7 @@ final class RangeServer implements AutoCloseable {
 
     private static final Pattern REQUEST = Pattern.compile("GET (/\\S*) HTTP/1\\.[01]");
     private static final Pattern RANGE = Pattern.compile("(?i)range:\\s*bytes=(\\d+)-(\\d*)");
+    private static final Pattern HELD = Pattern.compile("held-(\\d{1,12})/(.+)");
     static final int GATED_BYTES = 64 * 1024;
 
     private final ServerSocket socket;
@@ -48,6 +49,14 @@ final class RangeServer implements AutoCloseable {
 
     String gatedUrl(String name) {
         return url("gated/" + name);
+    }
+
+    /**
+     * The file, its answers that start before byte {@code at} held there until {@link #openGate()}; those
+     * that start at or after it (an index at the end) answered at once: a film arriving from its start.
+     */
+    String heldUrl(String name, long at) {
+        return url("held-" + at + "/" + name);
     }
 
     void openGate() {
@@ -84,7 +93,15 @@ final class RangeServer implements AutoCloseable {
             }
             String path = request.group(1).substring(1);
             boolean gated = path.startsWith("gated/");
-            Path file = root.resolve(gated ? path.substring("gated/".length()) : path).normalize();
+            long holdAt = gated ? GATED_BYTES : Long.MAX_VALUE;
+            Matcher held = HELD.matcher(path);
+            if (gated) {
+                path = path.substring("gated/".length());
+            } else if (held.matches()) {
+                holdAt = Long.parseLong(held.group(1));
+                path = held.group(2);
+            }
+            Path file = root.resolve(path).normalize();
             if (!file.startsWith(root) || !Files.isRegularFile(file)) {
                 out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes());
                 return;
@@ -114,7 +131,7 @@ final class RangeServer implements AutoCloseable {
                 byte[] buffer = new byte[64 * 1024];
                 long position = from;
                 while (position <= to) {
-                    if (gated && position >= GATED_BYTES) {
+                    if ((gated || from < holdAt) && position >= holdAt) {
                         out.flush();
                         gate.await();
                     }
