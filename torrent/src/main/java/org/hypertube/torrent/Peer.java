@@ -3,6 +3,7 @@ package org.hypertube.torrent;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,7 +31,12 @@ abstract class Peer {
     boolean peerChoking = true;
     final Set<Integer> allowedFast = new HashSet<>();
     final LinkedHashSet<Block> outstanding = new LinkedHashSet<>();
-    final LinkedHashSet<Block> recentlyAborted = new LinkedHashSet<>();
+    /**
+     * Requests given up on (cancelled, or dropped by a choke) whose answer may still come, with how many
+     * times each: a block cancelled, asked again and cancelled again may arrive twice, and both copies
+     * were asked for. At most {@link #MAX_RECENTLY_ABORTED} blocks, the oldest forgotten first.
+     */
+    final LinkedHashMap<Block, Integer> recentlyAborted = new LinkedHashMap<>();
     /** Requests for blocks of deadline pieces and when each is late (then it is asked of another peer too). */
     final HashMap<Block, Long> urgentDue = new HashMap<>();
     /** The most requests the source takes at once (a wire peer's {@code reqq}). */
@@ -59,9 +65,23 @@ abstract class Peer {
     abstract void interestChanged();
 
     void rememberAborted(Block b) {
-        recentlyAborted.add(b);
+        recentlyAborted.merge(b, 1, Integer::sum);
         if (recentlyAborted.size() > MAX_RECENTLY_ABORTED) {
-            recentlyAborted.removeFirst();
+            recentlyAborted.pollFirstEntry();
         }
+    }
+
+    /** Whether {@code b}, which arrived unasked, answers a request given up on (then one such answer is used up). */
+    boolean takeAborted(Block b) {
+        Integer times = recentlyAborted.get(b);
+        if (times == null) {
+            return false;
+        }
+        if (times == 1) {
+            recentlyAborted.remove(b);
+        } else {
+            recentlyAborted.put(b, times - 1);
+        }
+        return true;
     }
 }

@@ -1143,7 +1143,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         long now = now();
         p.urgentDue.remove(b);
         boolean asked = p.outstanding.remove(b);
-        if (!asked && !p.recentlyAborted.remove(b)) {
+        if (!asked && !p.takeAborted(b)) {
             // Data we never asked for: harmless (it is hashed before use) but a sign of a broken or hostile peer.
             if (++p.unrequestedBlocks > MAX_UNREQUESTED) {
                 throw new PeerProtocolException("sent " + p.unrequestedBlocks + " blocks we never requested");

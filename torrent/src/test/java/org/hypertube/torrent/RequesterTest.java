@@ -287,8 +287,34 @@ class RequesterTest {
         assertThat(p.outstanding).hasSize(8).containsAll(background.subList(0, 4));
         for (Block b : p.cancelled) {
             assertThat(picker.isRequested(b)).as("given back to the picker").isFalse();
-            assertThat(p.recentlyAborted).as("a late answer is still welcome").contains(b);
+            assertThat(p.recentlyAborted).as("a late answer is still welcome").containsKey(b);
         }
+    }
+
+    @Test
+    void aBlockGivenUpOnTwiceMayArriveTwiceAndBothCopiesCountAsAsked() {
+        // Asked, cancelled, asked again, cancelled again: the peer had both requests in its send buffer
+        // already and sends the block twice. Both answers were asked for (a peer is dropped after
+        // TorrentSession.MAX_UNREQUESTED blocks never asked); a third copy was not.
+        FakePeer p = new FakePeer("p");
+        Block b = new Block(3, 0, 16 * 1024);
+        p.rememberAborted(b);
+        p.rememberAborted(b);
+        assertThat(p.takeAborted(b)).isTrue();
+        assertThat(p.takeAborted(b)).isTrue();
+        assertThat(p.takeAborted(b)).isFalse();
+        assertThat(p.takeAborted(new Block(3, 16 * 1024, 16 * 1024))).as("never given up on").isFalse();
+    }
+
+    @Test
+    void theBlocksGivenUpOnAreBoundedOldestForgottenFirst() {
+        FakePeer p = new FakePeer("p");
+        for (int i = 0; i <= Peer.MAX_RECENTLY_ABORTED; i++) {
+            p.rememberAborted(new Block(i, 0, 16 * 1024));
+        }
+        assertThat(p.recentlyAborted).hasSize(Peer.MAX_RECENTLY_ABORTED);
+        assertThat(p.takeAborted(new Block(0, 0, 16 * 1024))).as("the oldest is forgotten").isFalse();
+        assertThat(p.takeAborted(new Block(Peer.MAX_RECENTLY_ABORTED, 0, 16 * 1024))).isTrue();
     }
 
     @Test
@@ -512,7 +538,7 @@ class RequesterTest {
         assertThat(requester.snubIfSilent(silent, T + 60_001, 60_000)).as("first snub").isTrue();
         assertThat(silent.snubbed).isTrue();
         assertThat(silent.outstanding).isEmpty();
-        assertThat(silent.recentlyAborted).containsExactlyElementsOf(asked);
+        assertThat(silent.recentlyAborted.keySet()).containsExactlyElementsOf(asked);
         assertThat(requester.pipelineTarget(silent, T + 60_001)).isEqualTo(1);
 
         requester.fill(other, false, peers, T + 60_002);
