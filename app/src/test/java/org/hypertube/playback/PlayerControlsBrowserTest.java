@@ -163,6 +163,22 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
         }
     }
 
+    /** The test film served fast by two seeders (a copy: its torrent is this test's own). */
+    private static Swarm fastSwarm(String name) throws Exception {
+        var folder = java.nio.file.Files.createTempDirectory("hypertube-thumbs");
+        var film = java.nio.file.Files.copy(TestFilms.MP4_FASTSTART.file(), folder.resolve(name + "-" + System.nanoTime() + ".mp4"));
+        return Swarm.seed(film, 2, 2_000_000);
+    }
+
+    /** A new member signs in on {@code page}, and the download of the film for them completes. */
+    private Download fetchedWhole(Page page, Swarm swarm, long filmId) throws Exception {
+        Person person = Person.fresh();
+        register(page, person);
+        Download d = downloads.add(null, swarm.torrentFile, filmId, member(person));
+        assertThat(downloads.torrent(d).orElseThrow().awaitCompletion(java.time.Duration.ofSeconds(60))).isTrue();
+        return d;
+    }
+
     /**
      * Seek-bar thumbnails, end to end: a film that finished downloading gets its sprite sheets from the real
      * ffmpeg (nobody asks for them), the status then says they are made, and hovering the seek bar shows the
@@ -170,15 +186,10 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
      */
     @Test
     void hoveringTheSeekBarShowsTheThumbnailOfThatMomentOnceMade() throws Exception {
-        var folder = java.nio.file.Files.createTempDirectory("hypertube-thumbs");
-        var film = java.nio.file.Files.copy(TestFilms.MP4_FASTSTART.file(), folder.resolve("thumbs-" + System.nanoTime() + ".mp4"));
         long filmId = TestFilms.unplayedFilm(catalog, repository);
-        try (Swarm swarm = Swarm.seed(film, 2, 2_000_000)) {
+        try (Swarm swarm = fastSwarm("thumbs")) {
             Page page = browser.open(1280, 800, "en-US");
-            Person person = Person.fresh();
-            register(page, person);
-            Download d = downloads.add(null, swarm.torrentFile, filmId, member(person));
-            assertThat(downloads.torrent(d).orElseThrow().awaitCompletion(java.time.Duration.ofSeconds(60))).isTrue();
+            Download d = fetchedWhole(page, swarm, filmId);
             java.util.concurrent.atomic.AtomicInteger indexRequests = new java.util.concurrent.atomic.AtomicInteger();
             page.onResponse(response -> {
                 if (response.url().contains("/films/" + filmId + "/thumbnails.vtt?v=") && response.status() == 200) {
@@ -216,15 +227,10 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
      */
     @Test
     void thePlayerFetchesTheLargerIndexWhenMoreThumbnailsAreMade() throws Exception {
-        var folder = java.nio.file.Files.createTempDirectory("hypertube-thumbs");
-        var film = java.nio.file.Files.copy(TestFilms.MP4_FASTSTART.file(), folder.resolve("grow-" + System.nanoTime() + ".mp4"));
         long filmId = TestFilms.unplayedFilm(catalog, repository);
-        try (Swarm swarm = Swarm.seed(film, 2, 2_000_000)) {
+        try (Swarm swarm = fastSwarm("grow")) {
             Page page = browser.open(1280, 800, "en-US");
-            Person person = Person.fresh();
-            register(page, person);
-            Download d = downloads.add(null, swarm.torrentFile, filmId, member(person));
-            assertThat(downloads.torrent(d).orElseThrow().awaitCompletion(java.time.Duration.ofSeconds(60))).isTrue();
+            Download d = fetchedWhole(page, swarm, filmId);
             var thumbs = downloads.mediaDir().resolve(".thumbs").resolve(d.getInfoHash());
             page.waitForCondition(() -> java.nio.file.Files.exists(thumbs.resolve("f0").resolve("thumbnails.vtt")),
                     new Page.WaitForConditionOptions().setTimeout(90_000));
