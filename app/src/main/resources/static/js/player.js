@@ -158,9 +158,10 @@ const start = status => {
   }
   controls.showChoices(status);
   controls.showServerRanges(status.have);
-  // The seek-bar thumbnails, once the server says they are made (their index would answer 404 before).
+  // The seek-bar thumbnails, once the server says some are made (their index would answer 404 before); while the
+  // film downloads the index grows, and its version in the address makes the player fetch the larger one.
   if (status.thumbnails) {
-    controls.showThumbnails(root.dataset.thumbnailsUrl);
+    controls.showThumbnails(root.dataset.thumbnailsUrl + '?v=' + encodeURIComponent(status.thumbnailsVersion || ''));
   }
   if (sameSource) {
     return;

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,7 @@ import org.hypertube.playback.media.MediaProbe;
 import org.hypertube.playback.media.Transcoder;
 import org.hypertube.playback.thumbnails.SpriteSheets;
 import org.hypertube.playback.thumbnails.ThumbnailProperties;
+import org.hypertube.playback.thumbnails.ThumbnailSchedule;
 import org.hypertube.playback.thumbnails.ThumbnailStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +33,14 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Seek-bar thumbnails of the finished films ({@link SpriteSheets}), made once per film file and kept with it
+ * Seek-bar thumbnails of the films ({@link SpriteSheets}), made once per film file and kept with it
  * ({@code media/.thumbs/<info-hash>/}, {@link ThumbnailStore}): counted in the disk quota, deleted with the film.
  * A finished download is queued at once, and a sweep every minute queues those still without (after a restart,
- * or those another instance did not make); one worker makes them one film at a time at the lowest priority, and
- * never while a conversion for a viewer runs here: it waits for the conversions to end, and a run under way gives
- * way (is stopped and made again later).
+ * or those another instance did not make) and the downloads running here whose verified beginning holds a sheet
+ * more ({@link ThumbnailSchedule}: those sheets are made from the beginning alone, read from disk); one worker
+ * makes them one film at a time at the lowest priority, and never while a conversion for a viewer runs here: it
+ * waits for the conversions to end, and a run under way gives way (is stopped and made again later). The sweep
+ * also deletes the thumbnails of films no download matches any more (a removal on an instance that was down).
  * With several instances, the one holding the download's lease makes them, or, when none does, whichever
  * takes the film's lock first; every instance serves them from the shared media folder.
  */
@@ -47,6 +52,8 @@ class FilmThumbnails {
     static final Duration RETRY_AFTER_FAILURE = Duration.ofHours(6);
     /** How often a film waiting for the viewers' conversions to end looks again. */
     private static final Duration BUSY_PAUSE = Duration.ofSeconds(5);
+    /** A folder matching no download is deleted by the sweep once it has not changed for this long. */
+    static final Duration STRAY_AGE = Duration.ofMinutes(1);
 
     private final Downloads downloads;
     private final Transcoder transcoder;
@@ -67,11 +74,16 @@ class FilmThumbnails {
     private final Map<String, Instant> failedAt = new ConcurrentHashMap<>();
     /** Films deleted while their thumbnails are being made: that run stops and publishes nothing. */
     private final Set<String> removed = ConcurrentHashMap.newKeySet();
+    /** The last run over each downloading film's verified beginning. */
+    private final Map<String, ThumbnailSchedule.Run> beginningRuns = new ConcurrentHashMap<>();
+    private final InternalMedia internal;
     private final Timer madeTimer;
     private final Timer failedTimer;
 
     FilmThumbnails(Downloads downloads, Transcoder transcoder, Leases leases, LockProvider locks, FilmProbes probes,
-                   FfmpegBinaries binaries, ThumbnailProperties properties, Clock clock, MeterRegistry registry) {
+                   InternalMedia internal, FfmpegBinaries binaries, ThumbnailProperties properties, Clock clock,
+                   MeterRegistry registry) {
+        this.internal = internal;
         this.downloads = downloads;
         this.transcoder = transcoder;
         this.leases = leases;
@@ -90,7 +102,14 @@ class FilmThumbnails {
     }
 
     /** What one attempt at a film came to. */
-    enum Outcome { MADE, ALREADY, BUSY, ELSEWHERE, GONE, FAILED }
+    enum Outcome { MADE, ALREADY, NOT_YET, BUSY, ELSEWHERE, GONE, FAILED }
+
+    /**
+     * What the player is told: the set of thumbnails served now ({@code version}, null when none, changes when
+     * more are made) and whether more will come (the film downloads, or its thumbnails are still to be made).
+     */
+    record Shown(String version, boolean growing) {
+    }
 
     @Scheduled(fixedDelayString = "${hypertube.thumbnails.sweep-interval:PT1M}",
             initialDelayString = "${hypertube.thumbnails.sweep-interval:PT1M}")
@@ -98,18 +117,36 @@ class FilmThumbnails {
         sweep();
     }
 
-    /** Queues every finished film without thumbnails (not one that failed lately); returns how many. */
+    /**
+     * Deletes what is kept for no download (and work folders left by a dead run), then queues every finished film
+     * without thumbnails (not one that failed lately) and every download here whose beginning holds a sheet more;
+     * returns how many were queued.
+     */
     int sweep() {
+        List<Download> all = downloads.all();
+        int strays = store.sweep(films(all), clock.millis() - STRAY_AGE.toMillis(), properties.timeout().plusMinutes(10));
+        if (strays > 0) {
+            log.info("seek-bar thumbnails of {} film(s) no download matches deleted", strays);
+        }
         if (!properties.enabled()) {
             return 0;
         }
         int added = 0;
-        for (Download d : downloads.all()) {
+        for (Download d : all) {
             if (queue(d)) {
                 added++;
             }
         }
         return added;
+    }
+
+    /** Bytes kept for no download (until the sweep deletes them: they count in the disk quota meanwhile). */
+    long strayBytes(List<Download> all) {
+        return store.strayBytes(films(all));
+    }
+
+    private static Set<String> films(List<Download> all) {
+        return all.stream().map(FilmThumbnails::film).collect(java.util.stream.Collectors.toSet());
     }
 
     /** A download finished: its thumbnails are made as soon as the worker and the CPU are free. */
@@ -121,8 +158,7 @@ class FilmThumbnails {
 
     private boolean queue(Download d) {
         String hash = film(d);
-        if (d.getState() != Download.State.COMPLETE || d.getFileIndex() == null || store.made(hash, d.getFileIndex())
-                || failedLately(hash) || !queued.add(hash)) {
+        if (d.getFileIndex() == null || failedLately(hash) || !due(d) || !queued.add(hash)) {
             return false;
         }
         long id = d.getId();
@@ -140,17 +176,21 @@ class FilmThumbnails {
         return true;
     }
 
-    /** Makes one download's thumbnails now unless they exist, another instance makes them, or a viewer's conversion runs. */
+    /**
+     * Makes one download's thumbnails now (a finished film's, or the sheets a downloading film's verified beginning
+     * holds) unless they exist, another instance makes them, or a viewer's conversion runs.
+     */
     Outcome attempt(long downloadId) {
-        Optional<Download> found = downloads.find(downloadId);
-        if (found.isEmpty() || found.get().getState() != Download.State.COMPLETE || found.get().getFileIndex() == null) {
+        Optional<Download> found = downloads.find(downloadId).filter(x -> x.getFileIndex() != null);
+        if (found.isEmpty() || !EnumSet.of(Download.State.COMPLETE, Download.State.ACTIVE).contains(found.get().getState())) {
             return Outcome.GONE;
         }
         Download d = found.get();
         String hash = film(d);
         int file = d.getFileIndex();
-        if (store.made(hash, file)) {
-            return Outcome.ALREADY;
+        boolean whole = d.getState() == Download.State.COMPLETE;
+        if (!due(d)) {
+            return whole ? Outcome.ALREADY : Outcome.NOT_YET;
         }
         if (busy()) {
             return Outcome.BUSY;
@@ -164,9 +204,78 @@ class FilmThumbnails {
             return Outcome.ELSEWHERE;
         }
         try {
+            if (!whole) {
+                return makeFromBeginning(d, hash, file);
+            }
             return store.made(hash, file) ? Outcome.ALREADY : make(d, hash, file);
         } finally {
             lock.get().unlock();
+        }
+    }
+
+    /** A finished film without its thumbnails, or a downloading one whose beginning holds a sheet more. */
+    private boolean due(Download d) {
+        String hash = film(d);
+        return switch (d.getState()) {
+            case COMPLETE -> !store.made(hash, d.getFileIndex());
+            case ACTIVE -> beginning(d).filter(bytes -> ThumbnailSchedule.due(bytes, d.getFileLength(), duration(hash),
+                    store.sheetsOfBeginning(hash, d.getFileIndex()), beginningRuns.get(hash), clock.instant())).isPresent();
+            default -> false;
+        };
+    }
+
+    /** Bytes from the start of a download's film verified without a gap, when its torrent runs here. */
+    private Optional<Long> beginning(Download d) {
+        if (d.getFileLength() == null || d.getFilePath() == null) {
+            return Optional.empty();
+        }
+        return downloads.torrent(d).filter(t -> t.info().isPresent())
+                .map(t -> new MediaFile.InTorrent(t, d.getFileIndex(), d.getFilePath(), d.getFileLength(), 0).readableFrom(0));
+    }
+
+    private double duration(String hash) {
+        return probes.probed(hash).map(MediaProbe::duration).orElse(0.0);
+    }
+
+    /**
+     * The whole sheets the verified beginning holds, read by ffmpeg from this instance's disk up to where the
+     * verified bytes end (never a byte the engine has not verified, no wish for the swarm), published when they
+     * are more than those made before.
+     */
+    private Outcome makeFromBeginning(Download d, String hash, int file) {
+        Optional<Long> beginning = beginning(d);
+        if (beginning.isEmpty()) {
+            return Outcome.GONE;
+        }
+        long bytes = beginning.get();
+        store.dropStaleWork(hash, properties.timeout().plusMinutes(10));
+        removed.remove(hash);
+        beginningRuns.put(hash, new ThumbnailSchedule.Run(bytes, clock.instant(),
+                ThumbnailSchedule.estimatedSheets(bytes, d.getFileLength(), duration(hash))));
+        long started = System.nanoTime();
+        Path work = null;
+        try {
+            work = store.workFolder(hash);
+            SpriteSheets.Made made = sheets.makeFromBeginning(internal.prefixUrl(d.getInfoHash(), bytes), work,
+                    properties.timeout(), () -> busy() || removed.contains(hash));
+            if (removed.contains(hash) || downloads.find(d.getId()).isEmpty()) {
+                return Outcome.GONE;
+            }
+            if (made.sheets() == 0 || !store.publishBeginning(hash, file, made.sheets(), work)) {
+                return Outcome.NOT_YET;
+            }
+            log.info("film {} ({}): seek-bar thumbnails of its first {} MB made while it downloads, {} sheet(s), in {} s",
+                    d.getFilmId(), hash, bytes / 1_000_000, made.sheets(), seconds(started));
+            return Outcome.MADE;
+        } catch (FfmpegBinaries.StoppedException e) {
+            beginningRuns.remove(hash);   // made again once the conversions end
+            return Outcome.BUSY;
+        } catch (IOException | RuntimeException e) {
+            log.info("film {} ({}): no seek-bar thumbnails from its first {} MB yet: {}", d.getFilmId(), hash,
+                    bytes / 1_000_000, e.getMessage());
+            return Outcome.NOT_YET;
+        } finally {
+            afterRun(hash, work);
         }
     }
 
@@ -189,8 +298,9 @@ class FilmThumbnails {
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             madeTimer.record(took);
+            beginningRuns.remove(hash);
             log.info("film {} ({}): seek-bar thumbnails made, {} frames, {} sheet(s), in {} s", d.getFilmId(), hash,
-                    made.times().size(), made.sheets(), String.format(Locale.ROOT, "%.1f", took.toMillis() / 1000.0));
+                    made.times().size(), made.sheets(), seconds(started));
             return Outcome.MADE;
         } catch (FfmpegBinaries.StoppedException e) {
             log.info("film {} ({}): seek-bar thumbnails gave way to a conversion or the film's removal; tried again later",
@@ -203,15 +313,24 @@ class FilmThumbnails {
                     RETRY_AFTER_FAILURE.toHours(), e.getMessage());
             return Outcome.FAILED;
         } finally {
-            removed.remove(hash);
-            if (work != null) {
-                store.discard(work);
-            }
-            store.tidy(hash);
+            afterRun(hash, work);
         }
     }
 
-    /** The index of a film's thumbnails, once made (the download a Play of the film uses). */
+    /** A run ended: what it left in its work folder goes (published work is gone already). */
+    private void afterRun(String hash, Path work) {
+        removed.remove(hash);
+        if (work != null) {
+            store.discard(work);
+        }
+        store.tidy(hash);
+    }
+
+    private static String seconds(long startedNanos) {
+        return String.format(Locale.ROOT, "%.1f", (System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    /** The index of a film's thumbnails, once any are made (the download a Play of the film uses). */
     Optional<Path> index(long filmId) {
         return downloads.existingForFilm(filmId).filter(d -> d.getFileIndex() != null)
                 .flatMap(d -> store.index(film(d), d.getFileIndex()));
@@ -223,8 +342,16 @@ class FilmThumbnails {
                 .flatMap(d -> store.sheet(film(d), d.getFileIndex(), n));
     }
 
-    boolean made(Download d) {
-        return d.getFileIndex() != null && store.made(film(d), d.getFileIndex());
+    /** What the player is told of a download's thumbnails. */
+    Shown shown(Download d) {
+        if (d.getFileIndex() == null) {
+            return new Shown(null, false);
+        }
+        String hash = film(d);
+        String version = store.version(hash, d.getFileIndex()).orElse(null);
+        boolean growing = properties.enabled() && !store.made(hash, d.getFileIndex()) && !failedLately(hash)
+                && (d.getState() == Download.State.COMPLETE || d.getState() == Download.State.ACTIVE);
+        return new Shown(version, growing);
     }
 
     /** Bytes of a download's thumbnails (for the disk quota). */
@@ -237,6 +364,7 @@ class FilmThumbnails {
         String hash = infoHash.toLowerCase(Locale.ROOT);
         removed.add(hash);
         failedAt.remove(hash);
+        beginningRuns.remove(hash);
         if (store.evict(hash)) {
             log.info("{}: seek-bar thumbnails deleted", hash);
         }

@@ -47,40 +47,44 @@ class Playback {
      * @param waiting   what the server waits for, with figures (null once ready or when there is nothing to wait for)
      * @param subtitlesGrowing tracks inside the film are offered from its verified beginning, which grows:
      *                  the page asks again now and then for their newer addresses
-     * @param thumbnails the film's seek-bar thumbnails are made: {@code /films/{id}/thumbnails.vtt} answers
+     * @param thumbnails the film's seek-bar thumbnails are made, all or the first sheets: {@code /films/{id}/thumbnails.vtt} answers
+     * @param thumbnailsVersion names the set of thumbnails that index lists (changes when more are made), or null
+     * @param thumbnailsGrowing more thumbnails will come (the film downloads, or they are still to be made):
+     *                  the page asks again now and then
      * @param have      the parts of the film file the server holds, as [start, end) fractions ({@link VerifiedRanges}):
      *                  the seek bar shows them; empty while the file is not known
      */
     record Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src,
                   double duration, int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice,
                   String error, List<SubtitleOption> subtitles, Long retryAt, Waiting.Wait waiting,
-                  boolean subtitlesGrowing, boolean thumbnails, List<List<Double>> have) {
+                  boolean subtitlesGrowing, boolean thumbnails, String thumbnailsVersion, boolean thumbnailsGrowing,
+                  List<List<Double>> have) {
 
         Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src, double duration,
                int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice, String error,
                List<SubtitleOption> subtitles, Long retryAt, Waiting.Wait waiting, boolean subtitlesGrowing) {
             this(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice, error,
-                    subtitles, retryAt, waiting, subtitlesGrowing, false, List.of());
+                    subtitles, retryAt, waiting, subtitlesGrowing, false, null, false, List.of());
         }
 
         Status(Phase phase, int peers, long rate, double progress, int buffer, String mode, String src, double duration,
                int resumeAt, List<AudioOption> audio, String quality, boolean qualityChoice, String error,
                List<SubtitleOption> subtitles) {
             this(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice, error,
-                    subtitles, null, null, false, false, List.of());
+                    subtitles, null, null, false, false, null, false, List.of());
         }
 
         /** The phase alone, with what is awaited. */
         static Status waiting(Phase phase, int peers, long rate, double progress, int buffer, String error,
                               Waiting.Wait wait) {
             return new Status(phase, peers, rate, progress, buffer, null, null, 0, 0, List.of(), null, false, error,
-                    List.of(), null, wait, false, false, List.of());
+                    List.of(), null, wait, false, false, null, false, List.of());
         }
 
         /** The same status with the parts of the file the server holds. */
         Status holding(List<List<Double>> parts) {
             return new Status(phase, peers, rate, progress, buffer, mode, src, duration, resumeAt, audio, quality, qualityChoice,
-                    error, subtitles, retryAt, waiting, subtitlesGrowing, thumbnails, parts);
+                    error, subtitles, retryAt, waiting, subtitlesGrowing, thumbnails, thumbnailsVersion, thumbnailsGrowing, parts);
         }
     }
 
@@ -141,7 +145,7 @@ class Playback {
             log.info("film {}: no new download for member {}: {}", filmId, memberId, e.getMessage());
             Phase phase = "play.limit".equals(e.messageKey) ? Phase.LIMITED : Phase.DISK_FULL;
             return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, null, List.of(),
-                    e.retryAt == null ? null : e.retryAt.toEpochMilli(), null, false, false, List.of());
+                    e.retryAt == null ? null : e.retryAt.toEpochMilli(), null, false, false, null, false, List.of());
         }
         if (found.isEmpty()) {
             return simple(Phase.UNAVAILABLE, null);
@@ -226,12 +230,13 @@ class Playback {
             log.warn("{} subtitles unavailable: {}", d.getInfoHash(), e.toString());
         }
         Waiting.Wait wait = plan.mode() == Delivery.DIRECT ? null : Waiting.converting();
+        FilmThumbnails.Shown shown = thumbnails.shown(d);
         if (plan.mode() != Delivery.DIRECT) {
             prepare(filmId, memberId, variant(plan, quality), resumeAt);
         }
         return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
                 resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing,
-                thumbnails.made(d), have);
+                shown.version() != null, shown.version(), shown.growing(), have);
     }
 
     /**
@@ -506,6 +511,11 @@ class Playback {
             return Optional.empty();
         }
         return filmSubtitles.vtt(d.get(), file.get(), probe.get(), trackId, language, reader);
+    }
+
+    /** Bytes of seek-bar thumbnails kept for no download, until the sweep deletes them (they count in the disk quota). */
+    long strayBytes(List<Download> all) {
+        return thumbnails.strayBytes(all);
     }
 
     /** Bytes of the converted segments and seek-bar thumbnails kept for a download's film (they count in the disk quota). */

@@ -127,7 +127,7 @@ class Retention {
     private synchronized boolean shrink(DiskQuota quota, boolean strictly, List<String> deleted) {
         boolean mayDelete = deleted != null;
         List<Download> all = downloads.all();
-        long used = all.stream().mapToLong(this::size).sum();
+        long used = all.stream().mapToLong(this::size).sum() + playback.strayBytes(all);
         long free = freeSpace();
         if (free < 0 && quota.bytes() == 0) {
             return true;   // a share of an unknown space: nothing is deleted on a guess

@@ -141,11 +141,11 @@ class StatusEvents {
 
     /**
      * READY with nothing more to tell (tracks from the growing beginning need later statuses, the seek bar
-     * the parts of a film still downloading), or a phase the page stops at.
+     * the parts of a film still downloading, its thumbnails the newer sets), or a phase the page stops at.
      */
     static boolean finished(Playback.Status status) {
         return switch (status.phase()) {
-            case READY -> !status.subtitlesGrowing() && VerifiedRanges.WHOLE.equals(status.have());
+            case READY -> !status.subtitlesGrowing() && !status.thumbnailsGrowing() && VerifiedRanges.WHOLE.equals(status.have());
             case UNAVAILABLE, FAILED, PAUSED, LIMITED, DISK_FULL -> true;
             default -> false;
         };

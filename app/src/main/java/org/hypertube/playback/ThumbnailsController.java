@@ -18,8 +18,10 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * A film's seek-bar thumbnails for the player ({@link FilmThumbnails}), behind the session like the film
- * itself: the WebVTT index, whose cues name sheets relative to it ({@code thumbnails/0.jpg#xywh=...}), and
- * the sheets. 404 while none are made. A sheet is named by a number of at most three digits, never a path.
+ * itself: the WebVTT index, whose cues name sheets relative to it with their version
+ * ({@code thumbnails/0.jpg?v=1a2b3c4d#xywh=...}), and the sheets. While a film downloads, the index lists the
+ * sheets made from its verified beginning so far. 404 while none are made. A sheet is named by a number of at
+ * most three digits, never a path; its version is only for the browser's cache.
  */
 @RestController
 class ThumbnailsController {
@@ -34,13 +36,13 @@ class ThumbnailsController {
         this.catalog = catalog;
     }
 
-    /** Revalidated on each use: the film may be deleted and fetched again from another torrent. */
+    /** Revalidated on each use: more sheets come while the film downloads, and it may be fetched again. */
     @GetMapping("/films/{id}/thumbnails.vtt")
     ResponseEntity<Resource> index(@PathVariable long id) {
         return file(id, thumbnails.index(id), VTT, CacheControl.noCache().cachePrivate());
     }
 
-    /** A sheet does not change while its index stands: kept by the browser for a day. */
+    /** Kept by the browser for a day: the index names it with a version that changes with its bytes. */
     @GetMapping("/films/{id}/thumbnails/{sheet:\\d{1,3}}.jpg")
     ResponseEntity<Resource> sheet(@PathVariable long id, @PathVariable int sheet) {
         return file(id, thumbnails.sheet(id, sheet), MediaType.IMAGE_JPEG,

@@ -39,11 +39,11 @@ export const wholeHere = status => Array.isArray(status.have) && status.have.len
   && status.have[0][0] === 0 && status.have[0][1] === 1;
 
 /**
- * Whether the page waits for a later status: until READY, and after it while subtitle tracks grow or the
- * film still downloads (the seek bar shows what the server holds).
+ * Whether the page waits for a later status: until READY, and after it while subtitle tracks grow, the
+ * film still downloads (the seek bar shows what the server holds) or more seek-bar thumbnails will come.
  */
 export const waitsFor = status => !finalPhase(status.phase)
-  && (status.phase !== 'READY' || status.subtitlesGrowing || !wholeHere(status));
+  && (status.phase !== 'READY' || status.subtitlesGrowing || status.thumbnailsGrowing || !wholeHere(status));
 
 /** The status line and its detail, in the player's overlay. */
 export const showState = (status, text, detail) => {

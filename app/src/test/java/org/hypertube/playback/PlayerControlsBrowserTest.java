@@ -25,6 +25,8 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
     Catalog catalog;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    FilmThumbnails thumbnails;
 
     /** The share of the film the seek bar's server strip covers, from the widths the page drew. */
     static final String SERVER_SHARE = "() => [...document.querySelectorAll('#player .ht-server-ranges span')]"
@@ -159,6 +161,22 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
         }
     }
 
+    /** The test film served fast by two seeders (a copy: its torrent is this test's own). */
+    private static Swarm fastSwarm(String name) throws Exception {
+        var folder = java.nio.file.Files.createTempDirectory("hypertube-thumbs");
+        var film = java.nio.file.Files.copy(TestFilms.MP4_FASTSTART.file(), folder.resolve(name + "-" + System.nanoTime() + ".mp4"));
+        return Swarm.seed(film, 2, 2_000_000);
+    }
+
+    /** A new member signs in on {@code page}, and the download of the film for them completes. */
+    private Download fetchedWhole(Page page, Swarm swarm, long filmId) throws Exception {
+        Person person = Person.fresh();
+        register(page, person);
+        Download d = downloads.add(null, swarm.torrentFile, filmId, member(person));
+        assertThat(downloads.torrent(d).orElseThrow().awaitCompletion(java.time.Duration.ofSeconds(60))).isTrue();
+        return d;
+    }
+
     /**
      * Seek-bar thumbnails, end to end: a film that finished downloading gets its sprite sheets from the real
      * ffmpeg (nobody asks for them), the status then says they are made, and hovering the seek bar shows the
@@ -166,18 +184,13 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
      */
     @Test
     void hoveringTheSeekBarShowsTheThumbnailOfThatMomentOnceMade() throws Exception {
-        var folder = java.nio.file.Files.createTempDirectory("hypertube-thumbs");
-        var film = java.nio.file.Files.copy(TestFilms.MP4_FASTSTART.file(), folder.resolve("thumbs-" + System.nanoTime() + ".mp4"));
         long filmId = TestFilms.unplayedFilm(catalog, repository);
-        try (Swarm swarm = Swarm.seed(film, 2, 2_000_000)) {
+        try (Swarm swarm = fastSwarm("thumbs")) {
             Page page = browser.open(1280, 800, "en-US");
-            Person person = Person.fresh();
-            register(page, person);
-            Download d = downloads.add(null, swarm.torrentFile, filmId, member(person));
-            assertThat(downloads.torrent(d).orElseThrow().awaitCompletion(java.time.Duration.ofSeconds(60))).isTrue();
+            Download d = fetchedWhole(page, swarm, filmId);
             java.util.concurrent.atomic.AtomicInteger indexRequests = new java.util.concurrent.atomic.AtomicInteger();
             page.onResponse(response -> {
-                if (response.url().endsWith("/films/" + filmId + "/thumbnails.vtt") && response.status() == 200) {
+                if (response.url().contains("/films/" + filmId + "/thumbnails.vtt?v=") && response.status() == 200) {
                     indexRequests.incrementAndGet();
                 }
             });
@@ -200,7 +213,42 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
             var box = seek.boundingBox();
             page.mouse().move(box.x + box.width * 0.55, box.y + box.height / 2);
             page.mouse().move(box.x + box.width * 0.6, box.y + box.height / 2);
-            page.waitForSelector("#player .plyr__preview-thumb--is-shown img[src$='/thumbnails/0.jpg']");
+            page.waitForSelector("#player .plyr__preview-thumb--is-shown img[src*='/thumbnails/0.jpg?v=']");
+            page.context().close();
+            downloads.remove(d, "test over");
+        }
+    }
+
+    /**
+     * While more thumbnails will come (here: the first sheets of a film that was downloading, then the whole
+     * film's), the page keeps listening, and when the status names a new set it hands Plyr the new index.
+     */
+    @Test
+    void thePlayerFetchesTheLargerIndexWhenMoreThumbnailsAreMade() throws Exception {
+        long filmId = TestFilms.unplayedFilm(catalog, repository);
+        try (Swarm swarm = fastSwarm("grow")) {
+            Page page = browser.open(1280, 800, "en-US");
+            Download d = fetchedWhole(page, swarm, filmId);
+            var thumbs = downloads.mediaDir().resolve(".thumbs").resolve(d.getInfoHash());
+            page.waitForCondition(() -> java.nio.file.Files.exists(thumbs.resolve("f0").resolve("thumbnails.vtt")),
+                    new Page.WaitForConditionOptions().setTimeout(90_000));
+            // As they stood while it downloaded: its first sheet alone, the whole film's still to come.
+            java.nio.file.Files.move(thumbs.resolve("f0"), thumbs.resolve("f0-s1"));
+            java.util.List<String> indexes = new java.util.concurrent.CopyOnWriteArrayList<>();
+            page.onResponse(response -> {
+                if (response.url().contains("/films/" + filmId + "/thumbnails.vtt") && response.status() == 200) {
+                    indexes.add(response.url().substring(response.url().indexOf("thumbnails.vtt")));
+                }
+            });
+            page.navigate(url("/films/" + filmId));
+            page.click("#play-button");
+            page.waitForCondition(() -> indexes.contains("thumbnails.vtt?v=f0-s1"),
+                    new Page.WaitForConditionOptions().setTimeout(90_000));
+
+            assertThat(thumbnails.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.MADE);
+            page.waitForCondition(() -> indexes.contains("thumbnails.vtt?v=f0"),
+                    new Page.WaitForConditionOptions().setTimeout(30_000));
+            assertThat(indexes).containsExactly("thumbnails.vtt?v=f0-s1", "thumbnails.vtt?v=f0");
             page.context().close();
             downloads.remove(d, "test over");
         }

@@ -38,6 +38,23 @@ public final class Swarm implements AutoCloseable {
      * {@code bytesPerSecond} of upload.
      */
     public static Swarm seed(Path film, int seeders, long bytesPerSecond) throws IOException {
+        return seed(film, film.getParent(), seeders, bytesPerSecond);
+    }
+
+    /**
+     * One aria2 holding only the first {@code bytes} of {@code film} (the rest of its copy a hole, which its
+     * check finds missing): the swarm has the beginning of the film and never the rest.
+     */
+    public static Swarm seedBeginning(Path film, long bytes) throws IOException {
+        Path copy = Files.createTempDirectory("hypertube-beginning").resolve(film.getFileName());
+        try (var in = Files.newInputStream(film); var out = new java.io.RandomAccessFile(copy.toFile(), "rw")) {
+            out.write(in.readNBytes(Math.toIntExact(bytes)));
+            out.setLength(Files.size(film));
+        }
+        return seed(film, copy.getParent(), 1, 50_000_000);
+    }
+
+    private static Swarm seed(Path film, Path content, int seeders, long bytesPerSecond) throws IOException {
         TrackerServer tracker = TrackerServer.start(InetAddress.getByName("127.0.0.1"), 0, Duration.ofSeconds(2),
                 Clock.systemUTC());
         byte[] torrent = new TorrentCreator().tracker(tracker.announceUrl()).pieceLength(256 * 1024).create(film);
@@ -50,7 +67,7 @@ public final class Swarm implements AutoCloseable {
                 swarm.seeders.add(new ProcessBuilder("/usr/bin/aria2c", "--enable-dht=false", "--enable-dht6=false",
                         "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--interface=127.0.0.1",
                         "--disable-ipv6=true", "--listen-port=" + freePort(), "--file-allocation=none",
-                        "--dir=" + film.getParent(), "--console-log-level=warn", "--summary-interval=0",
+                        "--dir=" + content, "--console-log-level=warn", "--summary-interval=0",
                         "--bt-tracker-interval=2", "--no-conf=true", "--check-integrity=true",
                         "--bt-seed-unverified=false", "--seed-ratio=0.0",
                         "--max-upload-limit=" + bytesPerSecond, torrentPath.toString())

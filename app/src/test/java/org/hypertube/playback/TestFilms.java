@@ -101,4 +101,27 @@ public enum TestFilms {
         }
         return file;
     }
+
+    private static Path fortyMinutes;
+
+    /**
+     * Forty minutes of a small moving test pattern in Matroska (H.264, 160x90 at 5 frames a second, a key frame
+     * every 10 s, no sound, about 30 MB): long enough for three sheets of seek-bar thumbnails, made on first use.
+     */
+    public static synchronized Path fortyMinutes() throws IOException, InterruptedException {
+        if (fortyMinutes != null && Files.isRegularFile(fortyMinutes)) {
+            return fortyMinutes;
+        }
+        Path file = Files.createTempDirectory("hypertube-long").resolve("forty-minutes.mkv");
+        Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+                "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=5", "-t", "2400", "-c:v", "libx264", "-preset", "ultrafast",
+                "-g", "50", "-pix_fmt", "yuv420p", file.toString()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("ffmpeg could not make a forty-minute film: " + output);
+        }
+        fortyMinutes = file;
+        return file;
+    }
 }

@@ -60,6 +60,8 @@ class ThumbnailsWebTest extends AppTestBase {
     FilmProbes probes;
     @Autowired
     FfmpegBinaries binaries;
+    @Autowired
+    InternalMedia internal;
 
     /** A finished download of {@code film} whose file is a real 40-second film, as the engine leaves it on disk. */
     private Download finishedFilm(long film, Instant lastWatched) throws Exception {
@@ -114,7 +116,7 @@ class ThumbnailsWebTest extends AppTestBase {
             String vttPath = "/films/" + film + "/thumbnails.vtt";
             mvc.perform(get(vttPath).session(member)).andExpect(status().isNotFound());
             mvc.perform(get("/films/" + film + "/thumbnails/0.jpg").session(member)).andExpect(status().isNotFound());
-            assertThat(readyStatus(film, member)).contains("\"thumbnails\":false");
+            assertThat(readyStatus(film, member)).contains("\"thumbnails\":false", "\"thumbnailsGrowing\":true");
 
             assertThat(thumbnails.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.MADE);
 
@@ -126,11 +128,16 @@ class ThumbnailsWebTest extends AppTestBase {
             assertThat(vtt.getContentType()).startsWith("text/vtt");
             assertThat(vtt.getHeader("Cache-Control")).contains("no-cache");
             // The probe ran for the status above: the last cue ends with the film.
-            assertThat(vtt.getContentAsString()).startsWith("WEBVTT\n\n00:00:00.000 --> 00:00:10.000\n"
-                    + "thumbnails/0.jpg#xywh=0,0,160,90\n").endsWith("00:00:30.000 --> 00:00:40.000\n"
-                    + "thumbnails/0.jpg#xywh=480,0,160,90\n");
             var sheet = mvc.perform(get("/films/" + film + "/thumbnails/0.jpg").session(member))
                     .andExpect(status().isOk()).andReturn().getResponse();
+            // Each sheet's address carries its version (a checksum of its bytes): a film fetched again from another
+            // torrent gets new addresses, never yesterday's sheets from the browser's cache.
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(sheet.getContentAsByteArray());
+            String sheet0 = "thumbnails/0.jpg?v=" + String.format("%08x", crc.getValue());
+            assertThat(vtt.getContentAsString()).startsWith("WEBVTT\n\n00:00:00.000 --> 00:00:10.000\n"
+                    + sheet0 + "#xywh=0,0,160,90\n").endsWith("00:00:30.000 --> 00:00:40.000\n"
+                    + sheet0 + "#xywh=480,0,160,90\n");
             assertThat(sheet.getContentType()).isEqualTo("image/jpeg");
             assertThat(sheet.getHeader("Cache-Control")).contains("max-age=86400");
             assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(sheet.getContentAsByteArray()))
@@ -141,12 +148,13 @@ class ThumbnailsWebTest extends AppTestBase {
             mvc.perform(get("/films/" + film + "/thumbnails/1.jpg").session(member)).andExpect(status().isNotFound());
             mvc.perform(get("/films/" + film + "/thumbnails/1000.jpg").session(member)).andExpect(status().isNotFound());
             mvc.perform(get("/films/" + film + "/thumbnails/-1.jpg").session(member)).andExpect(status().isNotFound());
-            assertThat(readyStatus(film, member)).contains("\"thumbnails\":true");
+            assertThat(readyStatus(film, member)).contains("\"thumbnails\":true", "\"thumbnailsVersion\":\"f0\"",
+                    "\"thumbnailsGrowing\":false");
 
             // Made once: a restarted server (a new worker, nothing in memory) finds them and makes nothing.
             Path index = thumbs(d).resolve("f0").resolve("thumbnails.vtt");
             var before = Files.getLastModifiedTime(index);
-            FilmThumbnails restarted = new FilmThumbnails(downloads, transcoder, leases, locks, probes, binaries,
+            FilmThumbnails restarted = new FilmThumbnails(downloads, transcoder, leases, locks, probes, internal, binaries,
                     new ThumbnailProperties(false, null), Clock.systemUTC(), new SimpleMeterRegistry());
             try {
                 assertThat(restarted.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.ALREADY);
@@ -210,5 +218,87 @@ class ThumbnailsWebTest extends AppTestBase {
             repository.findByInfoHash(d.getInfoHash()).ifPresent(x -> downloads.remove(x, "test over"));
         }
         assertThat(thumbs(d)).doesNotExist();
+    }
+
+    /**
+     * A forty-minute film whose swarm holds only its first 70 % (about 1680 s): while the rest is missing, the
+     * thumbnails of its first 1000 s (one sheet) are made from what is verified on disk and served, the index
+     * listing those alone; the second sheet, whose last tiles are past the beginning, is not made.
+     */
+    @Test
+    void whileTheRestOfTheFilmIsMissingTheThumbnailsOfItsBeginningAppear() throws Exception {
+        long film = TestFilms.unplayedFilm(catalog, repository);
+        Path source = TestFilms.fortyMinutes();
+        long beginning = (long) (Files.size(source) * 0.7);
+        try (Swarm swarm = Swarm.seedBeginning(source, beginning).awaitSeeders(Duration.ofSeconds(60))) {
+            Download d = swarm.addTo(downloads, repository, film, null);
+            try {
+                long piece = swarm.metainfo.info().pieceLength();
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                MediaFile file = null;
+                while (System.nanoTime() < deadline
+                        && (file == null || file.readableFrom(0) < beginning / piece * piece)) {
+                    Thread.sleep(200);
+                    file = playback.mediaForHash(d.getInfoHash()).orElse(null);
+                }
+                assertThat(file).isNotNull();
+                assertThat(file.readableFrom(0)).as("the swarm's beginning arrived").isGreaterThanOrEqualTo(beginning / piece * piece);
+                assertThat(file.readableFrom(0)).as("and nothing after it").isLessThan(file.length());
+                // Its duration, from its headers (what a Play does first).
+                while (probes.probe(file, false).probe() == null && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                MockHttpSession member = member();
+                String vttPath = "/films/" + film + "/thumbnails.vtt";
+                mvc.perform(get(vttPath).session(member)).andExpect(status().isNotFound());
+
+                assertThat(thumbnails.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.MADE);
+                assertThat(thumbnails.attempt(d.getId())).as("nothing more on disk since").isEqualTo(FilmThumbnails.Outcome.NOT_YET);
+
+                String vtt = mvc.perform(get(vttPath).session(member)).andExpect(status().isOk()).andReturn()
+                        .getResponse().getContentAsString();
+                assertThat(vtt.split("-->")).as("the first sheet's 100 tiles").hasSize(101);
+                assertThat(vtt).startsWith("WEBVTT\n\n00:00:00.000 --> 00:00:10.000\nthumbnails/0.jpg?v=")
+                        .contains("00:16:30.000 --> 00:16:40.000\nthumbnails/0.jpg?v=").doesNotContain("thumbnails/1.jpg");
+                var sheet = mvc.perform(get("/films/" + film + "/thumbnails/0.jpg").session(member))
+                        .andExpect(status().isOk()).andReturn().getResponse();
+                assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(sheet.getContentAsByteArray()))
+                        .getHeight()).isEqualTo(900);
+                mvc.perform(get("/films/" + film + "/thumbnails/1.jpg").session(member)).andExpect(status().isNotFound());
+                assertThat(downloads.torrent(d).orElseThrow().progress()).as("the rest is still missing").isLessThan(0.75);
+                assertThat(thumbnails.shown(repository.findById(d.getId()).orElseThrow()))
+                        .isEqualTo(new FilmThumbnails.Shown("f0-s1", true));
+                assertThat(playback.keptBytes(d.getInfoHash())).as("in the disk quota").isGreaterThanOrEqualTo(
+                        bytesUnder(thumbs(d)));
+            } finally {
+                repository.findByInfoHash(d.getInfoHash()).ifPresent(x -> downloads.remove(x, "test over"));
+            }
+            assertThat(thumbs(d)).as("deleted with the film").doesNotExist();
+        }
+    }
+
+    /**
+     * Thumbnails a removal left behind (the instance deleting the download was down): counted in the disk quota,
+     * then deleted by the sweep; those of a film that has a download stay.
+     */
+    @Test
+    void thumbnailsNoDownloadMatchesCountInTheQuotaUntilTheSweepDeletesThem() throws Exception {
+        long film = TestFilms.unplayedFilm(catalog, repository);
+        Download d = finishedFilm(film, Instant.now());
+        Path stray = engine.mediaDir().resolve(".thumbs").resolve("0123456789abcdef0123456789abcdef01234567");
+        try {
+            assertThat(thumbnails.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.MADE);
+            Files.createDirectories(stray.resolve("f0"));
+            Files.write(stray.resolve("f0").resolve("0.jpg"), new byte[300_000]);
+            Files.setLastModifiedTime(stray, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+            assertThat(playback.strayBytes(downloads.all())).isGreaterThanOrEqualTo(300_000);
+
+            thumbnails.sweep();
+            assertThat(stray).doesNotExist();
+            assertThat(playback.strayBytes(downloads.all())).isZero();
+            assertThat(thumbs(d).resolve("f0").resolve("thumbnails.vtt")).as("a film's own stay").exists();
+        } finally {
+            repository.findByInfoHash(d.getInfoHash()).ifPresent(x -> downloads.remove(x, "test over"));
+        }
     }
 }

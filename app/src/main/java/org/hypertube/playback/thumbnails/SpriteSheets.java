@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 import org.hypertube.playback.media.FfmpegBinaries;
 import org.hypertube.playback.media.MediaException;
 
@@ -57,28 +59,69 @@ public final class SpriteSheets {
      * @throws MediaException when ffmpeg fails or makes nothing
      */
     public Made make(Path film, Path folder, double duration, Duration timeout, BooleanSupplier stop) throws IOException {
-        String graph = "[0:v:0]fps=1/" + INTERVAL_SECONDS + ":round=up,scale=" + TILE_WIDTH
-                + ":trunc(ow/dar/2)*2,setsar=1,split[tiles][listed];[tiles]tile=" + COLUMNS + "x" + ROWS + "[sheets]";
-        List<String> input = List.of("-threads", "1", "-skip_frame", "nokey");
-        List<String> output = List.of("-filter_complex_threads", "1", "-filter_complex", graph,
-                "-map", "[sheets]", "-frames:v", String.valueOf(MAX_SHEETS), "-threads", "1", "-q:v", "5",
-                "-f", "image2", "-start_number", "0", "%d.jpg",
-                "-map", "[listed]", "-frames:v", String.valueOf(MAX_TILES), "-f", "framecrc", "-");
-        FfmpegBinaries.Output run = binaries.runNiced(film.toAbsolutePath().toString(), input, output, folder, timeout,
-                MAX_STDOUT, stop);
-        if (run.exitCode() != 0) {
-            throw new MediaException("ffmpeg could not make thumbnails of " + film.getFileName() + ": " + run.stderr());
-        }
-        Made made = listed(run.stdout());
+        Made made = run(film.toAbsolutePath().toString(), folder, timeout, stop);
         for (int n = 0; n < made.sheets(); n++) {
             if (!Files.isRegularFile(folder.resolve(n + ".jpg"))) {
                 throw new MediaException("ffmpeg listed " + made.times().size() + " thumbnails of " + film.getFileName()
                         + " but wrote no sheet " + n);
             }
         }
-        Files.writeString(folder.resolve(INDEX), ThumbnailIndex.vtt(made.times(), made.tile(), duration, INTERVAL_SECONDS),
-                StandardCharsets.UTF_8);
+        writeIndex(folder, made.times(), made.tile(), duration, made.sheets());
         return made;
+    }
+
+    /**
+     * The whole sheets of a film's verified beginning ({@code input}: its loopback address, which ends where the
+     * verified bytes end): ffmpeg reads up to that end, and only the sheets it listed a tile after are kept
+     * ({@link ThumbnailSchedule#wholeSheets}): all their key frames were read whole, the last one cut by the end
+     * of the bytes comes later. The others are deleted; the index lists the kept ones, the last cue ending at
+     * the next tile's time. Nothing kept is no error (the beginning holds less than a sheet and one more tile).
+     */
+    public Made makeFromBeginning(String input, Path folder, Duration timeout, BooleanSupplier stop) throws IOException {
+        Made listed = run(input, folder, timeout, stop);
+        int kept = ThumbnailSchedule.wholeSheets(listed.times().size());
+        for (int n = kept; n < listed.sheets(); n++) {
+            Files.deleteIfExists(folder.resolve(n + ".jpg"));
+        }
+        int tiles = kept * COLUMNS * ROWS;
+        List<Double> times = listed.times().subList(0, tiles);
+        for (int n = 0; n < kept; n++) {
+            if (!Files.isRegularFile(folder.resolve(n + ".jpg"))) {
+                throw new MediaException("ffmpeg listed " + listed.times().size() + " thumbnails but wrote no sheet " + n);
+            }
+        }
+        if (kept > 0) {
+            writeIndex(folder, times, listed.tile(), listed.times().get(tiles), kept);
+        }
+        return new Made(List.copyOf(times), kept, listed.tile());
+    }
+
+    private Made run(String input, Path folder, Duration timeout, BooleanSupplier stop) {
+        String graph = "[0:v:0]fps=1/" + INTERVAL_SECONDS + ":round=up,scale=" + TILE_WIDTH
+                + ":trunc(ow/dar/2)*2,setsar=1,split[tiles][listed];[tiles]tile=" + COLUMNS + "x" + ROWS + "[sheets]";
+        List<String> inputOptions = List.of("-threads", "1", "-skip_frame", "nokey");
+        List<String> output = List.of("-filter_complex_threads", "1", "-filter_complex", graph,
+                "-map", "[sheets]", "-frames:v", String.valueOf(MAX_SHEETS), "-threads", "1", "-q:v", "5",
+                "-f", "image2", "-start_number", "0", "%d.jpg",
+                "-map", "[listed]", "-frames:v", String.valueOf(MAX_TILES), "-f", "framecrc", "-");
+        FfmpegBinaries.Output run = binaries.runNiced(input, inputOptions, output, folder, timeout, MAX_STDOUT, stop);
+        if (run.exitCode() != 0) {
+            throw new MediaException("ffmpeg could not make thumbnails: " + run.stderr());
+        }
+        return listed(run.stdout());
+    }
+
+    /** The index of the first {@code sheets} sheets in {@code folder}, each address versioned by its bytes. */
+    private static void writeIndex(Path folder, List<Double> times, ThumbnailIndex.Tile tile, double end, int sheets)
+            throws IOException {
+        List<String> versions = new ArrayList<>(sheets);
+        for (int n = 0; n < sheets; n++) {
+            CRC32 crc = new CRC32();
+            crc.update(Files.readAllBytes(folder.resolve(n + ".jpg")));
+            versions.add(String.format(Locale.ROOT, "%08x", crc.getValue()));
+        }
+        Files.writeString(folder.resolve(INDEX), ThumbnailIndex.vtt(times, tile, end, INTERVAL_SECONDS, versions),
+                StandardCharsets.UTF_8);
     }
 
     /** The tiles framecrc listed: their times from the first one, their size; bounded by {@link #MAX_TILES}. */

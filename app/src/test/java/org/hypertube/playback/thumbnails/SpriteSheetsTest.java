@@ -27,7 +27,7 @@ class SpriteSheetsTest {
 
     private static final Pattern CUE = Pattern.compile(
             "(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) --> (\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3})\n"
-                    + "thumbnails/(\\d+)\\.jpg#xywh=(\\d+),(\\d+),(\\d+),(\\d+)\n");
+                    + "thumbnails/(\\d+)\\.jpg\\?v=[0-9a-f]{8}#xywh=(\\d+),(\\d+),(\\d+),(\\d+)\n");
 
     @TempDir
     Path work;
@@ -78,6 +78,54 @@ class SpriteSheetsTest {
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("0.jpg", SpriteSheets.INDEX);
         }
+        assertThat(vtt).contains("thumbnails/0.jpg?v=" + crc(out.resolve("0.jpg")) + "#xywh=0,0,160,90\n");
+    }
+
+    /**
+     * The film's first 68 % on disk and nothing after (as the verified beginning is served to ffmpeg): about
+     * 1630 s of a forty-minute film, so its first sheet (0-1000 s) is whole and kept, the second is not. The kept
+     * sheet is the one the whole film gives, and the index lists its 100 tiles, the last until the next tile.
+     */
+    @Test
+    void fromTheBeginningOfAFilmOnlyItsWholeSheetsAreKept() throws Exception {
+        Path film = TestFilms.fortyMinutes();
+        Path beginning = work.resolve("beginning.mkv");
+        try (var in = Files.newInputStream(film)) {
+            Files.write(beginning, in.readNBytes((int) (Files.size(film) * 0.68)));
+        }
+        SpriteSheets sheets = new SpriteSheets(new FfmpegBinaries(MediaProperties.defaults()));
+        Path part = Files.createDirectories(work.resolve("part"));
+        SpriteSheets.Made made = sheets.makeFromBeginning(beginning.toString(), part, Duration.ofMinutes(2), () -> false);
+        assertThat(made.sheets()).isEqualTo(1);
+        assertThat(made.times()).hasSize(100);
+        try (var files = Files.list(part)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("0.jpg", SpriteSheets.INDEX);
+        }
+        String vtt = Files.readString(part.resolve(SpriteSheets.INDEX));
+        assertThat(vtt.split("-->")).hasSize(101);
+        assertThat(vtt).endsWith("00:16:30.000 --> 00:16:40.000\nthumbnails/0.jpg?v=" + crc(part.resolve("0.jpg"))
+                + "#xywh=1440,810,160,90\n");
+
+        Path whole = Files.createDirectories(work.resolve("whole"));
+        assertThat(sheets.make(film, whole, 2400, Duration.ofMinutes(2), () -> false).sheets()).isEqualTo(3);
+        assertThat(Files.readAllBytes(part.resolve("0.jpg"))).isEqualTo(Files.readAllBytes(whole.resolve("0.jpg")));
+
+        Path little = work.resolve("little.mkv");
+        try (var in = Files.newInputStream(film)) {
+            Files.write(little, in.readNBytes((int) (Files.size(film) * 0.3)));
+        }
+        Path none = Files.createDirectories(work.resolve("none"));
+        assertThat(sheets.makeFromBeginning(little.toString(), none, Duration.ofMinutes(2), () -> false).sheets())
+                .as("less than a sheet and a tile").isZero();
+        try (var files = Files.list(none)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    private static String crc(Path file) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(Files.readAllBytes(file));
+        return String.format("%08x", crc.getValue());
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,5 +77,59 @@ class ThumbnailStoreTest {
         store.discard(running);
         store.tidy("film-b");
         assertThat(root.resolve("film-b")).doesNotExist();
+    }
+
+    @Test
+    void whileAFilmDownloadsTheLargestSetOfFirstSheetsIsServedUntilTheWholeFilmsReplacesThem() throws Exception {
+        ThumbnailStore store = new ThumbnailStore(root);
+        assertThat(store.version("film-c", 0)).isEmpty();
+        assertThat(store.publishBeginning("film-c", 0, 1, made(store, "film-c", 1))).isTrue();
+        assertThat(store.made("film-c", 0)).as("the whole film's are not").isFalse();
+        assertThat(store.sheetsOfBeginning("film-c", 0)).isEqualTo(1);
+        assertThat(store.index("film-c", 0)).contains(root.resolve("film-c/f0-s1").resolve(SpriteSheets.INDEX));
+        assertThat(store.sheet("film-c", 0, 0)).contains(root.resolve("film-c/f0-s1/0.jpg"));
+        assertThat(store.sheet("film-c", 0, 1)).isEmpty();
+        assertThat(store.version("film-c", 0)).contains("f0-s1");
+        assertThat(store.sheetsOfBeginning("film-c", 1)).as("another file of the torrent").isZero();
+
+        Path again = made(store, "film-c", 1);
+        assertThat(store.publishBeginning("film-c", 0, 1, again)).as("as many: nothing new").isFalse();
+        assertThat(again).doesNotExist();
+        assertThat(store.publishBeginning("film-c", 0, 3, made(store, "film-c", 3))).isTrue();
+        assertThat(root.resolve("film-c/f0-s1")).as("replaced").doesNotExist();
+        assertThat(store.sheet("film-c", 0, 2)).contains(root.resolve("film-c/f0-s3/2.jpg"));
+        assertThat(store.version("film-c", 0)).contains("f0-s3");
+        assertThat(store.keptBytes("film-c")).isEqualTo(3000 + "WEBVTT\n".length());
+
+        assertThat(store.publish("film-c", 0, made(store, "film-c", 4))).isTrue();
+        assertThat(root.resolve("film-c/f0-s3")).as("the whole film's replace them").doesNotExist();
+        assertThat(store.version("film-c", 0)).contains("f0");
+        assertThat(store.sheetsOfBeginning("film-c", 0)).isZero();
+        Path late = made(store, "film-c", 2);
+        assertThat(store.publishBeginning("film-c", 0, 2, late)).as("the whole film's are there").isFalse();
+        assertThat(store.sheet("film-c", 0, 3)).contains(root.resolve("film-c/f0/3.jpg"));
+    }
+
+    /** A removal on an instance that was down leaves thumbnails behind: counted, then swept once old enough. */
+    @Test
+    void foldersMatchingNoDownloadAreCountedAndSweptOnceOld() throws Exception {
+        ThumbnailStore store = new ThumbnailStore(root);
+        store.publish("kept", 0, made(store, "kept", 1));
+        store.publish("left", 0, made(store, "left", 2));
+        store.publish("fresh", 0, made(store, "fresh", 1));
+        Path dead = made(store, "kept", 1);
+        long old = Instant.now().minus(Duration.ofHours(2)).toEpochMilli();
+        Files.setLastModifiedTime(root.resolve("left"), FileTime.fromMillis(old));
+        Files.setLastModifiedTime(dead, FileTime.fromMillis(old));
+        long strayBefore = store.keptBytes("left") + store.keptBytes("fresh");
+
+        assertThat(store.strayBytes(Set.of("kept"))).isEqualTo(strayBefore).isGreaterThan(2000);
+        long before = Instant.now().minus(Duration.ofMinutes(1)).toEpochMilli();
+        assertThat(store.sweep(Set.of("kept"), before, Duration.ofHours(1))).isEqualTo(1);
+        assertThat(root.resolve("left")).doesNotExist();
+        assertThat(root.resolve("fresh")).as("changed within the minute: maybe a download just added").exists();
+        assertThat(dead).as("a dead run's work folder").doesNotExist();
+        assertThat(store.made("kept", 0)).isTrue();
+        assertThat(store.strayBytes(Set.of("kept"))).isEqualTo(store.keptBytes("fresh"));
     }
 }
