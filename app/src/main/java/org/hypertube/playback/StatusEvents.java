@@ -146,7 +146,7 @@ class StatusEvents {
     static boolean finished(Playback.Status status) {
         return switch (status.phase()) {
             case READY -> !status.subtitlesGrowing() && !status.thumbnailsGrowing() && VerifiedRanges.WHOLE.equals(status.have());
-            case UNAVAILABLE, FAILED, PAUSED, LIMITED, DISK_FULL -> true;
+            case UNAVAILABLE, FAILED, PAUSED, LIMITED, DISK_FULL, BUSY -> true;
             default -> false;
         };
     }

@@ -35,13 +35,22 @@ import org.thymeleaf.spring6.view.ThymeleafViewResolver;
 public class SharedFragments {
 
     private static final String TOKEN_ATTRIBUTE = CsrfToken.class.getName();
+    /** What the rendered fragments may hold at most (about 20,000 cards). */
+    static final long MAX_BYTES = 48L << 20;
 
     private record Key(String view, Locale locale, Object data) {
     }
 
     private final ThymeleafViewResolver views;
+    /**
+     * Bounded by bytes, not entries: a key may hold a page's whole address (a card's no-JS return), which
+     * anyone can make long and new with every request.
+     */
     private final Cache<Key, String> rendered = Caffeine.newBuilder()
-            .maximumSize(20_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+            .maximumWeight(MAX_BYTES)
+            .weigher((Key k, String html) -> (int) Math.min(Integer.MAX_VALUE,
+                    2L * (html.length() + String.valueOf(k.data()).length())))
+            .expireAfterAccess(Duration.ofMinutes(10)).build();
     /** Stands for the CSRF token in shared HTML: random per process, so no outside text can predict it. */
     private final String tokenHole;
 
