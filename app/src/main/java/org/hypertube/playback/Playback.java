@@ -198,7 +198,7 @@ class Playback {
             // A transcode was asked for (another quality): it needs ffprobe's view of the film.
             return preparing(d, file.get(), probes.probe(file.get(), true), torrent, peers, rate, progress).holding(have);
         }
-        if (plan.mode() != Delivery.DIRECT && !conversions.allows(memberId, filmId)) {
+        if (plan.mode() != Delivery.DIRECT && !conversions.makeRoom(memberId, filmId)) {
             log.info("film {}: member {} already watches {} other films converted", filmId, memberId, MemberConversions.LIMIT);
             return simple(Phase.BUSY, null);
         }

@@ -108,6 +108,9 @@ class ConversionAccessWebTest extends AppTestBase {
             assertThat(src(ready(alice, film, null, REMUXES))).endsWith("/hls/a1-COPY/index.m3u8");
             assertThat(hls(alice, film, "a1-COPY")).isEqualTo(200);
         }
+        // Both still playing: their pages keep asking (a film left idle would give its place, MemberConversionsTest).
+        assertThat(hls(alice, first, "a1-COPY")).isEqualTo(200);
+        assertThat(hls(alice, second, "a1-COPY")).isEqualTo(200);
         String busy = settled(alice, third, null, REMUXES);
         assertThat(busy).contains("\"phase\":\"BUSY\"").doesNotContain("/hls/");
         assertThat(hls(alice, third, "a1-COPY")).isEqualTo(404);

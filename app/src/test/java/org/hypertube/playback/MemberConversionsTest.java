@@ -15,20 +15,38 @@ class MemberConversionsTest {
     final MemberConversions conversions = new MemberConversions(clock);
 
     @Test
-    void aMemberHoldsTwoFilmsConvertedUntilOneStopsAskingForTheWindow() {
+    void aMemberHoldsTwoFilmsConvertedWhileBothAreWatched() {
         conversions.admit(1, 10);
         conversions.admit(1, 11);
-        assertThat(conversions.allows(1, 12)).isFalse();
+        assertThat(conversions.makeRoom(1, 12)).isFalse();
         assertThatThrownBy(() -> conversions.admit(1, 12)).isInstanceOf(MemberConversions.Refused.class);
         conversions.admit(1, 10);   // the films they watch keep playing
         conversions.admit(2, 12);   // another member is not limited by them
 
-        clock.advance(MemberConversions.WINDOW.minusSeconds(1));
+        clock.advance(MemberConversions.IDLE.minusSeconds(1));
         conversions.admit(1, 10);
-        assertThat(conversions.allows(1, 12)).as("film 11 was asked for within the window").isFalse();
-        clock.advance(Duration.ofSeconds(2));
-        assertThat(conversions.allows(1, 12)).as("film 11 stopped asking: its place is free").isTrue();
+        assertThat(conversions.makeRoom(1, 12)).as("film 11 was asked for %s ago", MemberConversions.IDLE.minusSeconds(1))
+                .isFalse();
+    }
+
+    @Test
+    void aFilmLeftIdleGivesItsPlaceToTheMembersNextFilm() {
+        conversions.admit(1, 10);
+        conversions.admit(1, 11);
+        clock.advance(MemberConversions.IDLE.plusSeconds(1));
+        conversions.admit(1, 10);
+        assertThat(conversions.makeRoom(1, 12)).as("film 11 left idle: the person moved on").isTrue();
         conversions.admit(1, 12);
-        assertThat(conversions.allows(1, 11)).isFalse();
+        assertThat(conversions.makeRoom(1, 11)).as("film 11 gave its place; 10 and 12 are watched").isFalse();
+        assertThatThrownBy(() -> conversions.admit(1, 11)).isInstanceOf(MemberConversions.Refused.class);
+    }
+
+    @Test
+    void aFilmNotAskedForTheWindowCountsNoMore() {
+        conversions.admit(1, 10);
+        clock.advance(MemberConversions.WINDOW.plusSeconds(1));
+        conversions.admit(1, 11);
+        conversions.admit(1, 12);   // 10 has dropped out: two films
+        assertThat(conversions.makeRoom(1, 10)).isFalse();
     }
 }
