@@ -342,15 +342,19 @@ class FilmThumbnails {
                 .flatMap(d -> store.sheet(film(d), d.getFileIndex(), n));
     }
 
-    /** What the player is told of a download's thumbnails. */
+    /**
+     * What the player is told of a download's thumbnails. More come only while the film downloads: a finished
+     * film's are made when no conversion runs here, which may be never while its viewer watches it converted, so
+     * its page would keep asking (and its status stream keep running) for the whole film; they show at its next Play.
+     */
     Shown shown(Download d) {
         if (d.getFileIndex() == null) {
             return new Shown(null, false);
         }
         String hash = film(d);
         String version = store.version(hash, d.getFileIndex()).orElse(null);
-        boolean growing = properties.enabled() && !store.made(hash, d.getFileIndex()) && !failedLately(hash)
-                && (d.getState() == Download.State.COMPLETE || d.getState() == Download.State.ACTIVE);
+        boolean growing = properties.enabled() && d.getState() == Download.State.ACTIVE
+                && !store.made(hash, d.getFileIndex()) && !failedLately(hash);
         return new Shown(version, growing);
     }
 

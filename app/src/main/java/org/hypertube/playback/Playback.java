@@ -49,8 +49,8 @@ class Playback {
      *                  the page asks again now and then for their newer addresses
      * @param thumbnails the film's seek-bar thumbnails are made, all or the first sheets: {@code /films/{id}/thumbnails.vtt} answers
      * @param thumbnailsVersion names the set of thumbnails that index lists (changes when more are made), or null
-     * @param thumbnailsGrowing more thumbnails will come (the film downloads, or they are still to be made):
-     *                  the page asks again now and then
+     * @param thumbnailsGrowing more thumbnails will come while the film downloads: the page asks again now and then
+     *                  (a finished film's, still to be made, show at its next Play)
      * @param have      the parts of the film file the server holds, as [start, end) fractions ({@link VerifiedRanges}):
      *                  the seek bar shows them; empty while the file is not known
      */

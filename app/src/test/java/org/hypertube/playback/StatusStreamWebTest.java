@@ -34,6 +34,21 @@ class StatusStreamWebTest extends AppTestBase {
     @Autowired
     DownloadRepository repository;
 
+    /**
+     * What a film's status stream ({@code /films/{id}/play/events}) sent the member before it ended; fails when it
+     * has not ended within {@code within} (a stream that has nothing more to tell ends at once).
+     */
+    static String eventsUntilTheEnd(org.springframework.test.web.servlet.MockMvc mvc,
+                                    org.springframework.mock.web.MockHttpSession member, long film, String query,
+                                    java.time.Duration within) throws Exception {
+        var result = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                        .get("/films/" + film + "/play/events" + query).session(member))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.request().asyncStarted())
+                .andReturn();
+        result.getAsyncResult(within.toMillis());   // set when the server completes the stream, else IllegalStateException
+        return result.getResponse().getContentAsString();
+    }
+
     @Test
     void aStreamOfAFilmWhoseDownloadWasRemovedStartsNoOther() {
         long filmId = TestFilms.unplayedFilm(catalog, repository);
