@@ -252,6 +252,8 @@ class Playback {
     /**
      * Opens the conversion and starts its ffmpeg where the player will ask first, in the background, as
      * soon as the film is ready: the page's own requests (player, playlist, init) then find it at work.
+     * Counted against the member ({@link MemberConversions}) only when it starts the conversion's first ffmpeg:
+     * the READY statuses a paused page's stream keeps pushing do not keep the film counted.
      */
     private void prepare(long filmId, long memberId, String variant, double at) {
         String key = filmId + "/" + variant;
@@ -260,7 +262,11 @@ class Playback {
         }
         Thread.ofVirtual().name("prepare-" + key).start(() -> {
             try {
-                hls(filmId, memberId, variant).ifPresent(session -> session.prepare(at, "m" + memberId));
+                converted(filmId, memberId, variant).map(this::open).filter(s -> s.ffmpegStarts() == 0 && !s.converting())
+                        .ifPresent(session -> {
+                            conversions.admit(memberId, filmId);
+                            session.prepare(at, "m" + memberId);
+                        });
             } catch (RuntimeException e) {
                 log.info("film {}: conversion {} not started ahead of the player: {}", filmId, variant, e.toString());
             } finally {
@@ -429,11 +435,36 @@ class Playback {
 
     /**
      * The converted stream of a film for a member and variant, started on first use: only a variant the
-     * member's last Play or status handed out ({@link HandedVariants}), else empty.
+     * member's last Play or status handed out ({@link HandedVariants}), else empty. For the player's requests:
+     * each counts the film against the member, and a request for another variant of the film is a switch.
      *
      * @throws MemberConversions.Refused when the member already watches as many other films converted as allowed
      */
     Optional<HlsSession> hls(long filmId, long memberId, String variant) {
+        Optional<Converted> converted = converted(filmId, memberId, variant);
+        if (converted.isEmpty()) {
+            return Optional.empty();
+        }
+        conversions.admit(memberId, filmId);
+        String hash = converted.get().hash();
+        String viewer = "m" + memberId;
+        used(hash);
+        // A member watches one variant of a film at a time: switching audio or quality frees the old
+        // conversion's slot at once (unless another viewer uses it) instead of when it goes idle, and the old
+        // variant's requests still waiting (hls.js keeps one per variant it loaded) no longer hold its ffmpeg.
+        String key = Transcoder.key(hash, converted.get().plan());
+        String previous = variants.put(viewer + "-" + hash, key);
+        if (previous != null && !previous.equals(key)) {
+            transcoder.leave(previous, viewer);
+        }
+        return Optional.of(open(converted.get()));
+    }
+
+    /** A converted variant a member may have: the film's download, what was probed of its file, and the plan. */
+    private record Converted(String hash, MediaProbe probe, Plan plan) {}
+
+    /** The variant's conversion when the member was handed it and the film can be converted so, else empty. */
+    private Optional<Converted> converted(long filmId, long memberId, String variant) {
         if (!VARIANT.matcher(variant).matches()) {
             return Optional.empty();
         }
@@ -445,7 +476,6 @@ class Playback {
         if (d.isEmpty()) {
             return Optional.empty();
         }
-        conversions.admit(memberId, filmId);
         String hash = d.get().getInfoHash();
         // ffprobe's view when there is one; a remux also goes from our readers' (PLAYBACK.md, first frame)
         Optional<MediaProbe> full = probes.full(hash).or(() -> probes.probed(hash));
@@ -469,18 +499,12 @@ class Playback {
         if (converted.isEmpty() || !variant.equals(variant(converted.get(), quality))) {
             return Optional.empty();
         }
-        Plan plan = converted.get();
-        // One conversion per film and variant, shared by every viewer (its key names no member).
-        String key = Transcoder.key(hash, plan);
-        String viewer = "m" + memberId;
-        used(hash);
-        // A member watches one variant of a film at a time: switching audio or quality frees the old
-        // conversion's slot at once (unless another viewer uses it) instead of when it goes idle.
-        String previous = variants.put(viewer + "-" + hash, key);
-        if (previous != null && !previous.equals(key)) {
-            transcoder.leave(previous, viewer);
-        }
-        return Optional.of(transcoder.open(hash, internal.url(hash), full.get(), plan));
+        return Optional.of(new Converted(hash, full.get(), converted.get()));
+    }
+
+    /** The conversion, opened on first use: one per film and variant, shared by every viewer (its key names no member). */
+    private HlsSession open(Converted c) {
+        return transcoder.open(c.hash(), internal.url(c.hash()), c.probe(), c.plan());
     }
 
     /** Someone is reading this download's film now (a range or a segment request). */

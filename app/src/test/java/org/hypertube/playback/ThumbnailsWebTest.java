@@ -276,7 +276,7 @@ class ThumbnailsWebTest extends AppTestBase {
         try {
             MockHttpSession member = member();
             readyStatus(film, member);
-            String events = StatusStreamWebTest.eventsUntilTheEnd(mvc, member, film, "", Duration.ofSeconds(20));
+            String events = StatusStreamWebTest.eventsUntilTheEnd(mvc, member, film, null, Duration.ofSeconds(20));
             assertThat(events).contains("\"phase\":\"READY\"", "\"thumbnails\":false");
             assertThat(thumbs(d).resolve("f0")).as("still to be made when the stream ended").doesNotExist();
         } finally {
