@@ -48,11 +48,9 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
 
     @Test
     void theSeekBarShowsTheServersPartsGrowingWhileTheFilmDownloads() throws Exception {
-        var folder = java.nio.file.Files.createTempDirectory("hypertube-ranges");
-        var film = java.nio.file.Files.copy(TestFilms.MP4_FASTSTART.file(), folder.resolve("ranges-" + System.nanoTime() + ".mp4"));
         long filmId = TestFilms.unplayedFilm(catalog, repository);
         // About 8 MB at 2 × 80 kB/s: some 50 s to arrive, playing starts long before.
-        try (Swarm swarm = Swarm.seed(film, 2, 80_000)) {
+        try (Swarm swarm = Swarm.seedCopy(TestFilms.MP4_FASTSTART.file(), "ranges-" + System.nanoTime() + ".mp4", 2, 80_000)) {
             Page page = browser.open(1280, 800, "en-US");
             Person person = Person.fresh();
             register(page, person);
@@ -165,13 +163,6 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
         }
     }
 
-    /** The test film served fast by two seeders (a copy: its torrent is this test's own). */
-    private static Swarm fastSwarm(String name) throws Exception {
-        var folder = java.nio.file.Files.createTempDirectory("hypertube-thumbs");
-        var film = java.nio.file.Files.copy(TestFilms.MP4_FASTSTART.file(), folder.resolve(name + "-" + System.nanoTime() + ".mp4"));
-        return Swarm.seed(film, 2, 2_000_000);
-    }
-
     /** A new member signs in on {@code page}, and the download of the film for them completes. */
     private Download fetchedWhole(Page page, Swarm swarm, long filmId) throws Exception {
         Person person = Person.fresh();
@@ -189,7 +180,8 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
     @Test
     void hoveringTheSeekBarShowsTheThumbnailOfThatMomentOnceMade() throws Exception {
         long filmId = TestFilms.unplayedFilm(catalog, repository);
-        try (Swarm swarm = fastSwarm("thumbs")) {
+        // The test film served fast by two seeders (a copy: its torrent is this test's own).
+        try (Swarm swarm = Swarm.seedCopy(TestFilms.MP4_FASTSTART.file(), "thumbs-" + System.nanoTime() + ".mp4", 2, 2_000_000)) {
             Page page = browser.open(1280, 800, "en-US");
             Download d = fetchedWhole(page, swarm, filmId);
             java.util.concurrent.atomic.AtomicInteger indexRequests = new java.util.concurrent.atomic.AtomicInteger();
