@@ -92,7 +92,7 @@ public abstract class AppTestBase {
         ProviderFakes.stubAll(SOURCES);
         try {
             OAUTH.start(InetAddress.getByName("127.0.0.1"), 0);
-            DATA_DIR = Files.createTempDirectory("hypertube-test");
+            DATA_DIR = TestDirs.temporary("hypertube-test");
             SCOPE_RELAY = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
             SCOPE_RELAY.createContext("/", exchange -> {
                 String issuer = exchange.getRequestURI().getPath().split("/")[1];

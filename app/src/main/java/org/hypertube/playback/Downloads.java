@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.hypertube.catalog.Catalog;
 import org.hypertube.catalog.FilmTorrent;
-import org.hypertube.torrent.FileInfo;
 import org.hypertube.torrent.Torrent;
 import org.hypertube.torrent.TorrentEvent;
 import org.hypertube.torrent.TorrentState;
@@ -40,9 +39,6 @@ import org.springframework.stereotype.Service;
 class Downloads {
 
     private static final Logger log = LoggerFactory.getLogger(Downloads.class);
-    static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "m4v", "mkv", "webm", "mov", "avi", "ts", "m2ts", "mpg",
-            "mpeg", "wmv", "flv", "ogv");
-    static final Set<String> SUBTITLE_EXTENSIONS = Set.of("srt", "vtt", "ass", "ssa", "sub");
 
     /** Refused input, with a message key for the person who gave it. */
     static final class Refused extends Exception {
@@ -191,7 +187,7 @@ class Downloads {
     private Optional<Started> startNextCandidate(long filmId) {
         Set<String> done = tried.computeIfAbsent(filmId, k -> ConcurrentHashMap.newKeySet());
         List<FilmTorrent> candidates = catalog.details(filmId).map(Catalog.Details::torrents).orElse(List.of());
-        List<FilmTorrent> ranked = rank(candidates.stream()
+        List<FilmTorrent> ranked = SwarmHealth.rank(candidates.stream()
                 .filter(c -> c.getInfoHash() == null || !done.contains(c.getInfoHash())).toList());
         for (FilmTorrent candidate : health.rerank(ranked)) {
             String hash = candidate.getInfoHash();
@@ -213,24 +209,6 @@ class Downloads {
             }
         }
         return Optional.empty();
-    }
-
-    /** Best first: healthy (seeds), then a quality this server streams well, then size as a tie-break. */
-    static List<FilmTorrent> rank(List<FilmTorrent> torrents) {
-        return torrents.stream().sorted(Comparator.comparingDouble((FilmTorrent t) -> score(t)).reversed()).toList();
-    }
-
-    static double score(FilmTorrent t) {
-        return score(t, t.getSeeds());
-    }
-
-    static double score(FilmTorrent t, int seedCount) {
-        int seeds = seedCount < 0 ? 2 : seedCount;   // unknown (Archive): a few, web seeds aside
-        double health = seeds == 0 ? -10 : Math.log1p(seeds) / Math.log(2);
-        String q = t.getQuality() == null ? "" : t.getQuality().toLowerCase(Locale.ROOT);
-        double quality = q.contains("1080") ? 2 : q.contains("720") ? 1.5 : q.contains("2160") || q.contains("4k") ? 0
-                : q.contains("3d") ? -1 : 0.5;
-        return health + quality;
     }
 
     // ------------------------------------------------------------------ operator
@@ -476,53 +454,21 @@ class Downloads {
         }
     }
 
-    /** The film is the largest video file; other files are skipped except subtitles, which are small. */
+    /** The film is the largest video file ({@link FilmFileChoice}); the download fails when there is none. */
     private void chooseFile(Download d, Torrent t) {
-        List<FileInfo> files = t.files();
-        if (files.isEmpty() || files.stream().anyMatch(f -> f.location() == null)) {
-            return;  // the engine has not placed the files yet; upkeep and Play ask again
-        }
-        int best = -1;
-        for (int i = 0; i < files.size(); i++) {
-            FileInfo f = files.get(i);
-            if (VIDEO_EXTENSIONS.contains(extension(f.path())) && (best < 0 || f.length() > files.get(best).length())) {
-                best = i;
+        switch (FilmFileChoice.choose(d, t, engine.folder(InfoHash.parse(d.getInfoHash())))) {
+            case NO_VIDEO -> {
+                if (d.getState() != Download.State.FAILED) {
+                    d.failed("no video file in the torrent");
+                    repository.save(d);
+                    log.warn("{} has no video file; film {}", d.getInfoHash(), d.getFilmId());
+                }
+            }
+            case CHOSEN, OUTSIDE -> repository.save(d);
+            case NOT_YET, UNCHANGED -> {
+                // asked again by upkeep and Play, or nothing changed
             }
         }
-        for (int i = 0; i < files.size(); i++) {
-            String ext = extension(files.get(i).path());
-            boolean keep = i == best || SUBTITLE_EXTENSIONS.contains(ext);
-            if (!keep && files.get(i).priority() != 0) {
-                t.setFilePriority(i, 0);
-            }
-        }
-        if (best < 0) {
-            if (d.getState() != Download.State.FAILED) {
-                d.failed("no video file in the torrent");
-                repository.save(d);
-                log.warn("{} has no video file; film {}", d.getInfoHash(), d.getFilmId());
-            }
-            return;
-        }
-        FileInfo f = files.get(best);
-        Path folder = engine.folder(InfoHash.parse(d.getInfoHash()));
-        Path location = f.location().toAbsolutePath().normalize();
-        if (!location.startsWith(folder)) {
-            d.failed("the engine placed the file outside the torrent's folder");
-            repository.save(d);
-            return;
-        }
-        String relative = folder.relativize(location).toString();
-        if (d.getFileIndex() == null || d.getFileIndex() != best || !relative.equals(d.getFilePath())) {
-            d.chooseFile(best, relative, f.length());
-            t.info().ifPresent(info -> d.setName(info.name()));
-            repository.save(d);
-        }
-    }
-
-    static String extension(String path) {
-        int dot = path.lastIndexOf('.');
-        return dot < 0 ? "" : path.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
     /** Where a finished download's film is on disk: under the torrent's own folder, never outside it. */

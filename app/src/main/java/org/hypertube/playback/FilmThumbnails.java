@@ -74,16 +74,14 @@ class FilmThumbnails {
     private final Map<String, Instant> failedAt = new ConcurrentHashMap<>();
     /** Films deleted while their thumbnails are being made: that run stops and publishes nothing. */
     private final Set<String> removed = ConcurrentHashMap.newKeySet();
-    /** The last run over each downloading film's verified beginning. */
-    private final Map<String, ThumbnailSchedule.Run> beginningRuns = new ConcurrentHashMap<>();
-    private final InternalMedia internal;
+    /** The sheets of the downloading films' verified beginnings. */
+    private final BeginningThumbnails beginnings;
     private final Timer madeTimer;
     private final Timer failedTimer;
 
     FilmThumbnails(Downloads downloads, Transcoder transcoder, Leases leases, LockProvider locks, FilmProbes probes,
                    InternalMedia internal, FfmpegBinaries binaries, ThumbnailProperties properties, Clock clock,
                    MeterRegistry registry) {
-        this.internal = internal;
         this.downloads = downloads;
         this.transcoder = transcoder;
         this.leases = leases;
@@ -93,6 +91,8 @@ class FilmThumbnails {
         this.clock = clock;
         this.store = new ThumbnailStore(downloads.mediaDir().resolve(".thumbs"));
         this.sheets = new SpriteSheets(binaries);
+        this.beginnings = new BeginningThumbnails(downloads, probes, internal, store, sheets, properties, clock,
+                removed, this::busy, this::afterRun);
         this.madeTimer = Timer.builder("hypertube.thumbnails").tag("outcome", "made")
                 .description("Seek-bar thumbnail runs of ffmpeg, one per film, and how long they took").register(registry);
         this.failedTimer = Timer.builder("hypertube.thumbnails").tag("outcome", "failed")
@@ -205,7 +205,7 @@ class FilmThumbnails {
         }
         try {
             if (!whole) {
-                return makeFromBeginning(d, hash, file);
+                return beginnings.make(d, hash, file);
             }
             return store.made(hash, file) ? Outcome.ALREADY : make(d, hash, file);
         } finally {
@@ -215,68 +215,11 @@ class FilmThumbnails {
 
     /** A finished film without its thumbnails, or a downloading one whose beginning holds a sheet more. */
     private boolean due(Download d) {
-        String hash = film(d);
         return switch (d.getState()) {
-            case COMPLETE -> !store.made(hash, d.getFileIndex());
-            case ACTIVE -> beginning(d).filter(bytes -> ThumbnailSchedule.due(bytes, d.getFileLength(), duration(hash),
-                    store.sheetsOfBeginning(hash, d.getFileIndex()), beginningRuns.get(hash), clock.instant())).isPresent();
+            case COMPLETE -> !store.made(film(d), d.getFileIndex());
+            case ACTIVE -> beginnings.due(d);
             default -> false;
         };
-    }
-
-    /** Bytes from the start of a download's film verified without a gap, when its torrent runs here. */
-    private Optional<Long> beginning(Download d) {
-        if (d.getFileLength() == null || d.getFilePath() == null) {
-            return Optional.empty();
-        }
-        return downloads.torrent(d).filter(t -> t.info().isPresent())
-                .map(t -> new MediaFile.InTorrent(t, d.getFileIndex(), d.getFilePath(), d.getFileLength(), 0).readableFrom(0));
-    }
-
-    private double duration(String hash) {
-        return probes.probed(hash).map(MediaProbe::duration).orElse(0.0);
-    }
-
-    /**
-     * The whole sheets the verified beginning holds, read by ffmpeg from this instance's disk up to where the
-     * verified bytes end (never a byte the engine has not verified, no wish for the swarm), published when they
-     * are more than those made before.
-     */
-    private Outcome makeFromBeginning(Download d, String hash, int file) {
-        Optional<Long> beginning = beginning(d);
-        if (beginning.isEmpty()) {
-            return Outcome.GONE;
-        }
-        long bytes = beginning.get();
-        store.dropStaleWork(hash, properties.timeout().plusMinutes(10));
-        removed.remove(hash);
-        beginningRuns.put(hash, new ThumbnailSchedule.Run(bytes, clock.instant(),
-                ThumbnailSchedule.estimatedSheets(bytes, d.getFileLength(), duration(hash))));
-        long started = System.nanoTime();
-        Path work = null;
-        try {
-            work = store.workFolder(hash);
-            SpriteSheets.Made made = sheets.makeFromBeginning(internal.prefixUrl(d.getInfoHash(), bytes), work,
-                    properties.timeout(), () -> busy() || removed.contains(hash));
-            if (removed.contains(hash) || downloads.find(d.getId()).isEmpty()) {
-                return Outcome.GONE;
-            }
-            if (made.sheets() == 0 || !store.publishBeginning(hash, file, made.sheets(), work)) {
-                return Outcome.NOT_YET;
-            }
-            log.info("film {} ({}): seek-bar thumbnails of its first {} MB made while it downloads, {} sheet(s), in {} s",
-                    d.getFilmId(), hash, bytes / 1_000_000, made.sheets(), seconds(started));
-            return Outcome.MADE;
-        } catch (FfmpegBinaries.StoppedException e) {
-            beginningRuns.remove(hash);   // made again once the conversions end
-            return Outcome.BUSY;
-        } catch (IOException | RuntimeException e) {
-            log.info("film {} ({}): no seek-bar thumbnails from its first {} MB yet: {}", d.getFilmId(), hash,
-                    bytes / 1_000_000, e.getMessage());
-            return Outcome.NOT_YET;
-        } finally {
-            afterRun(hash, work);
-        }
     }
 
     private Outcome make(Download d, String hash, int file) {
@@ -298,7 +241,7 @@ class FilmThumbnails {
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             madeTimer.record(took);
-            beginningRuns.remove(hash);
+            beginnings.forget(hash);
             log.info("film {} ({}): seek-bar thumbnails made, {} frames, {} sheet(s), in {} s", d.getFilmId(), hash,
                     made.times().size(), made.sheets(), seconds(started));
             return Outcome.MADE;
@@ -318,7 +261,7 @@ class FilmThumbnails {
     }
 
     /** A run ended: what it left in its work folder goes (published work is gone already). */
-    private void afterRun(String hash, Path work) {
+    void afterRun(String hash, Path work) {
         removed.remove(hash);
         if (work != null) {
             store.discard(work);
@@ -326,7 +269,7 @@ class FilmThumbnails {
         store.tidy(hash);
     }
 
-    private static String seconds(long startedNanos) {
+    static String seconds(long startedNanos) {
         return String.format(Locale.ROOT, "%.1f", (System.nanoTime() - startedNanos) / 1e9);
     }
 
@@ -342,15 +285,19 @@ class FilmThumbnails {
                 .flatMap(d -> store.sheet(film(d), d.getFileIndex(), n));
     }
 
-    /** What the player is told of a download's thumbnails. */
+    /**
+     * What the player is told of a download's thumbnails. More come only while the film downloads: a finished
+     * film's are made when no conversion runs here, which may be never while its viewer watches it converted, so
+     * its page would keep asking (and its status stream keep running) for the whole film; they show at its next Play.
+     */
     Shown shown(Download d) {
         if (d.getFileIndex() == null) {
             return new Shown(null, false);
         }
         String hash = film(d);
         String version = store.version(hash, d.getFileIndex()).orElse(null);
-        boolean growing = properties.enabled() && !store.made(hash, d.getFileIndex()) && !failedLately(hash)
-                && (d.getState() == Download.State.COMPLETE || d.getState() == Download.State.ACTIVE);
+        boolean growing = properties.enabled() && d.getState() == Download.State.ACTIVE
+                && !store.made(hash, d.getFileIndex()) && !failedLately(hash);
         return new Shown(version, growing);
     }
 
@@ -364,14 +311,14 @@ class FilmThumbnails {
         String hash = infoHash.toLowerCase(Locale.ROOT);
         removed.add(hash);
         failedAt.remove(hash);
-        beginningRuns.remove(hash);
+        beginnings.forget(hash);
         if (store.evict(hash)) {
             log.info("{}: seek-bar thumbnails deleted", hash);
         }
     }
 
     /** A conversion for a viewer runs (or waits for a slot) on this instance: thumbnails wait. */
-    private boolean busy() {
+    boolean busy() {
         Transcoder.Load load = transcoder.load();
         return load.running() > 0 || load.queued() > 0;
     }

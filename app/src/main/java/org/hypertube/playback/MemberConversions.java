@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
 /**
  * How many films one member watches converted at once: a film counts while the member asked its converted
  * stream for anything in the last {@link #WINDOW} (a playing hls.js asks every few seconds, a paused one
- * stops). At most {@link #LIMIT} films, so one member cannot hold every conversion slot by opening films
+ * stops), or their Play started its first ffmpeg ahead of the player; the statuses a paused page's stream
+ * pushes do not count. Films, not variants: a request for another variant of the film stops the member's
+ * ffmpeg of the one before ({@link ConversionAccess#hls}). At most {@link #LIMIT} films, so one member cannot hold every conversion slot by opening films
  * in tabs. A film nobody asked for {@link #IDLE} gives its place to a new one: a person who leaves one
  * film for another is not held up by it (a playing hls.js asks at least once a segment, at most 10 s).
  * Counted on each instance (with several, a member spread over N instances gets up to N times).

@@ -2,7 +2,6 @@ package org.hypertube.playback;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.hypertube.playback.media.Decision;
 import org.hypertube.playback.media.Delivery;
 import org.hypertube.playback.media.MediaException;
-import org.hypertube.playback.media.HlsSession;
 import org.hypertube.playback.media.MediaProbe;
 import org.hypertube.playback.media.Plan;
 import org.hypertube.playback.media.Playable;
@@ -49,8 +47,8 @@ class Playback {
      *                  the page asks again now and then for their newer addresses
      * @param thumbnails the film's seek-bar thumbnails are made, all or the first sheets: {@code /films/{id}/thumbnails.vtt} answers
      * @param thumbnailsVersion names the set of thumbnails that index lists (changes when more are made), or null
-     * @param thumbnailsGrowing more thumbnails will come (the film downloads, or they are still to be made):
-     *                  the page asks again now and then
+     * @param thumbnailsGrowing more thumbnails will come while the film downloads: the page asks again now and then
+     *                  (a finished film's, still to be made, show at its next Play)
      * @param have      the parts of the film file the server holds, as [start, end) fractions ({@link VerifiedRanges}):
      *                  the seek bar shows them; empty while the file is not known
      */
@@ -90,7 +88,6 @@ class Playback {
 
     private final Downloads downloads;
     private final Transcoder transcoder;
-    private final InternalMedia internal;
     private final WatchHistory history;
     private final FilmSubtitles filmSubtitles;
     private final ClusterClient cluster;
@@ -99,25 +96,16 @@ class Playback {
     private final Clock clock;
     private final FilmProbes probes;
     private final FilmThumbnails thumbnails;
-    private final HandedVariants handed;
-    private final MemberConversions conversions;
+    private final ConversionAccess access;
     private record FoundOwner(Lease lease, long atNanos) {}
     private static final Duration OWNER_KEPT = Duration.ofSeconds(2);
     private final Map<String, FoundOwner> owners = new ConcurrentHashMap<>();
-    private final Map<String, String> variants = new ConcurrentHashMap<>();
-    /** Conversions being opened ahead of the player ("film/variant"). */
-    private final java.util.Set<String> preparing = ConcurrentHashMap.newKeySet();
-    /** A converted variant's name in URLs: the audio stream and the quality ({@link #variant}). */
-    private static final java.util.regex.Pattern VARIANT = java.util.regex.Pattern.compile("a(\\d{1,3})-([A-Z0-9]{1,10})");
-    private static final String REMUX_VARIANT = "COPY";
 
-    Playback(Downloads downloads, FilmProbes probes, Transcoder transcoder, InternalMedia internal, WatchHistory history,
+    Playback(Downloads downloads, FilmProbes probes, Transcoder transcoder, WatchHistory history,
              @org.springframework.context.annotation.Lazy FilmSubtitles filmSubtitles, ClusterClient cluster,
-             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock, FilmThumbnails thumbnails, HandedVariants handed,
-             MemberConversions conversions) {
+             LeaseTerms leaseTerms, FilmUse filmUse, Clock clock, FilmThumbnails thumbnails, ConversionAccess access) {
         this.thumbnails = thumbnails;
-        this.handed = handed;
-        this.conversions = conversions;
+        this.access = access;
         this.cluster = cluster;
         this.filmUse = filmUse;
         this.leaseTerms = leaseTerms;
@@ -127,7 +115,6 @@ class Playback {
         downloads.onFileKnown(this::fileKnown);
         this.probes = probes;
         this.transcoder = transcoder;
-        this.internal = internal;
         this.history = history;
         this.clock = clock;
     }
@@ -198,15 +185,13 @@ class Playback {
             // A transcode was asked for (another quality): it needs ffprobe's view of the film.
             return preparing(d, file.get(), probes.probe(file.get(), true), torrent, peers, rate, progress).holding(have);
         }
-        if (plan.mode() != Delivery.DIRECT && !conversions.makeRoom(memberId, filmId)) {
-            log.info("film {}: member {} already watches {} other films converted", filmId, memberId, MemberConversions.LIMIT);
+        if (!access.hand(memberId, filmId, plan, quality)) {
             return simple(Phase.BUSY, null);
         }
-        handed.hand(memberId, filmId, offered(plan, quality));
         MediaProbe p = probe.probe();
         String src = switch (plan.mode()) {
             case DIRECT -> "/films/" + filmId + "/stream";
-            case REMUX, TRANSCODE -> "/films/" + filmId + "/hls/" + variant(plan, quality) + "/index.m3u8";
+            case REMUX, TRANSCODE -> "/films/" + filmId + "/hls/" + ConversionAccess.variant(plan, quality) + "/index.m3u8";
         };
         List<AudioOption> audio = p.audio().stream()
                 .map(a -> new AudioOption(a.index(), a.language() == null ? null
@@ -232,7 +217,7 @@ class Playback {
         Waiting.Wait wait = plan.mode() == Delivery.DIRECT ? null : Waiting.converting();
         FilmThumbnails.Shown shown = thumbnails.shown(d);
         if (plan.mode() != Delivery.DIRECT) {
-            prepare(filmId, memberId, variant(plan, quality), resumeAt);
+            access.prepare(filmId, memberId, ConversionAccess.variant(plan, quality), resumeAt);
         }
         return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
                 resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing,
@@ -247,26 +232,6 @@ class Playback {
         if (probes.wasAsked(d.getInfoHash())) {
             localMedia(d).ifPresent(file -> probes.probe(file, false));
         }
-    }
-
-    /**
-     * Opens the conversion and starts its ffmpeg where the player will ask first, in the background, as
-     * soon as the film is ready: the page's own requests (player, playlist, init) then find it at work.
-     */
-    private void prepare(long filmId, long memberId, String variant, double at) {
-        String key = filmId + "/" + variant;
-        if (!preparing.add(key)) {
-            return;
-        }
-        Thread.ofVirtual().name("prepare-" + key).start(() -> {
-            try {
-                hls(filmId, memberId, variant).ifPresent(session -> session.prepare(at, "m" + memberId));
-            } catch (RuntimeException e) {
-                log.info("film {}: conversion {} not started ahead of the player: {}", filmId, variant, e.toString());
-            } finally {
-                preparing.remove(key);
-            }
-        });
     }
 
     /**
@@ -296,28 +261,6 @@ class Playback {
 
     private static Status simple(Phase phase, String error) {
         return new Status(phase, 0, 0, 0, 0, null, null, 0, 0, List.of(), null, false, error, List.of());
-    }
-
-    /**
-     * "a1-P720" (a transcode at 720 lines) or "a1-COPY" (a remux): the audio stream and the conversion of a
-     * converted variant, only numbers and enum names. The address says which conversion, since it follows
-     * what the browser plays, which the requests for segments do not carry.
-     */
-    static String variant(Plan plan, Quality quality) {
-        return "a" + plan.audioStream() + "-" + (plan.mode() == Delivery.TRANSCODE ? quality.name() : REMUX_VARIANT);
-    }
-
-    /**
-     * The converted variants a status hands out with this plan: none for a direct play, the remux, or the
-     * transcode in every quality its quality menu offers (the same audio).
-     */
-    static java.util.Set<String> offered(Plan plan, Quality quality) {
-        return switch (plan.mode()) {
-            case DIRECT -> java.util.Set.of();
-            case REMUX -> java.util.Set.of(variant(plan, quality));
-            case TRANSCODE -> java.util.Arrays.stream(Quality.values()).map(q -> variant(plan, q))
-                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
-        };
     }
 
     /**
@@ -425,62 +368,6 @@ class Playback {
     private static String fileName(String path) {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? path : path.substring(slash + 1);
-    }
-
-    /**
-     * The converted stream of a film for a member and variant, started on first use: only a variant the
-     * member's last Play or status handed out ({@link HandedVariants}), else empty.
-     *
-     * @throws MemberConversions.Refused when the member already watches as many other films converted as allowed
-     */
-    Optional<HlsSession> hls(long filmId, long memberId, String variant) {
-        if (!VARIANT.matcher(variant).matches()) {
-            return Optional.empty();
-        }
-        if (!handed.handed(memberId, filmId, variant)) {
-            log.info("film {}: conversion {} refused to member {}: not handed out to them", filmId, variant, memberId);
-            return Optional.empty();
-        }
-        Optional<Download> d = downloads.existingForFilm(filmId);
-        if (d.isEmpty()) {
-            return Optional.empty();
-        }
-        conversions.admit(memberId, filmId);
-        String hash = d.get().getInfoHash();
-        // ffprobe's view when there is one; a remux also goes from our readers' (PLAYBACK.md, first frame)
-        Optional<MediaProbe> full = probes.full(hash).or(() -> probes.probed(hash));
-        if (full.isEmpty()) {
-            return Optional.empty();
-        }
-        java.util.regex.Matcher m = VARIANT.matcher(variant);
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        boolean remux = m.group(2).equals(REMUX_VARIANT);
-        Quality quality = Quality.DEFAULT;
-        if (!remux) {
-            try {
-                quality = Quality.valueOf(m.group(2));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-        }
-        Optional<Plan> converted = Decision.converted(full.get(), Integer.parseInt(m.group(1)), remux, quality);
-        if (converted.isEmpty() || !variant.equals(variant(converted.get(), quality))) {
-            return Optional.empty();
-        }
-        Plan plan = converted.get();
-        // One conversion per film and variant, shared by every viewer (its key names no member).
-        String key = Transcoder.key(hash, plan);
-        String viewer = "m" + memberId;
-        used(hash);
-        // A member watches one variant of a film at a time: switching audio or quality frees the old
-        // conversion's slot at once (unless another viewer uses it) instead of when it goes idle.
-        String previous = variants.put(viewer + "-" + hash, key);
-        if (previous != null && !previous.equals(key)) {
-            transcoder.leave(previous, viewer);
-        }
-        return Optional.of(transcoder.open(hash, internal.url(hash), full.get(), plan));
     }
 
     /** Someone is reading this download's film now (a range or a segment request). */

@@ -43,10 +43,13 @@ class PlayerController {
     private final PlayAdmission admission;
     private final Viewers viewers;
     private final StatusEvents events;
+    private final ConversionAccess conversions;
 
     PlayerController(Playback playback, Catalog catalog, WatchHistory history, InternalMedia internal,
-                     Downloads downloads, PlayAdmission admission, Viewers viewers, StatusEvents events) {
+                     Downloads downloads, PlayAdmission admission, Viewers viewers, StatusEvents events,
+                     ConversionAccess conversions) {
         this.events = events;
+        this.conversions = conversions;
         this.admission = admission;
         this.viewers = viewers;
         this.playback = playback;
@@ -226,7 +229,7 @@ class PlayerController {
     }
 
     private HlsSession session(long id, String variant, MemberPrincipal me) {
-        HlsSession session = playback.hls(id, me.id(), variant)
+        HlsSession session = conversions.hls(id, me.id(), variant)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         viewers.seen(me.id(), id);
         return session;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,8 +104,26 @@ class SwarmHealth {
         if (now.isEmpty()) {
             return ranked;
         }
-        return ranked.stream().sorted(Comparator.comparingDouble((FilmTorrent t) -> Downloads.score(t,
+        return ranked.stream().sorted(Comparator.comparingDouble((FilmTorrent t) -> score(t,
                 t.getInfoHash() != null && now.containsKey(t.getInfoHash().toLowerCase())
                         ? now.get(t.getInfoHash().toLowerCase()) : t.getSeeds())).reversed()).toList();
+    }
+
+    /** Best first: healthy (seeds), then a quality this server streams well, then size as a tie-break. */
+    static List<FilmTorrent> rank(List<FilmTorrent> torrents) {
+        return torrents.stream().sorted(Comparator.comparingDouble((FilmTorrent t) -> score(t)).reversed()).toList();
+    }
+
+    static double score(FilmTorrent t) {
+        return score(t, t.getSeeds());
+    }
+
+    static double score(FilmTorrent t, int seedCount) {
+        int seeds = seedCount < 0 ? 2 : seedCount;   // unknown (Archive): a few, web seeds aside
+        double health = seeds == 0 ? -10 : Math.log1p(seeds) / Math.log(2);
+        String q = t.getQuality() == null ? "" : t.getQuality().toLowerCase(Locale.ROOT);
+        double quality = q.contains("1080") ? 2 : q.contains("720") ? 1.5 : q.contains("2160") || q.contains("4k") ? 0
+                : q.contains("3d") ? -1 : 0.5;
+        return health + quality;
     }
 }

@@ -71,9 +71,9 @@ final class ArchiveStandIn implements AutoCloseable {
     static ArchiveStandIn create(TestFilms kind) throws IOException, InterruptedException {
         String token = "ws" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         String identifier = "hypertube_" + token;
-        Path root = Files.createTempDirectory("hypertube-archive");
+        Path root = org.hypertube.TestDirs.temporary("hypertube-archive");
         Path item = Files.createDirectories(root.resolve("download").resolve(identifier));
-        Path film = Files.copy(kind.file(), item.resolve(identifier + "." + Downloads.extension(kind.fileName())));
+        Path film = Files.copy(kind.file(), item.resolve(identifier + "." + FilmFileChoice.extension(kind.fileName())));
         Files.writeString(item.resolve(identifier + "_meta.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <metadata><identifier>%s</identifier><mediatype>movies</mediatype><collection>feature_films</collection>\

@@ -93,7 +93,7 @@ class ArchiveWebSeedPlaybackTest extends BrowserTestBase {
                 null, false, null, null, null, null);
         var outsideDefaults = new org.hypertube.system.OutsideProperties(null, null);
         assertThat(outsideDefaults.allowLocalAddresses()).isFalse();
-        Path data = Files.createTempDirectory("hypertube-refused");
+        Path data = org.hypertube.TestDirs.temporary("hypertube-refused");
         Engine engine = new Engine(new HypertubeProperties(null, data), defaults, new OutsideFetch(outsideDefaults), Clock.systemUTC());
         Logger sessionLog = (Logger) LoggerFactory.getLogger("org.hypertube.torrent"); // the engine, whichever part logs the refusal
         ListAppender<ILoggingEvent> events = new ListAppender<>();

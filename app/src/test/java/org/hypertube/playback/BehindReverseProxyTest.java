@@ -50,7 +50,7 @@ class BehindReverseProxyTest extends AppTestBase {
             if (nginx != null) {
                 nginx.close();
             }
-            Path www = Files.createTempDirectory("proxy-www");
+            Path www = org.hypertube.TestDirs.temporary("proxy-www");
             nginx = NginxServer.serving(www).serverConfig("""
                     location / {
                         proxy_pass http://127.0.0.1:%d;

@@ -104,20 +104,54 @@ class ConversionAccessWebTest extends AppTestBase {
         long third = finishedFilm();
         MockHttpSession alice = member();
         MockHttpSession bob = member();
-        for (long film : List.of(first, second)) {
-            assertThat(src(ready(alice, film, null, REMUXES))).endsWith("/hls/a1-COPY/index.m3u8");
-            assertThat(hls(alice, film, "a1-COPY")).isEqualTo(200);
-        }
+        playsRemuxed(alice, first);
+        playsRemuxed(alice, second);
         // Both still playing: their pages keep asking (a film left idle would give its place, MemberConversionsTest).
         assertThat(hls(alice, first, "a1-COPY")).isEqualTo(200);
         assertThat(hls(alice, second, "a1-COPY")).isEqualTo(200);
         String busy = settled(alice, third, null, REMUXES);
         assertThat(busy).contains("\"phase\":\"BUSY\"").doesNotContain("/hls/");
+        // The page stops at BUSY, and so does its status stream on the server (it would go on asking, and start the
+        // conversion for a page gone once a place is free).
+        assertThat(StatusStreamWebTest.eventsUntilTheEnd(mvc, alice, third, REMUXES, Duration.ofSeconds(20)))
+                .contains("\"phase\":\"BUSY\"").doesNotContain("/hls/");
         assertThat(hls(alice, third, "a1-COPY")).isEqualTo(404);
         // The films she watches still play, and other members are not limited by her.
         assertThat(hls(alice, first, "a1-COPY")).isEqualTo(200);
         assertThat(src(ready(bob, third, null, REMUXES))).endsWith("/hls/a1-COPY/index.m3u8");
         assertThat(hls(bob, third, "a1-COPY")).isEqualTo(200);
+    }
+
+    /**
+     * A paused page does not keep its film counted: its status stream still says READY every few seconds, but the
+     * player asks the converted stream for nothing, so after {@link MemberConversions#IDLE} the film gives its place.
+     * Played again while two others play, it answers 429 (too many, said so), neither 404 nor 500.
+     */
+    @Test
+    void aPausedPagesFilmGivesItsPlaceAndPlayedAgainBeyondTheLimitAnswers429() throws Exception {
+        long paused = finishedFilm();
+        long first = finishedFilm();
+        long second = finishedFilm();
+        MockHttpSession alice = member();
+        playsRemuxed(alice, paused);
+        long until = System.nanoTime() + MemberConversions.IDLE.plusSeconds(2).toNanos();
+        while (System.nanoTime() < until) {
+            ready(alice, paused, null, REMUXES);   // what her paused page's status stream computes
+            Thread.sleep(1000);
+        }
+        playsRemuxed(alice, first);
+        playsRemuxed(alice, second);   // the paused film gave its place
+        var refused = mvc.perform(get("/films/" + paused + "/hls/a1-COPY/index.m3u8").session(alice)).andReturn()
+                .getResponse();
+        assertThat(refused.getStatus()).isEqualTo(429);
+        assertThat(refused.getContentAsString()).isEqualTo("too many films converted at once");
+        assertThat(hls(alice, first, "a1-COPY")).as("the films she watches still play").isEqualTo(200);
+    }
+
+    /** The member's Play of the film is READY with the remux, and its playlist plays. */
+    private void playsRemuxed(MockHttpSession member, long film) throws Exception {
+        assertThat(src(ready(member, film, null, REMUXES))).endsWith("/hls/a1-COPY/index.m3u8");
+        assertThat(hls(member, film, "a1-COPY")).isEqualTo(200);
     }
 
     private int hls(MockHttpSession member, long film, String variant) throws Exception {

@@ -52,7 +52,7 @@ class FirstFrameBrowserTest extends BrowserTestBase {
     @Test
     void directPlayStartsFromOurHeaderReaderWithTheStatusPushedWithFigures() throws Exception {
         // A torrent of its own (another name, another info hash): nothing probed before, in this or another test.
-        var folder = java.nio.file.Files.createTempDirectory("hypertube-firstframe");
+        var folder = org.hypertube.TestDirs.temporary("hypertube-firstframe");
         var film = java.nio.file.Files.copy(TestFilms.MP4_MOOV_END.file(), folder.resolve("first-frame-" + System.nanoTime() + ".mp4"));
         long filmId = TestFilms.unplayedFilm(catalog, repository);
         double headerDecisions = probes("headers");
@@ -105,7 +105,7 @@ class FirstFrameBrowserTest extends BrowserTestBase {
      */
     @Test
     void aRemuxStartsFromOurHeaderReaderWithoutFfprobe() throws Exception {
-        var folder = java.nio.file.Files.createTempDirectory("hypertube-firstframe");
+        var folder = org.hypertube.TestDirs.temporary("hypertube-firstframe");
         var film = java.nio.file.Files.copy(TestFilms.MKV_LONG_GOP.file(), folder.resolve("remux-" + System.nanoTime() + ".mkv"));
         long filmId = TestFilms.unplayedFilm(catalog, repository);
         double headerDecisions = probes("headers");

@@ -23,7 +23,7 @@ class OutsideTorrentFileTest extends AppTestBase {
 
     @Test
     void aTorrentFileOnLoopbackIsRefusedAndOneFromAnAllowedHostIsFetched() throws Exception {
-        Path content = Files.createTempFile("outside", ".bin");
+        Path content = org.hypertube.TestDirs.temporary("outside").resolve("outside.bin");
         Files.write(content, new byte[40_000]);
         byte[] torrent = new TorrentCreator().pieceLength(16_384).create(content);
         try (var inside = StandInHttpServer.serving("::1", "application/x-bittorrent", torrent);

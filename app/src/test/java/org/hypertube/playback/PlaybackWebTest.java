@@ -139,7 +139,7 @@ class PlaybackWebTest extends AppTestBase {
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
                         .attribute("downloadError", "downloads.badTorrent"));
 
-        Path content = Files.createTempDirectory("op").resolve("Short Film (1920).mp4");
+        Path content = org.hypertube.TestDirs.temporary("op").resolve("Short Film (1920).mp4");
         Files.write(content, new byte[100_000]);
         byte[] torrent = new org.hypertube.torrent.TorrentCreator().create(content);
         String hash = org.hypertube.torrent.Metainfo.parse(torrent).infoHash().hex();

@@ -27,6 +27,10 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
     JdbcTemplate jdbc;
     @Autowired
     FilmThumbnails thumbnails;
+    @Autowired
+    Playback playback;
+    @Autowired
+    FilmProbes probes;
 
     /** The share of the film the seek bar's server strip covers, from the widths the page drew. */
     static final String SERVER_SHARE = "() => [...document.querySelectorAll('#player .ht-server-ranges span')]"
@@ -44,11 +48,9 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
 
     @Test
     void theSeekBarShowsTheServersPartsGrowingWhileTheFilmDownloads() throws Exception {
-        var folder = java.nio.file.Files.createTempDirectory("hypertube-ranges");
-        var film = java.nio.file.Files.copy(TestFilms.MP4_FASTSTART.file(), folder.resolve("ranges-" + System.nanoTime() + ".mp4"));
         long filmId = TestFilms.unplayedFilm(catalog, repository);
         // About 8 MB at 2 × 80 kB/s: some 50 s to arrive, playing starts long before.
-        try (Swarm swarm = Swarm.seed(film, 2, 80_000)) {
+        try (Swarm swarm = Swarm.seedCopy(TestFilms.MP4_FASTSTART.file(), "ranges-" + System.nanoTime() + ".mp4", 2, 80_000)) {
             Page page = browser.open(1280, 800, "en-US");
             Person person = Person.fresh();
             register(page, person);
@@ -161,13 +163,6 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
         }
     }
 
-    /** The test film served fast by two seeders (a copy: its torrent is this test's own). */
-    private static Swarm fastSwarm(String name) throws Exception {
-        var folder = java.nio.file.Files.createTempDirectory("hypertube-thumbs");
-        var film = java.nio.file.Files.copy(TestFilms.MP4_FASTSTART.file(), folder.resolve(name + "-" + System.nanoTime() + ".mp4"));
-        return Swarm.seed(film, 2, 2_000_000);
-    }
-
     /** A new member signs in on {@code page}, and the download of the film for them completes. */
     private Download fetchedWhole(Page page, Swarm swarm, long filmId) throws Exception {
         Person person = Person.fresh();
@@ -185,7 +180,8 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
     @Test
     void hoveringTheSeekBarShowsTheThumbnailOfThatMomentOnceMade() throws Exception {
         long filmId = TestFilms.unplayedFilm(catalog, repository);
-        try (Swarm swarm = fastSwarm("thumbs")) {
+        // The test film served fast by two seeders (a copy: its torrent is this test's own).
+        try (Swarm swarm = Swarm.seedCopy(TestFilms.MP4_FASTSTART.file(), "thumbs-" + System.nanoTime() + ".mp4", 2, 2_000_000)) {
             Page page = browser.open(1280, 800, "en-US");
             Download d = fetchedWhole(page, swarm, filmId);
             java.util.concurrent.atomic.AtomicInteger indexRequests = new java.util.concurrent.atomic.AtomicInteger();
@@ -220,37 +216,58 @@ class PlayerControlsBrowserTest extends BrowserTestBase {
     }
 
     /**
-     * While more thumbnails will come (here: the first sheets of a film that was downloading, then the whole
-     * film's), the page keeps listening, and when the status names a new set it hands Plyr the new index.
+     * While more thumbnails will come (the film downloads: here a swarm holds only its first 70 %, so the set made
+     * from that beginning is its first sheet), the page keeps listening, and when the status names a new set it
+     * hands Plyr the new index.
      */
     @Test
     void thePlayerFetchesTheLargerIndexWhenMoreThumbnailsAreMade() throws Exception {
         long filmId = TestFilms.unplayedFilm(catalog, repository);
-        try (Swarm swarm = fastSwarm("grow")) {
+        java.nio.file.Path source = TestFilms.fortyMinutes();
+        long beginning = (long) (java.nio.file.Files.size(source) * 0.7);
+        try (Swarm swarm = Swarm.seedBeginning(source, beginning).awaitSeeders(java.time.Duration.ofSeconds(60))) {
             Page page = browser.open(1280, 800, "en-US");
-            Download d = fetchedWhole(page, swarm, filmId);
-            var thumbs = downloads.mediaDir().resolve(".thumbs").resolve(d.getInfoHash());
-            page.waitForCondition(() -> java.nio.file.Files.exists(thumbs.resolve("f0").resolve("thumbnails.vtt")),
-                    new Page.WaitForConditionOptions().setTimeout(90_000));
-            // As they stood while it downloaded: its first sheet alone, the whole film's still to come.
-            java.nio.file.Files.move(thumbs.resolve("f0"), thumbs.resolve("f0-s1"));
-            java.util.List<String> indexes = new java.util.concurrent.CopyOnWriteArrayList<>();
-            page.onResponse(response -> {
-                if (response.url().contains("/films/" + filmId + "/thumbnails.vtt") && response.status() == 200) {
-                    indexes.add(response.url().substring(response.url().indexOf("thumbnails.vtt")));
-                }
-            });
-            page.navigate(url("/films/" + filmId));
-            page.click("#play-button");
-            page.waitForCondition(() -> indexes.contains("thumbnails.vtt?v=f0-s1"),
-                    new Page.WaitForConditionOptions().setTimeout(90_000));
+            Person person = Person.fresh();
+            register(page, person);
+            Download d = swarm.addTo(downloads, repository, filmId, member(person));
+            try {
+                ThumbnailsWebTest.beginningArrived(playback, probes, swarm, d, beginning);
+                var thumbs = downloads.mediaDir().resolve(".thumbs").resolve(d.getInfoHash());
+                // Made before the page plays it (a conversion for a viewer holds the thumbnails back).
+                page.waitForCondition(() -> thumbnails.attempt(d.getId()) != null
+                                && java.nio.file.Files.exists(thumbs.resolve("f0-s1").resolve("thumbnails.vtt")),
+                        new Page.WaitForConditionOptions().setTimeout(90_000));
+                java.util.List<String> indexes = new java.util.concurrent.CopyOnWriteArrayList<>();
+                page.onResponse(response -> {
+                    if (response.url().contains("/films/" + filmId + "/thumbnails.vtt") && response.status() == 200) {
+                        indexes.add(response.url().substring(response.url().indexOf("thumbnails.vtt")));
+                    }
+                });
+                page.navigate(url("/films/" + filmId));
+                page.click("#play-button");
+                page.waitForCondition(() -> indexes.contains("thumbnails.vtt?v=f0-s1"),
+                        new Page.WaitForConditionOptions().setTimeout(90_000));
 
-            assertThat(thumbnails.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.MADE);
-            page.waitForCondition(() -> indexes.contains("thumbnails.vtt?v=f0"),
-                    new Page.WaitForConditionOptions().setTimeout(30_000));
-            assertThat(indexes).containsExactly("thumbnails.vtt?v=f0-s1", "thumbnails.vtt?v=f0");
-            page.context().close();
-            downloads.remove(d, "test over");
+                // A larger set, as more of the film would give (this swarm has no more): the first one under the next name.
+                copyFolder(thumbs.resolve("f0-s1"), thumbs.resolve("f0-s2"));
+                page.waitForCondition(() -> indexes.contains("thumbnails.vtt?v=f0-s2"),
+                        new Page.WaitForConditionOptions().setTimeout(30_000));
+                assertThat(indexes).containsExactly("thumbnails.vtt?v=f0-s1", "thumbnails.vtt?v=f0-s2");
+                page.context().close();
+            } finally {
+                repository.findByInfoHash(d.getInfoHash()).ifPresent(x -> downloads.remove(x, "test over"));
+            }
         }
+    }
+
+    private static void copyFolder(java.nio.file.Path from, java.nio.file.Path to) throws java.io.IOException {
+        java.nio.file.Path work = to.resolveSibling(to.getFileName() + ".part");
+        java.nio.file.Files.createDirectories(work);
+        try (var files = java.nio.file.Files.list(from)) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.nio.file.Files.copy(f, work.resolve(f.getFileName()));
+            }
+        }
+        java.nio.file.Files.move(work, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

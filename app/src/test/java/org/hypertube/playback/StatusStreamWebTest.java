@@ -34,6 +34,27 @@ class StatusStreamWebTest extends AppTestBase {
     @Autowired
     DownloadRepository repository;
 
+    /**
+     * What a film's status stream ({@code /films/{id}/play/events}) sent the member before it ended; fails when it
+     * has not ended within {@code within} (a stream that has nothing more to tell ends at once).
+     *
+     * @param plays what the page says the browser plays, or null
+     */
+    static String eventsUntilTheEnd(org.springframework.test.web.servlet.MockMvc mvc,
+                                    org.springframework.mock.web.MockHttpSession member, long film, String plays,
+                                    java.time.Duration within) throws Exception {
+        var request = org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .get("/films/" + film + "/play/events").session(member);
+        if (plays != null) {
+            request.param("plays", plays);
+        }
+        var result = mvc.perform(request)
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.request().asyncStarted())
+                .andReturn();
+        result.getAsyncResult(within.toMillis());   // set when the server completes the stream, else IllegalStateException
+        return result.getResponse().getContentAsString();
+    }
+
     @Test
     void aStreamOfAFilmWhoseDownloadWasRemovedStartsNoOther() {
         long filmId = TestFilms.unplayedFilm(catalog, repository);

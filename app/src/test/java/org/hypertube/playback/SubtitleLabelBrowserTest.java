@@ -69,7 +69,7 @@ class SubtitleLabelBrowserTest extends BrowserTestBase {
 
     /** A finished download whose file is the test film with an English subtitle track titled {@link #TITLE}. */
     private Download finishedWithTitledTrack(long filmId) throws Exception {
-        Path folder = Files.createTempDirectory("titled");
+        Path folder = org.hypertube.TestDirs.temporary("titled");
         Path srt = folder.resolve("line.srt");
         Path mkv = folder.resolve("film.mkv");
         Files.writeString(srt, SubtitledFilm.srt("Line"), StandardCharsets.UTF_8);

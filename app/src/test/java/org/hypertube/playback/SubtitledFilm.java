@@ -19,7 +19,7 @@ public final class SubtitledFilm {
 
     /** The folder holding {@code Film/film.mkv} and {@code Film/Film.French.srt}. */
     public static synchronized Path make() throws IOException, InterruptedException {
-        Path root = Files.createTempDirectory("hypertube-subtitled");
+        Path root = org.hypertube.TestDirs.temporary("hypertube-subtitled");
         Path folder = Files.createDirectories(root.resolve("Film"));
         Path english = root.resolve("eng.srt");
         Files.writeString(english, srt("English line"), StandardCharsets.UTF_8);

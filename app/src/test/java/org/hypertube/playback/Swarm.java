@@ -24,6 +24,7 @@ public final class Swarm implements AutoCloseable {
     public final byte[] torrentFile;
     public final Metainfo metainfo;
     private final List<Process> seeders = new ArrayList<>();
+    /** The swarm's work folder: the torrent, the seeders' logs, and the copy of the film it seeds when it made one. */
     private final Path logDir;
 
     private Swarm(TrackerServer tracker, byte[] torrentFile, Path logDir) {
@@ -38,7 +39,17 @@ public final class Swarm implements AutoCloseable {
      * {@code bytesPerSecond} of upload.
      */
     public static Swarm seed(Path film, int seeders, long bytesPerSecond) throws IOException {
-        return seed(film, film.getParent(), seeders, bytesPerSecond);
+        return seed(film, film.getParent(), org.hypertube.TestDirs.temporary("hypertube-swarm"), seeders, bytesPerSecond);
+    }
+
+    /**
+     * Seeds a copy of {@code film} named {@code name} (a torrent of this test's own), kept in the swarm's work
+     * folder and deleted with it.
+     */
+    public static Swarm seedCopy(Path film, String name, int seeders, long bytesPerSecond) throws IOException {
+        Path work = org.hypertube.TestDirs.temporary("hypertube-swarm");
+        Path copy = Files.copy(film, Files.createDirectories(work.resolve("content")).resolve(name));
+        return seed(copy, copy.getParent(), work, seeders, bytesPerSecond);
     }
 
     /**
@@ -46,19 +57,20 @@ public final class Swarm implements AutoCloseable {
      * check finds missing): the swarm has the beginning of the film and never the rest.
      */
     public static Swarm seedBeginning(Path film, long bytes) throws IOException {
-        Path copy = Files.createTempDirectory("hypertube-beginning").resolve(film.getFileName());
+        Path work = org.hypertube.TestDirs.temporary("hypertube-swarm");
+        Path copy = Files.createDirectories(work.resolve("content")).resolve(film.getFileName());
         try (var in = Files.newInputStream(film); var out = new java.io.RandomAccessFile(copy.toFile(), "rw")) {
             out.write(in.readNBytes(Math.toIntExact(bytes)));
             out.setLength(Files.size(film));
         }
-        return seed(film, copy.getParent(), 1, 50_000_000);
+        return seed(film, copy.getParent(), work, 1, 50_000_000);
     }
 
-    private static Swarm seed(Path film, Path content, int seeders, long bytesPerSecond) throws IOException {
+    /** Seeds {@code film}'s torrent from the folder {@code content}; the swarm's own files go in {@code work}. */
+    private static Swarm seed(Path film, Path content, Path work, int seeders, long bytesPerSecond) throws IOException {
         TrackerServer tracker = TrackerServer.start(InetAddress.getByName("127.0.0.1"), 0, Duration.ofSeconds(2),
                 Clock.systemUTC());
         byte[] torrent = new TorrentCreator().tracker(tracker.announceUrl()).pieceLength(256 * 1024).create(film);
-        Path work = Files.createTempDirectory("hypertube-swarm");
         Path torrentPath = work.resolve("film.torrent");
         Files.write(torrentPath, torrent);
         Swarm swarm = new Swarm(tracker, torrent, work);
@@ -142,5 +154,6 @@ public final class Swarm implements AutoCloseable {
             }
         }
         tracker.close();
+        org.hypertube.TestDirs.delete(logDir);   // its torrent, the seeders' logs, and a copy of the film it seeded
     }
 }

@@ -76,30 +76,33 @@ public enum TestFilms {
         return fileName;
     }
 
-    /** The film in its own folder (the torrent's content), made on first use. */
+    /**
+     * The film in its own folder (the torrent's content), made on first use and kept under {@code target/test-films}
+     * for the next runs (the same every time: the tests' torrents of it too).
+     */
     public synchronized Path file() throws IOException, InterruptedException {
         if (dir == null) {
-            dir = Files.createTempDirectory("hypertube-films");
+            dir = org.hypertube.TestDirs.cache("test-films");
         }
-        Path folder = dir.resolve(name().toLowerCase());
-        Path file = folder.resolve(fileName);
-        if (Files.isRegularFile(file)) {
-            return file;
-        }
-        Files.createDirectories(folder);
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24",
-                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-                "-t", String.valueOf(seconds()), "-map", "0:v", "-map", "1:a"));
-        cmd.addAll(codecArgs);
-        cmd.add(file.toString());
+        Path file = dir.resolve(name().toLowerCase()).resolve(fileName);
+        return org.hypertube.TestDirs.cached(file, into -> {
+            List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+                    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24",
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                    "-t", String.valueOf(seconds()), "-map", "0:v", "-map", "1:a"));
+            cmd.addAll(codecArgs);
+            cmd.add(into.toString());
+            run(cmd, "could not make " + fileName);
+        });
+    }
+
+    private static void run(List<String> cmd, String failure) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
-            throw new IOException("ffmpeg could not make " + fileName + ": " + output);
+            throw new IOException("ffmpeg " + failure + ": " + output);
         }
-        return file;
     }
 
     private static Path fortyMinutes;
@@ -112,16 +115,11 @@ public enum TestFilms {
         if (fortyMinutes != null && Files.isRegularFile(fortyMinutes)) {
             return fortyMinutes;
         }
-        Path file = Files.createTempDirectory("hypertube-long").resolve("forty-minutes.mkv");
-        Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-                "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=5", "-t", "2400", "-c:v", "libx264", "-preset", "ultrafast",
-                "-g", "50", "-pix_fmt", "yuv420p", file.toString()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException("ffmpeg could not make a forty-minute film: " + output);
-        }
-        fortyMinutes = file;
-        return file;
+        Path file = org.hypertube.TestDirs.cache("test-films").resolve("long").resolve("forty-minutes.mkv");
+        fortyMinutes = org.hypertube.TestDirs.cached(file, into -> run(List.of("ffmpeg", "-nostdin", "-hide_banner",
+                "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=5", "-t", "2400", "-c:v",
+                "libx264", "-preset", "ultrafast", "-g", "50", "-pix_fmt", "yuv420p", into.toString()),
+                "could not make a forty-minute film"));
+        return fortyMinutes;
     }
 }

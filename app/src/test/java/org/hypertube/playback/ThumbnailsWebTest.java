@@ -116,7 +116,8 @@ class ThumbnailsWebTest extends AppTestBase {
             String vttPath = "/films/" + film + "/thumbnails.vtt";
             mvc.perform(get(vttPath).session(member)).andExpect(status().isNotFound());
             mvc.perform(get("/films/" + film + "/thumbnails/0.jpg").session(member)).andExpect(status().isNotFound());
-            assertThat(readyStatus(film, member)).contains("\"thumbnails\":false", "\"thumbnailsGrowing\":true");
+            // A finished film's thumbnails still to be made: none now, none promised (they show at the next Play).
+            assertThat(readyStatus(film, member)).contains("\"thumbnails\":false", "\"thumbnailsGrowing\":false");
 
             assertThat(thumbnails.attempt(d.getId())).isEqualTo(FilmThumbnails.Outcome.MADE);
 
@@ -233,21 +234,7 @@ class ThumbnailsWebTest extends AppTestBase {
         try (Swarm swarm = Swarm.seedBeginning(source, beginning).awaitSeeders(Duration.ofSeconds(60))) {
             Download d = swarm.addTo(downloads, repository, film, null);
             try {
-                long piece = swarm.metainfo.info().pieceLength();
-                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                MediaFile file = null;
-                while (System.nanoTime() < deadline
-                        && (file == null || file.readableFrom(0) < beginning / piece * piece)) {
-                    Thread.sleep(200);
-                    file = playback.mediaForHash(d.getInfoHash()).orElse(null);
-                }
-                assertThat(file).isNotNull();
-                assertThat(file.readableFrom(0)).as("the swarm's beginning arrived").isGreaterThanOrEqualTo(beginning / piece * piece);
-                assertThat(file.readableFrom(0)).as("and nothing after it").isLessThan(file.length());
-                // Its duration, from its headers (what a Play does first).
-                while (probes.probe(file, false).probe() == null && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
+                beginningArrived(playback, probes, swarm, d, beginning);
                 MockHttpSession member = member();
                 String vttPath = "/films/" + film + "/thumbnails.vtt";
                 mvc.perform(get(vttPath).session(member)).andExpect(status().isNotFound());
@@ -274,6 +261,47 @@ class ThumbnailsWebTest extends AppTestBase {
                 repository.findByInfoHash(d.getInfoHash()).ifPresent(x -> downloads.remove(x, "test over"));
             }
             assertThat(thumbs(d)).as("deleted with the film").doesNotExist();
+        }
+    }
+
+    /**
+     * A finished film whose thumbnails are still to be made (they wait while any viewer's conversion runs here,
+     * which may be the whole film): its page's status stream ends at READY, as for a film without thumbnails, and
+     * does not keep asking for the status every few seconds until they are made.
+     */
+    @Test
+    void aFinishedFilmsStatusStreamEndsAtReadyWhileItsThumbnailsAreStillToBeMade() throws Exception {
+        long film = TestFilms.unplayedFilm(catalog, repository);
+        Download d = finishedFilm(film, Instant.now());
+        try {
+            MockHttpSession member = member();
+            readyStatus(film, member);
+            String events = StatusStreamWebTest.eventsUntilTheEnd(mvc, member, film, null, Duration.ofSeconds(20));
+            assertThat(events).contains("\"phase\":\"READY\"", "\"thumbnails\":false");
+            assertThat(thumbs(d).resolve("f0")).as("still to be made when the stream ended").doesNotExist();
+        } finally {
+            repository.findByInfoHash(d.getInfoHash()).ifPresent(x -> downloads.remove(x, "test over"));
+        }
+    }
+
+    /**
+     * Waits until the swarm's beginning of the film (its first {@code beginning} bytes, whole pieces) is verified
+     * here and its headers are read (what a Play does first: the thumbnails need its duration); nothing after it.
+     */
+    static void beginningArrived(Playback playback, FilmProbes probes, Swarm swarm, Download d, long beginning)
+            throws InterruptedException {
+        long piece = swarm.metainfo.info().pieceLength();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        MediaFile file = null;
+        while (System.nanoTime() < deadline && (file == null || file.readableFrom(0) < beginning / piece * piece)) {
+            Thread.sleep(200);
+            file = playback.mediaForHash(d.getInfoHash()).orElse(null);
+        }
+        assertThat(file).isNotNull();
+        assertThat(file.readableFrom(0)).as("the swarm's beginning arrived").isGreaterThanOrEqualTo(beginning / piece * piece);
+        assertThat(file.readableFrom(0)).as("and nothing after it").isLessThan(file.length());
+        while (probes.probe(file, false).probe() == null && System.nanoTime() < deadline) {
+            Thread.sleep(100);
         }
     }
 

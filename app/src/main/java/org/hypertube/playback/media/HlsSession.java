@@ -491,13 +491,16 @@ public final class HlsSession implements AutoCloseable {
         return lastAccess;
     }
 
-    /** A viewer left (another variant chosen): the ffmpeg it used last stops unless someone waits on it. */
+    /**
+     * A viewer left (another variant chosen): the ffmpeg it used last stops unless someone else waits on it. Its
+     * own requests still waiting here are superseded (they no longer hold or start an ffmpeg).
+     */
     void leave(String viewer) {
         latest.remove(viewer);
         List<HlsCursor> left = new ArrayList<>();
         synchronized (this) {
             for (HlsCursor c : cursors) {
-                if (!c.done() && c.waiters == 0 && viewer.equals(c.lastViewer)) {
+                if (!c.done() && c.waitedOnOnlyBy(viewer) && viewer.equals(c.lastViewer)) {
                     left.add(c);
                 }
             }

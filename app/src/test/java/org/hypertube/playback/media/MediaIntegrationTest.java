@@ -632,6 +632,26 @@ class MediaIntegrationTest {
         }
     }
 
+    /**
+     * A viewer who switches to another variant (audio or quality) gives up the old one's ffmpeg even while a request
+     * of theirs still waits on it (hls.js may leave one behind per variant it loaded): the old request no longer
+     * holds the conversion slot nor starts another ffmpeg, so one member's film holds one conversion at a time.
+     */
+    @Test
+    void aViewerWhoSwitchesVariantStopsTheFfmpegOnlyTheyWaitOn() throws Exception {
+        MediaProbe probe = prober.probe(server.url("hevc_aac.mkv"));
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        HlsSession session = transcoder.open("switched", server.gatedUrl("hevc_aac.mkv"), probe, plan);
+        CompletableFuture<Path> waiting = CompletableFuture.supplyAsync(() -> segment(session, 0, "alice"), threads);
+        ProcessHandle ffmpeg = await(() -> session.process().orElse(null));
+
+        transcoder.leave(Transcoder.key("switched", plan), "alice");
+        await(() -> ffmpeg.isAlive() ? null : Boolean.TRUE);
+        assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class);
+        assertThat(session.converting()).as("no ffmpeg for the variant she left").isFalse();
+        assertThat(session.ffmpegStarts()).as("her old request started no other").isEqualTo(1);
+    }
+
     /** A film ffmpeg cannot read: retries of a segment are refused for a while instead of each starting ffmpeg. */
     @Test
     void aFailingFilmIsNotRestartedOnEveryRetry() throws Exception {
