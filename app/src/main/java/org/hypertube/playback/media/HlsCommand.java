@@ -30,8 +30,11 @@ import java.util.Locale;
  *     before it may still be in the last part; the next segment, starting with that keyframe, replaces
  *     them in the browser's buffer).</li>
  * <li>Transcode: the {@code fps} filter (not {@code -r}: with {@code -copyts} it fills from 0 with
- *     copies of the first frame) fixes the frame grid, VFR included; {@code -hls_time} half a frame
- *     under N/fps so a keyframe a rounding error early still cuts.</li>
+ *     copies of the first frame) fixes the frame grid, VFR included; the keyframes are forced at the
+ *     timeline's segment starts (frame numbers of the whole film: the run's frame n is the film's
+ *     frame n + its start frame), and x264 makes no others ({@code -g N}, no scene cuts), so, as for a
+ *     remux, {@link #CUT_AT_EACH_KEYFRAME} cuts every segment where the timeline says, the first
+ *     segment's N/2 frames included.</li>
  * </ul>
  */
 final class HlsCommand {
@@ -39,6 +42,8 @@ final class HlsCommand {
     /** ffmpeg's Matroska seek margin for video with B-frames: 3 × AV_TIME_BASE / 23. */
     static final double DTS_HEURISTIC = 3.0 / 23;
     static final String PROBE_SIZE = "5000000";
+    /** An -hls_time below every keyframe gap: hlsenc cuts at each keyframe. */
+    static final double CUT_AT_EACH_KEYFRAME = 0.001;
     /** Seconds the parts of a long first keyframe gap are cut later than the playlist says, at most. */
     static final double PART_SLACK = 0.2;
     /** An input read blocking this long (µs) ends ffmpeg: a dead swarm must not hold a process forever. */
@@ -77,6 +82,7 @@ final class HlsCommand {
         a.addAll(List.of("-map_metadata", "-1", "-map_chapters", "-1"));
         if (transcode) {
             int n = HlsTimeline.framesPerSegment(fps);
+            long from = Math.round(seek * fps.numerator() / fps.denominator());
             MediaProbe.VideoStream video = probe.videoStream(plan.videoStream());
             String filter = "fps=" + fps;
             if (video == null || video.height() != plan.height()) {
@@ -88,7 +94,7 @@ final class HlsCommand {
                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate", maxRate, "-bufsize", buffer,
                     "-profile:v", "high",
                     "-x264opts", "subme=0:me_range=16:rc_lookahead=10:me=hex:open_gop=0",
-                    "-force_key_frames", "expr:eq(mod(n," + n + "),0)", "-g", String.valueOf(n),
+                    "-force_key_frames", keyframes(from, n, HlsTimeline.firstFrames(fps)), "-g", String.valueOf(n),
                     "-keyint_min", String.valueOf(n), "-sc_threshold", "0"));
         } else {
             a.addAll(List.of("-c:v", "copy"));
@@ -109,6 +115,16 @@ final class HlsCommand {
                 "-start_number", String.valueOf(startSegment),
                 "-hls_segment_filename", "seg%d.m4s", "run" + run + ".m3u8"));
         return a;
+    }
+
+    /**
+     * ffmpeg's keyframe expression for a transcode run whose first frame is the film's frame {@code from}:
+     * a keyframe at every N-th frame of the film and at frame {@code first} (the end of the short first
+     * segment; 0 = none).
+     */
+    static String keyframes(long from, int n, int first) {
+        String expr = "expr:eq(mod(n+" + from + "," + n + "),0)";
+        return first > 0 && from <= first ? expr + "+eq(n+" + from + "," + first + ")" : expr;
     }
 
     /** Seconds with microseconds, rounded down (a frame exactly at k·N/fps must not be cut by -ss). */

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>ffmpeg writes into a private run folder. A segment is finished once listed in the run's playlist
  * and followed by the next one, or, for the film's last segment, once ffmpeg ended well; or once listed
- * with its whole duration while ffmpeg is still running {@link #LISTED_GRACE_MILLIS} later (fMP4 segments
+ * with exactly its gap's duration ({@link #EXACT_SECONDS}) while ffmpeg runs, or nearly so while ffmpeg
+ * is still running {@link #LISTED_GRACE_MILLIS} later (fMP4 segments
  * are written whole when closed, so "followed" alone waits for the next keyframe gap: a whole GOP of the
  * swarm's bytes before a start or a seek's first segment). A segment closed short by an input error
  * (listed as ffmpeg ends, or shorter than its gap) is never moved in.
@@ -36,6 +37,12 @@ final class HlsCursor {
     static final long LISTED_GRACE_MILLIS = 150;
     /** A listed segment this much shorter than its keyframe gap (or N frames) was closed early. */
     static final double SHORT_SECONDS = 0.1;
+    /**
+     * A listed segment as long as its gap to within this (seconds; hlsenc lists the next keyframe's time
+     * minus the segment's first) was closed by that keyframe, with every frame: moved in at once, without
+     * the {@link #LISTED_GRACE_MILLIS} wait (a frame or more short = closed by an ending, never moved in).
+     */
+    static final double EXACT_SECONDS = 0.0015;
     private static final Pattern LISTED_DURATION = Pattern.compile("#EXTINF:([0-9.]+),\\s*seg(\\d+)\\.m4s");
     private static final int MAX_RUN_PLAYLIST = 4 * 1024 * 1024;
 
@@ -98,6 +105,8 @@ final class HlsCursor {
     int waiters;
     /** The waiters by viewer. */
     private final java.util.Map<String, Integer> waiting = new java.util.HashMap<>();
+    /** When each viewer last got a kept segment just behind it (nanoTime; only the last {@code TURN_IDLE} kept). */
+    private final java.util.Map<String, Long> followers = new java.util.HashMap<>();
     long lastWanted = System.nanoTime();
     String lastViewer;
     volatile int madeSinceMove;
@@ -123,6 +132,20 @@ final class HlsCursor {
     void waiterGone(String viewer) {
         waiters--;
         waiting.computeIfPresent(viewer, (v, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** {@code viewer} got a kept segment just behind it (caller holds the conversion's lock). */
+    void followedBy(String viewer, long now) {
+        followers.put(viewer, now);
+    }
+
+    /**
+     * Whether a viewer other than {@code viewer} got a kept segment just behind it within {@code within}
+     * (caller holds the conversion's lock): that viewer plays on it, though none of its requests waits now.
+     */
+    boolean followedByAnotherThan(String viewer, long now, java.time.Duration within) {
+        followers.values().removeIf(at -> now - at > within.toNanos());
+        return followers.keySet().stream().anyMatch(v -> !v.equals(viewer));
     }
 
     /** Whether every request waiting on it, if any, is {@code viewer}'s (caller holds the conversion's lock). */
@@ -328,8 +351,10 @@ final class HlsCursor {
                 boolean followed = s < listed || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s.tmp"))
                         || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s"));
                 boolean last = !alive && s == end - 1 && p.exitValue() == 0;
-                boolean whole = settled && s == listed
-                        && durations.getOrDefault(s, 0.0) >= conversion.duration(s) - SHORT_SECONDS;
+                double listedFor = durations.getOrDefault(s, 0.0);
+                boolean exact = alive && end == count && s == listed
+                        && Math.abs(listedFor - conversion.duration(s)) <= EXACT_SECONDS;
+                boolean whole = exact || settled && s == listed && listedFor >= conversion.duration(s) - SHORT_SECONDS;
                 if (!followed && !last && !whole) {
                     break;
                 }

@@ -369,7 +369,8 @@ public final class HlsSession implements AutoCloseable {
     /**
      * The cursor that will bring segment k (caller holds the lock): one that gets there soon; else this
      * viewer's own one elsewhere, moved here (a seek: its old ffmpeg would read the film beside the new one
-     * and halve the swarm's bytes for it); else a new one when this conversion has fewer than
+     * and halve the swarm's bytes for it), unless another viewer followed it within {@link #TURN_IDLE}
+     * (one playing a few segments behind: it stays his); else a new one when this conversion has fewer than
      * {@link #CURSORS} and a slot is free now (or none at all); else one that may be moved there; else null
      * (the request waits and asks again).
      */
@@ -380,8 +381,9 @@ public final class HlsSession implements AutoCloseable {
                 return c;
             }
         }
+        long now = System.nanoTime();
         for (HlsCursor c : cursors) {
-            if (viewer.equals(c.lastViewer) && c.waitedOnOnlyBy(viewer)) {
+            if (viewer.equals(c.lastViewer) && c.waitedOnOnlyBy(viewer) && !c.followedByAnotherThan(viewer, now, TURN_IDLE)) {
                 log.info("playback {} {}: ffmpeg moved from segment {} to {}, where its viewer went", key, plan.label(),
                         c.position(), k);
                 c.moveTo(k);
@@ -391,7 +393,6 @@ public final class HlsSession implements AutoCloseable {
         if (cursors.isEmpty() || (cursors.size() < CURSORS && slots.availablePermits() > 0)) {
             return startCursor(k);
         }
-        long now = System.nanoTime();
         HlsCursor moved = null;
         for (HlsCursor c : cursors) {
             if (movable(c, viewer, now) && (moved == null || c.lastWanted < moved.lastWanted)) {
@@ -433,12 +434,17 @@ public final class HlsSession implements AutoCloseable {
         return plan.mode() == Delivery.REMUX && timeline.start(k) - timeline.start(at) <= REMUX_REACH_SECONDS;
     }
 
-    /** A viewer got segment k: the cursor making the segments after it is still wanted. */
+    /**
+     * A viewer got segment k: the cursor making the segments after it is still wanted, and followed by
+     * that viewer (another viewer's seek then starts an ffmpeg of its own rather than moving this one).
+     */
     private synchronized void followed(int k, String viewer) {
+        long now = System.nanoTime();
         for (HlsCursor c : cursors) {
             if (c.movedTo <= k && k <= c.position() + REACH_SEGMENTS) {
-                c.lastWanted = System.nanoTime();
+                c.lastWanted = now;
                 c.lastViewer = viewer;
+                c.followedBy(viewer, now);
             }
         }
     }
@@ -492,15 +498,17 @@ public final class HlsSession implements AutoCloseable {
     }
 
     /**
-     * A viewer left (another variant chosen): the ffmpeg it used last stops unless someone else waits on it. Its
+     * A viewer left (another variant chosen): the ffmpeg it used last stops unless someone else waits on it or plays just behind it. Its
      * own requests still waiting here are superseded (they no longer hold or start an ffmpeg).
      */
     void leave(String viewer) {
         latest.remove(viewer);
         List<HlsCursor> left = new ArrayList<>();
+        long now = System.nanoTime();
         synchronized (this) {
             for (HlsCursor c : cursors) {
-                if (!c.done() && c.waitedOnOnlyBy(viewer) && viewer.equals(c.lastViewer)) {
+                if (!c.done() && c.waitedOnOnlyBy(viewer) && viewer.equals(c.lastViewer)
+                        && !c.followedByAnotherThan(viewer, now, TURN_IDLE)) {
                     left.add(c);
                 }
             }
@@ -608,7 +616,7 @@ public final class HlsSession implements AutoCloseable {
         double hlsTime;
         double stopAt = 0;
         if (plan.mode() == Delivery.REMUX) {
-            hlsTime = 0.001;
+            hlsTime = HlsCommand.CUT_AT_EACH_KEYFRAME;
             if (k == 0) {
                 seek = 0;
                 int parts = timeline.firstParts();
@@ -623,9 +631,8 @@ public final class HlsSession implements AutoCloseable {
                 seek = timeline.start(k) + (heuristic ? HlsCommand.DTS_HEURISTIC : 0) + Math.min(0.05, gap / 2);
             }
         } else {
-            int n = HlsTimeline.framesPerSegment(fps);
-            seek = (double) k * n * fps.denominator() / fps.numerator();
-            hlsTime = (n - 0.5) * fps.denominator() / fps.numerator();
+            seek = timeline.start(k);
+            hlsTime = HlsCommand.CUT_AT_EACH_KEYFRAME;
         }
         return HlsCommand.arguments(input, probe, plan, run, k, seek, fps, hlsTime, stopAt);
     }

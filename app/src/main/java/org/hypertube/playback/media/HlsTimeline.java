@@ -33,21 +33,37 @@ final class HlsTimeline {
 
     /**
      * N-frame segments (PLAYBACK.md §1.3): N = round(2 s × fps), so every segment is N frames and
-     * segment k starts exactly at k·N/fps, wherever ffmpeg (re)starts.
+     * segment k ≥ 2 starts exactly at (k - 1)·N/fps, wherever ffmpeg (re)starts. The first N frames are
+     * two segments of {@link #firstFrames N/2} and N - N/2 frames: the first frame waits for half a
+     * segment's encoding, not a whole one's.
      */
     static HlsTimeline transcode(double duration, Rational fps) {
         int frames = framesPerSegment(fps);
-        double length = frames * (double) fps.denominator() / fps.numerator();
-        int count = Math.max(1, (int) Math.ceil(duration / length - 1e-6));
-        double[] starts = new double[count];
-        for (int k = 0; k < count; k++) {
-            starts[k] = k * length;
-        }
+        double frame = (double) fps.denominator() / fps.numerator();
+        double length = frames * frame;
+        int whole = Math.max(1, (int) Math.ceil(duration / length - 1e-6));
         // a last sliver shorter than half a segment holds no keyframe of its own: it ends the segment before
-        if (count > 1 && duration - starts[count - 1] < length / 2) {
-            starts = Arrays.copyOf(starts, count - 1);
+        if (whole > 1 && duration - (whole - 1) * length < length / 2) {
+            whole--;
+        }
+        int half = firstFrames(fps);
+        boolean split = half > 0 && (whole > 1 || duration - half * frame >= length / 2);
+        double[] starts = new double[whole + (split ? 1 : 0)];
+        int n = 0;
+        starts[n++] = 0;
+        if (split) {
+            starts[n++] = half * frame;
+        }
+        for (int k = 1; k < whole; k++) {
+            starts[n++] = k * length;
         }
         return new HlsTimeline(starts, Math.max(duration, starts[starts.length - 1] + length / 2), 1);
+    }
+
+    /** Frames of a transcode's first segment: half of N (0 when N is too short to halve). */
+    static int firstFrames(Rational fps) {
+        int frames = framesPerSegment(fps);
+        return frames >= 4 ? frames / 2 : 0;
     }
 
     /** Frames per transcoded segment at this rate (48 at 23.976, 50 at 25, 60 at 29.97). */

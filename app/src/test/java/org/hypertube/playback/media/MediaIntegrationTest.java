@@ -283,15 +283,17 @@ class MediaIntegrationTest {
         HlsSession session = transcoder.open("film-3", url, probe, plan);
         int n = 48;
         double length = n * 1001 / 24000.0;
-        assertThat(session.segmentCount()).isEqualTo((int) Math.ceil(20 / length));
+        assertThat(session.segmentCount()).as("the first N frames in two segments").isEqualTo((int) Math.ceil(20 / length) + 1);
         assertPlaylistCoversTheFilm(session, probe.duration());
 
-        for (int k : new int[] {6, 2, 0}) {
+        for (int k : new int[] {6, 2, 1, 0}) {
             Path segment = session.segment(k);
             List<String> video = make.packets(session.init(), segment, "v:0", "packet=pts_time,flags");
-            assertThat(Double.parseDouble(video.getFirst().split(",")[0])).as("segment %d starts at k·N/fps", k)
-                    .isCloseTo(k * length, within(0.001));
-            assertThat(video).as("segment %d is N frames, one keyframe", k).hasSize(n);
+            double start = k == 0 ? 0 : k == 1 ? length / 2 : (k - 1) * length;
+            assertThat(Double.parseDouble(video.getFirst().split(",")[0])).as("segment %d starts at (k-1)·N/fps", k)
+                    .isCloseTo(start, within(0.001));
+            assertThat(video).as("segment %d is N frames (N/2 for the first two), one keyframe", k)
+                    .hasSize(k < 2 ? n / 2 : n);
             assertThat(video.stream().filter(l -> l.contains("K"))).hasSize(1);
             assertThat(make.packets(session.init(), segment, "v:0", "stream=codec_name,height"))
                     .containsExactly("h264,360");
@@ -471,7 +473,7 @@ class MediaIntegrationTest {
         double length = n * 1001 / 24000.0;
         List<String> edge = make.packets(session.init(), session.segment(from - 1), "v:0", "packet=pts_time");
         assertThat(edge).hasSize(n);
-        assertThat(Double.parseDouble(edge.getFirst())).isCloseTo((from - 1) * length, within(0.001));
+        assertThat(Double.parseDouble(edge.getFirst())).isCloseTo((from - 2) * length, within(0.001));
     }
 
     @Test
@@ -650,6 +652,49 @@ class MediaIntegrationTest {
         assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class);
         assertThat(session.converting()).as("no ffmpeg for the variant she left").isFalse();
         assertThat(session.ffmpegStarts()).as("her old request started no other").isEqualTo(1);
+    }
+
+    /**
+     * Bob plays a segment or two behind Alice on the same conversion, so none of his requests waits on its
+     * ffmpeg when Alice seeks: her seek starts a second ffmpeg (a slot is free) instead of taking his, and
+     * his next segment comes from the ffmpeg he followed.
+     */
+    @Test
+    void aSeekLeavesTheFfmpegAnotherViewerFollowsJustBehind() throws Exception {
+        MediaProbe probe = prober.probe(server.url("hevc_aac.mkv"));
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        long size = Files.size(hevc);
+        try (RangeServer held = new RangeServer(films);
+             Transcoder two = new Transcoder(make.binaries, MediaProperties.defaults().with(null, 2), work.resolve("follow"))) {
+            // the film has arrived up to 40 %: the first ffmpeg stops there until the rest comes
+            HlsSession session = two.open("follow", held.heldUrl("hevc_aac.mkv", size * 4 / 10), probe, plan);
+            segment(session, 0, "alice");
+            int made = await(() -> {
+                int kept = session.segmentsKept();
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return kept >= 3 && kept == session.segmentsKept() ? kept : null;
+            });
+            ProcessHandle first = session.process().orElseThrow();
+            int far = session.segmentCount() - 2;
+            assertThat(far).as("the seek is beyond the first ffmpeg's reach").isGreaterThan(made + 3);
+
+            segment(session, made - 2, "bob");     // Bob, just behind
+            segment(session, made - 1, "alice");   // Alice, at the head: the ffmpeg was last hers
+            CompletableFuture<Path> seek = CompletableFuture.supplyAsync(() -> segment(session, far, "alice"), threads);
+            await(() -> session.ffmpegStarts() == 2 ? Boolean.TRUE : null);
+            assertThat(first.isAlive()).as("Bob's ffmpeg still runs").isTrue();
+            assertThat(seek.get(30, TimeUnit.SECONDS)).exists();
+
+            CompletableFuture<Path> bob = CompletableFuture.supplyAsync(() -> segment(session, made, "bob"), threads);
+            held.openGate();
+            assertThat(bob.get(30, TimeUnit.SECONDS)).exists();
+            assertThat(session.ffmpegStarts()).as("Bob's next segment from the ffmpeg he followed").isEqualTo(2);
+            two.close(Transcoder.key("follow", plan));
+        }
     }
 
     /** A film ffmpeg cannot read: retries of a segment are refused for a while instead of each starting ffmpeg. */
