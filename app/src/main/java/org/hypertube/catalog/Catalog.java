@@ -316,16 +316,27 @@ public class Catalog {
                 new java.util.concurrent.ConcurrentHashMap<>());
     }
 
-    /** Saves a film seen in a listing, creating it or filling in what we learnt; returns the stored film. */
+    /**
+     * Saves a film seen in a listing, creating it or filling in what we learnt; returns the stored film.
+     * The film's main title is the English one; a reader of another language gets theirs from film_texts.
+     * A film first seen by a reader of another language than English is therefore named by its English
+     * title when a source gave it ({@link Merged#untranslatedTitle()}): a source that does not translate
+     * (YTS, the Internet Archive), else TMDB's {@code original_title} of a film whose original language is
+     * English. Otherwise (only TMDB describes it and the film was not made in English) it is named by that
+     * reader's title until an English reader's listing or film page names it in English: an English reader's
+     * listing always replaces the main title of the film it is matched to (by IMDb id, else title and year).
+     * Known limit: TMDB's lists carry no IMDb id, so such a film listed by TMDB alone under an English title
+     * other than the first reader's is matched by title and year to no film, and stored a second time.
+     */
     Film keep(Merged merged) {
         String language = LocaleContextHolder.getLocale().getLanguage();
         for (int attempt = 0; ; attempt++) {
             try {
                 return transaction.execute(status -> {
                     SourceFilm f = merged.film();
-                    // A film first seen in another language than English is named by a source that does not
-                    // translate when one described it (the reader's title goes to film_texts), so English
-                    // readers do not get, say, the French title until someone reads it in English.
+                    // A film first seen in another language than English is named by its English title when a
+                    // source gave it (the reader's title goes to film_texts), so English readers do not get, say,
+                    // the French title until someone reads it in English.
                     String title = !"en".equals(language) && merged.untranslatedTitle() != null ? merged.untranslatedTitle() : f.title();
                     String imdb = FilmIdentity.imdbId(f.imdbId());
                     Optional<Film> existing = imdb != null

@@ -42,8 +42,10 @@ final class FilmMerge {
                     ids.putIfAbsent(f.source(), f.sourceId());
                 }
             });
+            // A source that does not translate names it first; else one that says which title is English.
             String untranslated = ordered(same, TEXTS).stream().filter(f -> !TRANSLATING.contains(f.source()))
-                    .map(SourceFilm::title).filter(t -> t != null && !t.isBlank()).findFirst().orElse(null);
+                    .map(SourceFilm::title).filter(t -> t != null && !t.isBlank()).findFirst()
+                    .orElseGet(() -> first(same, SourceFilm::untranslatedTitle));
             return new Merged(film, ids, keysOf(film), FilmIdentity.of(film), untranslated);
         }
 

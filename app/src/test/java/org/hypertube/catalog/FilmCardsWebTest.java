@@ -1,5 +1,9 @@
 package org.hypertube.catalog;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -24,7 +28,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /**
  * The film cards are rendered once and served to every member with the same view of a film
- * ({@link FilmCards}): each member still gets their own CSRF token, watchlist state and language.
+ * ({@link FilmCards}): each member still gets their own CSRF token, watchlist state and language, titles included.
  */
 class FilmCardsWebTest extends AppTestBase {
 
@@ -98,6 +102,47 @@ class FilmCardsWebTest extends AppTestBase {
         String englishHome = page("/", englishReader);
         assertThat(section(englishHome, "genre-comedy-row", "</section>")).contains(englishTitle).doesNotContain(frenchTitle);
         assertThat(section(page("/", frenchReader), "genre-comedy-row", "</section>")).contains(frenchTitle).doesNotContain(englishTitle);
+    }
+
+    /**
+     * A film only TMDB describes, made in English, first listed by a French reader: TMDB answers with its French
+     * title, and says in {@code original_title} / {@code original_language} which title is the English one.
+     */
+    @Test
+    void anEnglishFilmFirstListedInFrenchByTmdbAloneKeepsItsEnglishTitle() throws Exception {
+        String word = "zq" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+        String englishTitle = "Lighthouse " + word;
+        String frenchTitle = "Le Phare " + word;
+        int tmdbId = 800_000_000 + ThreadLocalRandom.current().nextInt(100_000_000);
+        // TMDB's search answers in the asked language; YTS, the Archive, OMDb and Torznab know no such film.
+        for (String language : new String[] {"fr.*", "en.*"}) {
+            SOURCES.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/tmdb/3/search/movie"))
+                    .atPriority(1)
+                    .withQueryParam("query", equalTo(word))
+                    .withQueryParam("language", matching(language))
+                    .willReturn(okJson("""
+                            {"page":1,"total_pages":1,"total_results":1,"results":[{"adult":false,"id":%d,
+                            "original_language":"en","original_title":"%s","title":"%s","overview":"",
+                            "release_date":"1999-01-01","genre_ids":[18],"popularity":1.5,"vote_average":6.5,
+                            "vote_count":100,"video":false}]}
+                            """.formatted(tmdbId, englishTitle, language.startsWith("fr") ? frenchTitle : englishTitle))));
+        }
+        var frenchReader = frenchMember();
+        String listed = page("/browse?q=" + word, frenchReader);
+        assertThat(listed).contains(frenchTitle);
+        long film = firstFilm(listed);
+
+        var englishReader = signedInMember(mvc, "c");
+        // The watchlist is read from the database: no source is asked again.
+        watch(englishReader, film);
+        assertThat(page("/watchlist", englishReader)).contains(englishTitle).doesNotContain(frenchTitle);
+        watch(frenchReader, film);
+        assertThat(page("/watchlist", frenchReader)).contains(frenchTitle);
+    }
+
+    private void watch(MockHttpSession session, long film) throws Exception {
+        mvc.perform(post("/films/" + film + "/watchlist").session(session).with(csrf()).param("in", "true"))
+                .andExpect(status().is3xxRedirection());
     }
 
     @Test

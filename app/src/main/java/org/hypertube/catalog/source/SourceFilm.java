@@ -15,11 +15,23 @@ import java.util.List;
  *                     comparable within one source
  * @param coverUrl     an absolute URL of a poster image, or null: https from the real sources, http from the
  *                     loopback fakes in tests
+ * @param untranslatedTitle the film's English title whatever language the source was asked in, when the source
+ *                     says which it is (TMDB: its {@code original_title} when {@code original_language} is
+ *                     {@code en}), else null
  */
 public record SourceFilm(String source, String sourceId, String imdbId, String title, Integer year, Double rating,
                          Integer runtimeMinutes, List<String> genres, String summary, String coverUrl, String backdropUrl,
                          String director, List<String> producers, List<String> cast, Double popularity,
-                         List<SourceTorrent> torrents) {
+                         List<SourceTorrent> torrents, String untranslatedTitle) {
+
+    /** A film whose source does not say which title is the English one. */
+    public SourceFilm(String source, String sourceId, String imdbId, String title, Integer year, Double rating,
+                      Integer runtimeMinutes, List<String> genres, String summary, String coverUrl, String backdropUrl,
+                      String director, List<String> producers, List<String> cast, Double popularity,
+                      List<SourceTorrent> torrents) {
+        this(source, sourceId, imdbId, title, year, rating, runtimeMinutes, genres, summary, coverUrl, backdropUrl,
+                director, producers, cast, popularity, torrents, null);
+    }
 
     public SourceFilm {
         genres = genres == null ? List.of() : List.copyOf(genres);

@@ -179,7 +179,15 @@ public class TmdbSource extends GuardedSource {
                 image(BACKDROP_SIZE, SourceJson.text(movie, "backdrop_path")),
                 credits == null ? null : crew(credits, "Director", 3).stream().reduce((a, b) -> a + ", " + b).orElse(null),
                 credits == null ? List.of() : crew(credits, "Producer", MAX_PRODUCERS),
-                credits == null ? List.of() : cast(credits), SourceJson.decimal(movie, "popularity"), List.of());
+                credits == null ? List.of() : cast(credits), SourceJson.decimal(movie, "popularity"), List.of(),
+                englishOriginal(movie));
+    }
+
+    /** The original title of a film made in English: its English title, whatever language the answer is in. */
+    private static String englishOriginal(JsonNode movie) {
+        String original = SourceJson.text(movie, "original_title");
+        return "en".equals(SourceJson.text(movie, "original_language")) && original != null && original.length() <= 300
+                ? original : null;
     }
 
     /** Genres are kept in English whatever the page's language, so the catalog can filter on them. */
