@@ -24,13 +24,21 @@ class DiscoverController {
     private final Watchlist watchlist;
     private final FilmCards cards;
     private final SharedFragments fragments;
+    private final PageFrame frame;
 
     /** Everything the filter form shows but the language. */
     private record Filters(FilmQuery query, String genreSlug, String sortName) {
     }
 
-    DiscoverController(Catalog catalog, WatchMarks marks, Watchlist watchlist, FilmCards cards, SharedFragments fragments) {
+    /** Everything the page shows but the language, the token, the filter form and the cards. */
+    private record Whole(PageFrame.Key frame, FilmQuery query, boolean filtered, boolean incomplete,
+                         boolean noSourceAnswered, boolean empty, boolean hasMore, String nextUrl) {
+    }
+
+    DiscoverController(Catalog catalog, WatchMarks marks, Watchlist watchlist, FilmCards cards, SharedFragments fragments,
+                       PageFrame frame) {
         this.fragments = fragments;
+        this.frame = frame;
         this.catalog = catalog;
         this.marks = marks;
         this.watchlist = watchlist;
@@ -58,20 +66,35 @@ class DiscoverController {
         model.addAttribute("query", query);
         String genreSlug = genreChoice == null ? "" : genreChoice.slug();
         String sortName = order.name().toLowerCase(Locale.ROOT);
-        model.addAttribute("filters", fragments.withToken(fragments.html("catalog/filters :: filters",
-                new Filters(query, genreSlug, sortName), () -> Map.of("query", query, "genreSlug", genreSlug,
-                        "sortName", sortName, "genres", Genres.ALL, "sorts", FilmQuery.Sort.values())), request));
+        String filters = fragments.withToken(fragments.html("catalog/filters :: filters", new Filters(query, genreSlug, sortName),
+                () -> Map.of("query", query, "genreSlug", genreSlug, "sortName", sortName, "genres", Genres.ALL,
+                        "sorts", FilmQuery.Sort.values())), request);
         model.addAttribute("result", result);
         model.addAttribute("pageNumber", number);
         List<Long> shown = result.films().stream().map(Film::getId).toList();
-        model.addAttribute("cards", cards.html(result.films(), marks.marks(member, shown), watchlist.among(me.id(), shown),
-                (String) model.getAttribute("currentPath"), request));
-        model.addAttribute("filtered", genreChoice != null || query.yearFrom() != null || query.yearTo() != null
-                || query.minRating() != null || query.maxRating() != null);
-        model.addAttribute("nextUrl", ServletUriComponentsBuilder.fromCurrentContextPath().path("/browse")
+        String cardsHtml = cards.html(result.films(), marks.marks(member, shown), watchlist.among(me.id(), shown),
+                (String) model.getAttribute("currentPath"), request);
+        boolean filtered = genreChoice != null || query.yearFrom() != null || query.yearTo() != null
+                || query.minRating() != null || query.maxRating() != null;
+        model.addAttribute("filtered", filtered);
+        String nextUrl = ServletUriComponentsBuilder.fromCurrentContextPath().path("/browse")
                 .query(java.util.Objects.requireNonNullElse(request.getQueryString(), ""))
-                .replaceQueryParam("page", number + 1).build().toUriString());
-        return htmx != null && number > 1 ? "catalog/discover :: results" : "catalog/discover";
+                .replaceQueryParam("page", number + 1).build().toUriString();
+        model.addAttribute("nextUrl", nextUrl);
+        if (htmx != null && number > 1) {
+            model.addAttribute("cards", cardsHtml);
+            return "catalog/discover :: results";
+        }
+        // The whole page kept per member, address and what it shows (SharedFragments.page): most of a
+        // page's rendering under load was its frame once the cards were shared (bench/catalog).
+        var key = new Whole(frame.key(me, model, request), query, filtered, result.incomplete(),
+                result.noSourceAnswered(), result.films().isEmpty(), result.hasMore(), nextUrl);
+        Map<String, Object> withHoles = new java.util.HashMap<>(model.asMap());
+        withHoles.put("filters", fragments.part("filters"));
+        withHoles.put("cards", fragments.part("cards"));
+        model.addAttribute("page", fragments.page("catalog/discover", key, () -> withHoles,
+                Map.of("filters", filters, "cards", cardsHtml), request));
+        return "fragments/page";
     }
 
     private static FilmQuery.Sort parseSort(String sort, boolean searching) {

@@ -2,10 +2,13 @@ package org.hypertube.catalog;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.hypertube.account.MemberPrincipal;
+import org.hypertube.system.SharedFragments;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -29,8 +32,12 @@ class HomeController {
     private record Films(String id, String title, List<Film> films, String more) {
     }
 
-    /** A row as shown: {@code cards} is its films' cards, rendered ({@link FilmCards}). */
+    /** A row as shown: {@code cards} is its films' cards, rendered ({@link FilmCards}), or their stand-in. */
     record Row(String id, String title, boolean empty, String cards, String more) {
+    }
+
+    /** Everything the page shows but the language, the token and the rows' cards. */
+    private record Whole(PageFrame.Key frame, boolean watchlistFull, List<Row> rows) {
     }
 
     private final Catalog catalog;
@@ -38,8 +45,13 @@ class HomeController {
     private final ServerCopies copies;
     private final Watchlist watchlist;
     private final FilmCards cards;
+    private final SharedFragments fragments;
+    private final PageFrame frame;
 
-    HomeController(Catalog catalog, WatchMarks marks, ServerCopies copies, Watchlist watchlist, FilmCards cards) {
+    HomeController(Catalog catalog, WatchMarks marks, ServerCopies copies, Watchlist watchlist, FilmCards cards,
+                   SharedFragments fragments, PageFrame frame) {
+        this.fragments = fragments;
+        this.frame = frame;
         this.catalog = catalog;
         this.marks = marks;
         this.copies = copies;
@@ -68,9 +80,20 @@ class HomeController {
         var marked = marks.marks(request.getUserPrincipal(), shown);
         var onList = watchlist.among(member, shown);
         String back = (String) model.getAttribute("currentPath");
-        model.addAttribute("rows", rows.stream().filter(r -> !r.films().isEmpty() || "watchlist".equals(r.id()))
-                .map(r -> new Row(r.id(), r.title(), r.films().isEmpty(), cards.html(r.films(), marked, onList, back, request), r.more()))
-                .toList());
-        return "catalog/home";
+        // The whole page kept per member, address and rows (SharedFragments.page), the cards put in per request.
+        List<Row> heads = new ArrayList<>();
+        Map<String, String> parts = new HashMap<>();
+        for (Films r : rows) {
+            if (!r.films().isEmpty() || "watchlist".equals(r.id())) {
+                String part = "row" + heads.size();
+                parts.put(part, cards.html(r.films(), marked, onList, back, request));
+                heads.add(new Row(r.id(), r.title(), r.films().isEmpty(), fragments.part(part), r.more()));
+            }
+        }
+        var key = new Whole(frame.key(me, model, request), model.getAttribute("watchlistFull") != null, heads);
+        Map<String, Object> withHoles = new HashMap<>(model.asMap());
+        withHoles.put("rows", heads);
+        model.addAttribute("page", fragments.page("catalog/home", key, () -> withHoles, parts, request));
+        return "fragments/page";
     }
 }

@@ -53,12 +53,44 @@ public class SharedFragments {
             .expireAfterAccess(Duration.ofMinutes(10)).build();
     /** Stands for the CSRF token in shared HTML: random per process, so no outside text can predict it. */
     private final String tokenHole;
+    /** Begins the stand-in of a part of a page served per request ({@link #part}), random like the token's. */
+    private final String partHole;
 
     SharedFragments(ThymeleafViewResolver views) {
         this.views = views;
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         this.tokenHole = "csrf-hole-" + HexFormat.of().formatHex(random);
+        new SecureRandom().nextBytes(random);
+        this.partHole = "part-hole-" + HexFormat.of().formatHex(random) + "-";
+    }
+
+    /** What a page's model holds instead of a part given to {@link #page} under this name (letters and digits). */
+    public String part(String name) {
+        return partHole + name + ".";
+    }
+
+    /**
+     * A whole page (its frame, headings, notices) rendered once per language and {@code key}, then served
+     * with this request's CSRF token and with {@code parts} (HTML rendered apart, e.g. the film cards, already
+     * with the token: they are put in as given) where the model had {@link #part} stand-ins. As for {@link #html}: the key holds everything the page shows
+     * but the parts, the token and the language.
+     */
+    public String page(String view, Object key, Supplier<Map<String, ?>> model, Map<String, String> parts,
+                       HttpServletRequest request) {
+        String html = withToken(html(view, key, model), request);
+        StringBuilder out = new StringBuilder(html.length() + parts.values().stream().mapToInt(String::length).sum());
+        int from = 0;
+        for (int at = html.indexOf(partHole); at >= 0; at = html.indexOf(partHole, from)) {
+            int end = html.indexOf('.', at + partHole.length());
+            String part = end < 0 ? null : parts.get(html.substring(at + partHole.length(), end));
+            if (part == null) {
+                throw new IllegalStateException("no part for " + html.substring(at, Math.min(html.length(), at + 80)));
+            }
+            out.append(html, from, at).append(part);
+            from = end + 1;
+        }
+        return out.append(html, from, html.length()).toString();
     }
 
     /**
