@@ -66,7 +66,8 @@ async function play(page) {
       return 'playing';
     }
     const refused = (window.mediaLog || []).some(line => line.includes('NotAllowedError'));
-    return refused && video && video.paused && video.readyState >= 2 ? 'refused' : false;
+    // (refused, Firefox may also stop loading: readyState 0, a 'suspend'; the person's press loads and plays it)
+    return refused && video && video.paused ? 'refused' : false;
   }, WAIT, VIDEO).then(handle => handle.jsonValue());
   if (started === 'refused') {
     facts.autoplayRefused = await page.$eval('#player-state-text', e => e.textContent);

@@ -36,8 +36,12 @@ class ConversionAccess {
     private final FilmUse filmUse;
     private final HandedVariants handed;
     private final MemberConversions conversions;
-    /** The conversion each member watches of each film ("m<member>-<info-hash>" to its key). */
-    private final Map<String, String> variants = new ConcurrentHashMap<>();
+    /**
+     * The conversion each member watches of each film ("m<member>-<info-hash>" to its key). Bounded: an entry
+     * forgotten only means the next switch leaves the old ffmpeg to its idle timeout instead of stopping it.
+     */
+    private final Map<String, String> variants = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .expireAfterAccess(java.time.Duration.ofHours(6)).maximumSize(100_000).<String, String>build().asMap();
     /** Conversions being opened ahead of the player ("film/variant"). */
     private final Set<String> preparing = ConcurrentHashMap.newKeySet();
 
@@ -145,7 +149,8 @@ class ConversionAccess {
 
     /** The variant's conversion when the member was handed it and the film can be converted so, else empty. */
     private Optional<Converted> converted(long filmId, long memberId, String variant) {
-        if (!VARIANT.matcher(variant).matches()) {
+        java.util.regex.Matcher m = VARIANT.matcher(variant);
+        if (!m.matches()) {
             return Optional.empty();
         }
         if (!handed.handed(memberId, filmId, variant)) {
@@ -160,10 +165,6 @@ class ConversionAccess {
         // ffprobe's view when there is one; a remux also goes from our readers' (PLAYBACK.md, first frame)
         Optional<MediaProbe> full = probes.full(hash).or(() -> probes.probed(hash));
         if (full.isEmpty()) {
-            return Optional.empty();
-        }
-        java.util.regex.Matcher m = VARIANT.matcher(variant);
-        if (!m.matches()) {
             return Optional.empty();
         }
         boolean remux = m.group(2).equals(REMUX_VARIANT);

@@ -96,6 +96,31 @@ class WholePagesWebTest extends AppTestBase {
         assertThat(page("/", member)).contains("Se déconnecter").contains("<html lang=\"fr\"");
     }
 
+    @Test
+    void aKeptPageCarriesItsReadersOwnFormToken() throws Exception {
+        var ada = signedInMember(mvc, "w");
+        var bob = signedInMember(mvc, "w");
+        for (String path : new String[] {"/browse", "/"}) {
+            page(path, ada);
+            page(path, bob);
+            String adas = page(path, ada); // both kept by now: this one is served from the cache
+            String bobs = page(path, bob);
+            assertThat(adas).doesNotContain("csrf-hole-").doesNotContain("part-hole-");
+            // the token in Ada's page works for Ada's form, and the one in Bob's page does not
+            mvc.perform(post("/language").session(ada).param("_csrf", token(adas)).param("lang", "en").param("redirect", "/"))
+                    .andExpect(status().is3xxRedirection());
+            mvc.perform(post("/language").session(ada).param("_csrf", token(bobs)).param("lang", "en").param("redirect", "/"))
+                    .andExpect(status().isForbidden());
+        }
+    }
+
+    /** The form token of a page's first form (the hidden {@code _csrf} input). */
+    private static String token(String html) {
+        Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(html);
+        assertThat(m.find()).as("a form token").isTrue();
+        return m.group(1);
+    }
+
     private String page(String path, MockHttpSession session) throws Exception {
         return mvc.perform(get(path).session(session)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
     }

@@ -78,22 +78,32 @@ public enum TestFilms {
 
     /**
      * The film in its own folder (the torrent's content), made on first use and kept under {@code target/test-films}
-     * for the next runs (the same every time: the tests' torrents of it too).
+     * for the next runs (the same every time: the tests' torrents of it too). The folder's name holds a hash of the
+     * ffmpeg arguments, so a changed film is made anew rather than an old one served under its name.
      */
     public synchronized Path file() throws IOException, InterruptedException {
         if (dir == null) {
             dir = org.hypertube.TestDirs.cache("test-films");
         }
-        Path file = dir.resolve(name().toLowerCase()).resolve(fileName);
+        List<String> args = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                "-t", String.valueOf(seconds()), "-map", "0:v", "-map", "1:a"));
+        args.addAll(codecArgs);
+        return made(dir.resolve(name().toLowerCase() + "-" + hash(args)).resolve(fileName), args, "could not make " + fileName);
+    }
+
+    /** {@code file} made by ffmpeg with {@code args} (the output path added last) unless it is there. */
+    private static Path made(Path file, List<String> args, String failure) throws IOException, InterruptedException {
         return org.hypertube.TestDirs.cached(file, into -> {
-            List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-                    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24",
-                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-                    "-t", String.valueOf(seconds()), "-map", "0:v", "-map", "1:a"));
-            cmd.addAll(codecArgs);
+            List<String> cmd = new ArrayList<>(args);
             cmd.add(into.toString());
-            run(cmd, "could not make " + fileName);
+            run(cmd, failure);
         });
+    }
+
+    private static String hash(List<String> args) {
+        return Integer.toHexString(String.join(" ", args).hashCode());
     }
 
     private static void run(List<String> cmd, String failure) throws IOException, InterruptedException {
@@ -115,11 +125,11 @@ public enum TestFilms {
         if (fortyMinutes != null && Files.isRegularFile(fortyMinutes)) {
             return fortyMinutes;
         }
-        Path file = org.hypertube.TestDirs.cache("test-films").resolve("long").resolve("forty-minutes.mkv");
-        fortyMinutes = org.hypertube.TestDirs.cached(file, into -> run(List.of("ffmpeg", "-nostdin", "-hide_banner",
-                "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=5", "-t", "2400", "-c:v",
-                "libx264", "-preset", "ultrafast", "-g", "50", "-pix_fmt", "yuv420p", into.toString()),
-                "could not make a forty-minute film"));
+        List<String> args = List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+                "-i", "testsrc2=size=160x90:rate=5", "-t", "2400", "-c:v", "libx264", "-preset", "ultrafast", "-g", "50",
+                "-pix_fmt", "yuv420p");
+        Path file = org.hypertube.TestDirs.cache("test-films").resolve("long-" + hash(args)).resolve("forty-minutes.mkv");
+        fortyMinutes = made(file, args, "could not make a forty-minute film");
         return fortyMinutes;
     }
 }

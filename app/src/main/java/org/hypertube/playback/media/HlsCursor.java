@@ -136,6 +136,7 @@ final class HlsCursor {
 
     /** {@code viewer} got a kept segment just behind it (caller holds the conversion's lock). */
     void followedBy(String viewer, long now) {
+        followers.values().removeIf(at -> now - at > java.time.Duration.ofMinutes(1).toNanos());
         followers.put(viewer, now);
     }
 
@@ -208,6 +209,12 @@ final class HlsCursor {
         p.destroyForcibly();
         try {
             p.waitFor(5, TimeUnit.SECONDS);
+            // and its thread, which moves in what ffmpeg finished and deletes the run's folder: once stop
+            // returns, nothing of this run writes into the film's folder (an eviction or a shutdown follows)
+            Thread t = thread;
+            if (t != null && t != Thread.currentThread()) {
+                t.join(java.time.Duration.ofSeconds(5));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

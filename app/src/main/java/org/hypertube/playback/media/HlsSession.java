@@ -435,13 +435,14 @@ public final class HlsSession implements AutoCloseable {
     }
 
     /**
-     * A viewer got segment k: the cursor making the segments after it is still wanted, and followed by
-     * that viewer (another viewer's seek then starts an ffmpeg of its own rather than moving this one).
+     * A viewer got segment k just behind a cursor (at most {@link #REACH_SEGMENTS} behind where it is): that
+     * cursor is still wanted, and followed by that viewer (another viewer's seek then starts an ffmpeg of its
+     * own rather than moving this one). A viewer further behind needs nothing of it now.
      */
     private synchronized void followed(int k, String viewer) {
         long now = System.nanoTime();
         for (HlsCursor c : cursors) {
-            if (c.movedTo <= k && k <= c.position() + REACH_SEGMENTS) {
+            if (Math.max(c.movedTo, c.position() - REACH_SEGMENTS) <= k && k <= c.position() + REACH_SEGMENTS) {
                 c.lastWanted = now;
                 c.lastViewer = viewer;
                 c.followedBy(viewer, now);

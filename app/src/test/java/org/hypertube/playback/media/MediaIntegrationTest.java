@@ -697,6 +697,44 @@ class MediaIntegrationTest {
         }
     }
 
+    /**
+     * A viewer far behind an ffmpeg (getting segments kept long ago) needs nothing of it: the seek of the viewer
+     * who plays at its head moves it, rather than leaving it converting for nobody beside a second one.
+     */
+    @Test
+    void aViewerFarBehindDoesNotKeepTheFfmpegFromMovingWithASeek() throws Exception {
+        MediaProbe probe = prober.probe(server.url("hevc_aac.mkv"));
+        Plan plan = Decision.decide(probe, -1, Quality.P720);
+        long size = Files.size(hevc);
+        try (RangeServer held = new RangeServer(films);
+             Transcoder two = new Transcoder(make.binaries, MediaProperties.defaults().with(null, 2), work.resolve("far"))) {
+            HlsSession session = two.open("far", held.heldUrl("hevc_aac.mkv", size * 45 / 100), probe, plan);
+            segment(session, 0, "alice");
+            int made = await(() -> {
+                int kept = session.segmentsKept();
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return kept >= 4 && kept == session.segmentsKept() ? kept : null;
+            });
+            ProcessHandle first = session.process().orElseThrow();
+            int far = session.segmentCount() - 2;
+            assertThat(far).as("the seek is beyond the first ffmpeg's reach").isGreaterThan(made + 3);
+
+            segment(session, 0, "bob");            // Bob, far behind
+            segment(session, made - 1, "alice");   // Alice, at the head
+            CompletableFuture<Path> seek = CompletableFuture.supplyAsync(() -> segment(session, far, "alice"), threads);
+            await(() -> session.ffmpegStarts() == 2 ? Boolean.TRUE : null);
+            await(() -> first.isAlive() ? null : Boolean.TRUE);
+            assertThat(session.ffmpegRunning()).as("one ffmpeg, moved to Alice's seek").isEqualTo(1);
+            held.openGate();
+            assertThat(seek.get(30, TimeUnit.SECONDS)).exists();
+            two.close(Transcoder.key("far", plan));
+        }
+    }
+
     /** A film ffmpeg cannot read: retries of a segment are refused for a while instead of each starting ffmpeg. */
     @Test
     void aFailingFilmIsNotRestartedOnEveryRetry() throws Exception {
