@@ -669,15 +669,7 @@ class MediaIntegrationTest {
             // the film has arrived up to 40 %: the first ffmpeg stops there until the rest comes
             HlsSession session = two.open("follow", held.heldUrl("hevc_aac.mkv", size * 4 / 10), probe, plan);
             segment(session, 0, "alice");
-            int made = await(() -> {
-                int kept = session.segmentsKept();
-                try {
-                    Thread.sleep(1500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return kept >= 3 && kept == session.segmentsKept() ? kept : null;
-            });
+            int made = stoppedWith(session, 3);
             ProcessHandle first = session.process().orElseThrow();
             int far = session.segmentCount() - 2;
             assertThat(far).as("the seek is beyond the first ffmpeg's reach").isGreaterThan(made + 3);
@@ -710,15 +702,7 @@ class MediaIntegrationTest {
              Transcoder two = new Transcoder(make.binaries, MediaProperties.defaults().with(null, 2), work.resolve("far"))) {
             HlsSession session = two.open("far", held.heldUrl("hevc_aac.mkv", size * 45 / 100), probe, plan);
             segment(session, 0, "alice");
-            int made = await(() -> {
-                int kept = session.segmentsKept();
-                try {
-                    Thread.sleep(1500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return kept >= 4 && kept == session.segmentsKept() ? kept : null;
-            });
+            int made = stoppedWith(session, 4);
             ProcessHandle first = session.process().orElseThrow();
             int far = session.segmentCount() - 2;
             assertThat(far).as("the seek is beyond the first ffmpeg's reach").isGreaterThan(made + 3);
@@ -733,6 +717,19 @@ class MediaIntegrationTest {
             assertThat(seek.get(30, TimeUnit.SECONDS)).exists();
             two.close(Transcoder.key("far", plan));
         }
+    }
+
+    /** Waits until the session's ffmpeg has stopped making segments (its input held), at least {@code least}; the count. */
+    private static int stoppedWith(HlsSession session, int least) throws InterruptedException {
+        return await(() -> {
+            int kept = session.segmentsKept();
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return kept >= least && kept == session.segmentsKept() ? kept : null;
+        });
     }
 
     /** A film ffmpeg cannot read: retries of a segment are refused for a while instead of each starting ffmpeg. */
