@@ -114,6 +114,11 @@ const showTracks = subtitles => {
   }
 };
 
+// This page's own id on a converted stream's addresses (PlayerPage.java): a member's pages on other devices or
+// tabs are other viewers, so a quality or audio switch here never stops the ffmpeg another page plays.
+const page = Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
+const converted = src => src + (src.includes('?') ? '&' : '?') + 'p=' + page;
+
 const load = status => {
   if (hls) {
     hls.destroy();
@@ -129,10 +134,10 @@ const load = status => {
         stateText.textContent = message('error');
       }
     });
-    hls.loadSource(status.src);
+    hls.loadSource(converted(status.src));
     hls.attachMedia(video);
   } else {
-    video.src = status.src;
+    video.src = converted(status.src);
   }
 };
 

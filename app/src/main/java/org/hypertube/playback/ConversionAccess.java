@@ -37,7 +37,8 @@ class ConversionAccess {
     private final HandedVariants handed;
     private final MemberConversions conversions;
     /**
-     * The conversion each member watches of each film ("m<member>-<info-hash>" to its key). Bounded: an entry
+     * The conversion each page watches of each film ("{@link PlayerPage#viewer}-<info-hash>" to its key): a page,
+     * not a member, so a member's two devices on two variants do not stop each other's. Bounded: an entry
      * forgotten only means the next switch leaves the old ffmpeg to its idle timeout instead of stopping it.
      */
     private final Map<String, String> variants = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
@@ -118,24 +119,27 @@ class ConversionAccess {
     }
 
     /**
-     * The converted stream of a film for a member and variant, started on first use: only a variant the
-     * member's last Play or status handed out ({@link HandedVariants}), else empty. For the player's requests:
-     * each counts the film against the member, and a request for another variant of the film is a switch.
+     * The converted stream of a film for a member's page and variant, started on first use: only a variant the
+     * member's Plays or statuses handed out ({@link HandedVariants}), else empty. For the player's requests:
+     * each counts the film against the member, and a request for another variant of the film from the same
+     * page is a switch.
      *
      * @throws MemberConversions.Refused when the member already watches as many other films converted as allowed
      */
-    Optional<HlsSession> hls(long filmId, long memberId, String variant) {
+    Optional<HlsSession> hls(long filmId, PlayerPage page, String variant) {
+        long memberId = page.memberId();
         Optional<Converted> converted = converted(filmId, memberId, variant);
         if (converted.isEmpty()) {
             return Optional.empty();
         }
         conversions.admit(memberId, filmId);
         String hash = converted.get().hash();
-        String viewer = "m" + memberId;
+        String viewer = page.viewer();
         filmUse.used(hash);
-        // A member watches one variant of a film at a time: switching audio or quality frees the old
+        // A page plays one variant of a film at a time: switching audio or quality frees the old
         // conversion's slot at once (unless another viewer uses it) instead of when it goes idle, and the old
         // variant's requests still waiting (hls.js keeps one per variant it loaded) no longer hold its ffmpeg.
+        // The member's other pages (another device, another tab) are other viewers: they keep theirs.
         String key = Transcoder.key(hash, converted.get().plan());
         String previous = variants.put(viewer + "-" + hash, key);
         if (previous != null && !previous.equals(key)) {

@@ -21,7 +21,6 @@ import org.hypertube.torrent.TorrentEvent;
 import org.hypertube.torrent.TorrentState;
 import org.hypertube.torrent.InfoHash;
 import org.hypertube.torrent.Magnet;
-import org.hypertube.torrent.MetainfoException;
 import org.hypertube.torrent.Metainfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +30,11 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
- * The downloads: which torrent of a film to fetch, starting and restoring them in the {@link Engine},
- * following the engine's events into the database, seeding within the operator's limits, and moving to
- * the next candidate when a torrent finds no peer.
+ * The downloads: which torrent of a film to fetch ({@link FilmCandidates}, {@link TorrentInput}), starting and
+ * restoring them in the {@link Engine}, following the engine's events into the database (told on to
+ * {@link DownloadListeners}), seeding within the operator's limits ({@link SeedLimits}), removing them
+ * ({@link DownloadRemoval}), and moving to the next candidate when a torrent finds no peer. The one entry point
+ * for the rest of the app; its collaborators are its own (built here, called under its lock where it holds one).
  */
 @Service
 class Downloads {
@@ -56,15 +57,11 @@ class Downloads {
     private final Catalog catalog;
     private final PlaybackProperties properties;
     private final Clock clock;
-    private final SwarmHealth health;
-    private final org.hypertube.playback.subtitle.SubtitleCache subtitleCache;
     private final Leases leases;
-    private final FilmUse filmUse;
-    private final List<java.util.function.Consumer<String>> removedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<java.util.function.Consumer<Download>> completedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<java.util.function.Consumer<Download>> fileListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Candidates already tried for a film in this run (info-hashes), so a dead torrent is not retried at once. */
-    private final Map<Long, Set<String>> tried = new ConcurrentHashMap<>();
+    private final DownloadRemoval removal;
+    private final DownloadListeners listeners = new DownloadListeners();
+    private final FilmCandidates candidates;
+    private final SeedLimits seedLimits;
     /** One lock per film: two Plays of a film never add two torrents, two films' Plays never wait for each other. */
     private final Map<Long, ReentrantLock> filmLocks = new ConcurrentHashMap<>();
     /** When each torrent was (re)started in this run, for the no-peer time-out. */
@@ -73,8 +70,6 @@ class Downloads {
     Downloads(DownloadRepository repository, Engine engine, TorrentFiles torrentFiles, Catalog catalog,
               PlaybackProperties properties, Clock clock, SwarmHealth health,
               org.hypertube.playback.subtitle.SubtitleCache subtitleCache, Leases leases, FilmUse filmUse) {
-        this.subtitleCache = subtitleCache;
-        this.filmUse = filmUse;
         this.leases = leases;
         this.repository = repository;
         this.engine = engine;
@@ -82,7 +77,10 @@ class Downloads {
         this.catalog = catalog;
         this.properties = properties;
         this.clock = clock;
-        this.health = health;
+        this.candidates = new FilmCandidates(catalog, health);
+        this.seedLimits = new SeedLimits(properties, clock);
+        this.removal = new DownloadRemoval(engine, torrentFiles, subtitleCache, repository, leases, filmUse, listeners,
+                startedAt::remove);
         engine.onEvent(this::onEvent);
         leases.onLost(this::lost);
     }
@@ -185,17 +183,14 @@ class Downloads {
     }
 
     private Optional<Started> startNextCandidate(long filmId) {
-        Set<String> done = tried.computeIfAbsent(filmId, k -> ConcurrentHashMap.newKeySet());
-        List<FilmTorrent> candidates = catalog.details(filmId).map(Catalog.Details::torrents).orElse(List.of());
-        List<FilmTorrent> ranked = SwarmHealth.rank(candidates.stream()
-                .filter(c -> c.getInfoHash() == null || !done.contains(c.getInfoHash())).toList());
-        for (FilmTorrent candidate : health.rerank(ranked)) {
+        Set<String> done = candidates.tried(filmId);
+        for (FilmTorrent candidate : candidates.untried(filmId)) {
             String hash = candidate.getInfoHash();
             if (hash != null && done.contains(hash)) {
                 continue;
             }
             try {
-                Started started = commit(prepare(candidate.getUri(), null), filmId, null);
+                Started started = commit(TorrentInput.read(candidate.getUri(), null, torrentFiles), filmId, null);
                 Download d = started.download();
                 done.add(d.getInfoHash());
                 log.info("film {}: playing {} ({} {}, {} seeds)", filmId, d.getInfoHash(), candidate.getSource(),
@@ -219,12 +214,12 @@ class Downloads {
             throw new Refused("downloads.noSuchFilm", "no film " + filmId);
         }
         if (torrentFile != null && torrentFile.length > 0) {
-            return commit(prepare(null, torrentFile), filmId, memberId).download();
+            return commit(TorrentInput.read(null, torrentFile, torrentFiles), filmId, memberId).download();
         }
         if (magnet == null || magnet.isBlank()) {
             throw new Refused("downloads.nothingToAdd", "neither a magnet link nor a torrent file");
         }
-        return commit(prepare(magnet.strip(), null), filmId, memberId).download();
+        return commit(TorrentInput.read(magnet.strip(), null, torrentFiles), filmId, memberId).download();
     }
 
     synchronized void pause(Download d) {
@@ -268,32 +263,7 @@ class Downloads {
     }
 
     private synchronized boolean remove(Download d, String why, boolean ifUnused) {
-        if (engine.torrent(d.getInfoHash()).isEmpty()) {
-            Leases.Acquired lease = leases.acquire(d.getInfoHash());
-            if (!lease.held() && !leases.requestRemoval(d.getInfoHash(), why, ifUnused)) {
-                lease = leases.acquire(d.getInfoHash());   // the owner's row went in between: free now, most likely
-            }
-            if (!lease.held()) {
-                leases.requestRemoval(d.getInfoHash(), why, ifUnused);
-                log.info("{} removal ({}) asked of its owner {}, film {}", d.getInfoHash(), why,
-                        lease.before() == null ? "?" : lease.before().owner(), d.getFilmId());
-                return false;
-            }
-        }
-        engine.remove(d.getInfoHash(), true);
-        torrentFiles.forget(d.getInfoHash());
-        try {
-            subtitleCache.evict(d.getInfoHash().toLowerCase(Locale.ROOT));
-        } catch (org.hypertube.playback.subtitle.SubtitleException | RuntimeException e) {
-            log.warn("{} converted subtitles not deleted: {}", d.getInfoHash(), e.getMessage());
-        }
-        startedAt.remove(d.getInfoHash());
-        repository.delete(d);
-        leases.removed(d.getInfoHash());
-        filmUse.forget(d.getInfoHash());
-        log.info("{} removed ({}), film {}", d.getInfoHash(), why, d.getFilmId());
-        removedHere(d.getInfoHash());
-        return true;
+        return removal.remove(d, why, ifUnused);
     }
 
     /**
@@ -306,44 +276,17 @@ class Downloads {
             remove(d, why);
             removed.add(d.getInfoHash());
         }
-        tried.remove(filmId);
+        candidates.forget(filmId);
         return removed;
     }
 
     // ------------------------------------------------------------------ starting
 
-    /** A torrent read (its file fetched if it is a link), not yet added. */
-    private record Prepared(Metainfo metainfo, byte[] bytes, Magnet magnet) {
-        InfoHash hash() {
-            return metainfo != null ? metainfo.infoHash() : magnet.infoHash();
-        }
-    }
-
     /** The download a candidate became, and whether it is a new torrent (not one already known). */
     private record Started(Download download, boolean added) {}
 
-    /** Reads a magnet link or a torrent file, fetching a {@code .torrent} link first: no lock is held. */
-    private Prepared prepare(String uri, byte[] torrentFile) throws Refused, IOException {
-        byte[] bytes = torrentFile;
-        if (bytes == null && uri != null && (uri.startsWith("http://") || uri.startsWith("https://"))) {
-            bytes = torrentFiles.fetch(uri);
-        }
-        if (bytes != null) {
-            try {
-                return new Prepared(Metainfo.parse(bytes), bytes, null);
-            } catch (MetainfoException | IllegalArgumentException e) {
-                throw new Refused("downloads.badTorrent", e.getMessage());
-            }
-        }
-        try {
-            return new Prepared(null, null, Magnet.parse(uri));
-        } catch (MetainfoException | IllegalArgumentException e) {
-            throw new Refused("downloads.badMagnet", e.getMessage());
-        }
-    }
-
     /** Adds a prepared torrent, or joins the download that already has it. */
-    private synchronized Started commit(Prepared p, Long filmId, Long memberId) throws IOException {
+    private synchronized Started commit(TorrentInput p, Long filmId, Long memberId) throws IOException {
         InfoHash hash = p.hash();
         Metainfo metainfo = p.metainfo();
         Magnet magnet = p.magnet();
@@ -494,7 +437,7 @@ class Downloads {
                 d.completed(clock.instant());
                 repository.save(d);
                 log.info("{} complete, film {}", hash, d.getFilmId());
-                completedHere(d);
+                listeners.completedHere(d);
             });
             case TorrentEvent.Failed f -> repository.findByInfoHash(hash).ifPresent(d -> {
                 d.failed(f.reason());
@@ -512,7 +455,7 @@ class Downloads {
             try {
                 if (d.getState() == Download.State.ACTIVE && runningCount() < properties.maxActiveDownloads()) {
                     run(d);
-                } else if (d.getState() == Download.State.COMPLETE && withinSeedTime(d)) {
+                } else if (d.getState() == Download.State.COMPLETE && seedLimits.withinSeedTime(d)) {
                     run(d);
                 }
             } catch (RuntimeException e) {
@@ -539,29 +482,14 @@ class Downloads {
         }
     }
 
-    /**
-     * Another instance (retention, the disk quota, an administrator) asked the owner, this one, to delete a
-     * download: done on the next upkeep; one asked by retention or the quota only once nobody has read the film
-     * for a while on any instance (FilmUse).
-     */
+    /** What another instance asked of this one, the owner ({@link DownloadRemoval#removeRequested}). */
     private synchronized void removeRequested(String infoHash, String why) {
-        if (leases.removalIfUnused(infoHash) && filmUse.inUse(infoHash)) {
-            return;   // retention or the quota, and someone streams it (maybe elsewhere): the request stays for later
-        }
-        Optional<Download> d = repository.findByInfoHash(infoHash);
-        if (d.isPresent()) {
-            remove(d.get(), why + ", asked by another instance");
-        } else {
-            engine.remove(infoHash, true);
-            leases.removed(infoHash);
-            log.info("{} removed ({}, asked by another instance)", infoHash, why);
-            removedHere(infoHash);
-        }
+        removal.removeRequested(infoHash, why);
     }
 
     /** Called on the torrent engine's event thread once a download's film file is known (its metadata came). */
     void onFileKnown(java.util.function.Consumer<Download> listener) {
-        fileListeners.add(listener);
+        listeners.onFileKnown(listener);
     }
 
     private void fileKnown(Download d) {
@@ -569,13 +497,7 @@ class Downloads {
         if (d.getFileIndex() == null) {
             return;
         }
-        for (var listener : fileListeners) {
-            try {
-                listener.accept(d);
-            } catch (RuntimeException e) {
-                log.warn("{} file known, listener failed: {}", d.getInfoHash(), e.toString());
-            }
-        }
+        listeners.fileKnown(d);
     }
 
     /**
@@ -583,32 +505,12 @@ class Downloads {
      * only asked of its owner): what others keep of the film (probes, converted segments) goes with it.
      */
     void onRemoved(java.util.function.Consumer<String> listener) {
-        removedListeners.add(listener);
+        listeners.onRemoved(listener);
     }
 
     /** Called with each download whose film this instance finished (its file is whole and verified on disk). */
     void onCompleted(java.util.function.Consumer<Download> listener) {
-        completedListeners.add(listener);
-    }
-
-    private void completedHere(Download d) {
-        for (var listener : completedListeners) {
-            try {
-                listener.accept(d);
-            } catch (RuntimeException e) {
-                log.warn("{} completion not handled: {}", d.getInfoHash(), e.toString());
-            }
-        }
-    }
-
-    private void removedHere(String infoHash) {
-        for (var listener : removedListeners) {
-            try {
-                listener.accept(infoHash);
-            } catch (RuntimeException e) {
-                log.warn("{} not forgotten after its removal: {}", infoHash, e.toString());
-            }
-        }
+        listeners.onCompleted(listener);
     }
 
     /** One download's upkeep; returns the film whose next candidate should start now, if any. */
@@ -640,13 +542,13 @@ class Downloads {
         if (t.state() == TorrentState.SEEDING && d.getState() != Download.State.COMPLETE) {
             d.completed(clock.instant());
             repository.save(d);
-            completedHere(d);
+            listeners.completedHere(d);
         }
-        if (t.state() == TorrentState.SEEDING && !withinSeedLimits(d, t)) {
+        if (t.state() == TorrentState.SEEDING && !seedLimits.withinSeedLimits(d, t)) {
             engine.remove(d.getInfoHash(), false);
             leases.release(d.getInfoHash());
             log.info("{} stops seeding (ratio {}, since {})", d.getInfoHash(),
-                    String.format(Locale.ROOT, "%.2f", ratio(t)), d.getCompletedAt());
+                    String.format(Locale.ROOT, "%.2f", SeedLimits.ratio(t)), d.getCompletedAt());
             return null;
         }
         if (d.getFilmId() != null && d.getAddedBy() == null && t.verifiedBytes() == 0 && t.peers().isEmpty()) {
@@ -668,17 +570,4 @@ class Downloads {
                 .count();
     }
 
-    private boolean withinSeedTime(Download d) {
-        return properties.seedRatio() > 0 && (d.getCompletedAt() == null
-                || Duration.between(d.getCompletedAt(), clock.instant()).compareTo(properties.seedTime()) < 0);
-    }
-
-    private boolean withinSeedLimits(Download d, Torrent t) {
-        return withinSeedTime(d) && ratio(t) < properties.seedRatio();
-    }
-
-    static double ratio(Torrent t) {
-        long size = t.info().map(i -> i.totalLength()).orElse(0L);
-        return size == 0 ? 0 : (double) t.uploadedBytes() / size;
-    }
 }

@@ -58,7 +58,7 @@ class DownloadsController {
             rows.add(new Row(d.getId(), d.getInfoHash(), d.getName(), d.getFilmId(),
                     d.getFilmId() == null ? null : titles.get(d.getFilmId()), state, progress,
                     t.map(x -> x.peers().size()).orElse(0), t.map(Torrent::downloadRate).orElse(0L),
-                    t.map(Torrent::uploadRate).orElse(0L), t.map(Downloads::ratio).orElse(0.0), d.getError(),
+                    t.map(Torrent::uploadRate).orElse(0L), t.map(SeedLimits::ratio).orElse(0.0), d.getError(),
                     running && d.getState() == Download.State.ACTIVE,
                     d.getState() == Download.State.PAUSED || d.getState() == Download.State.FAILED));
         }

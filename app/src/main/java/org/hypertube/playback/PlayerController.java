@@ -168,27 +168,36 @@ class PlayerController {
         RangeResponse.serve(request, response, file);
     }
 
+    /**
+     * The variant's playlist. {@code p} is the page's own id ({@link PlayerPage}): the init and segment addresses
+     * carry it on, so each page of a member is a viewer of its own.
+     */
     @GetMapping(path = "/films/{id}/hls/{variant}/index.m3u8")
     ResponseEntity<String> playlist(@PathVariable long id, @PathVariable String variant,
+                                    @RequestParam(name = "p", required = false) String p,
                                     @AuthenticationPrincipal MemberPrincipal me) {
-        HlsSession session = session(id, variant, me);
+        PlayerPage page = page(me, p);
+        HlsSession session = session(id, variant, page);
         return ResponseEntity.ok().cacheControl(CacheControl.noCache())
                 .contentType(MediaType.parseMediaType("application/vnd.apple.mpegurl"))
-                .body(session.playlist());
+                .body(session.playlist(page::address));
     }
 
     @GetMapping(path = "/films/{id}/hls/{variant}/init.mp4")
     ResponseEntity<byte[]> init(@PathVariable long id, @PathVariable String variant,
+                                @RequestParam(name = "p", required = false) String p,
                                 @AuthenticationPrincipal MemberPrincipal me) throws IOException, InterruptedException {
-        return segmentBody(session(id, variant, me).initBytes());
+        return segmentBody(session(id, variant, page(me, p)).initBytes());
     }
 
     @GetMapping(path = "/films/{id}/hls/{variant}/seg{segment:\\d{1,6}}.m4s")
     ResponseEntity<byte[]> segment(@PathVariable long id, @PathVariable String variant, @PathVariable int segment,
+                                   @RequestParam(name = "p", required = false) String p,
                                    @AuthenticationPrincipal MemberPrincipal me) throws IOException, InterruptedException {
-        HlsSession session = session(id, variant, me);
+        PlayerPage page = page(me, p);
+        HlsSession session = session(id, variant, page);
         try {
-            return segmentBody(session.segmentBytes(segment, "m" + me.id()));
+            return segmentBody(session.segmentBytes(segment, page.viewer()));
         } catch (IllegalArgumentException e) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
@@ -228,11 +237,20 @@ class PlayerController {
                 .location(java.net.URI.create(again)).build();
     }
 
-    private HlsSession session(long id, String variant, MemberPrincipal me) {
-        HlsSession session = conversions.hls(id, me.id(), variant)
+    private HlsSession session(long id, String variant, PlayerPage page) {
+        HlsSession session = conversions.hls(id, page, variant)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-        viewers.seen(me.id(), id);
+        viewers.seen(page.memberId(), id);
         return session;
+    }
+
+    /** The member's page that asks ({@code ?p=}); a malformed id is refused (400), none is the member's one viewer. */
+    private static PlayerPage page(MemberPrincipal me, String p) {
+        try {
+            return new PlayerPage(me.id(), p);
+        } catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
     }
 
     private static ResponseEntity<byte[]> segmentBody(byte[] body) {

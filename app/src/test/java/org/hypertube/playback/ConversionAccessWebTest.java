@@ -14,6 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hypertube.AppTestBase;
 import org.hypertube.catalog.Catalog;
+import org.hypertube.playback.media.Delivery;
+import org.hypertube.playback.media.HlsSession;
+import org.hypertube.playback.media.Plan;
 import org.hypertube.playback.media.Transcoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,10 @@ class ConversionAccessWebTest extends AppTestBase {
     JdbcTemplate jdbc;
     @Autowired
     Transcoder transcoder;
+    @Autowired
+    Downloads downloads;
+    @Autowired
+    MemberConversionsClock conversionsClock;
 
     private final List<Download> made = new ArrayList<>();
 
@@ -134,10 +141,9 @@ class ConversionAccessWebTest extends AppTestBase {
         long second = finishedFilm();
         MockHttpSession alice = member();
         playsRemuxed(alice, paused);
-        long until = System.nanoTime() + MemberConversions.IDLE.plusSeconds(2).toNanos();
-        while (System.nanoTime() < until) {
-            ready(alice, paused, null, REMUXES);   // what her paused page's status stream computes
-            Thread.sleep(1000);
+        for (Duration idle = Duration.ZERO; idle.compareTo(MemberConversions.IDLE) <= 0; idle = idle.plusSeconds(1)) {
+            ready(alice, paused, null, REMUXES);   // what her paused page's status stream computes, every second
+            conversionsClock.advance(Duration.ofSeconds(1));
         }
         playsRemuxed(alice, first);
         playsRemuxed(alice, second);   // the paused film gave its place
@@ -146,6 +152,97 @@ class ConversionAccessWebTest extends AppTestBase {
         assertThat(refused.getStatus()).isEqualTo(429);
         assertThat(refused.getContentAsString()).isEqualTo("too many films converted at once");
         assertThat(hls(alice, first, "a1-COPY")).as("the films she watches still play").isEqualTo(200);
+    }
+
+    /**
+     * One member on two devices (two pages) of one film still arriving from the swarm, each page on its own audio
+     * track (two remuxes): neither page's requests stop the other's ffmpeg (review 1200 item 3: both were the
+     * member's one viewer, so each request was a "switch" that stopped the other device's). A switch on one page
+     * still stops that page's old ffmpeg.
+     */
+    @Test
+    void twoPagesOfOneMemberOnTwoAudioTracksKeepTheirOwnFfmpegs() throws Exception {
+        long film = TestFilms.unplayedFilm(catalog, repository);
+        MockHttpSession alice = member();
+        // 40 s of H.264 with AAC (stream 1) and AC-3 (stream 2): about 8 MB, arriving over some 20 s.
+        try (Swarm swarm = Swarm.seed(SubtitledFilm.make().resolve("film.mkv"), 2, 200_000)
+                .awaitSeeders(Duration.ofSeconds(60))) {
+            Download d = swarm.addTo(downloads, repository, film, null);
+            transcoder.evict(d.getInfoHash());
+            try {
+                String tv = src(ready(alice, film, null, null, REMUXES));
+                String phone = src(ready(alice, film, 2, null, REMUXES));
+                assertThat(tv).endsWith("/hls/a1-COPY/index.m3u8");
+                assertThat(phone).endsWith("/hls/a2-COPY/index.m3u8");
+                String tvBase = tv.substring(0, tv.lastIndexOf('/') + 1);
+                String phoneBase = phone.substring(0, phone.lastIndexOf('/') + 1);
+
+                String playlist = fetch(alice, tv + "?p=tv").getContentAsString();
+                assertThat(playlist).as("the page's id goes on to the init and the segments")
+                        .contains("URI=\"init.mp4?p=tv\"").contains("\nseg0.m4s?p=tv\n");
+                assertThat(answer(alice, tvBase + "init.mp4?p=tv")).isEqualTo(200);
+                assertThat(answer(alice, tvBase + "seg0.m4s?p=tv")).isEqualTo(200);
+                assertThat(answer(alice, phone + "?p=phone")).isEqualTo(200);
+                assertThat(answer(alice, phoneBase + "init.mp4?p=phone")).isEqualTo(200);
+                assertThat(answer(alice, phoneBase + "seg0.m4s?p=phone")).isEqualTo(200);
+                for (int k = 1; k <= 3; k++) {   // the first keyframe gap, made in parts by a first ffmpeg run each
+                    assertThat(answer(alice, tvBase + "seg" + k + ".m4s?p=tv")).isEqualTo(200);
+                    assertThat(answer(alice, phoneBase + "seg" + k + ".m4s?p=phone")).isEqualTo(200);
+                }
+                HlsSession tvConversion = conversion(d, 1);
+                HlsSession phoneConversion = conversion(d, 2);
+                assertThat(tvConversion.process()).as("the TV's ffmpeg, not stopped by the phone's requests").isPresent();
+                assertThat(phoneConversion.process()).as("the phone's, not stopped by the TV's").isPresent();
+                int tvStarts = tvConversion.ffmpegStarts();
+                int phoneStarts = phoneConversion.ffmpegStarts();
+                long tvFfmpeg = tvConversion.process().orElseThrow().pid();
+                long phoneFfmpeg = phoneConversion.process().orElseThrow().pid();
+                for (int k = 4; k <= 6; k++) {
+                    assertThat(answer(alice, tvBase + "seg" + k + ".m4s?p=tv")).isEqualTo(200);
+                    assertThat(answer(alice, phoneBase + "seg" + k + ".m4s?p=phone")).isEqualTo(200);
+                }
+                assertThat(tvConversion.ffmpegStarts()).as("the TV's ffmpeg was never stopped by the phone").isEqualTo(tvStarts);
+                assertThat(phoneConversion.ffmpegStarts()).as("nor the phone's by the TV").isEqualTo(phoneStarts);
+                assertThat(tvConversion.process().orElseThrow().pid()).isEqualTo(tvFfmpeg);
+                assertThat(phoneConversion.process().orElseThrow().pid()).isEqualTo(phoneFfmpeg);
+
+                // The phone switches to the TV's track: its own old ffmpeg stops at once, the TV's goes on.
+                assertThat(answer(alice, tv + "?p=phone")).isEqualTo(200);
+                long stopped = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (phoneConversion.converting() && System.nanoTime() < stopped) {
+                    Thread.sleep(50);
+                }
+                assertThat(phoneConversion.converting()).as("the phone's old ffmpeg").isFalse();
+                assertThat(answer(alice, tvBase + "seg7.m4s?p=tv")).isEqualTo(200);
+                assertThat(tvConversion.ffmpegStarts()).isEqualTo(tvStarts);
+            } finally {
+                downloads.find(d.getId()).ifPresent(left -> downloads.remove(left, "test over"));
+                transcoder.evict(d.getInfoHash());
+            }
+        }
+    }
+
+    @Test
+    void aMalformedPageIdIsRefused() throws Exception {
+        long film = finishedFilm();
+        MockHttpSession alice = member();
+        String src = src(ready(alice, film, null, REMUXES));
+        assertThat(answer(alice, src + "?p=" + "x".repeat(65))).isEqualTo(400);
+        assertThat(answer(alice, src + "?p=a%2Fb")).isEqualTo(400);
+        assertThat(answer(alice, src + "?p=" + "x".repeat(64))).isEqualTo(200);
+    }
+
+    /** The remux of the film's audio stream {@code audio}, opened by the page's requests. */
+    private HlsSession conversion(Download d, int audio) {
+        return transcoder.find(Transcoder.key(d.getInfoHash(), new Plan(Delivery.REMUX, 0, audio, 0))).orElseThrow();
+    }
+
+    private org.springframework.mock.web.MockHttpServletResponse fetch(MockHttpSession member, String address) throws Exception {
+        return mvc.perform(get(address).session(member)).andReturn().getResponse();
+    }
+
+    private int answer(MockHttpSession member, String address) throws Exception {
+        return fetch(member, address).getStatus();
     }
 
     /** The member's Play of the film is READY with the remux, and its playlist plays. */
@@ -165,8 +262,11 @@ class ConversionAccessWebTest extends AppTestBase {
         return m.group(1);
     }
 
-    private String play(MockHttpSession member, long film, String quality, String plays) throws Exception {
+    private String play(MockHttpSession member, long film, Integer audio, String quality, String plays) throws Exception {
         var request = post("/films/" + film + "/play").session(member).with(csrf());
+        if (audio != null) {
+            request.param("audio", audio.toString());
+        }
         if (quality != null) {
             request.param("quality", quality);
         }
@@ -178,17 +278,25 @@ class ConversionAccessWebTest extends AppTestBase {
 
     /** The film's status once READY, as the player polls it. */
     private String ready(MockHttpSession member, long film, String quality, String plays) throws Exception {
-        String json = settled(member, film, quality, plays);
+        return ready(member, film, null, quality, plays);
+    }
+
+    private String ready(MockHttpSession member, long film, Integer audio, String quality, String plays) throws Exception {
+        String json = settled(member, film, audio, quality, plays);
         assertThat(json).contains("\"phase\":\"READY\"");
         return json;
     }
 
     /** The film's status once its file is read (READY, or BUSY when the member is at the limit). */
     private String settled(MockHttpSession member, long film, String quality, String plays) throws Exception {
+        return settled(member, film, null, quality, plays);
+    }
+
+    private String settled(MockHttpSession member, long film, Integer audio, String quality, String plays) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String json;
         do {
-            json = play(member, film, quality, plays);
+            json = play(member, film, audio, quality, plays);
             if (json.contains("\"phase\":\"READY\"") || json.contains("\"phase\":\"BUSY\"")) {
                 return json;
             }
