@@ -8,8 +8,6 @@ import org.hypertube.system.SharedFragments;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
@@ -45,16 +43,25 @@ class DiscoverController {
         this.cards = cards;
     }
 
+    /**
+     * The filters and the page come from the request itself, not from {@code @RequestParam}s: Spring resolves
+     * each such name through a lock-guarded expression cache on every request, and under load on virtual
+     * threads requests queued behind that lock (bench/catalog, docs/BENCHMARKS.md).
+     */
     @GetMapping("/browse")
-    String discover(@RequestParam(required = false) String q, @RequestParam(required = false) String genre,
-                    @RequestParam(required = false) String yearFrom, @RequestParam(required = false) String yearTo,
-                    @RequestParam(required = false) String minRating, @RequestParam(required = false) String maxRating,
-                    @RequestParam(required = false) String sort, @RequestParam(required = false) String page,
-                    @RequestHeader(name = "HX-Request", required = false) String htmx,
-                    jakarta.servlet.http.HttpServletRequest request,
+    String discover(jakarta.servlet.http.HttpServletRequest request,
                     java.security.Principal member,
                     @org.springframework.security.core.annotation.AuthenticationPrincipal org.hypertube.account.MemberPrincipal me,
                     Model model) {
+        String q = request.getParameter("q");
+        String genre = request.getParameter("genre");
+        String yearFrom = request.getParameter("yearFrom");
+        String yearTo = request.getParameter("yearTo");
+        String minRating = request.getParameter("minRating");
+        String maxRating = request.getParameter("maxRating");
+        String sort = request.getParameter("sort");
+        String page = request.getParameter("page");
+        String htmx = request.getHeader("HX-Request");
         String text = q == null || q.isBlank() ? null : q.strip().substring(0, Math.min(200, q.strip().length()));
         var genreChoice = genre == null ? null : Genres.bySlug(genre);
         FilmQuery.Sort order = parseSort(sort, text != null);

@@ -88,6 +88,10 @@ class SecurityConfig {
                 oauth.userInfoEndpoint(info -> info.userService(service));
             }
         });
+        // The form token's mask is drawn from several DRBGs, not from the one lock of NativePRNG (StripedSecureRandom).
+        var tokens = new org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler();
+        tokens.setSecureRandom(new StripedSecureRandom(16));
+        http.csrf(csrf -> csrf.csrfTokenRequestHandler(tokens));
         http.logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll());
         http.exceptionHandling(errors -> errors.accessDeniedHandler((request, response, denied) -> {
             var authentication = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();

@@ -2,6 +2,8 @@ package org.hypertube.system;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -37,27 +39,27 @@ public class SharedFragments {
     private static final String TOKEN_ATTRIBUTE = CsrfToken.class.getName();
     /** What the rendered fragments may hold at most (about 20,000 cards). */
     static final long MAX_BYTES = 48L << 20;
+    /**
+     * What the pages kept whole may hold at most: a page is kept per member, so most are not asked again
+     * (review-1200, item 2); in their own cache they never evict the cards and forms every member shares.
+     */
+    static final long MAX_PAGE_BYTES = 8L << 20;
 
     private record Key(String view, Locale locale, Object data) {
     }
 
     private final ThymeleafViewResolver views;
-    /**
-     * Bounded by bytes, not entries: a key may hold a page's whole address (a card's no-JS return), which
-     * anyone can make long and new with every request.
-     */
-    private final Cache<Key, String> rendered = Caffeine.newBuilder()
-            .maximumWeight(MAX_BYTES)
-            .weigher((Key k, String html) -> (int) Math.min(Integer.MAX_VALUE,
-                    2L * (html.length() + String.valueOf(k.data()).length())))
-            .expireAfterAccess(Duration.ofMinutes(10)).build();
+    private final Cache<Key, String> rendered = byteBounded(MAX_BYTES).build();
+    /** The pages kept whole ({@link #page}), apart from the fragments; counted (cache "pages" in the metrics). */
+    private final Cache<Key, String> pages = byteBounded(MAX_PAGE_BYTES).recordStats().build();
     /** Stands for the CSRF token in shared HTML: random per process, so no outside text can predict it. */
     private final String tokenHole;
     /** Begins the stand-in of a part of a page served per request ({@link #part}), random like the token's. */
     private final String partHole;
 
-    SharedFragments(ThymeleafViewResolver views) {
+    SharedFragments(ThymeleafViewResolver views, MeterRegistry registry) {
         this.views = views;
+        CaffeineCacheMetrics.monitor(registry, pages, "pages");
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         this.tokenHole = "csrf-hole-" + HexFormat.of().formatHex(random);
@@ -78,7 +80,7 @@ public class SharedFragments {
      */
     public String page(String view, Object key, Supplier<Map<String, ?>> model, Map<String, String> parts,
                        HttpServletRequest request) {
-        String html = withToken(html(view, key, model), request);
+        String html = withToken(cached(pages, view, key, model), request);
         StringBuilder out = new StringBuilder(html.length() + parts.values().stream().mapToInt(String::length).sum());
         int from = 0;
         for (int at = html.indexOf(partHole); at >= 0; at = html.indexOf(partHole, from)) {
@@ -98,8 +100,24 @@ public class SharedFragments {
      * language, rendered with {@code model} the first time, within a request; the CSRF token still a stand-in.
      */
     public String html(String view, Object data, Supplier<Map<String, ?>> model) {
+        return cached(rendered, view, data, model);
+    }
+
+    private String cached(Cache<Key, String> cache, String view, Object data, Supplier<Map<String, ?>> model) {
         Locale locale = LocaleContextHolder.getLocale();
-        return rendered.get(new Key(view, locale, data), key -> render(view, locale, model.get()));
+        return cache.get(new Key(view, locale, data), key -> render(view, locale, model.get()));
+    }
+
+    /**
+     * Bounded by bytes, not entries: a key may hold a page's whole address (a card's no-JS return), which
+     * anyone can make long and new with every request.
+     */
+    private static Caffeine<Key, String> byteBounded(long maxBytes) {
+        return Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .weigher((Key k, String html) -> (int) Math.min(Integer.MAX_VALUE,
+                        2L * (html.length() + String.valueOf(k.data()).length())))
+                .expireAfterAccess(Duration.ofMinutes(10));
     }
 
     private String render(String view, Locale locale, Map<String, ?> model) {

@@ -31,6 +31,8 @@ class WholePagesWebTest extends AppTestBase {
     MockMvc mvc;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @Test
     void eachMemberSeesTheirOwnMenuAndBannerAndAVerifiedAddressTakesTheBannerAwayAtOnce() throws Exception {
@@ -112,6 +114,28 @@ class WholePagesWebTest extends AppTestBase {
             mvc.perform(post("/language").session(ada).param("_csrf", token(bobs)).param("lang", "en").param("redirect", "/"))
                     .andExpect(status().isForbidden());
         }
+    }
+
+    @Test
+    void theMetricsCountThePagesServedFromTheirCache() throws Exception {
+        var ada = signedInMember(mvc, "w");
+        var bob = signedInMember(mvc, "w");
+        for (String path : new String[] {"/browse", "/"}) {
+            double hits = pageGets("hit");
+            double misses = pageGets("miss");
+            page(path, ada); // rendered and kept
+            page(path, ada); // served from the cache
+            page(path, bob); // kept per member: Bob's own page is rendered
+            assertThat(pageGets("hit") - hits).as(path + " hits").isEqualTo(1);
+            assertThat(pageGets("miss") - misses).as(path + " misses").isEqualTo(2);
+        }
+    }
+
+    /** The pages kept whole, served from their cache ("hit") or rendered ("miss"), as the metrics count them. */
+    private double pageGets(String result) {
+        var meter = registry.find("cache.gets").tag("cache", "pages").tag("result", result).functionCounter();
+        assertThat(meter).as("the pages' cache in the metrics").isNotNull();
+        return meter.count();
     }
 
     /** The form token of a page's first form (the hidden {@code _csrf} input). */
