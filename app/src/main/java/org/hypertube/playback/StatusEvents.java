@@ -26,8 +26,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * (never two at once for one stream). A stream opened by Play itself ({@code POST .../play/events}) sends
  * Play's answer as its first event; when a probe ends, every stream is looked at at once (one busy computing
  * then is looked at again right after, not a tick later). A stream ends once the film is ready and wholly here (or can no longer start),
- * after {@link #LIFETIME}, or when the page goes away; the page then asks once by the poll route and
- * opens a new stream if it still waits. At most {@link #PER_MEMBER} streams per member (the oldest is
+ * after {@link #LIFETIME}, or when the page goes away; the page then sends Play with its stream again if it
+ * still waits. At most {@link #PER_MEMBER} streams per member (the oldest is
  * closed) and {@link #MAX_STREAMS} in all (refused: the page polls).
  */
 @Component
@@ -161,6 +161,8 @@ class StatusEvents {
         stream.emitter.onTimeout(stream::end);
         stream.emitter.onError(e -> stream.drop());
         streams.add(stream);
+        // A probe that ended between Play's answer and this stream's start told no stream: looked at once more.
+        stream.again.set(first != null && first.phase() != Playback.Phase.READY);
         stream.busy.set(true);
         work.execute(stream::push);
         return stream.emitter;
