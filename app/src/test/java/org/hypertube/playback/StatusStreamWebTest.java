@@ -96,17 +96,6 @@ class StatusStreamWebTest extends AppTestBase {
         }
     }
 
-    /** Without CSRF token, Play with its stream is refused like Play. */
-    @Test
-    void playWithItsStreamNeedsTheFormToken() throws Exception {
-        long film = TestFilms.unplayedFilm(catalog, repository);
-        var member = signedInMember(mvc, "s");
-        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
-                        .post("/films/" + film + "/play/events").session(member).accept(org.springframework.http.MediaType.TEXT_EVENT_STREAM))
-                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isForbidden());
-        assertThat(repository.findByFilmIdOrderByAddedAtDesc(film)).as("no download started").isEmpty();
-    }
-
     @Test
     void aStreamOfAFilmWhoseDownloadWasRemovedStartsNoOther() {
         long filmId = TestFilms.unplayedFilm(catalog, repository);
