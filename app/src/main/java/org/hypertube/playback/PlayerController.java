@@ -78,8 +78,8 @@ class PlayerController {
 
     /**
      * The same status as {@link #play}, pushed whenever it changes (server-sent events, {@link StatusEvents}),
-     * for a film whose download Play has started: the page opens it after its first Play request and
-     * falls back to asking {@link #play} if the stream fails.
+     * for a film whose download Play has started (an {@code EventSource}; the film page uses {@link #playEvents},
+     * Play and this stream in one request).
      */
     @GetMapping(path = "/films/{id}/play/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     org.springframework.web.servlet.mvc.method.annotation.SseEmitter events(

@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The wait before the first frame in Chromium, on films that only rate-limited real peers (aria2) have:
  * direct play decided from our own reader of the MP4's headers (ffprobe never runs), the status pushed
- * to the page as server-sent events (one Play request, no polling) and saying what it waits for with
+ * to the page as server-sent events on Play's own answer (one request, no polling) and saying what it waits for with
  * figures; and the subtitle tracks inside a Matroska film in the menu, with their cues, while the film
  * is still downloading.
  */
