@@ -35,7 +35,8 @@ async function signUp(page, person) {
 // Presses Play on the film page and waits until the video plays: the mode the server chose, the answers the
 // page sent with Play, and the time moving on.
 async function play(page) {
-  // What the page sends with Play (BiDi gives no request bodies): the form of its first POST to /play; and,
+  // What the page sends with Play (BiDi gives no request bodies): the form of its first POST to /play (or
+  // /play/events, Play with its status stream); and,
   // for a failure message, what happened to the video (refused play() calls, media events).
   await page.evaluateOnNewDocument(() => {
     window.mediaLog = [];
@@ -50,7 +51,7 @@ async function play(page) {
     }
     const fetch = window.fetch;
     window.fetch = (url, options) => {
-      if (String(url).endsWith('/play') && options && options.body instanceof URLSearchParams && !window.sentPlays) {
+      if (/\/play(\/events)?$/.test(String(url)) && options && options.body instanceof URLSearchParams && !window.sentPlays) {
         window.sentPlays = options.body.get('plays');
       }
       return fetch.call(window, url, options);

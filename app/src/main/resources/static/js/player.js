@@ -65,7 +65,7 @@ const switchVariant = change => {
   pendingSeek = video.currentTime;
   current = null;
   feed.stop();
-  feed.poll(choices());
+  feed.start(choices());
 };
 
 const controls = new Controls(video, switchVariant);
@@ -141,6 +141,21 @@ const load = status => {
   }
 };
 
+/**
+ * The controls (Plyr), built while Play is on its way and kept out of sight until the film starts: the
+ * source is then given to the <video> without waiting for them.
+ */
+const build = () => {
+  if (controls.player) {
+    return controls.player;
+  }
+  const player = controls.build();
+  if (!root.classList.contains('playing')) {
+    player.elements.container.style.display = 'none';
+  }
+  return player;
+};
+
 const start = status => {
   showTracks(status.subtitles || []);
   const sameSource = current && current.src === status.src;
@@ -151,15 +166,27 @@ const start = status => {
   if (!sameSource && pendingSeek === null && status.resumeAt > 0) {
     pendingSeek = status.resumeAt;
   }
-  if (!controls.player) {
+  if (!root.classList.contains('playing')) {
+    // Built at the click (while Play was on its way): shown now, before the source is given.
+    const player = build();
+    player.elements.container.style.display = '';
     video.hidden = false;
     button.hidden = true;
-    const player = controls.build();
     controls.adopt(overlay);
     controls.adopt(skipNote);
     root.classList.add('playing');
     shortcuts(player, video, announce);
     doubleTaps(player.elements.container.querySelector('.plyr__video-wrapper') || video, video, announce);
+  }
+  if (!sameSource) {
+    load(status);
+    video.play().catch(e => {
+      // The browser would not start the film by itself (its autoplay policy): the person presses play.
+      if (e && e.name === 'NotAllowedError') {
+        stateText.textContent = message('press-play');
+        stateDetail.textContent = '';
+      }
+    });
   }
   controls.showChoices(status);
   controls.showServerRanges(status.have);
@@ -168,17 +195,6 @@ const start = status => {
   if (status.thumbnails) {
     controls.showThumbnails(root.dataset.thumbnailsUrl + '?v=' + encodeURIComponent(status.thumbnailsVersion || ''));
   }
-  if (sameSource) {
-    return;
-  }
-  load(status);
-  video.play().catch(e => {
-    // The browser would not start the film by itself (its autoplay policy): the person presses play.
-    if (e && e.name === 'NotAllowedError') {
-      stateText.textContent = message('press-play');
-      stateDetail.textContent = '';
-    }
-  });
 };
 
 const handle = status => {
@@ -221,6 +237,7 @@ saveProgress(video, () => current !== null, () => duration);
 
 button.addEventListener('click', () => {
   button.disabled = true;
-  feed.poll(choices());
+  feed.start(choices());
+  setTimeout(build, 0);
 });
 button.disabled = false;

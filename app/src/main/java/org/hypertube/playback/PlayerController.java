@@ -59,7 +59,10 @@ class PlayerController {
         this.downloads = downloads;
     }
 
-    /** Starts or joins the download and says where it is; the page asks again every second until READY. */
+    /**
+     * Starts or joins the download and says where it is. The page uses {@link #playEvents} (the same answer,
+     * then the changes pushed) and this one when streams fail.
+     */
     @PostMapping(path = "/films/{id}/play", produces = MediaType.APPLICATION_JSON_VALUE)
     Playback.Status play(@PathVariable long id, @RequestParam(required = false) Integer audio,
                          @RequestParam(required = false) String quality, @RequestParam(required = false) String plays,
@@ -75,8 +78,8 @@ class PlayerController {
 
     /**
      * The same status as {@link #play}, pushed whenever it changes (server-sent events, {@link StatusEvents}),
-     * for a film whose download Play has started: the page opens it after its first Play request and
-     * falls back to asking {@link #play} if the stream fails.
+     * for a film whose download Play has started (an {@code EventSource}; the film page uses {@link #playEvents},
+     * Play and this stream in one request).
      */
     @GetMapping(path = "/films/{id}/play/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     org.springframework.web.servlet.mvc.method.annotation.SseEmitter events(
@@ -86,17 +89,36 @@ class PlayerController {
         if (!catalog.exists(id) || downloads.existingForFilm(id).isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
+        var emitter = events.open(me.id(), id, streamed(id, audio, quality, plays, me));
+        if (emitter == null) {
+            throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "too many status streams");
+        }
+        return emitter;
+    }
+
+    /**
+     * Play, answered as the first event of the status stream (server-sent events on this POST's own answer,
+     * read by the page with fetch): what {@link #play} answers, then what {@link #events} would push, without
+     * a second request between them. Past the server's stream limit, the answer alone.
+     */
+    @PostMapping(path = "/films/{id}/play/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    org.springframework.web.servlet.mvc.method.annotation.SseEmitter playEvents(
+            @PathVariable long id, @RequestParam(required = false) Integer audio,
+            @RequestParam(required = false) String quality, @RequestParam(required = false) String plays,
+            @AuthenticationPrincipal MemberPrincipal me) {
+        Playback.Status first = play(id, audio, quality, plays, me);
+        return events.open(me.id(), id, first, streamed(id, audio, quality, plays, me));
+    }
+
+    /** The status a stream computes for this member, film and choices ({@link Playback#streamed}). */
+    private java.util.function.Supplier<Playback.Status> streamed(long id, Integer audio, String quality, String plays,
+                                                                  MemberPrincipal me) {
         Integer audioChoice = audio != null && audio >= 0 && audio < 1000 ? audio : null;
         Quality chosen = quality(quality);
         Playable browser = Playable.parse(plays);
         java.util.Locale reader = org.springframework.context.i18n.LocaleContextHolder.getLocale();
         Admission admission = this.admission.of(me);
-        var emitter = events.open(me.id(), id, () -> playback.streamed(id, me.id(), me.admin(), admission, audioChoice, chosen,
-                browser, me.language(), reader));
-        if (emitter == null) {
-            throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "too many status streams");
-        }
-        return emitter;
+        return () -> playback.streamed(id, me.id(), me.admin(), admission, audioChoice, chosen, browser, me.language(), reader);
     }
 
     static Quality quality(String value) {

@@ -23,9 +23,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * The film page's status pushed as server-sent events instead of polled: one stream per member and
  * film, each sending the status whenever it changes. No thread waits per viewer: one ticker looks at
  * every stream every {@link #TICK}, and a stream's status is computed on a short-lived virtual thread
- * (never two at once for one stream). A stream ends once the film is ready and wholly here (or can no longer start),
- * after {@link #LIFETIME}, or when the page goes away; the page then asks once by the poll route and
- * opens a new stream if it still waits. At most {@link #PER_MEMBER} streams per member (the oldest is
+ * (never two at once for one stream). A stream opened by Play itself ({@code POST .../play/events}) sends
+ * Play's answer as its first event; when a probe ends, every stream is looked at at once (one busy computing
+ * then is looked at again right after, not a tick later). A stream ends once the film is ready and wholly here (or can no longer start),
+ * after {@link #LIFETIME}, or when the page goes away; the page then sends Play with its stream again if it
+ * still waits. At most {@link #PER_MEMBER} streams per member (the oldest is
  * closed) and {@link #MAX_STREAMS} in all (refused: the page polls).
  */
 @Component
@@ -51,20 +53,29 @@ class StatusEvents {
         final SseEmitter emitter = new SseEmitter(LIFETIME.toMillis());
         final Supplier<Playback.Status> status;
         final AtomicBoolean busy = new AtomicBoolean();
+        /** Asked to look again while busy (a probe ended meanwhile): done as soon as the current look ends. */
+        final AtomicBoolean again = new AtomicBoolean();
+        /** Play's own answer, sent as the first event instead of a status computed again. */
+        volatile Playback.Status first;
         volatile Playback.Status last;
         volatile boolean over;
         volatile long quietUntil;
 
-        Stream(long memberId, long filmId, Supplier<Playback.Status> status) {
+        Stream(long memberId, long filmId, Playback.Status first, Supplier<Playback.Status> status) {
             this.memberId = memberId;
             this.filmId = filmId;
+            this.first = first;
             this.status = status;
         }
 
         /** Computes the status and sends it if it changed; ends the stream once there is nothing more to wait for. */
         void push() {
             try {
-                Playback.Status now = status.get();
+                Playback.Status now = first;
+                first = null;
+                if (now == null) {
+                    now = status.get();
+                }
                 if (!Objects.equals(now, last)) {
                     last = now;
                     emitter.send(SseEmitter.event().name("status").data(now, MediaType.APPLICATION_JSON));
@@ -82,6 +93,25 @@ class StatusEvents {
                 log.warn("film {}: status for member {} failed: {}", filmId, memberId, e.toString());
                 end();
             } finally {
+                busy.set(false);
+                if (again.getAndSet(false)) {
+                    look();
+                }
+            }
+        }
+
+        /** Computes the status now on a virtual thread, or right after the computation under way. */
+        void look() {
+            if (over) {
+                return;
+            }
+            if (!busy.compareAndSet(false, true)) {
+                again.set(true);
+                return;
+            }
+            try {
+                work.execute(this::push);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
                 busy.set(false);
             }
         }
@@ -108,30 +138,56 @@ class StatusEvents {
      * @return null when the server has too many streams open: the page polls instead
      */
     SseEmitter open(long memberId, long filmId, Supplier<Playback.Status> status) {
+        return open(memberId, filmId, null, status);
+    }
+
+    /**
+     * A new stream whose first event is Play's answer ({@code first}, computed by the caller); later ones are
+     * computed by {@code status}. Past {@link #MAX_STREAMS}, the answer alone, and the stream ends: the page asks
+     * again as when a stream ends.
+     */
+    SseEmitter open(long memberId, long filmId, Playback.Status first, Supplier<Playback.Status> status) {
         if (streams.size() >= MAX_STREAMS) {
+            if (first != null) {
+                return single(first);
+            }
             return null;
         }
         streams.stream().filter(s -> s.memberId == memberId)
                 .sorted(java.util.Comparator.comparingLong((Stream s) -> s.opened).reversed())
                 .skip(PER_MEMBER - 1).forEach(Stream::end);
-        Stream stream = new Stream(memberId, filmId, status);
+        Stream stream = new Stream(memberId, filmId, first, status);
         stream.emitter.onCompletion(stream::drop);
         stream.emitter.onTimeout(stream::end);
         stream.emitter.onError(e -> stream.drop());
         streams.add(stream);
+        // A probe that ended between Play's answer and this stream's start told no stream: looked at once more.
+        stream.again.set(first != null && first.phase() != Playback.Phase.READY);
         stream.busy.set(true);
         work.execute(stream::push);
         return stream.emitter;
     }
 
-    /** A probe ended: the pages waiting for it get their status now, not at the next tick. */
+    /** One status, and the end of the stream. */
+    private static SseEmitter single(Playback.Status status) {
+        SseEmitter emitter = new SseEmitter(LIFETIME.toMillis());
+        try {
+            emitter.send(SseEmitter.event().name("status").data(status, MediaType.APPLICATION_JSON));
+            emitter.complete();
+        } catch (IOException e) {
+            emitter.completeWithError(e);
+        }
+        return emitter;
+    }
+
+    /**
+     * A probe ended: the pages waiting for it get their status now, not at the next tick; a stream computing
+     * its status at this moment (maybe from before the probe's end) computes it again at once.
+     */
     @EventListener
     void probed(FilmProbes.Probed probed) {
-        try {
-            ticker.execute(this::tick);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // shutting down
-        }
+        long now = System.nanoTime();
+        streams.stream().filter(s -> now - s.quietUntil >= 0).forEach(Stream::look);
     }
 
     /** Streams open now. */
@@ -153,12 +209,8 @@ class StatusEvents {
 
     private void tick() {
         for (Stream stream : streams) {
-            if (!stream.over && System.nanoTime() - stream.quietUntil >= 0 && stream.busy.compareAndSet(false, true)) {
-                try {
-                    work.execute(stream::push);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    stream.busy.set(false);
-                }
+            if (!stream.busy.get() && System.nanoTime() - stream.quietUntil >= 0) {
+                stream.look();
             }
         }
     }

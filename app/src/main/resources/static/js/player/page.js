@@ -32,12 +32,16 @@ export const labels = () => {
   return all;
 };
 
-export const post = (url, params, keepalive = false) => {
+/** A form POST with the CSRF token; `accept` and `signal` (an AbortSignal) are optional. */
+export const post = (url, params, keepalive = false, { accept, signal } = {}) => {
   const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
   if (csrfToken && csrfHeader) {
     headers[csrfHeader.content] = csrfToken.content;
   }
-  return fetch(url, { method: 'POST', headers, body: new URLSearchParams(params), credentials: 'same-origin', keepalive });
+  if (accept) {
+    headers.Accept = accept;
+  }
+  return fetch(url, { method: 'POST', headers, body: new URLSearchParams(params), credentials: 'same-origin', keepalive, signal });
 };
 
 export const languageName = code => {

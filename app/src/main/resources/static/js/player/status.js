@@ -1,6 +1,6 @@
 // The film's status in words (what the server waits for, with its figures) and how the page gets it:
-// pushed by the server (server-sent events) and, when that fails, asked for again by Play.
-import { root, message, lang, megabytes } from './page.js';
+// pushed by the server (server-sent events on Play's own answer) and, when that fails, asked for again by Play.
+import { root, message, lang, megabytes, post } from './page.js';
 
 const rate = bytes => message('rate', (bytes / 1048576).toLocaleString(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }));
 
@@ -65,9 +65,36 @@ export const showState = (status, text, detail) => {
   detail.textContent = details.join(' · ');
 };
 
+/** The `status` events of a server-sent events text, as they complete; returns what is left of `text`. */
+const statusEvents = (text, each) => {
+  const blocks = text.split(/\r?\n\r?\n/);
+  const rest = blocks.pop();
+  for (const block of blocks) {
+    let name = 'message';
+    const data = [];
+    for (const line of block.split(/\r?\n/)) {
+      if (line.startsWith('event:')) {
+        name = line.slice(6).trim();
+      } else if (line.startsWith('data:')) {
+        data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+      }
+    }
+    if (name === 'status' && data.length) {
+      try {
+        each(JSON.parse(data.join('\n')));
+      } catch (e) {
+        // not a status: skipped
+      }
+    }
+  }
+  return rest;
+};
+
 /**
- * The status of one film as it changes: `ask()` sends Play (returns the status), `handle(status)` gets every
- * status; events are opened after the first answer while the page still waits, polling when they fail.
+ * The status of one film as it changes. `start(params)` sends Play and reads the answer as a stream of
+ * statuses (server-sent events on the POST's own answer: Play's status first, then each change, no second
+ * request); `handle(status)` gets every status. A stream that ends while the page still waits is asked for
+ * again; after three failures in a row (a proxy that buffers it), the page polls with `ask()` (Play, one status).
  */
 export class StatusFeed {
   constructor(ask, handle, onError) {
@@ -75,8 +102,8 @@ export class StatusFeed {
     this.handle = handle;
     this.onError = onError;
     this.polling = null;
-    this.events = null;
-    this.failures = 0; // streams that failed in a row: after 3, the page only polls
+    this.events = null;   // the stream being read: its AbortController
+    this.failures = 0;    // streams that failed in a row: after 3, the page only polls
     this.last = null;
   }
 
@@ -90,7 +117,7 @@ export class StatusFeed {
 
   close() {
     if (this.events) {
-      this.events.close();
+      this.events.abort();
       this.events = null;
     }
   }
@@ -103,35 +130,60 @@ export class StatusFeed {
     }
   }
 
-  open(params) {
-    if (!window.EventSource || this.failures >= 3 || !root.dataset.eventsUrl) {
-      return false;
+  /** Play with the status stream on its answer; polls instead once streams have failed three times. */
+  async start(params) {
+    this.polling = null;
+    if (!window.ReadableStream || !window.AbortController || !window.TextDecoder || this.failures >= 3
+        || !root.dataset.eventsUrl) {
+      return this.poll(params);
     }
-    const source = new EventSource(root.dataset.eventsUrl + '?' + new URLSearchParams(params).toString());
-    this.events = source;
-    source.addEventListener('status', event => {
-      this.failures = 0;
-      let status;
-      try {
-        status = JSON.parse(event.data);
-      } catch (e) {
-        return;
+    const stream = new AbortController();
+    this.events = stream;
+    let received = false;
+    let refused = false;
+    try {
+      const r = await post(root.dataset.eventsUrl, params, false, { accept: 'text/event-stream', signal: stream.signal });
+      refused = !r.ok || !(r.headers.get('Content-Type') || '').startsWith('text/event-stream') || !r.body;
+      if (!refused) {
+        const reader = r.body.getReader();
+        const decoder = new TextDecoder();
+        let text = '';
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            break;
+          }
+          text = statusEvents(text + decoder.decode(value, { stream: true }), status => {
+            received = true;
+            this.failures = 0;
+            if (this.events === stream) {
+              this.receive(status);
+            }
+          });
+        }
       }
-      this.receive(status);
-    });
-    source.addEventListener('error', () => {
-      if (this.events !== source) {
-        return;
-      }
-      this.close();
+    } catch (e) {
+      refused = !received;
+    }
+    if (this.events !== stream && this.events !== null) {
+      return; // replaced by a newer stream
+    }
+    if (stream.signal.aborted && this.events === null) {
+      return; // closed here: nothing more to wait for, or stopped
+    }
+    this.events = null;
+    if (!received) {
       this.failures++;
-      if (!this.polling && (!this.last || waitsFor(this.last))) {
-        this.polling = setTimeout(() => this.poll(params), 1000);
+      if (refused) {
+        this.onError();
       }
-    });
-    return true;
+    }
+    if (!this.polling && (!this.last || waitsFor(this.last))) {
+      this.polling = setTimeout(() => this.start(params), refused ? 3000 : 1000);
+    }
   }
 
+  /** Play asked as one status, again and again while the page waits (when streams fail). */
   async poll(params) {
     this.polling = null;
     let status;
@@ -143,7 +195,7 @@ export class StatusFeed {
       return;
     }
     this.receive(status);
-    if (waitsFor(status) && !this.events && !this.open(params)) {
+    if (waitsFor(status)) {
       this.polling = setTimeout(() => this.poll(params),
         status.phase === 'PREPARING' ? 400 : status.phase === 'READY' ? 15000 : 1000);
     }

@@ -33,6 +33,12 @@ class StatusStreamWebTest extends AppTestBase {
     Catalog catalog;
     @Autowired
     DownloadRepository repository;
+    @Autowired
+    Engine engine;
+    @Autowired
+    Downloads downloads;
+    @Autowired
+    org.springframework.test.web.servlet.MockMvc mvc;
 
     /**
      * What a film's status stream ({@code /films/{id}/play/events}) sent the member before it ended; fails when it
@@ -53,6 +59,41 @@ class StatusStreamWebTest extends AppTestBase {
                 .andReturn();
         result.getAsyncResult(within.toMillis());   // set when the server completes the stream, else IllegalStateException
         return result.getResponse().getContentAsString();
+    }
+
+    /**
+     * Play answered as the first event of the status stream, on the POST's own answer: for a finished film whose
+     * headers are known, READY with the address to play comes at once (no second request for a stream) and the
+     * stream ends there. The browser says it plays MP4 with H.264 and AAC: direct play.
+     */
+    @Test
+    void playOnAFinishedFilmAnswersReadyWithItsSourceAsTheFirstEventOfItsStream() throws Exception {
+        long film = TestFilms.unplayedFilm(catalog, repository);
+        Download d = TestFilms.finishedOnDisk(repository, engine, film, TestFilms.MP4_FASTSTART.file());
+        try {
+            var member = signedInMember(mvc, "s");
+            // Its headers read once (the first Play of a film reads them in the background).
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (!mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/films/" + film + "/play")
+                            .session(member).with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf()))
+                    .andReturn().getResponse().getContentAsString().contains("\"phase\":\"READY\"")) {
+                assertThat(System.nanoTime()).as("READY within 30 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            var result = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                            .post("/films/" + film + "/play/events").session(member)
+                            .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
+                            .accept(org.springframework.http.MediaType.TEXT_EVENT_STREAM).param("plays", "mp4.avc1 mp4.aac"))
+                    .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.request().asyncStarted())
+                    .andReturn();
+            result.getAsyncResult(20_000);   // the stream ends: nothing more to tell of a finished film
+            String events = result.getResponse().getContentAsString();
+            assertThat(events).as("events: %s", events).startsWith("event:status\ndata:{\"phase\":\"READY\"")
+                    .contains("\"mode\":\"direct\"", "\"src\":\"/films/" + film + "/stream\"");
+            assertThat(events.split("event:status", -1)).as("one event: %s", events).hasSize(2);
+        } finally {
+            downloads.remove(repository.findByInfoHash(d.getInfoHash()).orElseThrow(), "test over");
+        }
     }
 
     @Test
