@@ -160,10 +160,12 @@ class StatusEvents {
         stream.emitter.onCompletion(stream::drop);
         stream.emitter.onTimeout(stream::end);
         stream.emitter.onError(e -> stream.drop());
-        streams.add(stream);
+        // Busy before it is listed: a tick or a probe's end in between cannot start a second push (which could
+        // send a computed status before Play's own); the first push is the only one until it ends.
+        stream.busy.set(true);
         // A probe that ended between Play's answer and this stream's start told no stream: looked at once more.
         stream.again.set(first != null && first.phase() != Playback.Phase.READY);
-        stream.busy.set(true);
+        streams.add(stream);
         work.execute(stream::push);
         return stream.emitter;
     }

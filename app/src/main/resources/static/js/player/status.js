@@ -141,6 +141,8 @@ export class StatusFeed {
     this.events = stream;
     let received = false;
     let refused = false;
+    let events = 0;
+    const opened = Date.now();
     try {
       const r = await post(root.dataset.eventsUrl, params, false, { accept: 'text/event-stream', signal: stream.signal });
       refused = !r.ok || !(r.headers.get('Content-Type') || '').startsWith('text/event-stream') || !r.body;
@@ -155,7 +157,10 @@ export class StatusFeed {
           }
           text = statusEvents(text + decoder.decode(value, { stream: true }), status => {
             received = true;
-            this.failures = 0;
+            events++;
+            if (events > 1) {
+              this.failures = 0;
+            }
             if (this.events === stream) {
               this.receive(status);
             }
@@ -172,15 +177,24 @@ export class StatusFeed {
       return; // closed here: nothing more to wait for, or stopped
     }
     this.events = null;
-    if (!received) {
+    // A stream that brought only Play's own answer and ended at once (the server is at its limit of streams,
+    // or a proxy holds the stream back) counts as failed, and is asked for again no sooner than a poll would be.
+    const short = events <= 1 && Date.now() - opened < 5000;
+    if (!received || short) {
       this.failures++;
       if (refused) {
         this.onError();
       }
     }
     if (!this.polling && (!this.last || waitsFor(this.last))) {
-      this.polling = setTimeout(() => this.start(params), refused ? 3000 : 1000);
+      this.polling = setTimeout(() => this.start(params),
+        refused ? 3000 : short && this.last ? StatusFeed.pollDelay(this.last) : 1000);
     }
+  }
+
+  /** How long the page waits before asking again for a film in this status. */
+  static pollDelay(status) {
+    return status.phase === 'PREPARING' ? 400 : status.phase === 'READY' ? 15000 : 1000;
   }
 
   /** Play asked as one status, again and again while the page waits (when streams fail). */
@@ -196,8 +210,7 @@ export class StatusFeed {
     }
     this.receive(status);
     if (waitsFor(status)) {
-      this.polling = setTimeout(() => this.poll(params),
-        status.phase === 'PREPARING' ? 400 : status.phase === 'READY' ? 15000 : 1000);
+      this.polling = setTimeout(() => this.poll(params), StatusFeed.pollDelay(status));
     }
   }
 }
