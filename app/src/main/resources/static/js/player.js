@@ -42,9 +42,13 @@ const plays = (() => {
   return yes.join(' ');
 })();
 
+// This page's own id on a converted stream's addresses (PlayerPage.java): a member's pages on other devices or
+// tabs are other viewers (sent with Play too: the ffmpeg Play starts ahead of the player is this page's), so a quality or audio switch here never stops the ffmpeg another page plays.
+const page = Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
+
 /** The viewer's choices, sent with Play and with the status events. */
 const choices = () => {
-  const params = { plays };
+  const params = { plays, p: page };
   if (choice.audio !== '') {
     params.audio = choice.audio;
   }
@@ -114,9 +118,6 @@ const showTracks = subtitles => {
   }
 };
 
-// This page's own id on a converted stream's addresses (PlayerPage.java): a member's pages on other devices or
-// tabs are other viewers, so a quality or audio switch here never stops the ffmpeg another page plays.
-const page = Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
 const converted = src => src + (src.includes('?') ? '&' : '?') + 'p=' + page;
 
 const load = status => {

@@ -76,7 +76,8 @@ class ConversionAccess {
      * Counted against the member ({@link MemberConversions}) only when it starts the conversion's first ffmpeg:
      * the READY statuses a paused page's stream keeps pushing do not keep the film counted.
      */
-    void prepare(long filmId, long memberId, String variant, double at) {
+    void prepare(long filmId, PlayerPage page, String variant, double at) {
+        long memberId = page.memberId();
         String key = filmId + "/" + variant;
         if (!preparing.add(key)) {
             return;
@@ -86,7 +87,7 @@ class ConversionAccess {
                 converted(filmId, memberId, variant).map(this::open).filter(s -> s.ffmpegStarts() == 0 && !s.converting())
                         .ifPresent(session -> {
                             conversions.admit(memberId, filmId);
-                            session.prepare(at, "m" + memberId);
+                            session.prepare(at, page.viewer());
                         });
             } catch (RuntimeException e) {
                 log.info("film {}: conversion {} not started ahead of the player: {}", filmId, variant, e.toString());

@@ -123,8 +123,9 @@ class Playback {
      * Starts or joins the film's download and says how far it is; READY carries the address to play.
      * A download an administrator paused stays paused (PAUSED) unless {@code administrator}.
      */
-    Status status(long filmId, long memberId, boolean administrator, Admission admission, Integer audioChoice,
+    Status status(long filmId, PlayerPage page, boolean administrator, Admission admission, Integer audioChoice,
                   Quality quality, Playable browser, String language, java.util.Locale reader) {
+        long memberId = page.memberId();
         Optional<Download> found;
         try {
             found = downloads.forFilm(filmId, admission, administrator);
@@ -217,7 +218,7 @@ class Playback {
         Waiting.Wait wait = plan.mode() == Delivery.DIRECT ? null : Waiting.converting();
         FilmThumbnails.Shown shown = thumbnails.shown(d);
         if (plan.mode() != Delivery.DIRECT) {
-            access.prepare(filmId, memberId, ConversionAccess.variant(plan, quality), resumeAt);
+            access.prepare(filmId, page, ConversionAccess.variant(plan, quality), resumeAt);
         }
         return new Status(Phase.READY, peers, rate, progress, 100, plan.mode().name().toLowerCase(), src, duration,
                 resumeAt, audio, quality.name(), plan.mode() == Delivery.TRANSCODE, null, subtitles, null, wait, growing,
@@ -239,12 +240,12 @@ class Playback {
      * stream opened (by an administrator, or the quota) is not started again by a page that may be gone: the
      * stream says UNAVAILABLE and ends; a Play of the viewer starts one again.
      */
-    Status streamed(long filmId, long memberId, boolean administrator, Admission admission, Integer audioChoice,
+    Status streamed(long filmId, PlayerPage page, boolean administrator, Admission admission, Integer audioChoice,
                     Quality quality, Playable browser, String language, java.util.Locale reader) {
         if (downloads.existingForFilm(filmId).isEmpty()) {
             return simple(Phase.UNAVAILABLE, null);
         }
-        return status(filmId, memberId, administrator, admission, audioChoice, quality, browser, language, reader);
+        return status(filmId, page, administrator, admission, audioChoice, quality, browser, language, reader);
     }
 
     /** Still reading the film's headers (ours or ffprobe): how much of what they need is here. */

@@ -66,12 +66,12 @@ class PlayerController {
     @PostMapping(path = "/films/{id}/play", produces = MediaType.APPLICATION_JSON_VALUE)
     Playback.Status play(@PathVariable long id, @RequestParam(required = false) Integer audio,
                          @RequestParam(required = false) String quality, @RequestParam(required = false) String plays,
-                         @AuthenticationPrincipal MemberPrincipal me) {
+                         @RequestParam(required = false) String p, @AuthenticationPrincipal MemberPrincipal me) {
         if (!catalog.exists(id)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
         Integer audioChoice = audio != null && audio >= 0 && audio < 1000 ? audio : null;
-        return playback.status(id, me.id(), me.admin(), admission.of(me), audioChoice, quality(quality),
+        return playback.status(id, page(me, p), me.admin(), admission.of(me), audioChoice, quality(quality),
                 Playable.parse(plays), me.language(),
                 org.springframework.context.i18n.LocaleContextHolder.getLocale());
     }
@@ -89,7 +89,7 @@ class PlayerController {
         if (!catalog.exists(id) || downloads.existingForFilm(id).isEmpty()) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
-        var emitter = events.open(me.id(), id, streamed(id, audio, quality, plays, me));
+        var emitter = events.open(me.id(), id, streamed(id, audio, quality, plays, null, me));
         if (emitter == null) {
             throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "too many status streams");
         }
@@ -105,20 +105,21 @@ class PlayerController {
     org.springframework.web.servlet.mvc.method.annotation.SseEmitter playEvents(
             @PathVariable long id, @RequestParam(required = false) Integer audio,
             @RequestParam(required = false) String quality, @RequestParam(required = false) String plays,
-            @AuthenticationPrincipal MemberPrincipal me) {
-        Playback.Status first = play(id, audio, quality, plays, me);
-        return events.open(me.id(), id, first, streamed(id, audio, quality, plays, me));
+            @RequestParam(required = false) String p, @AuthenticationPrincipal MemberPrincipal me) {
+        Playback.Status first = play(id, audio, quality, plays, p, me);
+        return events.open(me.id(), id, first, streamed(id, audio, quality, plays, p, me));
     }
 
     /** The status a stream computes for this member, film and choices ({@link Playback#streamed}). */
     private java.util.function.Supplier<Playback.Status> streamed(long id, Integer audio, String quality, String plays,
-                                                                  MemberPrincipal me) {
+                                                                  String p, MemberPrincipal me) {
+        PlayerPage page = page(me, p);
         Integer audioChoice = audio != null && audio >= 0 && audio < 1000 ? audio : null;
         Quality chosen = quality(quality);
         Playable browser = Playable.parse(plays);
         java.util.Locale reader = org.springframework.context.i18n.LocaleContextHolder.getLocale();
         Admission admission = this.admission.of(me);
-        return () -> playback.streamed(id, me.id(), me.admin(), admission, audioChoice, chosen, browser, me.language(), reader);
+        return () -> playback.streamed(id, page, me.admin(), admission, audioChoice, chosen, browser, me.language(), reader);
     }
 
     static Quality quality(String value) {

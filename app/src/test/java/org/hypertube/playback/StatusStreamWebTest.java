@@ -99,7 +99,7 @@ class StatusStreamWebTest extends AppTestBase {
     @Test
     void aStreamOfAFilmWhoseDownloadWasRemovedStartsNoOther() {
         long filmId = TestFilms.unplayedFilm(catalog, repository);
-        Playback.Status streamed = playback.streamed(filmId, 1, false, ANYTHING, null, Quality.P720, Playable.DEFAULT,
+        Playback.Status streamed = playback.streamed(filmId, new PlayerPage(1, null), false, ANYTHING, null, Quality.P720, Playable.DEFAULT,
                 "en", Locale.ENGLISH);
         assertThat(streamed.phase()).isEqualTo(Playback.Phase.UNAVAILABLE);
         assertThat(repository.findByFilmIdOrderByAddedAtDesc(filmId)).as("no download started").isEmpty();
