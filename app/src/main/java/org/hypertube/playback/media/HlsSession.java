@@ -635,7 +635,7 @@ public final class HlsSession implements AutoCloseable {
             seek = timeline.start(k);
             hlsTime = HlsCommand.CUT_AT_EACH_KEYFRAME;
         }
-        return HlsCommand.arguments(input, probe, plan, run, k, seek, fps, hlsTime, stopAt);
+        return HlsCommand.arguments(input, probe, plan, run, k, seek, fps, hlsTime, stopAt, timeline);
     }
 
     /** What the cursors see of this conversion. */

@@ -24,18 +24,26 @@ final class HlsTimeline {
     private final double[] starts;
     private final double end;
     private final int firstParts;
+    /** A transcode's frame (of the whole film) where its first N frames are split; 0 = not split (or a remux). */
+    private final int splitFrame;
+    /** A transcode's frame where its last segment starts (0 for a remux). */
+    private final long lastStartFrame;
 
-    private HlsTimeline(double[] starts, double end, int firstParts) {
+    private HlsTimeline(double[] starts, double end, int firstParts, int splitFrame, long lastStartFrame) {
         this.starts = starts;
         this.end = end;
         this.firstParts = firstParts;
+        this.splitFrame = splitFrame;
+        this.lastStartFrame = lastStartFrame;
     }
 
     /**
      * N-frame segments (PLAYBACK.md §1.3): N = round(2 s × fps), so every segment is N frames and
      * segment k ≥ 2 starts exactly at (k - 1)·N/fps, wherever ffmpeg (re)starts. The first N frames are
      * two segments of {@link #firstFrames N/2} and N - N/2 frames: the first frame waits for half a
-     * segment's encoding, not a whole one's.
+     * segment's encoding, not a whole one's. A last sliver shorter than half a segment is part of the
+     * segment before (up to 1.5 N frames): {@link HlsCommand} forces no keyframe after the last segment's
+     * start, so ffmpeg does not cut it there.
      */
     static HlsTimeline transcode(double duration, Rational fps) {
         int frames = framesPerSegment(fps);
@@ -57,7 +65,8 @@ final class HlsTimeline {
         for (int k = 1; k < whole; k++) {
             starts[n++] = k * length;
         }
-        return new HlsTimeline(starts, Math.max(duration, starts[starts.length - 1] + length / 2), 1);
+        return new HlsTimeline(starts, Math.max(duration, starts[starts.length - 1] + length / 2), 1,
+                split ? half : 0, whole > 1 ? (long) (whole - 1) * frames : split ? half : 0);
     }
 
     /** Frames of a transcode's first segment: half of N (0 when N is too short to halve). */
@@ -106,7 +115,7 @@ final class HlsTimeline {
             n += count - 1;
         }
         starts = Arrays.copyOf(starts, n);
-        return new HlsTimeline(starts, Math.max(duration, starts[n - 1] + 1e-3), count);
+        return new HlsTimeline(starts, Math.max(duration, starts[n - 1] + 1e-3), count, 0, 0);
     }
 
     /**
@@ -115,6 +124,16 @@ final class HlsTimeline {
      */
     int firstParts() {
         return firstParts;
+    }
+
+    /** A transcode's frame where its first N frames are split in two segments; 0 when they are not. */
+    int splitFrame() {
+        return splitFrame;
+    }
+
+    /** A transcode's frame where its last segment starts: no keyframe is forced after it. */
+    long lastStartFrame() {
+        return lastStartFrame;
     }
 
     int size() {
