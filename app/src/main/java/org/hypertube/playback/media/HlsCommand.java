@@ -32,9 +32,9 @@ import java.util.Locale;
  * <li>Transcode: the {@code fps} filter (not {@code -r}: with {@code -copyts} it fills from 0 with
  *     copies of the first frame) fixes the frame grid, VFR included; the keyframes are forced at the
  *     timeline's segment starts (frame numbers of the whole film: the run's frame n is the film's
- *     frame n + its start frame), and x264 makes no others ({@code -g N}, no scene cuts), so, as for a
- *     remux, {@link #CUT_AT_EACH_KEYFRAME} cuts every segment where the timeline says, the first
- *     segment's N/2 frames included.</li>
+ *     frame n + its start frame), and x264 makes no others ({@code -g 2N}, no scene cuts), so, as for a
+ *     remux, {@link #CUT_AT_EACH_KEYFRAME} cuts every segment where the timeline says, the shorter
+ *     segments of the first N frames included.</li>
  * </ul>
  */
 final class HlsCommand {
@@ -95,7 +95,7 @@ final class HlsCommand {
                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate", maxRate, "-bufsize", buffer,
                     "-profile:v", "high",
                     "-x264opts", "subme=0:me_range=16:rc_lookahead=10:me=hex:open_gop=0",
-                    "-force_key_frames", keyframes(from, n, timeline.splitFrame(), timeline.lastStartFrame()),
+                    "-force_key_frames", keyframes(from, n, timeline.splitFrames(), timeline.lastStartFrame()),
                     "-g", String.valueOf(2 * n),
                     "-keyint_min", String.valueOf(n), "-sc_threshold", "0"));
         } else {
@@ -123,13 +123,15 @@ final class HlsCommand {
      * ffmpeg's keyframe expression for a transcode run whose first frame is the film's frame {@code from}:
      * a keyframe at every N-th frame of the film up to frame {@code last} (the last segment's start: a
      * last segment with the film's final sliver in it is up to 1.5 N frames, and is not cut N frames in)
-     * and at frame {@code first} (the end of the short first segment; 0 = the first N frames are one
-     * segment). x264 makes no keyframe of its own ({@code -g 2N}, longer than any segment).
+     * and at the frames {@code splits} (where the first N frames are cut into shorter segments). x264 makes
+     * no keyframe of its own ({@code -g 2N}, longer than any segment).
      */
-    static String keyframes(long from, int n, int first, long last) {
-        String every = "eq(mod(n+" + from + "," + n + "),0)";
-        if (first > 0 && from <= first) {
-            every += "+eq(n+" + from + "," + first + ")";
+    static String keyframes(long from, int n, int[] splits, long last) {
+        StringBuilder every = new StringBuilder("eq(mod(n+" + from + "," + n + "),0)");
+        for (int split : splits) {
+            if (split >= from) {
+                every.append("+eq(n+").append(from).append(',').append(split).append(')');
+            }
         }
         return "expr:(" + every + ")*lte(n+" + from + "," + last + ")";
     }

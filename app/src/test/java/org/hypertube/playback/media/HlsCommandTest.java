@@ -14,28 +14,32 @@ class HlsCommandTest {
 
     private static final int N = 48;
 
+    private static final int[] SPLITS = {12, 24};
+
     @Test
-    void aRunFromTheStartForcesEveryNthFrameAndTheSplitOfTheFirstN() {
-        assertThat(forced(0, N / 2, 10 * N, 12 * N)).containsExactly(0L, 24L, 48L, 96L, 144L, 192L, 240L, 288L, 336L,
-                384L, 432L, 480L);
+    void aRunFromTheStartForcesEveryNthFrameAndTheSplitsOfTheFirstN() {
+        assertThat(forced(0, SPLITS, 10 * N, 12 * N)).containsExactly(0L, 12L, 24L, 48L, 96L, 144L, 192L, 240L, 288L,
+                336L, 384L, 432L, 480L);
     }
 
     @Test
-    void aRunFromTheSplitForcesItsFirstFrameThenEveryNthOfTheFilm() {
-        // the run's frame 0 is the film's frame 24: keyframes at the film's 24, 48, 96...
-        assertThat(forced(N / 2, N / 2, 3 * N, 4 * N)).containsExactly(0L, 24L, 72L, 120L);
+    void aRunFromASplitForcesItsFirstFrameAndTheSplitsAfterItThenEveryNthOfTheFilm() {
+        // the run's frame 0 is the film's frame 12: keyframes at the film's 12, 24, 48, 96...
+        assertThat(forced(12, SPLITS, 3 * N, 4 * N)).containsExactly(0L, 12L, 36L, 84L, 132L);
+        // from the film's frame 24: its 24, 48, 96...
+        assertThat(forced(24, SPLITS, 3 * N, 4 * N)).containsExactly(0L, 24L, 72L, 120L);
     }
 
     @Test
     void aRunFromALaterSegmentForcesNoSplitFrame() {
-        assertThat(forced(5L * N, N / 2, 8 * N, 5 * N)).containsExactly(0L, 48L, 96L, 144L);
+        assertThat(forced(5L * N, SPLITS, 8 * N, 5 * N)).containsExactly(0L, 48L, 96L, 144L);
     }
 
     @Test
     void noKeyframeIsForcedAfterTheLastSegmentsStart() {
         // the last segment starts at frame 96 and holds the film's sliver: 62 frames, no cut at 144
-        assertThat(forced(0, N / 2, 2 * N, 158)).containsExactly(0L, 24L, 48L, 96L);
-        assertThat(forced(2L * N, N / 2, 2 * N, 62)).containsExactly(0L);
+        assertThat(forced(0, SPLITS, 2 * N, 158)).containsExactly(0L, 12L, 24L, 48L, 96L);
+        assertThat(forced(2L * N, SPLITS, 2 * N, 62)).containsExactly(0L);
     }
 
     @Test
@@ -43,14 +47,17 @@ class HlsCommandTest {
         // a film shorter than N frames is one segment (HlsTimeline.transcode does not split it)
         HlsTimeline timeline = HlsTimeline.transcode(1.4, new Rational(25, 1));
         assertThat(timeline.size()).isEqualTo(1);
-        assertThat(forced(0, timeline.splitFrame(), timeline.lastStartFrame(), 35)).containsExactly(0L);
+        assertThat(forced(0, timeline.splitFrames(), timeline.lastStartFrame(), 35)).containsExactly(0L);
+        // one of 1.5 N frames whose second half is long enough: two halves
+        HlsTimeline halves = HlsTimeline.transcode(2.5, new Rational(25, 1));
+        assertThat(forced(0, halves.splitFrames(), halves.lastStartFrame(), 62)).containsExactly(0L, 25L);
         HlsTimeline split = HlsTimeline.transcode(6.6, new Rational(24, 1));
-        assertThat(forced(0, split.splitFrame(), split.lastStartFrame(), 158)).containsExactly(0L, 24L, 48L, 96L);
+        assertThat(forced(0, split.splitFrames(), split.lastStartFrame(), 158)).containsExactly(0L, 12L, 24L, 48L, 96L);
     }
 
     /** The run's frames (0 = its first) that the expression of a run from film frame {@code from} forces. */
-    private static List<Long> forced(long from, int first, long last, int runFrames) {
-        String expr = HlsCommand.keyframes(from, N, first, last);
+    private static List<Long> forced(long from, int[] splits, long last, int runFrames) {
+        String expr = HlsCommand.keyframes(from, N, splits, last);
         assertThat(expr).startsWith("expr:");
         return LongStream.range(0, runFrames).filter(n -> new Expr(expr.substring(5), n).value() != 0).boxed().toList();
     }

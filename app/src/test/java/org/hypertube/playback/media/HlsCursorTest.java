@@ -12,10 +12,11 @@ class HlsCursorTest {
     @Test
     void aTranscodedSegmentListedWithItsWholeDurationWasClosedByItsKeyframe() {
         HlsTimeline t = HlsTimeline.transcode(600, FILM);
-        // hlsenc lists durations to the microsecond: 48 frames = 2.002000, 24 frames = 1.001000
+        // hlsenc lists durations to the microsecond: 48 frames = 2.002000, 24 = 1.001000, 12 = 0.500500
         assertThat(HlsCursor.closedByItsKeyframe(2.002000, t.duration(5))).isTrue();
-        assertThat(HlsCursor.closedByItsKeyframe(1.001000, t.duration(0))).isTrue();
-        assertThat(HlsCursor.closedByItsKeyframe(1.001000, t.duration(1))).isTrue();
+        assertThat(HlsCursor.closedByItsKeyframe(0.500500, t.duration(0))).isTrue();
+        assertThat(HlsCursor.closedByItsKeyframe(0.500500, t.duration(1))).isTrue();
+        assertThat(HlsCursor.closedByItsKeyframe(1.001000, t.duration(2))).isTrue();
     }
 
     @Test
