@@ -66,8 +66,10 @@ final class CursorChoice {
             }
         }
         for (HlsCursor c : cursors) {
-            if (viewer.equals(c.lastViewer) && c.waitedOnOnlyBy(viewer) && !c.followedByAnotherThan(viewer, now, TURN_IDLE)) {
-                log.info("playback {}: ffmpeg moved from segment {} to {}, where its viewer went", name, c.position(), k);
+            if (viewer.equals(c.lastViewer) && c.waitedOnOnlyBy(viewer)
+                    && !c.followedByAnotherThan(viewer, now, TURN_IDLE)) {
+                log.info("playback {}: ffmpeg moved from segment {} to {}, where its viewer went", name,
+                        c.position(), k);
                 c.moveTo(k);
                 return c;
             }
@@ -82,7 +84,8 @@ final class CursorChoice {
             }
         }
         if (moved != null) {
-            log.info("playback {}: ffmpeg moved from segment {} to {} for a viewer waiting there", name, moved.position(), k);
+            log.info("playback {}: ffmpeg moved from segment {} to {} for a viewer waiting there", name,
+                    moved.position(), k);
             moved.moveTo(k);
         }
         return moved;

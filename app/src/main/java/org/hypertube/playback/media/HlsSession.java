@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>Serving (PLAYBACK.md "Shared conversions"): a kept segment is served at once, with no ffmpeg; one
  * that a cursor ({@link HlsCursor}, one ffmpeg) will reach soon is waited for; otherwise a cursor is
  * started there (up to {@link CursorChoice#CURSORS} per variant while a conversion slot is free), or one is
- * moved there: one nobody waits on, or one that made its turn of segments ({@link CursorChoice}). A request finds its segment
- * or its failure; a seek never answers with an error of its own.
+ * moved there: one nobody waits on, or one that made its turn of segments ({@link CursorChoice}). A request
+ * finds its segment or its failure; a seek never answers with an error of its own.
  */
 public final class HlsSession implements AutoCloseable {
 
