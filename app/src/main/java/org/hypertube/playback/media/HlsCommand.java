@@ -32,9 +32,9 @@ import java.util.Locale;
  * <li>Transcode: the {@code fps} filter (not {@code -r}: with {@code -copyts} it fills from 0 with
  *     copies of the first frame) fixes the frame grid, VFR included; the keyframes are forced at the
  *     timeline's segment starts (frame numbers of the whole film: the run's frame n is the film's
- *     frame n + its start frame), and x264 makes no others ({@code -g N}, no scene cuts), so, as for a
- *     remux, {@link #CUT_AT_EACH_KEYFRAME} cuts every segment where the timeline says, the first
- *     segment's N/2 frames included.</li>
+ *     frame n + its start frame), and x264 makes no others ({@code -g 2N}, no scene cuts), so, as for a
+ *     remux, {@link #CUT_AT_EACH_KEYFRAME} cuts every segment where the timeline says, the shorter
+ *     segments of the first N frames included.</li>
  * </ul>
  */
 final class HlsCommand {
@@ -59,9 +59,10 @@ final class HlsCommand {
      * @param stopAt    seconds of the film (its own timestamps) where the run stops, cutting by time
      *                  until there (the parts of a remux's first keyframe gap); 0 = to the end, cutting at
      *                  keyframes
+     * @param timeline  the segments (a transcode's keyframes are forced at their starts)
      */
     static List<String> arguments(String input, MediaProbe probe, Plan plan, int run, int startSegment, double seek,
-                                  Rational fps, double hlsTime, double stopAt) {
+                                  Rational fps, double hlsTime, double stopAt, HlsTimeline timeline) {
         boolean transcode = plan.mode() == Delivery.TRANSCODE;
         List<String> a = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-loglevel", "warning",
                 "-probesize", PROBE_SIZE, "-analyzeduration", PROBE_SIZE));
@@ -94,7 +95,8 @@ final class HlsCommand {
                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate", maxRate, "-bufsize", buffer,
                     "-profile:v", "high",
                     "-x264opts", "subme=0:me_range=16:rc_lookahead=10:me=hex:open_gop=0",
-                    "-force_key_frames", keyframes(from, n, HlsTimeline.firstFrames(fps)), "-g", String.valueOf(n),
+                    "-force_key_frames", keyframes(from, n, timeline.splitFrames(), timeline.lastStartFrame()),
+                    "-g", String.valueOf(2 * n),
                     "-keyint_min", String.valueOf(n), "-sc_threshold", "0"));
         } else {
             a.addAll(List.of("-c:v", "copy"));
@@ -119,12 +121,19 @@ final class HlsCommand {
 
     /**
      * ffmpeg's keyframe expression for a transcode run whose first frame is the film's frame {@code from}:
-     * a keyframe at every N-th frame of the film and at frame {@code first} (the end of the short first
-     * segment; 0 = none).
+     * a keyframe at every N-th frame of the film up to frame {@code last} (the last segment's start: a
+     * last segment with the film's final sliver in it is up to 1.5 N frames, and is not cut N frames in)
+     * and at the frames {@code splits} (where the first N frames are cut into shorter segments). x264 makes
+     * no keyframe of its own ({@code -g 2N}, longer than any segment).
      */
-    static String keyframes(long from, int n, int first) {
-        String expr = "expr:eq(mod(n+" + from + "," + n + "),0)";
-        return first > 0 && from <= first ? expr + "+eq(n+" + from + "," + first + ")" : expr;
+    static String keyframes(long from, int n, int[] splits, long last) {
+        StringBuilder every = new StringBuilder("eq(mod(n+" + from + "," + n + "),0)");
+        for (int split : splits) {
+            if (split >= from) {
+                every.append("+eq(n+").append(from).append(',').append(split).append(')');
+            }
+        }
+        return "expr:(" + every + ")*lte(n+" + from + "," + last + ")";
     }
 
     /** Seconds with microseconds, rounded down (a frame exactly at k·N/fps must not be cut by -ss). */

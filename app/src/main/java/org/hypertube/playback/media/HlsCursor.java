@@ -359,8 +359,7 @@ final class HlsCursor {
                         || Files.exists(dir.resolve("seg" + (s + 1) + ".m4s"));
                 boolean last = !alive && s == end - 1 && p.exitValue() == 0;
                 double listedFor = durations.getOrDefault(s, 0.0);
-                boolean exact = alive && end == count && s == listed
-                        && Math.abs(listedFor - conversion.duration(s)) <= EXACT_SECONDS;
+                boolean exact = alive && end == count && s == listed && closedByItsKeyframe(listedFor, conversion.duration(s));
                 boolean whole = exact || settled && s == listed && listedFor >= conversion.duration(s) - SHORT_SECONDS;
                 if (!followed && !last && !whole) {
                     break;
@@ -395,6 +394,15 @@ final class HlsCursor {
                 stopped = true;
             }
         }
+    }
+
+    /**
+     * Whether a segment ffmpeg listed as lasting {@code listed} seconds, where the playlist says {@code gap}, was
+     * closed by the keyframe after it, with every frame (ffmpeg lists the next keyframe's time minus the
+     * segment's first, to the microsecond); one closed by an ending (an input error) is a frame or more short.
+     */
+    static boolean closedByItsKeyframe(double listed, double gap) {
+        return Math.abs(listed - gap) <= EXACT_SECONDS;
     }
 
     /**

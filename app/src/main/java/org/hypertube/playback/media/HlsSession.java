@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Serving (PLAYBACK.md "Shared conversions"): a kept segment is served at once, with no ffmpeg; one
  * that a cursor ({@link HlsCursor}, one ffmpeg) will reach soon is waited for; otherwise a cursor is
- * started there (up to {@link #CURSORS} per variant while a conversion slot is free), or one is moved
- * there: one nobody waits on, or one that made its turn of segments. A request finds its segment
- * or its failure; a seek never answers with an error of its own.
+ * started there (up to {@link CursorChoice#CURSORS} per variant while a conversion slot is free), or one is
+ * moved there: one nobody waits on, or one that made its turn of segments ({@link CursorChoice}). A request
+ * finds its segment or its failure; a seek never answers with an error of its own.
  */
 public final class HlsSession implements AutoCloseable {
 
@@ -44,16 +44,8 @@ public final class HlsSession implements AutoCloseable {
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
     /** ...up to this. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-    /** A running ffmpeg is waited for when it is at most this many segments short of the one asked... */
-    private static final int REACH_SEGMENTS = 3;
-    /** ...or, copying video (about 35× real time), this many seconds of film short of it. */
-    private static final double REMUX_REACH_SECONDS = 20;
-    /** ffmpeg processes of one variant at most (each with a conversion slot of its own). */
-    static final int CURSORS = 2;
-    /** Segments a cursor makes where it was moved before a viewer elsewhere may move it again... */
-    static final int TURN_SEGMENTS = 4;
-    /** ...unless nobody asked anything of it for this long. */
-    static final Duration TURN_IDLE = Duration.ofSeconds(2);
+    /** A cursor followed by another viewer within this is not taken by a viewer who leaves ({@link CursorChoice}). */
+    static final Duration TURN_IDLE = CursorChoice.TURN_IDLE;
 
     private final String key;
     private final String input;
@@ -72,6 +64,8 @@ public final class HlsSession implements AutoCloseable {
     private final long openedAt = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean segmentServed = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<HlsCursor> cursors = new ArrayList<>();
+    /** Which cursor brings a segment asked for (guarded by this). */
+    private final CursorChoice choice;
     private final Cursors conversion = new Cursors();
     private final AtomicInteger runNumbers = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
@@ -116,6 +110,8 @@ public final class HlsSession implements AutoCloseable {
                 ? HlsTimeline.remux(probe.duration(), probe.startTime(), keyframes, video != null && video.bFrames() == 0)
                 : HlsTimeline.transcode(probe.duration(), fps);
         this.store = new SegmentStore(kept, header(), timeline.size());
+        this.choice = new CursorChoice(key + " " + plan.label(), timeline, plan.mode() == Delivery.REMUX,
+                slots::availablePermits, this::startCursor);
         this.runs = runs;
         this.binaries = binaries;
         this.slots = slots;
@@ -339,12 +335,12 @@ public final class HlsSession implements AutoCloseable {
                         throw new MediaException(backoff.failure + " (not tried again for "
                                 + Duration.ofNanos(backoff.until - now).toSeconds() + " s)");
                     }
-                    if (awaited != null && (!current || !willReach(awaited, k))) {
+                    if (awaited != null && (!current || !choice.willReach(awaited, k))) {
                         awaited.waiterGone(viewer);
                         awaited = null;
                     }
                     if (awaited == null && current) {
-                        awaited = claim(k, viewer);
+                        awaited = choice.claim(cursors, k, viewer, System.nanoTime());
                         if (awaited != null) {
                             awaited.waiterAdded(viewer);
                         }
@@ -366,88 +362,9 @@ public final class HlsSession implements AutoCloseable {
         }
     }
 
-    /**
-     * The cursor that will bring segment k (caller holds the lock): one that gets there soon; else this
-     * viewer's own one elsewhere, moved here (a seek: its old ffmpeg would read the film beside the new one
-     * and halve the swarm's bytes for it), unless another viewer followed it within {@link #TURN_IDLE}
-     * (one playing a few segments behind: it stays his); else a new one when this conversion has fewer than
-     * {@link #CURSORS} and a slot is free now (or none at all); else one that may be moved there; else null
-     * (the request waits and asks again).
-     */
-    private HlsCursor claim(int k, String viewer) {
-        cursors.removeIf(HlsCursor::done);
-        for (HlsCursor c : cursors) {
-            if (willReach(c, k)) {
-                return c;
-            }
-        }
-        long now = System.nanoTime();
-        for (HlsCursor c : cursors) {
-            if (viewer.equals(c.lastViewer) && c.waitedOnOnlyBy(viewer) && !c.followedByAnotherThan(viewer, now, TURN_IDLE)) {
-                log.info("playback {} {}: ffmpeg moved from segment {} to {}, where its viewer went", key, plan.label(),
-                        c.position(), k);
-                c.moveTo(k);
-                return c;
-            }
-        }
-        if (cursors.isEmpty() || (cursors.size() < CURSORS && slots.availablePermits() > 0)) {
-            return startCursor(k);
-        }
-        HlsCursor moved = null;
-        for (HlsCursor c : cursors) {
-            if (movable(c, viewer, now) && (moved == null || c.lastWanted < moved.lastWanted)) {
-                moved = c;
-            }
-        }
-        if (moved != null) {
-            log.info("playback {} {}: ffmpeg moved from segment {} to {} for a viewer waiting there", key, plan.label(),
-                    moved.position(), k);
-            moved.moveTo(k);
-        }
-        return moved;
-    }
-
-    /**
-     * Whether a cursor may leave its place for another position: nobody waits on it and it was this
-     * viewer's, or nobody asked anything of it for a while; or it has made its turn of segments since
-     * it was last moved (then a viewer elsewhere gets its turn even while one waits here).
-     */
-    private static boolean movable(HlsCursor c, String viewer, long now) {
-        if (c.waiters == 0 && (viewer.equals(c.lastViewer) || now - c.lastWanted > TURN_IDLE.toNanos())) {
-            return true;
-        }
-        return c.madeSinceMove >= TURN_SEGMENTS;
-    }
-
-    /** Running or queued, at or before k, and at most a few segments (or, remuxing, seconds) short of it. */
-    private boolean willReach(HlsCursor c, int k) {
-        if (c.done()) {
-            return false;
-        }
-        int at = c.position();
-        if (k < at) {
-            return false;
-        }
-        if (k <= at + REACH_SEGMENTS) {
-            return true;
-        }
-        return plan.mode() == Delivery.REMUX && timeline.start(k) - timeline.start(at) <= REMUX_REACH_SECONDS;
-    }
-
-    /**
-     * A viewer got segment k just behind a cursor (at most {@link #REACH_SEGMENTS} behind where it is): that
-     * cursor is still wanted, and followed by that viewer (another viewer's seek then starts an ffmpeg of its
-     * own rather than moving this one). A viewer further behind needs nothing of it now.
-     */
+    /** A viewer got segment k: the cursors just ahead of it are still wanted, and followed by that viewer. */
     private synchronized void followed(int k, String viewer) {
-        long now = System.nanoTime();
-        for (HlsCursor c : cursors) {
-            if (Math.max(c.movedTo, c.position() - REACH_SEGMENTS) <= k && k <= c.position() + REACH_SEGMENTS) {
-                c.lastWanted = now;
-                c.lastViewer = viewer;
-                c.followedBy(viewer, now);
-            }
-        }
+        choice.followed(cursors, k, viewer, System.nanoTime());
     }
 
     private HlsCursor startCursor(int k) {
@@ -635,7 +552,7 @@ public final class HlsSession implements AutoCloseable {
             seek = timeline.start(k);
             hlsTime = HlsCommand.CUT_AT_EACH_KEYFRAME;
         }
-        return HlsCommand.arguments(input, probe, plan, run, k, seek, fps, hlsTime, stopAt);
+        return HlsCommand.arguments(input, probe, plan, run, k, seek, fps, hlsTime, stopAt, timeline);
     }
 
     /** What the cursors see of this conversion. */

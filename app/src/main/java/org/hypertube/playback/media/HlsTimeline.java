@@ -24,18 +24,27 @@ final class HlsTimeline {
     private final double[] starts;
     private final double end;
     private final int firstParts;
+    /** A transcode's frames (of the whole film) where its first N frames are split; none for a remux. */
+    private final int[] splitFrames;
+    /** A transcode's frame where its last segment starts (0 for a remux). */
+    private final long lastStartFrame;
 
-    private HlsTimeline(double[] starts, double end, int firstParts) {
+    private HlsTimeline(double[] starts, double end, int firstParts, int[] splitFrames, long lastStartFrame) {
         this.starts = starts;
         this.end = end;
         this.firstParts = firstParts;
+        this.splitFrames = splitFrames;
+        this.lastStartFrame = lastStartFrame;
     }
 
     /**
      * N-frame segments (PLAYBACK.md §1.3): N = round(2 s × fps), so every segment is N frames and
-     * segment k ≥ 2 starts exactly at (k - 1)·N/fps, wherever ffmpeg (re)starts. The first N frames are
-     * two segments of {@link #firstFrames N/2} and N - N/2 frames: the first frame waits for half a
-     * segment's encoding, not a whole one's.
+     * segment k ≥ 3 starts exactly at (k - 2)·N/fps, wherever ffmpeg (re)starts. The first N frames are
+     * three segments of N/4, N/2 - N/4 and N - N/2 frames ({@link #firstSplits}): the first frame waits for
+     * a quarter of a segment's encoding, not a whole one's. A film of at most 1.5 N frames is one segment,
+     * or two halves when its second half is at least N/2 frames. A last sliver shorter than half a segment is
+     * part of the segment before (up to 1.5 N frames): {@link HlsCommand} forces no keyframe after the last
+     * segment's start, so ffmpeg does not cut it there.
      */
     static HlsTimeline transcode(double duration, Rational fps) {
         int frames = framesPerSegment(fps);
@@ -46,24 +55,28 @@ final class HlsTimeline {
         if (whole > 1 && duration - (whole - 1) * length < length / 2) {
             whole--;
         }
-        int half = firstFrames(fps);
-        boolean split = half > 0 && (whole > 1 || duration - half * frame >= length / 2);
-        double[] starts = new double[whole + (split ? 1 : 0)];
+        int half = frames >= 4 ? frames / 2 : 0;
+        int[] splits = whole > 1 ? firstSplits(frames)
+                : half > 0 && duration - half * frame >= length / 2 ? new int[] {half} : new int[0];
+        double[] starts = new double[whole + splits.length];
         int n = 0;
         starts[n++] = 0;
-        if (split) {
-            starts[n++] = half * frame;
+        for (int split : splits) {
+            starts[n++] = split * frame;
         }
         for (int k = 1; k < whole; k++) {
             starts[n++] = k * length;
         }
-        return new HlsTimeline(starts, Math.max(duration, starts[starts.length - 1] + length / 2), 1);
+        long last = whole > 1 ? (long) (whole - 1) * frames : splits.length > 0 ? splits[splits.length - 1] : 0;
+        return new HlsTimeline(starts, Math.max(duration, starts[starts.length - 1] + length / 2), 1, splits, last);
     }
 
-    /** Frames of a transcode's first segment: half of N (0 when N is too short to halve). */
-    static int firstFrames(Rational fps) {
-        int frames = framesPerSegment(fps);
-        return frames >= 4 ? frames / 2 : 0;
+    /**
+     * Where the first N frames of a transcode longer than one segment are cut (frame numbers): at N/4 and
+     * N/2 (N/2 only when N is under 8; none under 4).
+     */
+    static int[] firstSplits(int frames) {
+        return frames >= 8 ? new int[] {frames / 4, frames / 2} : frames >= 4 ? new int[] {frames / 2} : new int[0];
     }
 
     /** Frames per transcoded segment at this rate (48 at 23.976, 50 at 25, 60 at 29.97). */
@@ -106,7 +119,7 @@ final class HlsTimeline {
             n += count - 1;
         }
         starts = Arrays.copyOf(starts, n);
-        return new HlsTimeline(starts, Math.max(duration, starts[n - 1] + 1e-3), count);
+        return new HlsTimeline(starts, Math.max(duration, starts[n - 1] + 1e-3), count, new int[0], 0);
     }
 
     /**
@@ -115,6 +128,16 @@ final class HlsTimeline {
      */
     int firstParts() {
         return firstParts;
+    }
+
+    /** A transcode's frames where its first N frames are split into segments; none when they are not. */
+    int[] splitFrames() {
+        return splitFrames.clone();
+    }
+
+    /** A transcode's frame where its last segment starts: no keyframe is forced after it. */
+    long lastStartFrame() {
+        return lastStartFrame;
     }
 
     int size() {

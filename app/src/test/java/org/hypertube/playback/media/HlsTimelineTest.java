@@ -16,23 +16,26 @@ class HlsTimelineTest {
         assertThat(HlsTimeline.framesPerSegment(new Rational(24, 1))).isEqualTo(48);
 
         HlsTimeline t = HlsTimeline.transcode(600, new Rational(24000, 1001));
-        assertThat(HlsTimeline.firstFrames(new Rational(24000, 1001))).isEqualTo(24);
-        assertThat(t.duration(0)).as("the first N frames are two segments").isCloseTo(1.001, within(1e-9));
-        assertThat(t.duration(1)).isCloseTo(1.001, within(1e-9));
-        assertThat(t.duration(2)).isCloseTo(2.002, within(1e-9));
-        assertThat(t.start(151)).isCloseTo(300.300, within(1e-9));
-        assertThat(t.start(201)).isCloseTo(400.400, within(1e-9));
-        assertThat(t.size()).isEqualTo(301); // 299 × 2.002 = 598.598, the last ends at 600
-        assertThat(t.duration(300)).isCloseTo(600 - 598.598, within(1e-9));
+        assertThat(HlsTimeline.firstSplits(48)).containsExactly(12, 24);
+        assertThat(t.duration(0)).as("the first N frames are three segments").isCloseTo(0.5005, within(1e-9));
+        assertThat(t.duration(1)).isCloseTo(0.5005, within(1e-9));
+        assertThat(t.duration(2)).isCloseTo(1.001, within(1e-9));
+        assertThat(t.duration(3)).isCloseTo(2.002, within(1e-9));
+        assertThat(t.start(152)).isCloseTo(300.300, within(1e-9));
+        assertThat(t.start(202)).isCloseTo(400.400, within(1e-9));
+        assertThat(t.size()).isEqualTo(302); // 299 × 2.002 = 598.598, the last ends at 600
+        assertThat(t.duration(301)).isCloseTo(600 - 598.598, within(1e-9));
         assertThat(sum(t)).isCloseTo(600, within(1e-9));
     }
 
     @Test
     void aLastSliverJoinsTheSegmentBefore() {
         HlsTimeline t = HlsTimeline.transcode(10.3, new Rational(25, 1));
-        assertThat(t.size()).isEqualTo(6);
-        assertThat(t.duration(0)).isCloseTo(1.0, within(1e-9));
-        assertThat(t.duration(5)).isCloseTo(2.3, within(1e-9));
+        assertThat(t.size()).isEqualTo(7);
+        assertThat(t.duration(0)).isCloseTo(0.48, within(1e-9));
+        assertThat(t.duration(1)).isCloseTo(0.52, within(1e-9));
+        assertThat(t.duration(6)).isCloseTo(2.3, within(1e-9));
+        assertThat(t.lastStartFrame()).as("no keyframe forced at 10 s").isEqualTo(200);
         assertThat(sum(t)).isCloseTo(10.3, within(1e-9));
     }
 

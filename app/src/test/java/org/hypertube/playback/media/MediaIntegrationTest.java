@@ -129,12 +129,13 @@ class MediaIntegrationTest {
         String url = server.url("h264_ac3.mkv");
         MediaProbe probe = prober.probe(url);
         List<String> args = HlsCommand.arguments(url, probe, Decision.decide(probe, -1, Quality.P720), 0, 0, 0,
-                new Rational(24, 1), 4, 0);
+                new Rational(24, 1), 4, 0, HlsTimeline.transcode(30, new Rational(24, 1)));
         int whitelist = args.indexOf("-protocol_whitelist");
         assertThat(whitelist).isNotNegative().isLessThan(args.indexOf("-i"));
         assertThat(args.get(whitelist + 1)).isEqualTo("http,tcp");
         assertThat(HlsCommand.arguments(mkv.toString(), prober.probe(mkv.toString()), Decision.decide(probe, -1, Quality.P720),
-                0, 0, 0, new Rational(24, 1), 4, 0)).containsSubsequence("-protocol_whitelist", "file", "-i");
+                0, 0, 0, new Rational(24, 1), 4, 0, HlsTimeline.transcode(30, new Rational(24, 1))))
+                .containsSubsequence("-protocol_whitelist", "file", "-i");
     }
 
     @Test
@@ -283,17 +284,17 @@ class MediaIntegrationTest {
         HlsSession session = transcoder.open("film-3", url, probe, plan);
         int n = 48;
         double length = n * 1001 / 24000.0;
-        assertThat(session.segmentCount()).as("the first N frames in two segments").isEqualTo((int) Math.ceil(20 / length) + 1);
+        assertThat(session.segmentCount()).as("the first N frames in three segments").isEqualTo((int) Math.ceil(20 / length) + 2);
         assertPlaylistCoversTheFilm(session, probe.duration());
 
-        for (int k : new int[] {6, 2, 1, 0}) {
+        for (int k : new int[] {6, 3, 2, 1, 0}) {
             Path segment = session.segment(k);
             List<String> video = make.packets(session.init(), segment, "v:0", "packet=pts_time,flags");
-            double start = k == 0 ? 0 : k == 1 ? length / 2 : (k - 1) * length;
-            assertThat(Double.parseDouble(video.getFirst().split(",")[0])).as("segment %d starts at (k-1)·N/fps", k)
+            double start = k == 0 ? 0 : k == 1 ? length / 4 : k == 2 ? length / 2 : (k - 2) * length;
+            assertThat(Double.parseDouble(video.getFirst().split(",")[0])).as("segment %d starts at (k-2)·N/fps", k)
                     .isCloseTo(start, within(0.001));
-            assertThat(video).as("segment %d is N frames (N/2 for the first two), one keyframe", k)
-                    .hasSize(k < 2 ? n / 2 : n);
+            assertThat(video).as("segment %d is N frames (N/4, N/4, N/2 for the first three), one keyframe", k)
+                    .hasSize(k < 2 ? n / 4 : k == 2 ? n / 2 : n);
             assertThat(video.stream().filter(l -> l.contains("K"))).hasSize(1);
             assertThat(make.packets(session.init(), segment, "v:0", "stream=codec_name,height"))
                     .containsExactly("h264,360");
@@ -303,6 +304,62 @@ class MediaIntegrationTest {
         int last = session.segmentCount() - 1;
         assertThat(make.packets(session.init(), session.segment(last), "v:0", "packet=pts_time").size())
                 .isBetween(1, n);
+    }
+
+    /**
+     * A film ending in a sliver (6.6 s at 24 fps: 0.6 s after its last whole 2-s segment) has it in its last
+     * segment, as the playlist says: every one of its 158 frames is served, and the last segment holds as
+     * many frames as its EXTINF says (review 1200, item 6c: ffmpeg cut it at 6.0 s and the rest was never
+     * served).
+     */
+    @Test
+    void aTranscodeServesTheFilmsLastSliverInItsLastSegment() throws Exception {
+        Path film = make.sliverMkv();
+        String url = server.url(film.getFileName().toString());
+        MediaProbe probe = prober.probe(url);
+        Plan plan = new Plan(Delivery.TRANSCODE, 0, 1, 360);
+        HlsSession session = transcoder.open("sliver", url, probe, plan);
+        assertThat(session.segmentCount()).as("12 + 12 + 24 + 48 frames, then the last 2.6 s").isEqualTo(5);
+        int total = 0;
+        for (int k = 0; k < session.segmentCount(); k++) {
+            int frames = make.packets(session.init(), session.segment(k), "v:0", "packet=pts_time").size();
+            assertThat(frames).as("segment %d holds its EXTINF's frames", k)
+                    .isCloseTo((int) Math.round(session.segmentDuration(k) * 24), within(1));
+            total += frames;
+        }
+        int frames = make.ffprobe("-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time",
+                "-of", "csv=p=0", film.toString()).lines().filter(l -> !l.isBlank()).toList().size();
+        assertThat(frames).as("the film").isEqualTo(158);
+        assertThat(total).as("every frame of the film").isEqualTo(frames);
+        int last = session.segmentCount() - 1;
+        assertThat(make.packets(session.init(), session.segment(last), "v:0", "packet=pts_time"))
+                .as("the last segment, from 4.0 s to the end").hasSize(frames - 96);
+        assertThat(session.segmentStart(last)).isCloseTo(4.0, within(1e-9));
+    }
+
+    /**
+     * A run whose input ends one frame before a segment's end (the bytes stop: an input error) lists that
+     * segment short of its duration as ffmpeg ends: it is never kept, and a request for it fails rather than
+     * getting a segment with a frame missing. (Whether a segment listed while ffmpeg runs is whole, the
+     * exact-duration rule, is {@code HlsCursorTest}'s: here ffmpeg ends as it lists the short segment.)
+     */
+    @Test
+    void aSegmentAnInputErrorEndsOneFrameShortIsNotKept() throws Exception {
+        Path film = make.sliverMkv();
+        Path cut = films.resolve("sliver-cut.mkv");
+        Files.copy(film, cut, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String url = server.url(cut.getFileName().toString());
+        MediaProbe probe = prober.probe(url);
+        // the bytes end where frame 95 starts: segment 3 (frames 48-95) is one frame short
+        long frame95 = make.ffprobe("-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pos",
+                "-of", "csv=p=0", film.toString()).lines().filter(l -> !l.isBlank()).skip(95).findFirst()
+                .map(l -> Long.parseLong(l.split(",")[0].trim())).orElseThrow();
+        byte[] bytes = Files.readAllBytes(film);
+        Files.write(cut, java.util.Arrays.copyOf(bytes, (int) frame95));
+        HlsSession session = transcoder.open("cut", url, probe, new Plan(Delivery.TRANSCODE, 0, 1, 360));
+        assertThat(make.packets(session.init(), session.segment(2), "v:0", "packet=pts_time")).hasSize(24);
+        assertThatThrownBy(() -> session.segment(3)).isInstanceOf(MediaException.class);
+        assertThat(session.segmentsKept()).as("segments 0-2 only").isEqualTo(3);
     }
 
     @Test
@@ -473,7 +530,7 @@ class MediaIntegrationTest {
         double length = n * 1001 / 24000.0;
         List<String> edge = make.packets(session.init(), session.segment(from - 1), "v:0", "packet=pts_time");
         assertThat(edge).hasSize(n);
-        assertThat(Double.parseDouble(edge.getFirst())).isCloseTo((from - 2) * length, within(0.001));
+        assertThat(Double.parseDouble(edge.getFirst())).isCloseTo((from - 3) * length, within(0.001));
     }
 
     @Test

@@ -75,6 +75,15 @@ final class TestFilms {
                 "-c:a", "aac", "-b:a", "96k"));
     }
 
+    /**
+     * MKV: H.264 + AAC, 6.6 s at exactly 24 fps (158 frames): its last 0.6 s are a sliver shorter than half
+     * a 2-s segment, part of the last transcoded segment.
+     */
+    Path sliverMkv() throws IOException {
+        return make("sliver.mkv", "testsrc2=size=640x360:rate=24", List.of("-map", "0:v", "-map", "1:a", "-t", "6.6",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k"));
+    }
+
     /** MPEG-TS with H.264 + AAC: no index to cut a remux by. */
     Path h264Ts() throws IOException {
         return make("h264.ts", List.of("-map", "0:v", "-map", "1:a", "-t", "10",
@@ -106,12 +115,16 @@ final class TestFilms {
     }
 
     private Path make(String name, List<String> output) throws IOException {
+        return make(name, SOURCE, output);
+    }
+
+    private Path make(String name, String source, List<String> output) throws IOException {
         Path file = dir.resolve(name);
         if (Files.exists(file)) {
             return file;
         }
         List<String> args = new ArrayList<>(List.of("-hide_banner", "-v", "error", "-y",
-                "-f", "lavfi", "-i", SOURCE, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
+                "-f", "lavfi", "-i", source, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
         args.addAll(output);
         args.add(file.toString());
         run(binaries.ffmpeg(), args);
