@@ -163,6 +163,10 @@ final class Requester {
             }
             p.outstanding.add(b);
         }
+        if (log.isTraceEnabled()) {
+            log.trace("{} asked {} blocks of {}, first {}, now {} outstanding", torrent, blocks.size(), p, blocks.getFirst(),
+                    p.outstanding.size());
+        }
         p.sendRequests(blocks);
     }
 

@@ -1156,6 +1156,9 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         downloaded += len;
         p.lastBlockAt = now;
         p.snubbed = false;
+        if (log.isTraceEnabled()) {
+            log.trace("{} block {}/{} from {} ({} outstanding)", infoHash, piece, begin / Block.SIZE, p, p.outstanding.size());
+        }
         if (picker.isReceived(b) || !picker.wanted(b.piece()) || !picker.inProgress(b.piece())) {
             fillRequests(p);
             return null;
