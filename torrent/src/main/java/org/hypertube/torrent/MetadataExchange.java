@@ -238,6 +238,9 @@ final class MetadataExchange implements Extension {
         if (d.data().length != expected) {
             throw new PeerProtocolException("ut_metadata piece " + d.piece() + " has " + d.data().length + " bytes, expected " + expected);
         }
+        if (have.get(d.piece())) {
+            return; // the first copy wins: a later one (several peers are asked) must not overwrite a good piece
+        }
         System.arraycopy(d.data(), 0, metadata, from, expected);
         have.set(d.piece());
         if (have.cardinality() < requestedAt.length) {

@@ -313,6 +313,21 @@ class MetadataExchangeTest {
     }
 
     @Test
+    void aLaterBadCopyOfAPieceDoesNotOverwriteTheFirstGoodOne() throws Exception {
+        // Review 1200 item 5: with three peers asked per piece, a peer that lies and answers second must not spoil the piece.
+        FakePeer good = connect(1, SIZE);
+        FakePeer liar = connect(2, SIZE);
+        exchange.onMessage(good, data(0, INFO));
+        exchange.onMessage(good, data(1, INFO));
+        byte[] spoiled = INFO.clone();
+        spoiled[MetadataMessage.PIECE_SIZE + 100] ^= 0x55; // in piece 1
+        exchange.onMessage(liar, data(1, spoiled));
+        exchange.onMessage(good, data(2, INFO));
+        assertThat(magnet.handedOver).as("handed over once, the good copy").containsExactly(INFO);
+        assertThat(good.requestedPieces().size() + liar.requestedPieces().size()).as("nothing asked again").isEqualTo(6);
+    }
+
+    @Test
     void aRequestIsServedTheRightSliceAndOneOutOfRangeIsRejected() throws Exception {
         MetadataExchange seeding = new MetadataExchange(new FakeTorrent(InfoHash.ofInfo(INFO), TorrentInfo.parse(INFO)),
                 new Random(1), () -> clock[0]);
