@@ -285,12 +285,18 @@ class MetadataExchangeTest {
         assertThat(magnet.handedOver).isEmpty();
         assertThat(a.requestedPieces()).as("asked again without waiting five seconds").containsExactly(0, 1, 2, 0, 1, 2);
 
-        // A stale forged piece, then good data: the good piece overwrites it.
+        // A stale forged piece that comes first wins its round (a later good copy does not overwrite it):
+        // that round fails too and everything is asked again at once.
         exchange.onMessage(a, data(2, forged));
         exchange.onMessage(a, data(2, INFO));
         exchange.onMessage(a, data(0, INFO));
-        assertThat(magnet.handedOver).isEmpty();
         exchange.onMessage(a, data(1, INFO));
+        assertThat(magnet.handedOver).isEmpty();
+        assertThat(a.requestedPieces()).hasSize(9);
+        exchange.onMessage(a, data(0, INFO));
+        exchange.onMessage(a, data(1, INFO));
+        assertThat(magnet.handedOver).isEmpty();
+        exchange.onMessage(a, data(2, INFO));
         assertThat(magnet.handedOver).hasSize(1);
         assertThat(magnet.handedOver.getFirst()).isEqualTo(INFO);
     }

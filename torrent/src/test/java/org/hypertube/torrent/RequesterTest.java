@@ -227,7 +227,7 @@ class RequesterTest {
         // b delivers one block: b is not idle yet, so it asks for nothing more, and a is told to keep it.
         Block won = b.requested().getFirst();
         b.delivered(won, picker, T + 10);
-        Requester.cancelElsewhere(b, won, peers);
+        SecondRequests.cancelElsewhere(b, won, peers);
         requester.fill(b, false, peers, T + 10);
         assertThat(b.batches).hasSize(1);
         assertThat(a.cancelled).containsExactly(won);
@@ -318,7 +318,7 @@ class RequesterTest {
     }
 
     @Test
-    void whileReadersHaveWishesAPeersQueueHoldsATenthOfASecondOfItsRate() {
+    void whileReadersHaveWishesAPeersQueueHoldsATenthOfASecondOfItsRateAndHalfASecondWhileOneIsBlocked() {
         torrent(256);
         FakePeer fast = seed("fast", 1024 * KIB);
         FakePeer slow = seed("slow", 50 * KIB);
@@ -329,7 +329,8 @@ class RequesterTest {
         assertThat(requester.pipelineTarget(fast, T)).as("0.1 s of 1 MiB/s is 6 blocks: at least 8").isEqualTo(8);
         assertThat(requester.pipelineTarget(slow, T)).as("at least 8").isEqualTo(8);
         picker.setDeadline(11, ReaderWishes.BLOCKED);
-        assertThat(requester.pipelineTarget(faster, T)).as("0.1 s of 4 MiB/s, blocked too").isEqualTo(25);
+        assertThat(requester.pipelineTarget(faster, T)).as("0.5 s of 4 MiB/s while a reader is blocked").isEqualTo(128);
+        assertThat(requester.pipelineTarget(slow, T)).as("at least 8, blocked too").isEqualTo(8);
         picker.clearDeadline(10);
         picker.clearDeadline(11);
         assertThat(requester.pipelineTarget(fast, T)).isEqualTo(192);
@@ -373,7 +374,7 @@ class RequesterTest {
         requester.fill(p, false, peers, T + 200);
         assertThat(p.batches).hasSize(3);
         assertThat(p.batches.get(2)).extracting(Block::piece).allMatch(i -> i < 16);
-        assertThat(p.outstanding).hasSize(8); // at least 8 while the reader is blocked
+        assertThat(p.outstanding).hasSize(32); // 0.5 s of 1 MiB/s while the reader is blocked
     }
 
     @Test
@@ -488,7 +489,7 @@ class RequesterTest {
 
         // The fast peer delivers: the slow one is told to keep it.
         fast.delivered(deadline.get(0), picker, T + 4_100);
-        Requester.cancelElsewhere(fast, deadline.get(0), peers);
+        SecondRequests.cancelElsewhere(fast, deadline.get(0), peers);
         assertThat(slow.cancelled).containsExactly(deadline.get(0));
 
         requester.reRequestLate(peers, T + 30_000);
