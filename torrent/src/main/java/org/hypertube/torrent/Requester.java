@@ -37,14 +37,12 @@ final class Requester {
      */
     static final int STREAM_QUEUE_MS = 100;
     /**
-     * ... and this much while a reader is blocked (a seek, the start): one tick of a rate-limited
-     * libtorrent seeder (0.5 s), so that the blocked reader's next few MB are asked of every peer at
-     * once and each peer's next burst carries its part, in reading order across the peers; with 0.1 s
-     * queues each seeder held 10-13 blocks of the seek when its tick came and the rest waited for
-     * refills. The queue falls back to {@link #STREAM_QUEUE_MS} as the reader reads on (nothing is
-     * cancelled for that).
+     * ... and this much while a reader is blocked. 0.5 s (one tick of a rate-limited libtorrent seeder,
+     * the seek's first ~4 MB asked of the four benchmark seeders at once) was measured worse: each
+     * seeder then held a whole MB of the reading order, and the reader waited for the seeder whose
+     * tick came last (seek 1.8-2.3 s against main's 1.3-1.5 s in the same run, docs/BENCHMARKS.md).
      */
-    static final int WAITING_QUEUE_MS = 500;
+    static final int WAITING_QUEUE_MS = 100;
     /** Streaming queues never go below this many blocks (a peer not measured yet, a slow one). */
     static final int MIN_STREAM_PIPELINE = 8;
     /** Blocks of a blocked reader's piece asked of one peer at once: this much of its rate, spreading the piece over peers. */
@@ -75,7 +73,7 @@ final class Requester {
 
     /**
      * How many requests {@code p} may have outstanding: 3 s of its measured rate (at least 32) for
-     * bulk downloading; while readers have wishes 0.1 s (at least 8), 0.5 s while one is blocked,
+     * bulk downloading; while readers have wishes 0.1 s (at least 8), blocked or not,
      * so that a reader's block never queues behind seconds of readahead or background; 0.1 s too in the
      * first {@link #START_MS} after the check, when a reader is about to open.
      */
