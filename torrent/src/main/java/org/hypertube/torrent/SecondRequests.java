@@ -144,7 +144,7 @@ final class SecondRequests {
     }
 
     /**
-     * {@code p} is sending (a block within its own {@link #stallAfter}): the blocks of critical pieces (deadline up to
+     * While a reader is blocked (the caller checks), {@code p} is sending (a block within its own {@link #stallAfter}): the blocks of critical pieces (deadline up to
      * {@code critical}, a blocked reader's included) that only a stalled peer holds and that {@code p}
      * would deliver sooner, the most urgent first, at most {@code room}; counted as asked again in the
      * picker. The caller sends them.
