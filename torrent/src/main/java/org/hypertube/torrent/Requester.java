@@ -61,14 +61,27 @@ final class Requester {
     private final InfoHash torrent;
     private final long startedAt;
     private final SecondRequests second;
+    /**
+     * Off unless the JVM runs with {@code -Dhypertube.torrent.stall-copies=true}: measured level with main on
+     * the playback benchmark's seek and 9.5 % of bytes received twice without the blocked-reader condition;
+     * with it, not measured yet (docs/BENCHMARKS.md, branch seek22).
+     */
+    static final String STALL_COPIES_PROPERTY = "hypertube.torrent.stall-copies";
+    private final boolean stallCopies;
 
     /** @param startedAt when the torrent was checked (ms, the session's clock) */
     Requester(PiecePicker picker, int pieceLength, InfoHash torrent, long startedAt) {
+        this(picker, pieceLength, torrent, startedAt, Boolean.getBoolean(STALL_COPIES_PROPERTY));
+    }
+
+    /** @param stallCopies whether a stalled peer's critical blocks are asked of a peer sending now ({@link SecondRequests#fromStalled}) */
+    Requester(PiecePicker picker, int pieceLength, InfoHash torrent, long startedAt, boolean stallCopies) {
         this.picker = picker;
         this.pieceLength = pieceLength;
         this.torrent = torrent;
         this.startedAt = startedAt;
         this.second = new SecondRequests(picker, torrent);
+        this.stallCopies = stallCopies;
     }
 
     /**
@@ -126,7 +139,7 @@ final class Requester {
             if (serveBlockedReader(p, canAsk, all, nowMs)) {
                 return;
             }
-            if (!picker.piecesWithDeadlineBelow(0).isEmpty()) {
+            if (stallCopies && !picker.piecesWithDeadlineBelow(0).isEmpty()) {
                 // Only while a reader waits: in steady playback every seeder of the benchmark is "stalled" between its
                 // limiter's ticks, and copies asked then were 5-10 % of all bytes received, for nothing.
                 send(p, second.fromStalled(p, canAsk, pipelineTarget(p, nowMs) - p.outstanding.size(), CRITICAL_DEADLINE, all,

@@ -25,7 +25,7 @@ class SecondRequestsTest {
 
     private final List<FakePeer> peers = new ArrayList<>();
     private final PiecePicker picker = new PiecePicker(64, PIECE, 64L * PIECE, new Random(1));
-    private final Requester requester = new Requester(picker, PIECE, InfoHash.parse("0123456789abcdef0123456789abcdef01234567"), 0);
+    private final Requester requester = new Requester(picker, PIECE, InfoHash.parse("0123456789abcdef0123456789abcdef01234567"), 0, true);
 
     private FakePeer seed(String key, long bytesPerSecond) {
         FakePeer p = new FakePeer(key);
@@ -154,6 +154,12 @@ class SecondRequestsTest {
         for (Block b : again) {
             assertThat(picker.requestCount(b)).isEqualTo(2);
         }
+
+        Requester off = new Requester(picker, PIECE, InfoHash.parse("0123456789abcdef0123456789abcdef01234567"), 0);
+        FakePeer other = seed("the same, rule off (the default)", 1024 * KIB);
+        other.lastBlockAt = T + 470;
+        off.fill(other, true, peers, T + 470);
+        assertThat(other.requested()).doesNotContainAnyElementsOf(held);
 
         FakePeer quiet = seed("quiet, idle", 4096 * KIB);
         requester.fill(quiet, true, peers, T + 470);
