@@ -62,9 +62,10 @@ final class Requester {
     private final long startedAt;
     private final SecondRequests second;
     /**
-     * Off unless the JVM runs with {@code -Dhypertube.torrent.stall-copies=true}: measured level with main on
-     * the playback benchmark's seek and 9.5 % of bytes received twice without the blocked-reader condition;
-     * with it, not measured yet (docs/BENCHMARKS.md, branch seek22).
+     * Off unless the JVM runs with {@code -Dhypertube.torrent.stall-copies=true}: on the playback benchmark
+     * the seek was 1.04x and 0.93x main's and 8.5-9.5 % of all bytes came twice (main 0.3-0.5 %): the
+     * browser's given-up request keeps a reader blocked, so the condition below rarely closes
+     * (docs/BENCHMARKS.md, branch seek22).
      */
     static final String STALL_COPIES_PROPERTY = "hypertube.torrent.stall-copies";
     private final boolean stallCopies;
