@@ -81,7 +81,7 @@ final class Requester {
         this.pieceLength = pieceLength;
         this.torrent = torrent;
         this.startedAt = startedAt;
-        this.second = new SecondRequests(picker, torrent);
+        this.second = new SecondRequests(picker, torrent, stallCopies);
         this.stallCopies = stallCopies;
     }
 

@@ -41,10 +41,13 @@ final class SecondRequests {
 
     private final PiecePicker picker;
     private final InfoHash torrent;
+    /** Whether a stalled holder's block is expected no sooner than its silence so far (off: by its place in the queue only, as before). */
+    private final boolean stallAware;
 
-    SecondRequests(PiecePicker picker, InfoHash torrent) {
+    SecondRequests(PiecePicker picker, InfoHash torrent, boolean stallAware) {
         this.picker = picker;
         this.torrent = torrent;
+        this.stallAware = stallAware;
     }
 
     /** The round trip measured for {@code p} (its minimum), 0 before the first sample. */
@@ -86,7 +89,7 @@ final class SecondRequests {
      * that peer's queue at its rate. A stalled peer is expected to stay silent about as long again as it
      * has been, at the least (nothing tells when a limiter lets it send again).
      */
-    static long etaElsewhere(Block b, Peer asker, List<? extends Peer> all, long now) {
+    long etaElsewhere(Block b, Peer asker, List<? extends Peer> all, long now) {
         for (Peer q : all) {
             if (q == asker || !q.outstanding.contains(b)) {
                 continue;
@@ -103,13 +106,13 @@ final class SecondRequests {
                 }
             }
             long queued = place * Block.SIZE * 1000 / rate;
-            return stalled(q, now) ? Math.max(queued, silence(q, now)) : queued;
+            return stallAware && stalled(q, now) ? Math.max(queued, silence(q, now)) : queued;
         }
         return Long.MAX_VALUE / 4;
     }
 
     /** Whether {@code p} would deliver {@code b} sooner, by {@link #NOW_DUPLICATE_GAIN_MS}, than the peer holding it. */
-    private static boolean sooner(Peer p, Block b, List<? extends Peer> all, long now) {
+    private boolean sooner(Peer p, Block b, List<? extends Peer> all, long now) {
         return etaIfAsked(p, now) + NOW_DUPLICATE_GAIN_MS < etaElsewhere(b, p, all, now);
     }
 
