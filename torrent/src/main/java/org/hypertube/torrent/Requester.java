@@ -40,7 +40,7 @@ final class Requester {
      * ... and this much while a reader is blocked. 0.5 s (one tick of a rate-limited libtorrent seeder,
      * the seek's first ~4 MB asked of the four benchmark seeders at once) was measured worse: each
      * seeder then held a whole MB of the reading order, and the reader waited for the seeder whose
-     * tick came last (seek 1.8-2.3 s against main's 1.3-1.5 s in the same run, docs/BENCHMARKS.md).
+     * tick came last (seek median 1.63 s against main's 1.28 s in the same run, docs/BENCHMARKS.md).
      */
     static final int WAITING_QUEUE_MS = 100;
     /** Streaming queues never go below this many blocks (a peer not measured yet, a slow one). */
