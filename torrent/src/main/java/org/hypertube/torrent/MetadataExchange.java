@@ -17,11 +17,19 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code ut_metadata} (BEP 9): serves our info dictionary to anyone who asks and, for a magnet,
  * fetches it in 16 KiB pieces from the peers that claim the same size, asking again after 5 s (at
- * once when the peer asked goes away: a magnet's first peer is asked for everything), bounded to {@link ExtensionHandshake#MAX_METADATA_SIZE}, checked against the info-hash before use.
+ * once when every peer asked goes away), bounded to {@link ExtensionHandshake#MAX_METADATA_SIZE},
+ * checked against the info-hash before use. A small dictionary (a film's: a few pieces) is asked of
+ * up to {@link #COPIES} peers as they come, the first copy of each piece wins: a rate-limited
+ * libtorrent seeder answers only at its limiter's next tick (every 0.5 s), so one peer asked alone
+ * made every Play wait up to half a second for its metadata.
  */
 final class MetadataExchange implements Extension {
     private static final Logger log = LoggerFactory.getLogger(MetadataExchange.class);
     static final long REASK_MS = 5_000;
+    /** Peers asked for each piece of a small dictionary at once. */
+    static final int COPIES = 3;
+    /** A dictionary of at most this many pieces (256 KiB) is small. */
+    static final int SMALL_PIECES = 16;
 
     /** What the exchange needs of its torrent. */
     interface Torrent {
@@ -42,8 +50,10 @@ final class MetadataExchange implements Extension {
     private byte[] metadata;
     private BitSet have;
     private long[] requestedAt;
-    /** Whom each piece was last asked of (null: nobody). */
-    private ExtensionPeer[] askedOf;
+    /** Whom each piece was asked of since it was last (re-)asked. */
+    private List<List<ExtensionPeer>> askedOf;
+    /** Able peers that were there at a previous request: a peer not among them is new. */
+    private final java.util.Set<ExtensionPeer> askedBefore = new java.util.HashSet<>();
     /** Where the round robin over able peers goes on; negative until the first request. */
     private int next = -1;
 
@@ -80,7 +90,10 @@ final class MetadataExchange implements Extension {
         int pieces = (size + MetadataMessage.PIECE_SIZE - 1) / MetadataMessage.PIECE_SIZE;
         have = new BitSet(pieces);
         requestedAt = new long[pieces];
-        askedOf = new ExtensionPeer[pieces];
+        askedOf = new ArrayList<>(pieces);
+        for (int i = 0; i < pieces; i++) {
+            askedOf.add(new ArrayList<>());
+        }
         Arrays.fill(requestedAt, Long.MIN_VALUE / 2); // never asked
     }
 
@@ -106,21 +119,31 @@ final class MetadataExchange implements Extension {
     @Override
     public void onClosed(ExtensionPeer p) {
         claims.remove(p);
+        askedBefore.remove(p);
         if (metadata == null || torrent.knownInfo() != null) {
             return;
         }
         // Its pieces will not come: ask the others now rather than after REASK_MS.
         boolean lost = false;
-        for (int i = 0; i < askedOf.length; i++) {
-            if (askedOf[i] == p && !have.get(i)) {
+        for (int i = 0; i < askedOf.size(); i++) {
+            if (forget(i, p)) {
                 requestedAt[i] = Long.MIN_VALUE / 2;
-                askedOf[i] = null;
                 lost = true;
             }
         }
         if (lost) {
             request();
         }
+    }
+
+    /** {@code p} will not send piece {@code i}: true when nobody else was asked for it (then it is asked again at once). */
+    private boolean forget(int i, ExtensionPeer p) {
+        List<ExtensionPeer> asked = askedOf.get(i);
+        if (!asked.remove(p) || have.get(i) || !asked.isEmpty()) {
+            return false;
+        }
+        requestedAt[i] = Long.MIN_VALUE / 2;
+        return true;
     }
 
     @Override
@@ -135,7 +158,7 @@ final class MetadataExchange implements Extension {
             case MetadataMessage.Data d -> onData(d);
             case MetadataMessage.Reject r -> {
                 if (requestedAt != null && r.piece() >= 0 && r.piece() < requestedAt.length) {
-                    requestedAt[r.piece()] = Long.MIN_VALUE / 2;
+                    forget(r.piece(), p);
                 }
             }
         }
@@ -157,7 +180,10 @@ final class MetadataExchange implements Extension {
         p.sendExtended(theirId, MetadataMessage.encode(new MetadataMessage.Data(piece, raw.length, slice)));
     }
 
-    /** Asks for every piece not asked in the last {@link #REASK_MS}, spread over the able peers. */
+    /**
+     * Asks for every piece not asked in the last {@link #REASK_MS}, spread over the able peers; a small
+     * dictionary's pieces also of peers that came since, up to {@link #COPIES} peers each.
+     */
     private void request() {
         if (metadata == null || torrent.knownInfo() != null) {
             return;
@@ -174,17 +200,30 @@ final class MetadataExchange implements Extension {
             return;
         }
         for (int i = 0; i < requestedAt.length; i++) {
-            if (!have.get(i) && now - requestedAt[i] > REASK_MS) {
-                // Round robin from a random start: each peer gets its share, none is asked for everything.
-                if (next < 0) {
-                    next = random.nextInt(able.size());
-                }
-                ExtensionPeer p = able.get(next++ % able.size());
+            if (have.get(i)) {
+                continue;
+            }
+            List<ExtensionPeer> asked = askedOf.get(i);
+            boolean round = now - requestedAt[i] > REASK_MS;
+            if (round) {
+                asked.clear();
                 requestedAt[i] = now;
-                askedOf[i] = p;
-                p.sendExtended(p.extensionId(name()), MetadataMessage.encode(new MetadataMessage.Request(i)));
+            }
+            // Round robin from a random start: each peer gets its share, none is asked for everything.
+            if (next < 0) {
+                next = random.nextInt(able.size());
+            }
+            // A new round asks one peer (a small dictionary: COPIES); between rounds only a peer that came since is asked too.
+            int copies = requestedAt.length <= SMALL_PIECES ? COPIES : 1;
+            for (int tried = 0; tried < able.size() && asked.size() < copies; tried++) {
+                ExtensionPeer p = round ? able.get(next++ % able.size()) : able.get(able.size() - 1 - tried);
+                if (!asked.contains(p) && (round || !askedBefore.contains(p))) {
+                    asked.add(p);
+                    p.sendExtended(p.extensionId(name()), MetadataMessage.encode(new MetadataMessage.Request(i)));
+                }
             }
         }
+        askedBefore.addAll(able);
     }
 
     private void onData(MetadataMessage.Data d) throws PeerProtocolException {
@@ -198,6 +237,9 @@ final class MetadataExchange implements Extension {
         int expected = Math.min(MetadataMessage.PIECE_SIZE, metadata.length - from);
         if (d.data().length != expected) {
             throw new PeerProtocolException("ut_metadata piece " + d.piece() + " has " + d.data().length + " bytes, expected " + expected);
+        }
+        if (have.get(d.piece())) {
+            return; // the first copy wins: a later one (several peers are asked) must not overwrite a good piece
         }
         System.arraycopy(d.data(), 0, metadata, from, expected);
         have.set(d.piece());

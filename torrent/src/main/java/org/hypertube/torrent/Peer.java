@@ -44,6 +44,10 @@ abstract class Peer {
     final RateMeter down = new RateMeter();
     long lastBlockAt;
     long lastRequestAt;
+    /** When a request went to this source while nothing was outstanding, until its first block answers (-1: none pending). */
+    long askedIdleAt = -1;
+    /** The shortest time from such a request to its first block: the source's round trip (-1: not measured). */
+    long rttMs = -1;
     boolean snubbed;
     int unrequestedBlocks;
 
@@ -63,6 +67,22 @@ abstract class Peer {
 
     /** Our interest changed ({@link #amInterested} already set). */
     abstract void interestChanged();
+
+    /** A request goes to this source while nothing is outstanding: a round trip is being measured. */
+    void askedIdle(long now) {
+        lastRequestAt = now;
+        askedIdleAt = now;
+    }
+
+    /** A block came: the first after a request while idle gives a round-trip sample. */
+    void answered(long now) {
+        if (askedIdleAt >= 0) {
+            long sample = now - askedIdleAt;
+            rttMs = rttMs < 0 ? sample : Math.min(rttMs, sample);
+            askedIdleAt = -1;
+        }
+        lastBlockAt = now;
+    }
 
     void rememberAborted(Block b) {
         recentlyAborted.merge(b, 1, Integer::sum);

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Which blocks each source is asked for (libtorrent's {@code request_blocks}, anacrolix's
  * {@code requesting.go}): pipeline depth from the measured rate, batching, strict endgame, the most
  * urgent streaming pieces to the fastest sources, background requests given up for starving
- * readers, and late streaming blocks asked of a second source. Works on {@link Peer}s, so wire peers
+ * readers; blocks asked of a second source are {@link SecondRequests}'s. Works on {@link Peer}s, so wire peers
  * and web seeds are asked alike. Guarded by the session's lock; the caller decides whether the
  * torrent is downloading at all.
  */
@@ -27,11 +27,6 @@ final class Requester {
     static final int MAX_PIPELINE = 500;
     /** Streaming: deadlines up to this (ms of media from a reader's position; head and tail are 0) go to the fastest peers. */
     static final long CRITICAL_DEADLINE = 2_000;
-    /** A request for a deadline block is re-sent to another peer this long after it was due at the latest. */
-    static final long LATE_REQUEST_MS = 3_000;
-    /** ... or this long past the peer's expected delivery time, whichever is later. */
-    static final long LATE_GRACE_MS = 2_000;
-    static final int MAX_REREQUESTS_PER_TICK = 64;
     /**
      * While readers have wishes a peer's queue holds this much of its rate: a block asked for now
      * waits behind at most that much (plus what the peer already put in its send buffer), not 3 s.
@@ -41,21 +36,18 @@ final class Requester {
      * still more than a round trip deep (50 ms of round trip at 2 MB/s is 7 blocks; at least 8).
      */
     static final int STREAM_QUEUE_MS = 100;
-    /** ... and this much while a reader is blocked. */
+    /**
+     * ... and this much while a reader is blocked. 0.5 s (one tick of a rate-limited libtorrent seeder,
+     * the seek's first ~4 MB asked of the four benchmark seeders at once) was measured worse: each
+     * seeder then held a whole MB of the reading order, and the reader waited for the seeder whose
+     * tick came last (seek median 1.63 s against main's 1.28 s in the same run, docs/BENCHMARKS.md).
+     */
     static final int WAITING_QUEUE_MS = 100;
     /** Streaming queues never go below this many blocks (a peer not measured yet, a slow one). */
     static final int MIN_STREAM_PIPELINE = 8;
     /** Blocks of a blocked reader's piece asked of one peer at once: this much of its rate, spreading the piece over peers. */
     static final int NOW_QUEUE_MS = 200;
     static final int MIN_NOW_BLOCKS = 2;
-    /**
-     * A blocked reader's block is late after this, or {@link #NOW_GRACE_MS} past its expected delivery, whichever is
-     * later: after a seek, a peer asked for it may still send a send buffer of cancelled blocks first.
-     */
-    static final long NOW_LATE_MS = 250;
-    static final long NOW_GRACE_MS = 150;
-    /** A second peer is asked for a blocked reader's block only when it would deliver it at least this much sooner. */
-    static final long NOW_DUPLICATE_GAIN_MS = 50;
 
     /**
      * For this long after the torrent is checked, queues are as shallow as while streaming even with no
@@ -68,13 +60,29 @@ final class Requester {
     private final int pieceLength;
     private final InfoHash torrent;
     private final long startedAt;
+    private final SecondRequests second;
+    /**
+     * Off unless the JVM runs with {@code -Dhypertube.torrent.stall-copies=true}: on the playback benchmark
+     * the seek was 1.04x and 0.93x main's and 8.5-9.5 % of all bytes came twice (main 0.3-0.5 %): the
+     * browser's given-up request keeps a reader blocked, so the condition below rarely closes
+     * (docs/BENCHMARKS.md, branch seek22).
+     */
+    static final String STALL_COPIES_PROPERTY = "hypertube.torrent.stall-copies";
+    private final boolean stallCopies;
 
     /** @param startedAt when the torrent was checked (ms, the session's clock) */
     Requester(PiecePicker picker, int pieceLength, InfoHash torrent, long startedAt) {
+        this(picker, pieceLength, torrent, startedAt, Boolean.getBoolean(STALL_COPIES_PROPERTY));
+    }
+
+    /** @param stallCopies whether a stalled peer's critical blocks are asked of a peer sending now ({@link SecondRequests#fromStalled}) */
+    Requester(PiecePicker picker, int pieceLength, InfoHash torrent, long startedAt, boolean stallCopies) {
         this.picker = picker;
         this.pieceLength = pieceLength;
         this.torrent = torrent;
         this.startedAt = startedAt;
+        this.second = new SecondRequests(picker, torrent, stallCopies);
+        this.stallCopies = stallCopies;
     }
 
     /**
@@ -132,6 +140,12 @@ final class Requester {
             if (serveBlockedReader(p, canAsk, all, nowMs)) {
                 return;
             }
+            if (stallCopies && !picker.piecesWithDeadlineBelow(0).isEmpty()) {
+                // Only while a reader waits: in steady playback every seeder of the benchmark is "stalled" between its
+                // limiter's ticks, and copies asked then were 5-10 % of all bytes received, for nothing.
+                send(p, second.fromStalled(p, canAsk, pipelineTarget(p, nowMs) - p.outstanding.size(), CRITICAL_DEADLINE, all,
+                        nowMs), nowMs);
+            }
         }
         int target = pipelineTarget(p, nowMs);
         int need = target - p.outstanding.size();
@@ -155,13 +169,17 @@ final class Requester {
             return;
         }
         if (p.outstanding.isEmpty()) {
-            p.lastRequestAt = nowMs;
+            p.askedIdle(nowMs);
         }
         for (Block b : blocks) {
             if (picker.hasDeadline(b.piece())) {
-                p.urgentDue.put(b, dueAt(p, b, nowMs));
+                p.urgentDue.put(b, second.dueAt(p, b, nowMs));
             }
             p.outstanding.add(b);
+        }
+        if (log.isTraceEnabled()) {
+            log.trace("{} asked {} blocks of {}, first {}, now {} outstanding", torrent, blocks.size(), p, blocks.getFirst(),
+                    p.outstanding.size());
         }
         p.sendRequests(blocks);
     }
@@ -206,53 +224,9 @@ final class Requester {
             }
             return true;
         }
-        if (quota <= 0 || rate <= 0) {
-            return false;
-        }
         // Endgame for the blocked piece: ask again what another peer would deliver later than p.
-        long myEta = (p.outstanding.size() + 1L) * Block.SIZE * 1000 / rate;
-        List<Block> again = new ArrayList<>();
-        for (int piece : now) {
-            if (!(p.seed || p.has.get(piece)) || !canAsk.test(piece)) {
-                continue;
-            }
-            for (int i = 0; i < picker.blockCount(piece) && again.size() < quota; i++) {
-                Block b = picker.block(piece, i);
-                if (picker.isReceived(b) || picker.requestCount(b) != 1 || p.outstanding.contains(b)) {
-                    continue;
-                }
-                if (etaElsewhere(b, p, all, nowMs) > myEta + NOW_DUPLICATE_GAIN_MS && picker.requestAgain(b)) {
-                    again.add(b);
-                }
-            }
-        }
-        if (!again.isEmpty()) {
-            log.debug("{} blocks {} of a blocked reader asked of {} too", torrent, again, p);
-            send(p, again, nowMs);
-        }
+        send(p, second.forBlockedReader(p, now, canAsk, quota, all, nowMs), nowMs);
         return false;
-    }
-
-    /** When the peer that has {@code b} outstanding should deliver it: its place in that peer's queue at its rate. */
-    private static long etaElsewhere(Block b, Peer asker, List<? extends Peer> all, long now) {
-        for (Peer q : all) {
-            if (q == asker || !q.outstanding.contains(b)) {
-                continue;
-            }
-            long rate = q.down.rate(now);
-            if (rate <= 0 || q.isClosed() || q.snubbed) {
-                return Long.MAX_VALUE;
-            }
-            long place = 0;
-            for (Block o : q.outstanding) {
-                place++;
-                if (o.equals(b)) {
-                    break;
-                }
-            }
-            return place * Block.SIZE * 1000 / rate;
-        }
-        return Long.MAX_VALUE;
     }
 
     /** Cancels {@code p}'s requests that {@code keep} rejects (Cancel sent, blocks back to the picker, a late answer welcome). */
@@ -330,86 +304,9 @@ final class Requester {
         log.debug("{} cancelled {} background requests to {} for streaming", torrent, victims.size(), p);
     }
 
-    /**
-     * A deadline block asked of a peer that has not delivered it in time is asked of the fastest
-     * other peer that has the piece (at most two peers per block); the loser is cancelled on arrival.
-     */
+    /** Deadline blocks not delivered in time are asked of another peer too ({@link SecondRequests#reRequestLate}). */
     void reRequestLate(List<? extends Peer> all, long now) {
-        int budget = MAX_REREQUESTS_PER_TICK;
-        for (Peer p : new ArrayList<>(all)) {
-            if (!picker.hasDeadlines()) {
-                p.urgentDue.clear();
-                continue;
-            }
-            for (var it = p.urgentDue.entrySet().iterator(); it.hasNext() && budget > 0;) {
-                var e = it.next();
-                Block b = e.getKey();
-                if (!p.outstanding.contains(b) || picker.isReceived(b) || !picker.hasDeadline(b.piece())) {
-                    it.remove();
-                    continue;
-                }
-                if (now < e.getValue()) {
-                    continue;
-                }
-                Peer q = fastestOtherFor(p, b, all, now);
-                if (q == null) {
-                    continue; // nobody else has it now: look again next tick
-                }
-                it.remove();
-                if (!picker.requestAgain(b)) {
-                    continue;
-                }
-                budget--;
-                log.debug("{} block {} late from {}: asking {} too", torrent, b, p, q);
-                if (q.outstanding.isEmpty()) {
-                    q.lastRequestAt = now;
-                }
-                q.urgentDue.put(b, dueAt(q, b, now));
-                q.outstanding.add(b);
-                q.sendRequests(List.of(b));
-            }
-        }
-    }
-
-    private static Peer fastestOtherFor(Peer late, Block b, List<? extends Peer> all, long now) {
-        Peer best = null;
-        long bestRate = -1;
-        for (Peer q : all) {
-            if (q == late || q.isClosed() || q.snubbed || !q.amInterested || !(q.seed || q.has.get(b.piece()))
-                    || (q.peerChoking && !q.allowedFast.contains(b.piece())) || q.outstanding.contains(b)) {
-                continue;
-            }
-            long r = q.down.rate(now);
-            if (r > bestRate) {
-                best = q;
-                bestRate = r;
-            }
-        }
-        return best;
-    }
-
-    /**
-     * When a deadline block asked of {@code p} now is late: after 3 s, or 2 s past its expected
-     * delivery behind the requests already queued at that peer's measured rate, whichever is later;
-     * a blocked reader's block after 0.25 s, or 0.15 s past its expected delivery.
-     */
-    private long dueAt(Peer p, Block b, long now) {
-        long rate = p.down.rate(now);
-        long expected = rate <= 0 ? 0 : (p.outstanding.size() + 1L) * Block.SIZE * 1000 / rate;
-        if (picker.deadline(b.piece()) < 0) {
-            return now + Math.max(NOW_LATE_MS, expected + NOW_GRACE_MS);
-        }
-        return now + Math.max(LATE_REQUEST_MS, expected + LATE_GRACE_MS);
-    }
-
-    /** Endgame or a late streaming block: others were asked for the block {@code p} just sent; they need not send it. */
-    static void cancelElsewhere(Peer p, Block b, List<? extends Peer> all) {
-        for (Peer other : all) {
-            if (other != p && other.outstanding.remove(b)) {
-                other.sendCancel(b);
-                other.rememberAborted(b);
-            }
-        }
+        second.reRequestLate(all, now);
     }
 
     /** Snubbed: requests outstanding and nothing received for {@code timeoutMs}. Its blocks go to others. */

@@ -110,6 +110,8 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
     private final Set<String> banned = new HashSet<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private long downloaded;
+    /** Bytes of blocks that came when the block had already come (a second request's loser, a cancel too late). */
+    private long receivedTwice;
     private long uploaded;
     /** Pieces that failed their hash check, for {@link TorrentClient#stats()}. */
     private long hashFailures;
@@ -659,8 +661,8 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         client.removed(this);
         completed.countDown();
         metadataLatch.countDown();
-        log.info("{} closed: downloaded {} bytes, uploaded {} bytes, {} piece buffers allocated", infoHash, downloaded, uploaded,
-                assembly == null ? 0 : assembly.allocated());
+        log.info("{} closed: downloaded {} bytes ({} of them received twice), uploaded {} bytes, {} piece buffers allocated", infoHash,
+                downloaded, receivedTwice, uploaded, assembly == null ? 0 : assembly.allocated());
     }
 
     @Override
@@ -1154,9 +1156,15 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         p.down.add(len, now);
         downRate.add(len, now);
         downloaded += len;
-        p.lastBlockAt = now;
+        p.answered(now);
         p.snubbed = false;
+        if (log.isTraceEnabled()) {
+            log.trace("{} block {}/{} from {} ({} outstanding)", infoHash, piece, begin / Block.SIZE, p, p.outstanding.size());
+        }
         if (picker.isReceived(b) || !picker.wanted(b.piece()) || !picker.inProgress(b.piece())) {
+            if (picker.isReceived(b)) {
+                receivedTwice += len;
+            }
             fillRequests(p);
             return null;
         }
@@ -1177,7 +1185,7 @@ final class TorrentSession implements Torrent, MetadataExchange.Torrent, PieceAs
         // Another peer may be asked for it too: in endgame and for late streaming blocks (counted by
         // the picker), and after this peer's request was given up and the block handed to another.
         if (!asked || picker.requestCount(b) > 1) {
-            Requester.cancelElsewhere(p, b, sources());
+            SecondRequests.cancelElsewhere(p, b, sources());
         }
         boolean complete = picker.received(b);
         if (complete) {

@@ -143,29 +143,35 @@ class MetadataExchangeTest {
     }
 
     @Test
-    void eachPieceIsAskedOnceOfPeersThatClaimTheSizeAndAgainOnlyAfterFiveSeconds() throws Exception {
+    void aSmallDictionaryIsAskedOfTheFirstThreeAblePeersAsTheyComeAndAgainOnlyAfterFiveSeconds() throws Exception {
         FakePeer a = connect(1, SIZE);
         FakePeer liar = connect(2, SIZE + 1);
         FakePeer b = connect(3, SIZE);
         FakePeer mute = new FakePeer(4, 0); // no ut_metadata
         exchange.onHandshake(mute, claims(SIZE));
         assertThat(a.requestedPieces()).as("the first able peer is asked for everything").containsExactly(0, 1, 2);
-        assertThat(b.sent).isEmpty();
+        assertThat(b.requestedPieces()).as("so is the next: the first to answer wins").containsExactly(0, 1, 2);
 
         exchange.onMessage(a, data(0, INFO));
+        FakePeer c = connect(5, SIZE);
+        FakePeer d = connect(6, SIZE);
+        assertThat(c.requestedPieces()).as("a third peer, for what is still missing").containsExactly(1, 2);
+        assertThat(d.sent).as("three peers asked per piece at most").isEmpty();
         tick(T0 + 5_000);
-        assertThat(a.requestedPieces()).hasSize(3);
-        assertThat(b.sent).isEmpty();
+        assertThat(a.sent.size() + b.sent.size() + c.sent.size() + d.sent.size()).isEqualTo(8);
 
         tick(T0 + 5_001);
-        List<Integer> again = new ArrayList<>(a.requestedPieces().subList(3, a.requestedPieces().size()));
-        again.addAll(b.requestedPieces());
-        assertThat(again).as("the pieces not answered, once each").containsExactlyInAnyOrder(1, 2);
+        List<Integer> again = new ArrayList<>();
+        for (FakePeer p : List.of(a, b, c, d)) {
+            again.addAll(p.sent.stream().skip(p == a || p == b ? 3 : p == c ? 2 : 0)
+                    .map(m -> ((MetadataMessage.Request) m).piece()).toList());
+        }
+        assertThat(again).as("the pieces not answered, of three peers each").containsExactlyInAnyOrder(1, 1, 1, 2, 2, 2);
         assertThat(liar.sent).isEmpty();
         assertThat(mute.sent).isEmpty();
 
         tick(T0 + 9_000);
-        assertThat(a.sent.size() + b.sent.size()).isEqualTo(5);
+        assertThat(a.sent.size() + b.sent.size() + c.sent.size() + d.sent.size()).isEqualTo(14);
     }
 
     @Test
@@ -174,50 +180,59 @@ class MetadataExchangeTest {
         for (int i = 0; i < 4; i++) {
             able.add(connect(10 + i, SIZE));
         }
+        assertThat(able.get(3).sent).isEmpty();
         for (int round = 1; round <= 8; round++) {
             tick(T0 + round * 5_001L);
         }
-        // 3 pieces asked in 8 rounds = 24 re-asks: random spreading reaches every peer.
+        // 3 pieces of 3 peers in 8 rounds: the round robin reaches every peer.
         for (FakePeer p : able) {
             assertThat(p.requestedPieces()).as("peer %d", p.port).isNotEmpty();
         }
-        assertThat(able.stream().mapToInt(p -> p.requestedPieces().size()).sum()).isEqualTo(3 + 8 * 3);
+        assertThat(able.stream().mapToInt(p -> p.requestedPieces().size()).sum()).isEqualTo(9 + 8 * 9);
     }
 
-    /*
-     * MetadataExchange.request picks (n++ + random.nextInt(size)) % size for each piece: a fresh
-     * random offset per piece makes the n++ rotation moot, so pieces are spread at random, not
-     * round-robin, and two peers may be asked for everything while others idle.
-     */
     @Test
-    void aRoundOfReAsksAsksEachPeerForOnePieceWhenThereAreAsManyPeersAsPieces() throws Exception {
+    void aLargeDictionaryIsAskedOncePerPieceEachPeerItsShareOfEveryRound() throws Exception {
+        byte[] large = infoDictionary(14_000); // 280 kB: 18 metadata pieces, more than SMALL_PIECES
+        MetadataExchange big = new MetadataExchange(new FakeTorrent(InfoHash.ofInfo(large), null), new Random(7), () -> clock[0]);
         List<FakePeer> able = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            able.add(connect(10 + i, SIZE));
+            FakePeer p = new FakePeer(10 + i, THEIR_ID);
+            big.onHandshake(p, claims(large.length));
+            able.add(p);
         }
-        for (int round = 1; round <= 10; round++) {
+        assertThat(able.get(0).requestedPieces()).hasSize(18);
+        assertThat(able.get(1).sent).isEmpty();
+        for (int round = 1; round <= 4; round++) {
             int[] before = able.stream().mapToInt(p -> p.requestedPieces().size()).toArray();
-            tick(T0 + round * 5_001L);
+            clock[0] = T0 + round * 5_001L;
+            big.tick(clock[0]);
             for (int i = 0; i < 3; i++) {
-                assertThat(able.get(i).requestedPieces().size() - before[i]).as("round %d, peer %d", round, i).isEqualTo(1);
+                assertThat(able.get(i).requestedPieces().size() - before[i]).as("round %d, peer %d", round, i).isEqualTo(6);
             }
         }
     }
 
     @Test
     void thePiecesAskedOfAPeerThatGoesAwayAreAskedOfTheOthersAtOnce() throws Exception {
-        // A magnet's first peer is asked for everything; a second connection to it was reset (seen in the playback benchmark: 5 s lost).
-        FakePeer a = connect(1, SIZE);
-        FakePeer b = connect(2, SIZE);
-        exchange.onMessage(a, data(0, INFO));
+        // A large dictionary's first peer is asked for everything; a second connection to it was reset (seen in the playback benchmark: 5 s lost).
+        byte[] large = infoDictionary(14_000);
+        FakeTorrent torrent = new FakeTorrent(InfoHash.ofInfo(large), null);
+        MetadataExchange big = new MetadataExchange(torrent, new Random(7), () -> clock[0]);
+        FakePeer a = new FakePeer(1, THEIR_ID);
+        FakePeer b = new FakePeer(2, THEIR_ID);
+        big.onHandshake(a, claims(large.length));
+        big.onHandshake(b, claims(large.length));
+        big.onMessage(a, data(0, large));
         a.closed = true;
-        exchange.onClosed(a);
-        assertThat(b.requestedPieces()).as("at the same instant, not 5 s later").containsExactlyInAnyOrder(1, 2);
-        exchange.onMessage(b, data(1, INFO));
-        exchange.onMessage(b, data(2, INFO));
-        assertThat(magnet.handedOver).hasSize(1);
+        big.onClosed(a);
+        assertThat(b.requestedPieces()).as("at the same instant, not 5 s later").hasSize(17).doesNotContain(0);
+        for (int i = 1; i < 18; i++) {
+            big.onMessage(b, data(i, large));
+        }
+        assertThat(torrent.handedOver).hasSize(1);
 
-        // A peer that was asked nothing going away asks nobody again.
+        // A peer going away while another was asked the same pieces asks nobody again.
         MetadataExchange other = new MetadataExchange(new FakeTorrent(InfoHash.ofInfo(INFO), null), new Random(7), () -> clock[0]);
         FakePeer c = new FakePeer(3, THEIR_ID);
         FakePeer d = new FakePeer(4, THEIR_ID);
@@ -229,14 +244,17 @@ class MetadataExchangeTest {
     }
 
     @Test
-    void aRejectedPieceIsAskedAgainAtTheNextTickAndTheOthersWaitForTheirFiveSeconds() throws Exception {
+    void aPieceEveryAskedPeerRejectedIsAskedAgainAtTheNextTickAndTheOthersWaitForTheirFiveSeconds() throws Exception {
         FakePeer a = connect(1, SIZE);
         FakePeer b = connect(2, SIZE);
         exchange.onMessage(a, MetadataMessage.encode(new MetadataMessage.Reject(1)));
+        tick(T0 + 500);
+        assertThat(a.sent.size() + b.sent.size()).as("b may still send it").isEqualTo(6);
+        exchange.onMessage(b, MetadataMessage.encode(new MetadataMessage.Reject(1)));
         tick(T0 + 1_000);
         List<Integer> after = new ArrayList<>(a.requestedPieces().subList(3, a.requestedPieces().size()));
-        after.addAll(b.requestedPieces());
-        assertThat(after).containsExactly(1);
+        after.addAll(b.requestedPieces().subList(3, b.requestedPieces().size()));
+        assertThat(after).containsExactly(1, 1);
     }
 
     @Test
@@ -267,12 +285,18 @@ class MetadataExchangeTest {
         assertThat(magnet.handedOver).isEmpty();
         assertThat(a.requestedPieces()).as("asked again without waiting five seconds").containsExactly(0, 1, 2, 0, 1, 2);
 
-        // A stale forged piece, then good data: the good piece overwrites it.
+        // A stale forged piece that comes first wins its round (a later good copy does not overwrite it):
+        // that round fails too and everything is asked again at once.
         exchange.onMessage(a, data(2, forged));
         exchange.onMessage(a, data(2, INFO));
         exchange.onMessage(a, data(0, INFO));
-        assertThat(magnet.handedOver).isEmpty();
         exchange.onMessage(a, data(1, INFO));
+        assertThat(magnet.handedOver).isEmpty();
+        assertThat(a.requestedPieces()).hasSize(9);
+        exchange.onMessage(a, data(0, INFO));
+        exchange.onMessage(a, data(1, INFO));
+        assertThat(magnet.handedOver).isEmpty();
+        exchange.onMessage(a, data(2, INFO));
         assertThat(magnet.handedOver).hasSize(1);
         assertThat(magnet.handedOver.getFirst()).isEqualTo(INFO);
     }
@@ -281,7 +305,7 @@ class MetadataExchangeTest {
     void aGoodDictionaryIsHandedOverOnceAndNothingIsAskedAfter() throws Exception {
         FakePeer a = connect(1, SIZE);
         FakePeer b = connect(2, SIZE);
-        exchange.onMessage(b, data(2, INFO)); // any peer's answer counts
+        exchange.onMessage(b, data(2, INFO)); // any peer's answer counts; both were asked for every piece
         exchange.onMessage(a, data(0, INFO));
         exchange.onMessage(a, data(1, INFO));
         assertThat(magnet.handedOver).containsExactly(INFO);
@@ -291,7 +315,22 @@ class MetadataExchangeTest {
         connect(3, SIZE);
         assertThat(magnet.handedOver).hasSize(1);
         assertThat(a.requestedPieces()).hasSize(3);
-        assertThat(b.sent).isEmpty();
+        assertThat(b.requestedPieces()).hasSize(3);
+    }
+
+    @Test
+    void aLaterBadCopyOfAPieceDoesNotOverwriteTheFirstGoodOne() throws Exception {
+        // Review 1200 item 5: with three peers asked per piece, a peer that lies and answers second must not spoil the piece.
+        FakePeer good = connect(1, SIZE);
+        FakePeer liar = connect(2, SIZE);
+        exchange.onMessage(good, data(0, INFO));
+        exchange.onMessage(good, data(1, INFO));
+        byte[] spoiled = INFO.clone();
+        spoiled[MetadataMessage.PIECE_SIZE + 100] ^= 0x55; // in piece 1
+        exchange.onMessage(liar, data(1, spoiled));
+        exchange.onMessage(good, data(2, INFO));
+        assertThat(magnet.handedOver).as("handed over once, the good copy").containsExactly(INFO);
+        assertThat(good.requestedPieces().size() + liar.requestedPieces().size()).as("nothing asked again").isEqualTo(6);
     }
 
     @Test

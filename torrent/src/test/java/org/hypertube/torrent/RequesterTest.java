@@ -227,7 +227,7 @@ class RequesterTest {
         // b delivers one block: b is not idle yet, so it asks for nothing more, and a is told to keep it.
         Block won = b.requested().getFirst();
         b.delivered(won, picker, T + 10);
-        Requester.cancelElsewhere(b, won, peers);
+        SecondRequests.cancelElsewhere(b, won, peers);
         requester.fill(b, false, peers, T + 10);
         assertThat(b.batches).hasSize(1);
         assertThat(a.cancelled).containsExactly(won);
@@ -488,7 +488,7 @@ class RequesterTest {
 
         // The fast peer delivers: the slow one is told to keep it.
         fast.delivered(deadline.get(0), picker, T + 4_100);
-        Requester.cancelElsewhere(fast, deadline.get(0), peers);
+        SecondRequests.cancelElsewhere(fast, deadline.get(0), peers);
         assertThat(slow.cancelled).containsExactly(deadline.get(0));
 
         requester.reRequestLate(peers, T + 30_000);
