@@ -170,8 +170,8 @@ class ConversionAccessWebTest extends AppTestBase {
             Download d = swarm.addTo(downloads, repository, film, null);
             transcoder.evict(d.getInfoHash());
             try {
-                String tv = src(ready(alice, film, null, null, REMUXES));
-                String phone = src(ready(alice, film, 2, null, REMUXES));
+                String tv = src(ready(alice, film, null, null, REMUXES, "tv"));
+                String phone = src(ready(alice, film, 2, null, REMUXES, "phone"));
                 assertThat(tv).endsWith("/hls/a1-COPY/index.m3u8");
                 assertThat(phone).endsWith("/hls/a2-COPY/index.m3u8");
                 String tvBase = tv.substring(0, tv.lastIndexOf('/') + 1);
@@ -262,8 +262,12 @@ class ConversionAccessWebTest extends AppTestBase {
         return m.group(1);
     }
 
-    private String play(MockHttpSession member, long film, Integer audio, String quality, String plays) throws Exception {
+    private String play(MockHttpSession member, long film, Integer audio, String quality, String plays, String page)
+            throws Exception {
         var request = post("/films/" + film + "/play").session(member).with(csrf());
+        if (page != null) {
+            request.param("p", page);   // the page's id, sent with Play as the player does
+        }
         if (audio != null) {
             request.param("audio", audio.toString());
         }
@@ -282,7 +286,12 @@ class ConversionAccessWebTest extends AppTestBase {
     }
 
     private String ready(MockHttpSession member, long film, Integer audio, String quality, String plays) throws Exception {
-        String json = settled(member, film, audio, quality, plays);
+        return ready(member, film, audio, quality, plays, null);
+    }
+
+    private String ready(MockHttpSession member, long film, Integer audio, String quality, String plays, String page)
+            throws Exception {
+        String json = settled(member, film, audio, quality, plays, page);
         assertThat(json).contains("\"phase\":\"READY\"");
         return json;
     }
@@ -293,10 +302,15 @@ class ConversionAccessWebTest extends AppTestBase {
     }
 
     private String settled(MockHttpSession member, long film, Integer audio, String quality, String plays) throws Exception {
+        return settled(member, film, audio, quality, plays, null);
+    }
+
+    private String settled(MockHttpSession member, long film, Integer audio, String quality, String plays, String page)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String json;
         do {
-            json = play(member, film, audio, quality, plays);
+            json = play(member, film, audio, quality, plays, page);
             if (json.contains("\"phase\":\"READY\"") || json.contains("\"phase\":\"BUSY\"")) {
                 return json;
             }

@@ -298,6 +298,21 @@ public final class HlsSession implements AutoCloseable {
         long request = requests.incrementAndGet();
         latest.put(viewer, request);
         changed();   // an older request of this viewer, now superseded, stops waiting soon
+        try {
+            return segmentFile(k, viewer, request);
+        } finally {
+            // Its entry goes with the last request that made it: a page id per visit would otherwise stay for the
+            // conversion's life. An older request still waiting sees no entry of its own, and is superseded as before.
+            latest.remove(viewer, request);
+        }
+    }
+
+    /** The viewers with a segment request under way here. */
+    int viewersAsking() {
+        return latest.size();
+    }
+
+    private Path segmentFile(int k, String viewer, long request) throws InterruptedException {
         if (store.has(k)) {
             followed(k, viewer);
             return store.segment(k);

@@ -217,6 +217,11 @@ class MediaIntegrationTest {
             assertThat(video.stream().filter(l -> l.contains("K"))).as("segment %d keyframes", k).hasSize(1);
         }
         assertThatThrownBy(() -> session.segment(session.segmentCount())).isInstanceOf(IllegalArgumentException.class);
+        // Every page names itself (a new id per visit): a page's requests leave nothing behind once answered.
+        for (int page = 0; page < 200; page++) {
+            session.segment(page % session.segmentCount(), "m1-" + page);
+        }
+        assertThat(session.viewersAsking()).as("viewers remembered after their requests ended").isZero();
     }
 
     /**
