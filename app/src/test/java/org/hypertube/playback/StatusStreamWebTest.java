@@ -96,6 +96,20 @@ class StatusStreamWebTest extends AppTestBase {
         }
     }
 
+    /**
+     * Without the form's token, Play with its stream is refused like Play, and starts nothing (the same request
+     * with the token is answered above, in {@code playOnAFinishedFilm...}).
+     */
+    @Test
+    void playWithItsStreamNeedsTheFormToken() throws Exception {
+        long film = TestFilms.unplayedFilm(catalog, repository);
+        var member = signedInMember(mvc, "s");
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                        .post("/films/" + film + "/play/events").session(member).accept(org.springframework.http.MediaType.TEXT_EVENT_STREAM))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isForbidden());
+        assertThat(repository.findByFilmIdOrderByAddedAtDesc(film)).as("no download started").isEmpty();
+    }
+
     @Test
     void aStreamOfAFilmWhoseDownloadWasRemovedStartsNoOther() {
         long filmId = TestFilms.unplayedFilm(catalog, repository);
